@@ -1,0 +1,20 @@
+/**
+ * Which tensors a GC variant centralizes (SPEC §1):
+ * - `'gc'`  (GC_1, "conv + FC"): every tensor of rank ≥ 2;
+ * - `'gcc'` (GC_3, "conv only"): tensors of rank ≥ 4 (a 3-D `[out, in, k]` is NOT centred);
+ * - `'none'`: nothing.
+ * Rank-1 tensors (biases, norm scales) are never centred.
+ */
+export type GcRule = 'gc' | 'gcc' | 'none';
+
+export function gcApplies(rank: number, rule: GcRule): boolean {
+  if (rule === 'gc') return rank >= 2;
+  if (rule === 'gcc') return rank >= 4;
+  return false;
+}
+
+/** The rule of the advanced code's `centralized_gradient(x, use_gc, gc_conv_only)`. */
+export function ruleFromFlags(useGc: boolean, gcConvOnly: boolean): GcRule {
+  if (!useGc) return 'none';
+  return gcConvOnly ? 'gcc' : 'gc';
+}

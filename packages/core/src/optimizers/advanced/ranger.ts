@@ -1,0 +1,75 @@
+import { applyUpdate, scaleByLearningRate } from '../../transforms/applyUpdate.js';
+import { rangerLookahead } from '../../transforms/lookahead.js';
+import { GC_FLAG_NAMES, parseGcFlags, parseGcLoc, type GcFlags, type GcLocation } from '../options/gcFlags.js';
+import { recipeOptimizer } from '../recipeOptimizer.js';
+import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
+import { Checker, rejectUnknownOptions } from '../validation.js';
+import { radamRecipe } from './radam.js';
+
+export interface RangerHyper extends GcFlags, GcLocation {
+  /** Default 1e-3; must be > 0. */
+  lr: LearningRate;
+  /** Default 0.5: the slow-weights step, in [0, 1]. */
+  alpha: number;
+  /** Default 6: sync every k steps of a tensor (k, 2k, …). */
+  k: number;
+  /**
+   * Default 5: rectify when N_sma > nSmaThreshold (strict). The reference's `N_sma_threshhold`.
+   * Values below 4 are rejected: the reference then takes the square root of a negative number
+   * ("math domain error") as soon as threshold < N_sma < 4.
+   */
+  nSmaThreshold: number;
+  /** Default [0.95, 0.999]; not validated (as in the reference). */
+  betas: [number, number];
+  /** Default 1e-5; must be > 0. */
+  eps: number;
+  /** Default 0; not validated. */
+  weightDecay: number;
+}
+
+export type RangerOptions = Partial<RangerHyper> & OptimizerOptions;
+const NAMES = ['lr', 'alpha', 'k', 'nSmaThreshold', 'betas', 'eps', 'weightDecay', ...GC_FLAG_NAMES, 'gcLoc'];
+
+/**
+ * `Ranger` (SPEC §3.7): RAdam (always degenerating to SGD below the threshold) plus its own
+ * lookahead: slow weights start as the initial weights and sync after steps k, 2k, … of each tensor.
+ */
+export function Ranger(options: RangerOptions = {}): Optimizer<RangerHyper> {
+  rejectUnknownOptions('Ranger', options, NAMES);
+  const c = new Checker('Ranger');
+  const alpha = c.check('alpha', options.alpha ?? 0.5, (v) => v >= 0 && v <= 1, (v) => `Invalid slow update rate: ${v}`);
+  const kValue = options.k ?? 6;
+  if (!Number.isInteger(kValue) || kValue < 1) c.fail('k', kValue, `Invalid lookahead steps: ${kValue}`);
+  const lr = c.learningRate(options.lr ?? 1e-3, (v) => v > 0, (v) => `Invalid Learning Rate: ${v}`);
+  const eps = c.check('eps', options.eps ?? 1e-5, (v) => v > 0, (v) => `Invalid eps: ${v}`);
+  const nSmaThreshold = c.check(
+    'nSmaThreshold',
+    options.nSmaThreshold ?? 5,
+    (v) => v >= 4,
+    (v) => `N_sma_threshhold ${v} < 4 makes the reference take sqrt of a negative number (ValueError: math domain error) once N_sma passes it`,
+  );
+  const betas = c.betas(options.betas ?? [0.95, 0.999], false);
+  const weightDecay = c.number('weightDecay', options.weightDecay ?? 0, () => 'weightDecay must be a number');
+  const h: RangerHyper = {
+    lr,
+    alpha,
+    k: kValue,
+    nSmaThreshold,
+    betas,
+    eps,
+    weightDecay,
+    ...parseGcFlags('Ranger', options),
+    ...parseGcLoc('Ranger', options, false),
+  };
+  return recipeOptimizer(
+    'Ranger',
+    h,
+    [
+      ...radamRecipe({ ...h, degeneratedToSgd: true }, nSmaThreshold, 'exclusive'),
+      scaleByLearningRate(),
+      applyUpdate(),
+      rangerLookahead(kValue, alpha),
+    ],
+    options,
+  );
+}

@@ -1,0 +1,54 @@
+import type { GcRule } from '../../centralize/gcRule.js';
+import { addWeightDecay } from '../../transforms/addWeightDecay.js';
+import { applyUpdate, scaleByLearningRate } from '../../transforms/applyUpdate.js';
+import { centralizeUpdate } from '../../transforms/centralizeUpdate.js';
+import { scaleByAdagrad } from '../../transforms/scaleByAdagrad.js';
+import { Checker, rejectUnknownOptions } from '../validation.js';
+import { recipeOptimizer } from '../recipeOptimizer.js';
+import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
+
+export interface AdagradHyper {
+  /** Default 1e-2. */
+  lr: LearningRate;
+  /** Default 0: `clr = lr / (1 + (t−1)·lrDecay)`. */
+  lrDecay: number;
+  /** Default 0 (coupled L2, centred with the gradient). */
+  weightDecay: number;
+  /** Default 0: the accumulator's starting value. */
+  initialAccumulatorValue: number;
+  /** Default 1e-10. */
+  eps: number;
+}
+
+export type AdagradOptions = Partial<AdagradHyper> & OptimizerOptions;
+const NAMES = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;
+
+/** First-release Adagrad with GC (SPEC §2.5): `g ← GC(g + wd·p)`, `sum += g²`, `p ← p − clr·g/(sqrt(sum)+eps)`. */
+function adagrad(name: string, rule: GcRule, options: AdagradOptions): Optimizer<AdagradHyper> {
+  rejectUnknownOptions(name, options, NAMES);
+  const c = new Checker(name);
+  const nonNegative = (v: number) => v >= 0;
+  const h: AdagradHyper = {
+    lr: c.learningRate(options.lr ?? 1e-2, nonNegative, (v) => `Invalid learning rate: ${v}`),
+    lrDecay: c.check('lrDecay', options.lrDecay ?? 0, nonNegative, (v) => `Invalid lr_decay value: ${v}`),
+    weightDecay: c.check('weightDecay', options.weightDecay ?? 0, nonNegative, (v) => `Invalid weight_decay value: ${v}`),
+    initialAccumulatorValue: c.check(
+      'initialAccumulatorValue',
+      options.initialAccumulatorValue ?? 0,
+      nonNegative,
+      (v) => `Invalid initial_accumulator_value value: ${v}`,
+    ),
+    eps: c.check('eps', options.eps ?? 1e-10, nonNegative, (v) => `Invalid epsilon value: ${v}`),
+  };
+  return recipeOptimizer(
+    name,
+    h,
+    [addWeightDecay(h.weightDecay), centralizeUpdate(rule), scaleByAdagrad(h), scaleByLearningRate(), applyUpdate()],
+    options,
+  );
+}
+
+/** `Adagrad_GC`: GC on rank ≥ 2. */
+export const Adagrad_GC = (options: AdagradOptions = {}) => adagrad('Adagrad_GC', 'gc', options);
+/** `Adagrad_GCC`: GC on conv kernels only (rank ≥ 4). */
+export const Adagrad_GCC = (options: AdagradOptions = {}) => adagrad('Adagrad_GCC', 'gcc', options);
