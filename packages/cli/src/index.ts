@@ -1,1 +1,2 @@
-export {};
+export { main } from './main.js';
+export { runReplay, type ReplaySummary } from './replayCommand.js';
