@@ -4,10 +4,10 @@
 // test runners' own summaries, so a CI log has a single verdict. The exit code is pnpm's.
 import { spawn } from 'node:child_process';
 
-const pnpm = process.env.npm_execpath;
-const [cmd, args] = pnpm
-  ? [process.execPath, [pnpm, '-r', '--workspace-concurrency=1', 'run', 'test']]
-  : ['pnpm', ['-r', '--workspace-concurrency=1', 'run', 'test']];
+// pnpm sets npm_execpath to itself: a JavaScript file in older releases, a native binary in pnpm 12
+const pnpm = process.env.npm_execpath || 'pnpm';
+const runArgs = ['-r', '--workspace-concurrency=1', 'run', 'test'];
+const [cmd, args] = /\.[cm]?js$/.test(pnpm) ? [process.execPath, [pnpm, ...runArgs]] : [pnpm, runArgs];
 const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
