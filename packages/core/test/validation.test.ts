@@ -86,3 +86,13 @@ describe('the fan-in-1 warning', () => {
     expect(warnings.length).toBe(2);
   });
 });
+
+describe('reference messages', () => {
+  it('compare numbers by value, since JSON loses int/float', async () => {
+    const { sameMessage } = await import('../src/reference/replay.js');
+    expect(sameMessage('Invalid learning rate: -1.0', 'Invalid learning rate: -1')).toBe(true);
+    expect(sameMessage('Invalid epsilon value: -1e-08', 'Invalid epsilon value: -1e-8')).toBe(true);
+    expect(sameMessage('Invalid learning rate: -1.0', 'Invalid learning rate: -1.5')).toBe(false);
+    expect(sameMessage('Invalid learning rate: -1.0', 'Invalid momentum value: -1.0')).toBe(false);
+  });
+});
