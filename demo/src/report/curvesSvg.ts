@@ -1,0 +1,174 @@
+import type { OptimizerSummary } from './summary.js';
+
+/** One line of a panel: points in data coordinates. */
+interface Series {
+  readonly label: string;
+  readonly color: string;
+  readonly dashed: boolean;
+  readonly points: readonly { x: number; y: number }[];
+  readonly markers: boolean;
+}
+
+interface Panel {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly logY: boolean;
+  readonly yFormat: (y: number) => string;
+  readonly series: readonly Series[];
+}
+
+/** Pairs share a hue; the baseline is dashed, its GC variants solid (a second variant a darker shade). */
+const STYLE: Record<string, { color: string; dashed: boolean }> = {
+  SGD: { color: '#1f77b4', dashed: true },
+  SGD_GC: { color: '#1f77b4', dashed: false },
+  Adam: { color: '#d62728', dashed: true },
+  Adam_GC: { color: '#d62728', dashed: false },
+  Adam_GC2: { color: '#8c1a5a', dashed: false },
+  AdamW: { color: '#2ca02c', dashed: true },
+  AdamW_GC2: { color: '#2ca02c', dashed: false },
+};
+const FALLBACK = ['#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+const W = 1000;
+const H = 470;
+const PANEL = { top: 70, height: 290, width: 390, lefts: [80, 575] };
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
+
+/**
+ * The demo's figure as SVG text: training loss (log scale, mean batch loss over windows of an
+ * epoch) and test accuracy after each epoch, against epochs, one line per optimizer (mean over seeds).
+ */
+export function curvesSvg(summaries: readonly OptimizerSummary[], title: string, subtitle: string): string {
+  const styled = summaries.map((s, i) => ({ s, style: STYLE[s.label] ?? { color: FALLBACK[i % FALLBACK.length], dashed: false } }));
+  const lossPanel: Panel = {
+    title: 'training loss (cross-entropy, log scale)',
+    xLabel: 'epoch',
+    yLabel: 'loss',
+    logY: true,
+    yFormat: (y) => (y >= 1 ? y.toFixed(0) : y >= 0.1 ? y.toFixed(1) : y >= 0.01 ? y.toFixed(2) : y.toExponential(0)),
+    series: styled.map(({ s, style }) => ({ label: s.label, ...style, markers: false, points: s.meanCurve.map((p) => ({ x: p.epoch, y: p.loss })) })),
+  };
+  const accPanel: Panel = {
+    title: 'test accuracy after each epoch',
+    xLabel: 'epoch',
+    yLabel: 'accuracy %',
+    logY: false,
+    yFormat: (y) => `${fmt(y)}`,
+    series: styled.map(({ s, style }) => ({
+      label: s.label, ...style, markers: true,
+      points: s.meanTestAccuracyByEpoch.map((a, e) => ({ x: e + 1, y: 100 * a })),
+    })),
+  };
+  const epochs = Math.max(1, ...summaries.map((s) => s.meanTestAccuracyByEpoch.length));
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Verdana, Arial, sans-serif">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="26" text-anchor="middle" font-size="17" font-weight="bold">${esc(title)}</text>`,
+    `<text x="${W / 2}" y="47" text-anchor="middle" font-size="12" fill="#444">${esc(subtitle)}</text>`,
+    drawPanel(lossPanel, PANEL.lefts[0], [0, epochs]),
+    drawPanel(accPanel, PANEL.lefts[1], [epochs > 1 ? 1 : 0.5, epochs > 1 ? epochs : 1.5]),
+    drawLegend(styled.map(({ s, style }) => ({ label: s.label, ...style }))),
+    '</svg>',
+  ];
+  return parts.join('\n') + '\n';
+}
+
+function drawPanel(panel: Panel, left: number, xRange: [number, number]): string {
+  const { top, height, width } = PANEL;
+  const ys = panel.series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => Number.isFinite(y) && (!panel.logY || y > 0));
+  const [yLo, yHi] = yRange(ys, panel.logY);
+  const tx = (x: number) => left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * width;
+  const ty = (y: number) => {
+    const f = panel.logY ? (Math.log10(y) - Math.log10(yLo)) / (Math.log10(yHi) - Math.log10(yLo)) : (y - yLo) / (yHi - yLo);
+    return top + height - f * height;
+  };
+  const out: string[] = [`<g>`];
+  out.push(`<text x="${left + width / 2}" y="${top - 10}" text-anchor="middle" font-size="14">${esc(panel.title)}</text>`);
+  // grid and y ticks
+  for (const y of panel.logY ? logTicks(yLo, yHi) : linearTicks(yLo, yHi)) {
+    const py = ty(y).toFixed(1);
+    out.push(`<line x1="${left}" x2="${left + width}" y1="${py}" y2="${py}" stroke="#e4e4e4"/>`);
+    out.push(`<text x="${left - 6}" y="${py}" dy="4" text-anchor="end" font-size="11" fill="#333">${panel.yFormat(y)}</text>`);
+  }
+  // x ticks: whole epochs
+  for (let x = Math.ceil(xRange[0]); x <= xRange[1]; x++) {
+    const px = tx(x).toFixed(1);
+    out.push(`<line x1="${px}" x2="${px}" y1="${top}" y2="${top + height}" stroke="#f0f0f0"/>`);
+    out.push(`<text x="${px}" y="${top + height + 16}" text-anchor="middle" font-size="11" fill="#333">${x}</text>`);
+  }
+  out.push(`<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#999"/>`);
+  out.push(`<text x="${left + width / 2}" y="${top + height + 36}" text-anchor="middle" font-size="12">${esc(panel.xLabel)}</text>`);
+  out.push(
+    `<text transform="translate(${left - 52},${top + height / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(panel.yLabel)}</text>`,
+  );
+  for (const s of panel.series) {
+    const pts = s.points.filter((p) => Number.isFinite(p.y) && (!panel.logY || p.y > 0));
+    if (pts.length === 0) continue;
+    const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${tx(p.x).toFixed(1)},${ty(p.y).toFixed(1)}`).join(' ');
+    const dash = s.dashed ? ' stroke-dasharray="7 4"' : '';
+    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${dash} stroke-linejoin="round"><title>${esc(s.label)}</title></path>`);
+    if (s.markers) {
+      for (const p of pts) {
+        out.push(`<circle cx="${tx(p.x).toFixed(1)}" cy="${ty(p.y).toFixed(1)}" r="3.5" fill="${s.dashed ? 'white' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);
+      }
+    }
+  }
+  out.push('</g>');
+  return out.join('\n');
+}
+
+function drawLegend(items: readonly { label: string; color: string; dashed: boolean }[]): string {
+  const itemWidth = 125;
+  const perRow = Math.floor((W - 40) / itemWidth);
+  const rows = Math.ceil(items.length / perRow);
+  const out: string[] = ['<g font-size="12">'];
+  items.forEach((item, i) => {
+    const row = Math.floor(i / perRow);
+    const inRow = Math.min(perRow, items.length - row * perRow);
+    const x0 = W / 2 - (inRow * itemWidth) / 2 + (i % perRow) * itemWidth;
+    const y = H - 22 - (rows - 1 - row) * 20;
+    const dash = item.dashed ? ' stroke-dasharray="7 4"' : '';
+    out.push(`<line x1="${x0}" x2="${x0 + 30}" y1="${y}" y2="${y}" stroke="${item.color}" stroke-width="2.5"${dash}/>`);
+    out.push(`<text x="${x0 + 36}" y="${y}" dy="4">${esc(item.label)}</text>`);
+  });
+  out.push('</g>');
+  return out.join('\n');
+}
+
+function yRange(ys: readonly number[], log: boolean): [number, number] {
+  if (ys.length === 0) return log ? [0.01, 10] : [0, 100];
+  let lo = Math.min(...ys);
+  let hi = Math.max(...ys);
+  if (log) return [lo / 1.15, hi * 1.15];
+  if (hi - lo < 1e-9) {
+    lo -= 1;
+    hi += 1;
+  }
+  const pad = (hi - lo) * 0.08;
+  return [lo - pad, Math.min(hi + pad, 100.5)];
+}
+
+/** 1, 2, 5 × 10^k inside [lo, hi]. */
+function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** k;
+      if (v >= lo && v <= hi) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
+/** About 5 round-numbered ticks inside [lo, hi]. */
+function linearTicks(lo: number, hi: number): number[] {
+  const raw = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) ticks.push(Math.round(v / step) * step);
+  return ticks;
+}
