@@ -1,0 +1,394 @@
+import * as tf from '@tensorflow/tfjs-core';
+import ndarray from 'ndarray';
+import {
+  InvalidArgumentError,
+  ShapeMismatchError,
+  type LearningRate,
+  type Optimizer as CoreOptimizer,
+  type OptimizerState,
+  type Param,
+  type TensorState,
+  type WarningHandler,
+} from '@gcopt/core';
+import { lookupVariable } from './variableLookup.js';
+import { resolveLayout, serializeRule, tfjsLayerRules, validateRules, type VariableLayout, type VariableRule } from './variableRules.js';
+
+/** `{ name, tensor }`: what tfjs optimizers take and give (not re-exported by tfjs-core's index). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+/** Options every gcopt tfjs optimizer takes besides the core's hyper-parameters. */
+export interface AdapterOptions {
+  /** tfjs's name for `lr` (give one or the other): a number or a schedule `step => lr` (step 1 first). */
+  learningRate?: LearningRate;
+  /** Per-variable output axis / GC exclusion, by name, pattern or predicate (later rules win). */
+  variables?: VariableRule[];
+  /** Apply `tfjsLayerRules` (embeddings, depthwise kernels, Conv2DTranspose) before `variables`. Default true. */
+  layerDefaults?: boolean;
+  /** Reject NaN/±Inf gradients before anything changes (default true). */
+  checkFinite?: boolean;
+  /** Receives the fan-in-1 warnings instead of the global handler. */
+  onWarning?: WarningHandler;
+}
+
+/** One optimized variable and its state: slots are non-trainable tf.Variables, updated with `assign`. */
+interface VariableEntry {
+  readonly variable: tf.Variable;
+  readonly shape: number[];
+  readonly layout: VariableLayout;
+  step: number;
+  readonly slots: Map<string, tf.Variable>;
+}
+
+/** State read back by `setWeights`, waiting for its variable's first step. */
+interface PendingEntry {
+  step?: number;
+  readonly slots: Map<string, { data: Float32Array; shape: number[] }>;
+}
+
+/** Makes the core optimizer for a learning rate (undefined: the one in the options). */
+export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
+
+const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule'];
+
+/** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
+export function splitOptions(className: string, options: Record<string, unknown>) {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'must be an object', className);
+  const core: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!ADAPTER_KEYS.includes(key) && key !== 'customObjects') core[key] = value;
+  }
+  if (options.learningRate !== undefined) {
+    if (options.lr !== undefined) throw new InvalidArgumentError('learningRate', options.learningRate, 'give learningRate or lr, not both', className);
+    core.lr = options.learningRate;
+  }
+  if (options.onWarning !== undefined) core.onWarning = options.onWarning;
+  // a config saved with a schedule function has no learning rate: setLearningRate must supply it
+  const awaitsSchedule = options.learningRateSchedule === true && core.lr == null;
+  if (awaitsSchedule) core.lr = 0;
+  return { core, adapter: options as AdapterOptions, awaitsSchedule };
+}
+
+/**
+ * A `tf.Optimizer` that runs a gcopt core optimizer. Each step reads the variables, gradients and
+ * state from tfjs (`dataSync`), runs the core's `stepInPlace` on them — the formulas exist only in
+ * the core's transforms — and writes the results back with `assign` inside `tf.tidy`.
+ */
+export abstract class GcOptimizer extends tf.Optimizer {
+  protected core: CoreOptimizer;
+  private readonly rules: VariableRule[];
+  private readonly checkFinite: boolean;
+  private readonly entries = new Map<string, VariableEntry>();
+  private pending = new Map<string, PendingEntry>();
+  /** Counters handed out by getWeights (tfjs callers do not dispose them); freed on the next call or dispose. */
+  private exported: tf.Tensor[] = [];
+  private awaitsSchedule: boolean;
+
+  protected constructor(
+    private readonly makeCore: CoreFactory,
+    adapter: AdapterOptions,
+    awaitsSchedule = false,
+  ) {
+    super();
+    this.core = makeCore(undefined);
+    const userRules = validateRules(adapter.variables);
+    if (adapter.layerDefaults !== undefined && typeof adapter.layerDefaults !== 'boolean') {
+      throw new InvalidArgumentError('layerDefaults', adapter.layerDefaults, 'must be true or false', this.core.name);
+    }
+    if (adapter.checkFinite !== undefined && typeof adapter.checkFinite !== 'boolean') {
+      throw new InvalidArgumentError('checkFinite', adapter.checkFinite, 'must be true or false', this.core.name);
+    }
+    this.rules = [...(adapter.layerDefaults === false ? [] : tfjsLayerRules), ...userRules];
+    this.userRules = userRules;
+    this.layerDefaults = adapter.layerDefaults !== false;
+    this.checkFinite = adapter.checkFinite !== false;
+    this.awaitsSchedule = awaitsSchedule;
+    this.iterations_ = 0;
+  }
+
+  private readonly userRules: VariableRule[];
+  private readonly layerDefaults: boolean;
+
+  /** The reference optimizer's name (`Lookahead(Adam_GC)` for a wrapped one). */
+  get referenceName(): string {
+    return this.core.name;
+  }
+
+  /** Resolved hyper-parameters of the core optimizer, defaults filled in. */
+  get hyper(): Readonly<Record<string, unknown>> {
+    return this.core.hyper;
+  }
+
+  get learningRate(): LearningRate {
+    return this.core.hyper.lr;
+  }
+
+  /** The core optimizer this one runs, for a learning rate (Lookahead wraps it). */
+  createCore(lr?: LearningRate): CoreOptimizer {
+    return this.makeCore(lr);
+  }
+
+  /** True when built from a config saved with a schedule function, until setLearningRate gives it back. */
+  get awaitsLearningRate(): boolean {
+    return this.awaitsSchedule;
+  }
+
+  /** Replaces the learning rate (or schedule); state and step counts are kept. */
+  setLearningRate(lr: LearningRate): void {
+    this.core = this.makeCore(lr);
+    this.awaitsSchedule = false;
+  }
+
+  /** How the rules place one variable (for checking a model's layout before training). */
+  layoutOf(name: string, shape: readonly number[]): VariableLayout {
+    return resolveLayout(this.rules, name, shape);
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    if (this.awaitsSchedule) {
+      throw new InvalidArgumentError(
+        'learningRate',
+        null,
+        'this optimizer was saved with a learning-rate schedule (a function cannot be serialized): call setLearningRate(schedule) before training',
+        this.core.name,
+      );
+    }
+    const pairs: [string, tf.Tensor | null | undefined][] = Array.isArray(variableGradients)
+      ? variableGradients.map((g) => [g.name, g.tensor])
+      : Object.entries(variableGradients);
+    tf.tidy(() => {
+      const stepped: { name: string; entry: VariableEntry; grad: Float32Array | null }[] = [];
+      const seen = new Set<string>();
+      for (const [name, grad] of pairs) {
+        if (grad == null) continue; // tfjs's own optimizers skip variables without a gradient too
+        const entry = this.entryFor(name);
+        if (grad.size !== entry.variable.size) {
+          throw new ShapeMismatchError(`${this.core.name}: gradient of '${name}' has shape [${grad.shape}], the variable [${entry.shape}]`);
+        }
+        stepped.push({ name, entry, grad: readFloat32(grad, `gradient of '${name}'`) });
+        seen.add(name);
+      }
+      // Lookahead's sync runs for every parameter, with or without a gradient this step
+      if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
+        for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
+      }
+      const params: Param[] = stepped.map(({ name, entry }) => ({
+        value: ndarray(readFloat32(entry.variable, `variable '${name}'`).slice(), entry.shape),
+        outAxis: entry.layout.outAxis,
+        gc: entry.layout.gc,
+        name,
+      }));
+      const tensors: TensorState[] = stepped.map(({ entry }) => ({
+        shape: entry.shape,
+        outAxis: normalizedAxis(entry.layout.outAxis, entry.shape.length),
+        step: entry.step,
+        slots: Object.fromEntries([...entry.slots].map(([slot, v]) => [slot, readFloat32(v, slot).slice()])),
+      }));
+      const state: OptimizerState = { optimizer: this.core.name, count: this.iterations, tensors };
+      // validates everything first and throws before changing anything: tfjs is written only after it returns
+      this.core.stepInPlace(params, stepped.map((s) => s.grad), state, { checkFinite: this.checkFinite });
+      stepped.forEach(({ entry }, i) => {
+        entry.variable.assign(tf.tensor(params[i].value.data as Float32Array, entry.shape, 'float32'));
+        for (const [slot, v] of entry.slots) v.assign(tf.tensor(state.tensors[i].slots[slot] as Float32Array, entry.shape, 'float32'));
+        entry.step = state.tensors[i].step;
+      });
+      this.iterations_ = state.count;
+    });
+  }
+
+  /** The state of a variable, created at its first step (from `setWeights`' data if there is some). */
+  private entryFor(name: string): VariableEntry {
+    const known = this.entries.get(name);
+    if (known) return known;
+    const variable = lookupVariable(name);
+    if (variable.dtype !== 'float32') {
+      throw new InvalidArgumentError(name, variable.dtype, 'gcopt optimizes float32 variables only', this.core.name);
+    }
+    const shape = [...variable.shape];
+    const layout = resolveLayout(this.rules, name, shape);
+    const value = readFloat32(variable, `variable '${name}'`).slice();
+    // init validates the layout (outAxis in range) and emits the fan-in-1 warning once per variable
+    const initial = this.core.init([{ value: ndarray(value, shape), outAxis: layout.outAxis, gc: layout.gc, name }]).tensors[0];
+    const saved = this.takePending(name);
+    const slots = new Map<string, tf.Variable>();
+    let step = 0;
+    if (saved) {
+      const expected = Object.keys(initial.slots).sort();
+      const got = [...saved.slots.keys()].sort();
+      if (expected.join() !== got.join() || saved.step === undefined) {
+        throw new ShapeMismatchError(`${this.core.name}: the loaded state of '${name}' holds [${got}${saved.step === undefined ? '' : ', step'}], this optimizer keeps [${expected}, step]`);
+      }
+      for (const [slot, { data, shape: savedShape }] of saved.slots) {
+        if (data.length !== variable.size || savedShape.join() !== shape.join()) {
+          throw new ShapeMismatchError(`${this.core.name}: the loaded ${slot} of '${name}' has shape [${savedShape}], the variable [${shape}]`);
+        }
+        slots.set(slot, tf.variable(tf.tensor(data, shape, 'float32'), false));
+      }
+      step = saved.step;
+    } else {
+      if (this.pending.size > 0 || this.loadedNames.size > 0) {
+        throw new ShapeMismatchError(
+          `${this.core.name}: the state loaded with setWeights has nothing for variable '${name}' (it has: ${[...this.loadedNames].join(', ')})`,
+        );
+      }
+      for (const [slot, data] of Object.entries(initial.slots)) {
+        slots.set(slot, tf.variable(tf.tensor(data as Float32Array, shape, 'float32'), false));
+      }
+    }
+    const entry: VariableEntry = { variable, shape, layout, step, slots };
+    this.entries.set(name, entry);
+    return entry;
+  }
+
+  /** Names of the variables the last setWeights restored (a later unknown variable is an error, not a fresh start). */
+  private loadedNames = new Set<string>();
+
+  /** Saved state by exact name, else by the name without tfjs-layers' uniqueness suffix (`kernel_1` → `kernel`). */
+  private takePending(name: string): PendingEntry | undefined {
+    for (const key of [name, name.replace(/_\d+$/, '')]) {
+      const found = this.pending.get(key);
+      if (found) {
+        this.pending.delete(key);
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * `iter` first (tfjs convention), then per variable, in first-step order: `<name>/step` and
+   * `<name>/<slot>` (slot names as in PyTorch's state_dict: exp_avg, exp_avg_sq, momentum_buffer…).
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    this.disposeExported();
+    const counter = (value: number) => {
+      const t = tf.scalar(value, 'int32');
+      this.exported.push(t);
+      return t;
+    };
+    const out: NamedTensor[] = [{ name: 'iter', tensor: counter(this.iterations) }];
+    for (const [name, entry] of this.entries) {
+      out.push({ name: `${name}/step`, tensor: counter(entry.step) });
+      for (const slot of [...entry.slots.keys()].sort()) out.push({ name: `${name}/${slot}`, tensor: entry.slots.get(slot)! });
+    }
+    for (const [name, saved] of this.pending) {
+      out.push({ name: `${name}/step`, tensor: counter(saved.step ?? 0) });
+      for (const [slot, { data, shape }] of saved.slots) {
+        const t = tf.tensor(data, shape, 'float32');
+        this.exported.push(t);
+        out.push({ name: `${name}/${slot}`, tensor: t });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Restores what getWeights returned: the first entry is the iteration count, the rest is matched
+   * to variables by name (not position) at their next step. Replaces all current state; the given
+   * tensors are copied (tfjs-layers disposes them right after).
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    if (!Array.isArray(weightValues) || weightValues.length === 0) {
+      throw new InvalidArgumentError('weightValues', weightValues, 'expected [iter, ...state] as returned by getWeights', this.core.name);
+    }
+    const slotNames = this.slotNames();
+    const pending = new Map<string, PendingEntry>();
+    for (const { name, tensor } of weightValues.slice(1)) {
+      const cut = name.lastIndexOf('/');
+      const variable = name.slice(0, cut);
+      const key = name.slice(cut + 1);
+      if (cut <= 0 || (key !== 'step' && !slotNames.includes(key))) {
+        throw new InvalidArgumentError('weightValues', name, `not state of ${this.core.name}: expected '<variable>/step' or '<variable>/<slot>' with slot in [${slotNames}]`);
+      }
+      const entry: PendingEntry = pending.get(variable) ?? { slots: new Map() };
+      pending.set(variable, entry);
+      if (key === 'step') entry.step = (await tensor.data())[0];
+      else entry.slots.set(key, { data: Float32Array.from(await tensor.data()), shape: [...tensor.shape] });
+    }
+    this.iterations_ = (await weightValues[0].tensor.data())[0];
+    this.disposeState();
+    this.pending = pending;
+    this.loadedNames = new Set(pending.keys());
+  }
+
+  private slotNames(): string[] {
+    return Object.keys(this.core.init([{ value: ndarray(new Float32Array(1), [1]) }]).tensors[0].slots);
+  }
+
+  /** The options that rebuild this optimizer (JSON; survives tfjs-layers' camel-casing of strings). */
+  override getConfig(): tf.serialization.ConfigDict {
+    const { lr, ...rest } = this.core.hyper as Record<string, unknown>;
+    const config: tf.serialization.ConfigDict = {};
+    for (const [key, value] of Object.entries(rest)) config[key] = value as tf.serialization.ConfigDictValue;
+    Object.assign(config, this.adapterConfig());
+    if (typeof lr === 'function') {
+      config.learningRate = null;
+      config.learningRateSchedule = true;
+    } else config.learningRate = lr as number;
+    return config;
+  }
+
+  protected adapterConfig(): tf.serialization.ConfigDict {
+    let rules = this.userRules;
+    if (rules.some((r) => r.predicate)) {
+      // a predicate cannot be saved: save what it decided for the variables seen so far
+      if (this.entries.size === 0) {
+        throw new InvalidArgumentError(
+          'variables',
+          'predicate',
+          'a predicate rule cannot be serialized before the optimizer has seen the variables; use name or pattern rules, or save after a step',
+          this.core.name,
+        );
+      }
+      rules = [
+        ...rules.filter((r) => !r.predicate),
+        ...[...this.entries].map(([name, e]) => ({ name, outAxis: e.layout.outAxis, gc: e.layout.gc })),
+      ];
+    }
+    return {
+      variables: rules.map(serializeRule) as unknown as tf.serialization.ConfigDictArray,
+      layerDefaults: this.layerDefaults,
+      checkFinite: this.checkFinite,
+    };
+  }
+
+  /** Frees every tensor this optimizer holds (its state); it may train again afterwards from fresh state. */
+  override dispose(): void {
+    this.disposeState();
+    this.disposeExported();
+    this.pending.clear();
+    this.loadedNames.clear();
+    super.dispose();
+  }
+
+  private disposeState(): void {
+    for (const entry of this.entries.values()) for (const v of entry.slots.values()) v.dispose();
+    this.entries.clear();
+  }
+
+  private disposeExported(): void {
+    for (const t of this.exported) t.dispose();
+    this.exported = [];
+  }
+}
+
+// tf.Optimizer makes `instanceof` duck-typed (any object with minimize/applyGradients passes), and
+// subclasses inherit that: restore the ordinary prototype-chain test for gcopt's own classes.
+Object.defineProperty(GcOptimizer, Symbol.hasInstance, {
+  value(this: abstract new (...args: never[]) => unknown, instance: unknown): boolean {
+    return typeof instance === 'object' && instance !== null && Object.prototype.isPrototypeOf.call(this.prototype, instance);
+  },
+});
+
+function normalizedAxis(axis: number, rank: number): number {
+  if (rank === 0) return 0;
+  return axis < 0 ? rank + axis : axis;
+}
+
+function readFloat32(t: tf.Tensor, what: string): Float32Array {
+  const data = t.dataSync();
+  if (!(data instanceof Float32Array)) throw new InvalidArgumentError(what, t.dtype, 'must be float32');
+  return data;
+}
