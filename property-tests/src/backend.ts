@@ -1,0 +1,31 @@
+import type { DType, Family, Optimizer } from '@gcopt/core';
+import type { CentralizationImplementation } from './centralization/implementation.js';
+import type { OptimizerInstance, OptimizerSubjectOptions, ParamSpec } from './optimizer/instance.js';
+
+/**
+ * One implementation of gcopt to run the whole suite against. A backend offers any of: a GC
+ * projection, optimizers by reference name (driven through `OptimizerInstance`), and core-interface
+ * optimizers (pure `step` + `stepInPlace`). The suite registers backends in one list
+ * (test/backends.ts) and runs every property on each; nothing is copied per backend.
+ */
+export interface Backend {
+  readonly name: string;
+  readonly centralization?: CentralizationImplementation;
+  readonly optimizers?: OptimizerBackend;
+  /** Core-interface optimizers, for the pure/in-place agreement properties. */
+  readonly coreOptimizers?: (name: string, family: Family | 'wrapper', hyper: Record<string, any>) => Optimizer;
+}
+
+export interface OptimizerBackend extends OptimizerSubjectOptions {
+  /** Whether it implements this reference optimizer (`Lookahead(SGD)` etc. for the wrapper). */
+  supports(name: string, family: Family | 'wrapper'): boolean;
+  create(
+    name: string,
+    family: Family | 'wrapper',
+    hyper: Record<string, any>,
+    params: readonly ParamSpec[],
+  ): OptimizerInstance | Promise<OptimizerInstance>;
+  /** Whether instances describe their state (`stateShapes`). */
+  readonly describesState?: boolean;
+  readonly dtypes?: readonly DType[];
+}
