@@ -1,0 +1,20 @@
+/**
+ * Where a device optimizer computes:
+ * - `'js'`: the core's typed-array path (`stepInPlace`), the reference every kernel is tested against;
+ * - a gpu.js mode: the same fused kernels compiled for WebGPU (WGSL compute), WebGL 2/1 or
+ *   headless-gl (fragment shaders), WebAssembly (`webasm`) or plain JavaScript (`cpu`).
+ */
+export type BackendMode = 'js' | GpuJsMode;
+export type GpuJsMode = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
+
+/** Best first: the order `chooseBackend` tries them in. */
+export const BACKEND_PREFERENCE: readonly BackendMode[] = ['webgpu', 'webgl2', 'headlessgl', 'webgl', 'webasm', 'js', 'cpu'];
+
+export function isGpuJsMode(mode: string): mode is GpuJsMode {
+  return ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'].includes(mode);
+}
+
+/** GL modes address textures with float coordinates: exact only below 2^24 elements per tensor. */
+export function isGlMode(mode: BackendMode): boolean {
+  return mode === 'webgl2' || mode === 'webgl' || mode === 'headlessgl';
+}

@@ -1,0 +1,26 @@
+import type { Optimizer } from '../optimizers/types.js';
+import { isGpuJsMode } from './backendMode.js';
+import type { DeviceOptimizer, DeviceOptimizerOptions, DeviceParam } from './deviceOptimizer.js';
+import { gpuJsDeviceOptimizer } from './gpuJsDeviceOptimizer.js';
+import { typedArrayDeviceOptimizer } from './typedArrayDeviceOptimizer.js';
+import { InvalidArgumentError } from '../errors.js';
+
+/**
+ * Puts a model's parameters and `optimizer`'s state on `backend` once; each `step` then takes the
+ * gradients and updates them there. `optimizer` is a core optimizer (e.g. `Adam_GC2({lr: 1e-3})`):
+ * its name and resolved hyper-parameters choose the fused kernels (see `fusedRecipeOf`), and with
+ * backend `'js'` it simply runs.
+ */
+export async function createDeviceOptimizer(
+  optimizer: Optimizer,
+  params: readonly DeviceParam[],
+  options: DeviceOptimizerOptions,
+): Promise<DeviceOptimizer> {
+  const { backend, packing = 'by-width' } = options;
+  if (packing !== 'by-width' && packing !== 'per-tensor') throw new InvalidArgumentError('packing', packing, "must be 'by-width' or 'per-tensor'");
+  if (backend === 'js') return typedArrayDeviceOptimizer(optimizer, params);
+  if (!isGpuJsMode(backend)) {
+    throw new InvalidArgumentError('backend', backend, "must be 'js' or a gpu.js mode: webgpu, webgl2, webgl, headlessgl, webasm, cpu");
+  }
+  return gpuJsDeviceOptimizer(optimizer, params, backend, packing);
+}

@@ -1,0 +1,75 @@
+import type { Optimizer, OptimizerState } from '../optimizers/types.js';
+import type { BackendMode } from './backendMode.js';
+import type { DeviceValue } from './deviceValues.js';
+import type { Packing } from './slabLayout.js';
+
+/** A parameter handed to a device optimizer: float32 data (copied at creation) and its layout. */
+export interface DeviceParam {
+  readonly name?: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+  /** Output-channel axis (default 0, PyTorch layout; -1 for tfjs). */
+  readonly outAxis?: number;
+  /** false: never centralized. */
+  readonly gc?: boolean;
+}
+
+/**
+ * One tensor's gradient for a step: a Float32Array (row-major, the parameter's layout, uploaded by
+ * the step), or a gpu.js result already on the device (pipeline output of another kernel of the
+ * same mode) shaped as `deviceShape(i)` — see `DeviceOptimizer.deviceShape`.
+ */
+export type DeviceGradient = Float32Array | DeviceValue;
+
+export interface DeviceStepOptions {
+  /** This step's learning rate (default: the optimizer's lr or schedule). */
+  lr?: number;
+  /** Reject NaN/±Inf in Float32Array gradients before anything changes (default true). Device gradients are not scanned. */
+  checkFinite?: boolean;
+}
+
+/**
+ * An optimizer whose parameters and state stay where the backend computes (GPU memory for the
+ * gpu.js GPU modes): uploaded once at creation, updated by every `step`, read back only when asked.
+ * Every tensor steps every step (a gradient per parameter is required).
+ */
+export interface DeviceOptimizer {
+  readonly backend: BackendMode;
+  /** The core optimizer's name, e.g. `Adam_GC2`. */
+  readonly optimizer: string;
+  /** Completed steps. */
+  readonly count: number;
+  /** Kernel dispatches (gpu.js kernel calls) per step, a measure of batching; 0 for `js`. */
+  readonly dispatchesPerStep: number;
+  step(grads: readonly DeviceGradient[], options?: DeviceStepOptions): Promise<void>;
+  /** The parameters, row-major in their own layouts (fresh arrays). */
+  readParams(): Promise<Float32Array[]>;
+  /** The whole state in the core's format (the same as `optimizer.init` / `stepInPlace` keep). */
+  readState(): Promise<OptimizerState>;
+  /**
+   * The gpu.js output size `[width, rows]` a device gradient of tensor `index` must have, or
+   * null where a device gradient cannot be taken (tensor shares its slab: use `packing: 'per-tensor'`).
+   */
+  deviceShape(index: number): [number, number] | null;
+  /**
+   * The modes the compiled kernels actually run on (gpu.js degrades a kernel it cannot compile for
+   * a mode to \`cpu\`, with a console warning): \`[backend]\` when nothing fell back.
+   */
+  kernelModes(): string[];
+  /** Waits until the device has finished every step submitted so far. */
+  finish(): Promise<void>;
+  dispose(): void;
+}
+
+export interface DeviceOptimizerOptions {
+  /** Where to compute (see `chooseBackend`). */
+  backend: BackendMode;
+  /**
+   * `'by-width'` (default): tensors of one row width share device arrays, so a step dispatches a few
+   * kernels for the whole model; `'per-tensor'`: one set of arrays per tensor, so gradients produced
+   * by other gpu.js kernels can be passed in without a copy.
+   */
+  packing?: Packing;
+}
+
+export type DeviceOptimizerFactory = (optimizer: Optimizer, params: readonly DeviceParam[], options: DeviceOptimizerOptions) => Promise<DeviceOptimizer>;

@@ -1,0 +1,334 @@
+import { InvalidArgumentError, NonFiniteGradientError, ShapeMismatchError } from '../errors.js';
+import { resolveLearningRate } from '../optimizers/recipeOptimizer.js';
+import type { Optimizer, OptimizerState, TensorState } from '../optimizers/types.js';
+import { layoutOf } from '../tensor/layout.js';
+import { emitWarning, zeroedGradientWarning } from '../warnings.js';
+import { isGlMode, type GpuJsMode } from './backendMode.js';
+import type { DeviceGradient, DeviceOptimizer, DeviceParam, DeviceStepOptions } from './deviceOptimizer.js';
+import { outputOf, readFlat, release, type DeviceValue } from './deviceValues.js';
+import { fusedRecipeOf, slotNamesOf, type FusedRecipe } from './fusedRecipe.js';
+import * as K from './kernels.js';
+import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type GpuJsModule } from './loadGpuJs.js';
+import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slabLayout.js';
+
+/** GL backends address texels with float coordinates: exact only below 2^24 elements. */
+const GL_MAX_ELEMENTS = 2 ** 24;
+
+type Kernel = (...args: unknown[]) => unknown;
+
+/** A slab's kernels (fixed output sizes, compiled on first use) and its device-resident arrays. */
+interface SlabOnDevice {
+  readonly slab: Slab;
+  readonly kernels: Map<string, Kernel>;
+  p: DeviceValue;
+  slots: Record<string, DeviceValue>;
+  zeroMeans: DeviceValue;
+}
+
+/** The `gpu.js` backends: fused GC + update kernels over device-resident slabs. */
+export async function gpuJsDeviceOptimizer(
+  optimizer: Optimizer,
+  params: readonly DeviceParam[],
+  mode: GpuJsMode,
+  packing: Packing,
+): Promise<DeviceOptimizer> {
+  const recipe = fusedRecipeOf(optimizer);
+  const gpuJs = await loadGpuJs();
+  if (mode === 'webgpu') {
+    const missing = await provideNavigatorGpu();
+    if (missing) throw new Error(`webgpu backend unavailable: ${missing}`);
+  }
+  const layouts = params.map((p, i) => layoutOf(p.shape, p.outAxis ?? 0, `params[${i}] shape`));
+  params.forEach((p, i) => {
+    if (!(p.data instanceof Float32Array) || p.data.length !== layouts[i].size) {
+      throw new InvalidArgumentError(`params[${i}].data`, p.data?.length, `must be a Float32Array of ${layouts[i].size} elements (shape [${p.shape}])`);
+    }
+    if (isGlMode(mode) && layouts[i].size > GL_MAX_ELEMENTS) {
+      throw new InvalidArgumentError(`params[${i}]`, p.shape, `${mode} addresses textures in float32: tensors over 2^24 elements are not exact there; use webgpu`);
+    }
+  });
+  const gcEnabled = params.map((p) => p.gc !== false);
+  const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing);
+  for (const s of slabs) {
+    for (const t of s.tensors) {
+      if (t.centred && t.layout.fanIn === 1) emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name));
+    }
+  }
+  const gpu = new gpuJs.GPU({ mode });
+  const engine = new SlabEngine(gpuJs, gpu, recipe);
+  const onDevice: SlabOnDevice[] = [];
+  try {
+    for (const slab of slabs) {
+      const host = new Float32Array(slab.width * slab.rows);
+      for (const t of slab.tensors) packInto(host, slab, t, params[t.index].data);
+      onDevice.push(await engine.upload(slab, host));
+    }
+  } catch (e) {
+    onDevice.forEach((s) => engine.releaseSlab(s));
+    gpu.destroy();
+    throw e;
+  }
+  let count = 0;
+  let disposed = false;
+  const name = optimizer.name;
+  const dispatchesPerStep = slabs.reduce((n, s) => n + engine.dispatchesPerStep(s), 0);
+
+  const self: DeviceOptimizer = {
+    backend: mode,
+    optimizer: name,
+    get count() {
+      return count;
+    },
+    dispatchesPerStep,
+    async step(grads: readonly DeviceGradient[], options: DeviceStepOptions = {}) {
+      if (disposed) throw new Error(`${name}: this device optimizer was disposed`);
+      if (!Array.isArray(grads) || grads.length !== params.length) {
+        throw new ShapeMismatchError(`${name}: ${Array.isArray(grads) ? grads.length : 'no'} gradients given for ${params.length} parameters`);
+      }
+      // 1. validate everything before any kernel runs
+      grads.forEach((g, i) => {
+        const size = layouts[i].size;
+        if (g === null || g === undefined) throw new ShapeMismatchError(`${name}: gradient #${i} is missing (device optimizers step every tensor)`);
+        if (g instanceof Float32Array) {
+          if (g.length !== size) throw new ShapeMismatchError(`${name}: gradient #${i} has ${g.length} elements, expected ${size} (shape [${layouts[i].shape}])`);
+          if (options.checkFinite !== false) {
+            for (let j = 0; j < g.length; j++) if (g[j] - g[j] !== 0) throw new NonFiniteGradientError(i, params[i].name, j, g[j]);
+          }
+        } else if (ArrayBuffer.isView(g)) {
+          throw new ShapeMismatchError(`${name}: gradient #${i} must be a Float32Array or a gpu.js device result`);
+        } else {
+          const shape = self.deviceShape(i);
+          if (!shape) throw new ShapeMismatchError(`${name}: gradient #${i} is a device result but its tensor shares device arrays with others; create the optimizer with packing: 'per-tensor'`);
+          const out = outputOf(g);
+          if (out && (out[0] !== shape[0] || (out[1] ?? 1) !== shape[1])) {
+            throw new ShapeMismatchError(`${name}: device gradient #${i} has output [${out}], expected [${shape}]`);
+          }
+        }
+      });
+      const t = count + 1;
+      const lr = resolveLearningRate(options.lr ?? optimizer.hyper.lr, t);
+      // 2. compute every slab's new values; old ones stay valid until all succeeded (a failed step changes nothing)
+      const results: { s: SlabOnDevice; p: DeviceValue; slots: Record<string, DeviceValue> }[] = [];
+      try {
+        for (const s of onDevice) {
+          const only = s.slab.tensors.length === 1 ? s.slab.tensors[0] : null;
+          const deviceGrad = only && !(grads[only.index] instanceof Float32Array) ? grads[only.index] : null;
+          let g: DeviceValue;
+          if (deviceGrad !== null) g = deviceGrad;
+          else {
+            const host = new Float32Array(s.slab.width * s.slab.rows);
+            for (const tp of s.slab.tensors) packInto(host, s.slab, tp, grads[tp.index] as Float32Array);
+            g = await engine.uploadRows(s, host);
+          }
+          try {
+            results.push({ s, ...(await engine.step(s, g, t, lr)) });
+          } finally {
+            if (deviceGrad === null) release(g);
+          }
+        }
+      } catch (e) {
+        for (const r of results) {
+          release(r.p);
+          Object.values(r.slots).forEach(release);
+        }
+        throw e;
+      }
+      // 3. commit
+      for (const r of results) {
+        release(r.s.p);
+        Object.values(r.s.slots).forEach(release);
+        r.s.p = r.p;
+        r.s.slots = r.slots;
+      }
+      count = t;
+    },
+    async readParams() {
+      const out: Float32Array[] = new Array(params.length);
+      for (const s of onDevice) {
+        const flat = await readFlat(s.p, s.slab.width * s.slab.rows);
+        for (const tp of s.slab.tensors) out[tp.index] = unpackFrom(flat, s.slab, tp);
+      }
+      return out;
+    },
+    async readState(): Promise<OptimizerState> {
+      const tensors: TensorState[] = layouts.map((l) => ({ shape: l.shape, outAxis: l.outAxis, step: count, slots: {} }));
+      for (const s of onDevice) {
+        for (const slot of slotNamesOf(recipe)) {
+          const flat = await readFlat(s.slots[slot], s.slab.width * s.slab.rows);
+          for (const tp of s.slab.tensors) tensors[tp.index].slots[slot] = unpackFrom(flat, s.slab, tp);
+        }
+      }
+      return { optimizer: name, count, tensors };
+    },
+    deviceShape(index: number) {
+      for (const s of slabs) {
+        const tp = s.tensors.find((x) => x.index === index);
+        if (tp) return s.tensors.length === 1 ? [s.width, s.rows] : null;
+      }
+      throw new InvalidArgumentError('index', index, `must name one of the ${params.length} parameters`);
+    },
+    kernelModes() {
+      const modes = new Set<string>();
+      for (const s of onDevice) for (const k of s.kernels.values()) modes.add((k as GpuJsKernel).kernel?.constructor.mode ?? 'unknown');
+      return [...modes].sort();
+    },
+    async finish() {
+      // a readback of one value waits for every submitted dispatch (queues run in order)
+      if (onDevice.length > 0) await engine.touch(onDevice[0]);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      onDevice.forEach((s) => engine.releaseSlab(s));
+      gpu.destroy();
+    },
+  };
+  return self;
+}
+
+/** Compiles and runs the kernels of one fused recipe over slabs. */
+class SlabEngine {
+  constructor(
+    private readonly gpuJs: GpuJsModule,
+    private readonly gpu: GpuJsGpu,
+    private readonly recipe: FusedRecipe,
+  ) {}
+
+  private kernel(s: SlabOnDevice, key: string, fn: (...args: never[]) => number, output: number[], constants: Record<string, unknown> = {}): Kernel {
+    let k = s.kernels.get(key);
+    if (!k) {
+      const made: GpuJsKernel = this.gpu.createKernel(fn, {
+        output,
+        constants,
+        pipeline: true,
+        immutable: true,
+        precision: 'single',
+        tactic: 'precision',
+        functions: K.KERNEL_FUNCTIONS,
+      });
+      k = made as Kernel;
+      s.kernels.set(key, k);
+    }
+    return k;
+  }
+
+  private rows(s: SlabOnDevice): number[] {
+    return [s.slab.width, s.slab.rows];
+  }
+
+  async upload(slab: Slab, host: Float32Array): Promise<SlabOnDevice> {
+    const s: SlabOnDevice = { slab, kernels: new Map(), p: null, slots: {}, zeroMeans: null };
+    s.p = await this.uploadRows(s, host);
+    s.zeroMeans = await this.kernel(s, 'zeroRows', K.zeroRows, [slab.rows])();
+    const init = (value: number) => this.kernel(s, `fill`, K.fillRows, this.rows(s))(value);
+    const r = this.recipe;
+    for (const slot of slotNamesOf(r)) {
+      s.slots[slot] = await init(r.family === 'adagrad' ? r.initialAccumulatorValue : 0);
+    }
+    return s;
+  }
+
+  async uploadRows(s: SlabOnDevice, host: Float32Array): Promise<DeviceValue> {
+    return this.kernel(s, 'copyRows', K.copyRows, this.rows(s))(this.gpuJs.input(host, this.rows(s)));
+  }
+
+  async touch(s: SlabOnDevice): Promise<void> {
+    const k = this.kernel(s, 'touch', K.copyRows, [1, 1]);
+    const v = await k(s.p);
+    await readFlat(v, 1);
+    release(v);
+  }
+
+  dispatchesPerStep(slab: Slab): number {
+    const r = this.recipe;
+    const gc = slab.anyCentred ? 2 : 0;
+    if (r.family === 'sgd') return 1 + gc + (r.momentum !== 0 ? 1 : 0) + 1;
+    if (r.family === 'adagrad') return 1 + gc + 2;
+    return 1 + gc + 2 + (r.amsgrad ? 1 : 0) + 1;
+  }
+
+  /** Row means of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or the zero means. */
+  private async means(s: SlabOnDevice, source: 0 | 1, a: DeviceValue, b: DeviceValue, c: DeviceValue, s1: number, s2: number, s3: number): Promise<DeviceValue> {
+    if (!s.slab.anyCentred) return s.zeroMeans;
+    const W = s.slab.width;
+    const chunks = Math.max(1, Math.min(W, Math.ceil(Math.sqrt(W))));
+    const CH = Math.ceil(W / chunks);
+    const constants = { W, K: chunks, CH, SOURCE: source };
+    const partialsK = this.kernel(s, `partials${source}`, K.rowPartialSums, [chunks, s.slab.rows], constants);
+    const meansK = this.kernel(s, `means${source}`, K.rowMeans, [s.slab.rows], { ...constants, gcRows: s.slab.gcRows });
+    const partials = await partialsK(a, b, c, s1, s2, s3);
+    try {
+      return await meansK(partials, a, b, c, s1, s2, s3);
+    } finally {
+      release(partials);
+    }
+  }
+
+  /** One step of the recipe on one slab; returns the new parameter and state values. */
+  async step(s: SlabOnDevice, g: DeviceValue, t: number, lr: number): Promise<{ p: DeviceValue; slots: Record<string, DeviceValue> }> {
+    const r = this.recipe;
+    const out = this.rows(s);
+    const made: DeviceValue[] = [];
+    const keep = async (v: unknown) => {
+      const value = await v;
+      made.push(value);
+      return value;
+    };
+    let gradMeans: DeviceValue = s.zeroMeans;
+    const gcOnGradient = r.family !== 'adam' || r.gcOn === 'gradient';
+    const onGradient = { ZERO_CENTRED: s.slab.centredToZero && gcOnGradient ? 1 : 0 };
+    const onUpdate = { ZERO_CENTRED: s.slab.centredToZero && !gcOnGradient ? 1 : 0 };
+    try {
+      if (gcOnGradient) gradMeans = await this.means(s, 0, g, g, s.p, r.l2, 0, 0);
+      if (r.family === 'sgd') {
+        const momentum = r.momentum !== 0;
+        const constants = { MOMENTUM: momentum ? 1 : 0, NESTEROV: r.nesterov ? 1 : 0, ...onGradient };
+        let buf: DeviceValue = s.zeroMeans;
+        const slots: Record<string, DeviceValue> = {};
+        if (momentum) {
+          const bufK = this.kernel(s, 'sgdMomentumBuffer', K.sgdMomentumBuffer, out, onGradient);
+          buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.l2, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0));
+        }
+        // without momentum the kernel never reads `buf`; any array of the right kind fills the slot
+        const pK = this.kernel(s, 'sgdParam', K.sgdParam, out, constants);
+        const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.l2, r.momentum, r.decoupledDecay * lr));
+        return { p, slots };
+      }
+      if (r.family === 'adagrad') {
+        const sumK = this.kernel(s, 'adagradSum', K.adagradSum, out, onGradient);
+        const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.l2));
+        const clr = (1 / (1 + (t - 1) * r.lrDecay)) * lr;
+        const p = await keep(this.kernel(s, 'adagradParam', K.adagradParam, out, onGradient)(s.p, sum, g, gradMeans, clr, r.l2, r.eps));
+        return { p, slots: { sum } };
+      }
+      const bc1 = 1 - r.beta1 ** t;
+      const bc2 = 1 - r.beta2 ** t;
+      const biasCorrectedEps = r.epsPlacement === 'bias-corrected-eps';
+      const sqrtBc2 = biasCorrectedEps ? Math.sqrt(bc2) : 1;
+      const scale = (biasCorrectedEps ? 1 / bc1 : Math.sqrt(bc2) / bc1) * lr;
+      const m = await keep(this.kernel(s, 'adamFirstMoment', K.adamFirstMoment, out, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.l2));
+      const v = await keep(this.kernel(s, 'adamSecondMoment', K.adamSecondMoment, out, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.l2));
+      const slots: Record<string, DeviceValue> = { exp_avg: m, exp_avg_sq: v };
+      let vhat = v;
+      if (r.amsgrad) vhat = slots.max_exp_avg_sq = await keep(this.kernel(s, 'runningMax', K.runningMax, out)(s.slots.max_exp_avg_sq, v));
+      const updateMeans = r.gcOn === 'update' ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection) : s.zeroMeans;
+      try {
+        const p = await keep(this.kernel(s, 'adamParam', K.adamParam, out, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection));
+        return { p, slots };
+      } finally {
+        if (updateMeans !== s.zeroMeans) release(updateMeans);
+      }
+    } catch (e) {
+      made.forEach(release);
+      throw e;
+    } finally {
+      if (gradMeans !== s.zeroMeans) release(gradMeans);
+    }
+  }
+
+  releaseSlab(s: SlabOnDevice): void {
+    release(s.p);
+    Object.values(s.slots).forEach(release);
+    release(s.zeroMeans);
+  }
+}
