@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+// Builds the fused WebAssembly SIMD kernels of @gcopt/core/fast from the WAT generated below.
+//
+//   node scripts/build-wasm.mjs           write src/fast/wasm/kernels.wat and kernelsBinary.ts
+//   node scripts/build-wasm.mjs --check   fail if the committed files differ from a fresh build
+//
+// The kernels are hand-written WebAssembly text (WAT), assembled with wabt (an npm package, no
+// native toolchain). Each loop body is written once, as a JS template, and instantiated twice: a
+// 4-lane f32x4 body for the bulk of a row and a 1-lane body (load32_zero / store32_lane) for its
+// last `len % 4` elements, so rows of any length and alignment are handled without scalar copies
+// of the arithmetic. The generated `.wat` and the base64 binary are committed, so a fresh clone
+// builds with `tsc` alone; a test checks that they match this generator.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const OUT_DIR = join(HERE, '../src/fast/wasm');
+
+/** f64 slots per task in the task table (see src/fast/wasm/taskTable.ts). */
+export const TASK_SLOTS = 24;
+
+let labelCounter = 0;
+const fresh = (prefix) => `$${prefix}${labelCounter++}`;
+
+/** Addressing modes: `vec` moves 4 floats, `lane` moves only lane 0 (the other lanes read as 0). */
+const MODES = {
+  vec: {
+    width: 4,
+    ld: (ptr) => `(v128.load (i32.add (local.get ${ptr}) (local.get $o)))`,
+    st: (ptr, val) => `(v128.store (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
+    // f64 accumulation of all 4 lanes into the f64x2 accumulator $acc
+    sum: (val) =>
+      `(local.set $tmp ${val})
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))`,
+    nonFinite: (val) => `(local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub ${val} ${val}) (v128.const i32x4 0 0 0 0))))`,
+  },
+  lane: {
+    width: 1,
+    ld: (ptr) => `(v128.load32_zero (i32.add (local.get ${ptr}) (local.get $o)))`,
+    st: (ptr, val) => `(v128.store32_lane 0 (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
+    sum: (val) => `(local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 ${val}))))`,
+    nonFinite: (val) => `(local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub ${val} ${val}) (v128.const i32x4 0 0 0 0))))`,
+  },
+};
+
+/**
+ * One pass over the `$len` elements of a row: the body for 4 lanes while 4 remain, then for 1 lane.
+ * `$o` is the byte offset inside the row.
+ */
+function rowPass(body) {
+  const parts = [];
+  for (const mode of [MODES.vec, MODES.lane]) {
+    const brk = fresh('done');
+    const top = fresh('loop');
+    const guard =
+      mode.width === 4
+        ? `(br_if ${brk} (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))`
+        : `(br_if ${brk} (i32.ge_u (local.get $i) (local.get $len)))`;
+    parts.push(`(block ${brk} (loop ${top}
+      ${guard}
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      ${body(mode)}
+      (local.set $i (i32.add (local.get $i) (i32.const ${mode.width})))
+      (br ${top})))`);
+  }
+  return `(local.set $i (i32.const 0))\n${parts.join('\n')}`;
+}
+
+/** Σ of a row in f64 (returns via $sum); `value(mode)` is the f32x4 expression summed. */
+function rowSum(value) {
+  return `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    ${rowPass((m) => m.sum(value(m)))}
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))`;
+}
+
+const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
+  (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
+  (local $pv v128) (local $gg v128) (local $MG v128) (local $mean f32)`;
+
+const splat = (name) => `(local.set $V${name} (f32x4.splat (local.get $${name})))`;
+
+/**
+ * The mean of the gradient row that GC removes: `mean(g + wd·p)` (the coupled L2 term is centred
+ * too, SPEC §5.2), or 0 when this tensor is not centred on the gradient.
+ */
+function gradientMean(wd) {
+  return `(local.set $mean (f32.const 0))
+    (if (local.get $gcg) (then
+      (if (f32.eq (local.get $${wd}) (f32.const 0))
+        (then ${rowSum((m) => m.ld('$g'))})
+        (else ${rowSum((m) => `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) ${m.ld('$p')}))`)}))
+      (local.set $mean (f32.demote_f64 (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
+    (local.set $MG (f32x4.splat (local.get $mean)))`;
+}
+
+/** `gg = (g + wd·p) − mean`, with p loaded into $pv. */
+function centredGradient(m, wd) {
+  return `(local.set $pv ${m.ld('$p')})
+    (local.set $gg (f32x4.sub (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))) (local.get $MG)))`;
+}
+
+function advance(ptrs) {
+  return ptrs.map((q) => `(local.set ${q} (i32.add (local.get ${q}) (local.get $bytes)))`).join(' ');
+}
+
+/** Loops over `$rows` rows of `$len` elements; `rowBody` processes one. */
+function overRows(ptrs, rowBody) {
+  const brk = fresh('rowsdone');
+  const top = fresh('rows');
+  return `(local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
+  (block ${brk} (loop ${top}
+    (br_if ${brk} (i32.eqz (local.get $rows)))
+    ${rowBody}
+    ${advance(ptrs)}
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br ${top})))`;
+}
+
+/**
+ * Adam family, fusing the recipe
+ *   addWeightDecay(wd1) → centralizeUpdate(gradient rule) → adamMoments → scaleByAdam(eps placement)
+ *   → addWeightDecay(wd2) → centralizeUpdate(update rule) → scaleByLearningRate → applyUpdate
+ * (Adam_GC/GCC/GC2/GCC2, first-release AdamW*, advanced Adam/AdamW): per element
+ *   gg = g + wd1·p − mean_g;  m = β1·m + c1·gg;  v = β2·v + c2·gg²;  [vmax = max(vmax, v)]
+ *   u = m / (sqrt(v̂)·a + eps) + wd2·p;  p −= s·(u − mean_u)
+ * where a = 1/sqrt(1−β2^t), s = lr/(1−β1^t) (bias-corrected eps) or a = 1, s = lr·sqrt(1−β2^t)/(1−β1^t)
+ * (raw eps), and mean_g / mean_u are the row means when GC applies there (else 0). With GC on the
+ * update, the row's u is staged in the thread's scratch row, summed, then applied.
+ */
+function adamKernel(name, amsgrad) {
+  const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
+  const direction = (m) => `
+    ${centredGradient(m, 'wd1')}
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')}) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    ${m.st('$m', '(local.get $mv)')}
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')}) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    ${m.st('$v', '(local.get $vv)')}
+    ${amsgrad ? `(local.set $vv (f32x4.max ${m.ld('$vm')} (local.get $vv))) ${m.st('$vm', '(local.get $vv)')}` : ''}
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv))))`;
+  const fused = rowPass((m) => `${direction(m)}
+    ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u)))')}`);
+  const staged = `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    ${rowPass((m) => `${direction(m)} ${m.st('$scr', '(local.get $u)')} ${m.sum('(local.get $u)')}`)}
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f32x4.splat (f32.demote_f64 (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len))))))
+    ${rowPass((m) => m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) (f32x4.sub ${m.ld('$scr')} (local.get $MU))))`))}`;
+  return `(func $${name}
+  (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32)
+  (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+  (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
+  ${COMMON_LOCALS}
+  (local $mv v128) (local $vv v128) (local $u v128) (local $MU v128)
+  (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
+  (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
+  ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
+  ${overRows(ptrs, `${gradientMean('wd1')}
+    (if (local.get $gcu) (then ${staged}) (else ${fused}))`)})`;
+}
+
+/**
+ * SGD family, fusing addWeightDecay(wd) → centralizeUpdate(rule) → sgdMomentum → scaleByLearningRate
+ * → applyUpdate | applyUpdateWithDecoupledDecay (SGD_GC/GCC, SGDW*, advanced SGD):
+ *   d = g + wd·p − mean_g;  buf = ka·buf + kb·d;  d' = nd·d + nm·buf;  p = p − lr·d' − dec·p
+ * The host picks ka, kb (first step: 0, 1 — the buffer starts as a copy of d; later μ, 1−dampening),
+ * nd, nm (Nesterov: 1, μ; heavy ball: 0, 1) and dec (SGDW: wd·lr, else 0), so each reference case
+ * is the exact special case of one expression. Without momentum the buffer is absent: d' = d.
+ */
+function sgdKernel(name, momentum) {
+  const ptrs = ['$p', '$g', ...(momentum ? ['$buf'] : [])];
+  const body = (m) => `${centredGradient(m, 'wd')}
+    ${
+      momentum
+        ? `(local.set $b (f32x4.add (f32x4.mul (local.get $Vka) ${m.ld('$buf')}) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           ${m.st('$buf', '(local.get $b)')}
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))`
+        : ''
+    }
+    ${m.st('$p', '(f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv)))')}`;
+  return `(func $${name}
+  (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
+  ${COMMON_LOCALS} (local $b v128)
+  (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
+  ${['wd', 'ka', 'kb', 'nd', 'nm', 'lr', 'dec'].map(splat).join(' ')}
+  ${overRows(ptrs, `${gradientMean('wd')} ${rowPass(body)}`)})`;
+}
+
+/**
+ * Adagrad, fusing addWeightDecay(wd) → centralizeUpdate(rule) → scaleByAdagrad → scaleByLearningRate
+ * → applyUpdate (Adagrad_GC/GCC):  gg = g + wd·p − mean_g;  sum += gg²;  p −= clr·gg/(sqrt(sum) + eps).
+ */
+function adagradKernel(name) {
+  const body = (m) => `${centredGradient(m, 'wd')}
+    (local.set $acc2 (f32x4.add ${m.ld('$sq')} (f32x4.mul (local.get $gg) (local.get $gg))))
+    ${m.st('$sq', '(local.get $acc2)')}
+    ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps)))))')}`;
+  return `(func $${name}
+  (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $wd f32) (param $eps f32) (param $clr f32)
+  ${COMMON_LOCALS} (local $acc2 v128)
+  (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
+  ${['wd', 'eps', 'clr'].map(splat).join(' ')}
+  ${overRows(['$p', '$g', '$sq'], `${gradientMean('wd')} ${rowPass(body)}`)})`;
+}
+
+/** 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x ≠ 0 exactly for those). */
+function nonFiniteKernel(name) {
+  return `(func $${name} (param $g i32) (param $len i32) (result i32)
+  (local $i i32) (local $o i32) (local $bad v128)
+  ${rowPass((m) => m.nonFinite(m.ld('$g')))}
+  (v128.any_true (local.get $bad)))`;
+}
+
+/** The dispatcher: runs tasks [first, last) of the task table at `table` with this thread's scratch row. */
+function runFunction() {
+  const I = (k) => `(i32.trunc_sat_f64_u (f64.load offset=${k * 8} (local.get $t)))`;
+  const F = (k) => `(f32.demote_f64 (f64.load offset=${k * 8} (local.get $t)))`;
+  return `(func $run (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
+  (local $t i32) (local $kind i32)
+  (block $end (loop $next
+    (br_if $end (i32.ge_u (local.get $first) (local.get $last)))
+    (local.set $t (i32.add (local.get $table) (i32.mul (local.get $first) (i32.const ${TASK_SLOTS * 8}))))
+    (local.set $kind ${I(0)})
+    (if (i32.eq (local.get $kind) (i32.const 1)) (then
+      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr)
+        ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
+    (if (i32.eq (local.get $kind) (i32.const 2)) (then
+      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr)
+        ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
+    (if (i32.eq (local.get $kind) (i32.const 3)) (then
+      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+    (if (i32.eq (local.get $kind) (i32.const 4)) (then
+      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+    (if (i32.eq (local.get $kind) (i32.const 5)) (then
+      (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(16)} ${F(18)})))
+    (if (i32.eq (local.get $kind) (i32.const 6)) (then
+      (f64.store offset=${19 * 8} (local.get $t) (f64.convert_i32_u (call $non_finite ${I(2)} ${I(7)})))))
+    (local.set $first (i32.add (local.get $first) (i32.const 1)))
+    (br $next))))`;
+}
+
+/** The whole module. `shared`: imports a shared memory (threads); otherwise a plain one. */
+export function kernelsWat({ shared }) {
+  labelCounter = 0;
+  const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
+  return `;; GENERATED by packages/core/scripts/build-wasm.mjs — do not edit; edit the generator.
+;; Fused GC optimizer kernels over float32 rows, WebAssembly SIMD (f32x4). ${shared ? 'Shared memory (threads).' : 'Unshared memory.'}
+(module
+(import "env" "memory" ${memory})
+${adamKernel('adam', false)}
+${adamKernel('adam_amsgrad', true)}
+${sgdKernel('sgd', false)}
+${sgdKernel('sgd_momentum', true)}
+${adagradKernel('adagrad')}
+${nonFiniteKernel('non_finite')}
+${runFunction()}
+)
+`;
+}
+
+const FEATURES = { simd: true, threads: true, sat_float_to_int: true };
+
+/** Assembles WAT to a binary with wabt (SIMD and threads enabled). */
+export async function assemble(wat, filename) {
+  const require = createRequire(import.meta.url);
+  const wabt = await require('wabt')();
+  const mod = wabt.parseWat(filename, wat, FEATURES);
+  try {
+    mod.validate(FEATURES);
+    return new Uint8Array(mod.toBinary({ log: false, write_debug_names: false }).buffer);
+  } finally {
+    mod.destroy();
+  }
+}
+
+/** The generated files, by name: the two WAT texts and the TypeScript module holding both binaries. */
+export async function buildFiles() {
+  const files = {};
+  const binaries = {};
+  for (const shared of [false, true]) {
+    const name = shared ? 'kernels.shared.wat' : 'kernels.wat';
+    const wat = kernelsWat({ shared });
+    files[name] = wat;
+    binaries[shared ? 'shared' : 'unshared'] = Buffer.from(await assemble(wat, name)).toString('base64');
+  }
+  files['kernelsBinary.ts'] = `// GENERATED by packages/core/scripts/build-wasm.mjs from the kernels.wat / kernels.shared.wat texts
+// beside this file — do not edit. \`pnpm --filter @gcopt/core build:wasm\` rebuilds; a test checks it.
+
+/** Task-table slots per task (f64 each). */
+export const TASK_SLOTS = ${TASK_SLOTS};
+/** The kernels for an unshared memory (one thread). */
+export const KERNELS_WASM_BASE64 =
+  '${binaries.unshared}';
+/** The same kernels importing a shared memory (worker threads). */
+export const KERNELS_SHARED_WASM_BASE64 =
+  '${binaries.shared}';
+`;
+  return files;
+}
+
+async function main() {
+  const check = process.argv.includes('--check');
+  const files = await buildFiles();
+  let stale = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(OUT_DIR, name);
+    if (check) {
+      let current = '';
+      try {
+        current = readFileSync(path, 'utf8');
+      } catch {}
+      if (current !== text) {
+        console.error(`stale: ${path} differs from a fresh build (run: node scripts/build-wasm.mjs)`);
+        stale++;
+      }
+    } else {
+      writeFileSync(path, text);
+      console.log(`wrote ${path}`);
+    }
+  }
+  if (stale) process.exit(1);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

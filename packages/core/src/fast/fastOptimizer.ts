@@ -1,0 +1,383 @@
+import ndarray from 'ndarray';
+import { InvalidArgumentError, NonFiniteGradientError, ShapeMismatchError } from '../errors.js';
+import { resolveLearningRate } from '../optimizers/recipeOptimizer.js';
+import type { Optimizer, OptimizerState, Param } from '../optimizers/types.js';
+import { allocate, type DType, type FloatArray } from '../tensor/floatArray.js';
+import { layoutOf, type Layout } from '../tensor/layout.js';
+import type { TensorContext } from '../transforms/transform.js';
+import { fusedPlanOf, type FusedPlan } from './fusedPlan.js';
+import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
+import { CHUNK, KIND, SCALAR_COUNT, SLOT, splitAmongThreads, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
+import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
+import { TASK_SLOTS } from './wasm/kernelsBinary.js';
+import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
+
+/** A parameter the fast optimizer allocates: its shape, GC layout and optional initial values. */
+export interface FastParamSpec {
+  readonly shape: readonly number[];
+  /** Output-channel axis (default 0, PyTorch layout). */
+  readonly outAxis?: number;
+  /** false excludes the tensor from GC. */
+  readonly gc?: boolean;
+  readonly name?: string;
+  /** Initial values, row-major (default zeros; or write into `params[i].value.data` later). */
+  readonly init?: ArrayLike<number>;
+}
+
+/** `'wasm-simd'`: fused f32x4 kernels (optionally on worker threads); `'js'`: the fused plain-JS loops; `'core'`: the optimizer's own recipe (not covered). */
+export type FastBackend = 'wasm-simd' | 'js' | 'core';
+
+export interface FastOptions {
+  /** `'auto'` (default): WebAssembly SIMD when available and the dtype is float32, else JS. */
+  backend?: 'auto' | 'wasm-simd' | 'js';
+  /** Threads for the WebAssembly backend, this one included (default: all cores, Node only; 1 elsewhere). */
+  threads?: number;
+  /** Parameter dtype (default float32; float64 runs the JS kernels). */
+  dtype?: DType;
+}
+
+export interface FastStepOptions {
+  /** This step's learning rate (overrides the optimizer's value or schedule). */
+  lr?: number;
+  /** Reject NaN/±Inf gradients before anything changes (default true, as the core). */
+  checkFinite?: boolean;
+  /** `skip[i]` true: tensor i has no gradient this step (the core's `null` gradient). */
+  skip?: readonly boolean[];
+}
+
+/**
+ * A GC optimizer whose parameters, gradients and state live in memory the fast path owns, so a
+ * step is one pass of fused kernels over them with no copies. Write gradients into `grads[i]`,
+ * call `step()`; `params` are ndarray views (usable wherever a core `Param` is) and `state` is an
+ * ordinary core `OptimizerState` whose slots are views too, so `optimizer.stepInPlace(params, grads,
+ * state)` on the same objects computes the same step on the core path.
+ */
+export interface FastOptimizer {
+  readonly optimizer: Optimizer;
+  readonly params: Param[];
+  readonly grads: FloatArray[];
+  readonly state: OptimizerState;
+  readonly backend: FastBackend;
+  /** Threads a step runs on. */
+  readonly threads: number;
+  /** The fused recipe, or null when the optimizer runs on the core path. */
+  readonly plan: FusedPlan | null;
+  /** Why a faster backend was not used, if one was not. */
+  readonly note: string;
+  step(options?: FastStepOptions): void;
+  /** Stops the worker threads (the arrays stay readable). */
+  dispose(): void;
+}
+
+/** Names of the reference optimizers whose recipes the fast path fuses (any options). */
+export const FAST_PATH_OPTIMIZERS = [
+  'SGD_GC', 'SGD_GCC', 'SGDW', 'SGDW_GC', 'SGDW_GCC', 'SGD (advanced)',
+  'Adam_GC', 'Adam_GCC', 'Adam_GC2', 'Adam_GCC2', 'AdamW (first release)', 'AdamW_GC', 'AdamW_GCC', 'AdamW_GC2', 'AdamW_GCC2',
+  'Adam (advanced)', 'AdamW (advanced)', 'Adagrad_GC', 'Adagrad_GCC',
+] as const;
+
+/** Not fused (run on the core path): RAdam, PlainRAdam, Ranger, Lookahead(…). */
+export function fastPathCovers(optimizer: Pick<Optimizer, 'recipe' | 'hyper'>): boolean {
+  return fusedPlanOf(optimizer) !== null;
+}
+
+const ALIGN = 16;
+const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+const CONTROL_OFFSET = 64;
+const TASK_BYTES = TASK_SLOTS * 8;
+const MAX_WASM_BYTES = 65536 * 65536;
+
+/** Slot names in kernel order (s1, s2, s3) per family. */
+function kernelSlots(plan: FusedPlan): string[] {
+  if (plan.family === 'adam') return plan.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
+  if (plan.family === 'sgd') return plan.momentum !== 0 ? ['momentum_buffer'] : [];
+  return ['sum'];
+}
+
+/**
+ * Makes a fast optimizer for `optimizer` over new parameters of the given shapes. Compiles the
+ * kernels asynchronously (required in browsers for modules over 4 KB), then as
+ * `createFastOptimizerSync`.
+ */
+export async function createFastOptimizer(
+  optimizer: Optimizer,
+  specs: readonly FastParamSpec[],
+  options: FastOptions = {},
+): Promise<FastOptimizer> {
+  if (wasmSimdSupported()) await Promise.all([compileKernels(false), ...(sharedMemorySupported() ? [compileKernels(true)] : [])]);
+  return createFastOptimizerSync(optimizer, specs, options);
+}
+
+/** `createFastOptimizer` without awaiting: compiles synchronously (fine in Node and in workers). */
+export function createFastOptimizerSync(
+  optimizer: Optimizer,
+  specs: readonly FastParamSpec[],
+  options: FastOptions = {},
+): FastOptimizer {
+  if (!Array.isArray(specs)) throw new InvalidArgumentError('specs', specs, 'must be an array of {shape, outAxis?, gc?, name?, init?}');
+  const dtype = options.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') throw new InvalidArgumentError('dtype', dtype, "must be 'float32' or 'float64'");
+  const requested = options.backend ?? 'auto';
+  if (!['auto', 'wasm-simd', 'js'].includes(requested)) throw new InvalidArgumentError('backend', requested, "must be 'auto', 'wasm-simd' or 'js'");
+  const layouts = specs.map((s, i) => layoutOf(s.shape, s.outAxis ?? 0, `specs[${i}].shape`));
+  // the core makes the initial state (its init validates, warns about fan-in-1 tensors, fills slots)
+  const initial = specs.map((s, i) => {
+    const a = allocate(dtype, layouts[i].size);
+    if (s.init !== undefined) {
+      if (s.init.length !== a.length) throw new ShapeMismatchError(`specs[${i}].init has ${s.init.length} values, shape [${s.shape}] holds ${a.length}`);
+      a.set(s.init);
+    }
+    return a;
+  });
+  const coreParams = (arrays: FloatArray[]): Param[] =>
+    specs.map((s, i) => ({ value: ndarray(arrays[i], [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name }));
+  const coreState = optimizer.init(coreParams(initial));
+  const plan = fusedPlanOf(optimizer);
+
+  let note = '';
+  if (!plan) note = `${optimizer.name}: recipe not fused by the fast path`;
+  else if (requested !== 'js' && dtype !== 'float32') note = 'the WebAssembly kernels are float32; float64 runs the JS kernels';
+  else if (requested !== 'js' && !wasmSimdSupported()) note = 'WebAssembly SIMD unavailable';
+  const wasmPossible = plan !== null && dtype === 'float32' && requested !== 'js' && wasmSimdSupported();
+  if (requested === 'wasm-simd' && !wasmPossible) throw new InvalidArgumentError('backend', requested, `not available here: ${note}`);
+
+  if (plan && wasmPossible) {
+    const made = wasmOptimizer(optimizer, plan, specs, layouts, initial, coreState, options.threads);
+    if (made) return made;
+    note = 'the parameters and state exceed the 4 GiB a WebAssembly memory can hold';
+  }
+  const grads = initial.map((a) => allocate(dtype, a.length));
+  const params = coreParams(initial);
+  return plan ? jsOptimizer(optimizer, plan, specs, layouts, params, grads, coreState, note) : coreOptimizer(optimizer, params, grads, coreState, note);
+}
+
+/** Shared by every backend: lr, skip mask and per-tensor step counts, the core's way. */
+function beginStep(optimizer: Optimizer, state: OptimizerState, n: number, opts: FastStepOptions) {
+  const count = state.count + 1;
+  const lr = resolveLearningRate(opts.lr ?? optimizer.hyper.lr, count);
+  if (opts.skip !== undefined && (!Array.isArray(opts.skip) || opts.skip.length !== n)) {
+    throw new ShapeMismatchError(`${optimizer.name}: skip must be an array of ${n} booleans`);
+  }
+  const active = Array.from({ length: n }, (_, i) => opts.skip?.[i] !== true);
+  return { count, lr, active };
+}
+
+function finishStep(state: OptimizerState, active: boolean[], count: number): void {
+  state.tensors.forEach((ts, i) => {
+    if (active[i]) ts.step += 1;
+  });
+  state.count = count;
+}
+
+/** A tensor whose channels are not rows (channels-last GC): the core recipe, transform by transform. */
+function runRecipe(optimizer: Optimizer, param: Param, grad: FloatArray, layout: Layout, state: OptimizerState, i: number, count: number, lr: number) {
+  const p = param.value.data as FloatArray;
+  const ts = state.tensors[i];
+  const ctx: TensorContext = {
+    p,
+    u: p instanceof Float64Array ? Float64Array.from(grad) : Float32Array.from(grad),
+    layout,
+    gcEnabled: param.gc !== false,
+    slots: ts.slots,
+    t: ts.step + 1,
+    optimizerStep: count,
+    lr,
+    scale: 1,
+    scratch: new Float64Array(layout.channels),
+  };
+  for (const tr of optimizer.recipe) tr.apply(ctx);
+}
+
+function throwNonFinite(params: Param[], grads: FloatArray[], i: number, start = 0, end = grads[i].length): never {
+  const j = firstNonFinite(grads[i], start, end);
+  throw new NonFiniteGradientError(i, params[i].name, j, grads[i][j]);
+}
+
+function coreOptimizer(optimizer: Optimizer, params: Param[], grads: FloatArray[], state: OptimizerState, note: string): FastOptimizer {
+  return {
+    optimizer, params, grads, state, backend: 'core', threads: 1, plan: null, note,
+    step(opts = {}) {
+      const { lr, active } = beginStep(optimizer, state, params.length, opts);
+      optimizer.stepInPlace(params, grads.map((g, i) => (active[i] ? g : null)), state, { lr, checkFinite: opts.checkFinite });
+    },
+    dispose() {},
+  };
+}
+
+function jsOptimizer(
+  optimizer: Optimizer,
+  plan: FusedPlan,
+  specs: readonly FastParamSpec[],
+  layouts: Layout[],
+  params: Param[],
+  grads: FloatArray[],
+  state: OptimizerState,
+  note: string,
+): FastOptimizer {
+  const works = layouts.map((l, i) => tensorWork(plan, i, l, specs[i].gc !== false));
+  const slotNames = kernelSlots(plan);
+  const arrays: TaskArrays[] = params.map((p, i) => {
+    const s = slotNames.map((name) => state.tensors[i].slots[name]);
+    return { p: p.value.data as FloatArray, g: grads[i], s1: s[0], s2: s[1], s3: s[2] };
+  });
+  const scratch = new Float64Array(Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : []))));
+  const k = new Float64Array(SCALAR_COUNT);
+  return {
+    optimizer, params, grads, state, backend: 'js', threads: 1, plan, note,
+    step(opts = {}) {
+      const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
+      if (opts.checkFinite !== false) {
+        grads.forEach((g, i) => {
+          if (active[i] && firstNonFinite(g) >= 0) throwNonFinite(params, grads, i);
+        });
+      }
+      works.forEach((w, i) => {
+        if (!active[i]) return;
+        if (w.viaRecipe) return runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
+        stepScalars(plan, state.tensors[i].step + 1, lr, k);
+        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t.start, t.rows, t.len, w.gcGradient, w.gcUpdate, k, scratch);
+      });
+      finishStep(state, active, count);
+    },
+    dispose() {},
+  };
+}
+
+/** All cores in Node; 1 elsewhere (the browser build runs one thread). */
+function defaultThreads(): number {
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  return os ? (os.availableParallelism?.() ?? os.cpus().length) : 1;
+}
+
+function wasmOptimizer(
+  optimizer: Optimizer,
+  plan: FusedPlan,
+  specs: readonly FastParamSpec[],
+  layouts: Layout[],
+  initial: FloatArray[],
+  coreState: OptimizerState,
+  requestedThreads: number | undefined,
+): FastOptimizer | null {
+  let threads = requestedThreads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('threads', requestedThreads, 'must be a positive integer');
+  let note = '';
+  if (threads > 1 && !(sharedMemorySupported() && ThreadPool.available())) {
+    note = 'no SharedArrayBuffer / worker threads here: one thread';
+    threads = 1;
+  }
+  const shared = threads > 1;
+  const works: TensorWork[] = layouts.map((l, i) => tensorWork(plan, i, l, specs[i].gc !== false));
+  const updateTasks: Task[] = works.flatMap((w) => w.tasks);
+  const firstTask: number[] = [];
+  works.reduce((at, w) => (firstTask.push(at), at + w.tasks.length), 0);
+  const checkTasks: Task[] = layouts.flatMap((l, i) => {
+    const out: Task[] = [];
+    for (let s = 0; s < l.size; s += CHUNK) out.push({ tensor: i, start: s, rows: 1, len: Math.min(CHUNK, l.size - s) });
+    return out;
+  });
+  const scratchLen = Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : [])));
+  const slotNames = kernelSlots(plan);
+
+  // memory layout: control block, the two task tables, one scratch row per thread, then the tensors
+  let at = CONTROL_OFFSET + CONTROL_INTS * 4;
+  const take = (bytes: number) => {
+    const here = align(at);
+    at = here + bytes;
+    return here;
+  };
+  const checkTable = take(checkTasks.length * TASK_BYTES);
+  const updateTable = take(updateTasks.length * TASK_BYTES);
+  const scratch = Array.from({ length: threads }, () => take(scratchLen * 4));
+  const tensorAt = layouts.map((l) => ({ p: take(l.size * 4), g: take(l.size * 4), slots: slotNames.map(() => take(l.size * 4)) }));
+  if (at > MAX_WASM_BYTES) return null;
+  const pages = Math.ceil(at / 65536);
+  const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+  const buffer = memory.buffer;
+  const f32 = (offset: number, n: number) => new Float32Array(buffer, offset, n);
+
+  const params: Param[] = specs.map((s, i) => {
+    const view = f32(tensorAt[i].p, layouts[i].size);
+    view.set(initial[i]);
+    return { value: ndarray(view, [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name };
+  });
+  const grads = layouts.map((l, i) => f32(tensorAt[i].g, l.size));
+  const state: OptimizerState = {
+    optimizer: coreState.optimizer,
+    count: coreState.count,
+    tensors: coreState.tensors.map((ts, i) => {
+      const slots: Record<string, FloatArray> = {};
+      for (const [name, values] of Object.entries(ts.slots)) {
+        const k = slotNames.indexOf(name);
+        if (k < 0) throw new Error(`fast path: unexpected state slot ${name} for ${optimizer.name}`);
+        const view = f32(tensorAt[i].slots[k], layouts[i].size);
+        view.set(values);
+        slots[name] = view;
+      }
+      return { shape: ts.shape, outAxis: ts.outAxis, step: ts.step, slots };
+    }),
+  };
+
+  const table = (offset: number, n: number) => new Float64Array(buffer, offset, n * TASK_SLOTS);
+  const checks = table(checkTable, checkTasks.length);
+  checkTasks.forEach((t, j) => {
+    checks[j * TASK_SLOTS + SLOT.g] = tensorAt[t.tensor].g + t.start * 4;
+    checks[j * TASK_SLOTS + SLOT.len] = t.len;
+  });
+  const updates = table(updateTable, updateTasks.length);
+  updateTasks.forEach((t, j) => {
+    const w = works[t.tensor];
+    const r = updates.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+    const ptr = (base: number) => base + t.start * 4;
+    r[SLOT.p] = ptr(tensorAt[t.tensor].p);
+    r[SLOT.g] = ptr(tensorAt[t.tensor].g);
+    tensorAt[t.tensor].slots.forEach((s, k) => (r[SLOT.s1 + k] = ptr(s)));
+    r[SLOT.rows] = t.rows;
+    r[SLOT.len] = t.len;
+    r[SLOT.gcg] = w.gcGradient ? 1 : 0;
+    r[SLOT.gcu] = w.gcUpdate ? 1 : 0;
+  });
+
+  const bytes = kernelBytes(shared);
+  const kernels = new WebAssembly.Instance(kernelModule(shared), { env: { memory } }).exports as unknown as KernelExports;
+  const pool = shared ? ThreadPool.start(threads - 1, bytes, memory, CONTROL_OFFSET) : null;
+  const updateRanges = splitAmongThreads(updateTasks, threads);
+  const checkRanges = splitAmongThreads(checkTasks, threads);
+  const run = (tableAt: number, ranges: [number, number][]) => {
+    if (pool) pool.run(kernels, tableAt, ranges, scratch);
+    else kernels.run(tableAt, ranges[0][0], ranges[ranges.length - 1][1], scratch[0]);
+  };
+  const k = new Float64Array(SCALAR_COUNT);
+
+  return {
+    optimizer, params, grads, state, backend: 'wasm-simd', threads, plan, note,
+    step(opts = {}) {
+      const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
+      if (opts.checkFinite !== false) {
+        checkTasks.forEach((t, j) => {
+          checks[j * TASK_SLOTS + SLOT.kind] = active[t.tensor] ? KIND.nonFinite : KIND.skip;
+          checks[j * TASK_SLOTS + SLOT.result] = 0;
+        });
+        run(checkTable, checkRanges);
+        checkTasks.forEach((t, j) => {
+          if (checks[j * TASK_SLOTS + SLOT.result] !== 0) throwNonFinite(params, grads, t.tensor, t.start, t.start + t.len);
+        });
+      }
+      works.forEach((w, i) => {
+        const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
+        if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
+        for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
+          updates[j * TASK_SLOTS + SLOT.kind] = kind;
+          if (kind !== KIND.skip) updates.set(k, j * TASK_SLOTS + SLOT.scalars);
+        }
+      });
+      run(updateTable, updateRanges);
+      works.forEach((w, i) => {
+        if (active[i] && w.viaRecipe) runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
+      });
+      finishStep(state, active, count);
+    },
+    dispose() {
+      pool?.close();
+    },
+  };
+}

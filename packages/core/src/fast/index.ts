@@ -1,0 +1,21 @@
+/**
+ * @gcopt/core/fast — a CPU fast path for the GC optimizers: fused WebAssembly SIMD kernels (f32x4)
+ * over parameters, gradients and state held in one WebAssembly memory, on worker threads over a
+ * shared memory where available (Node), with a fused plain-JS fallback (no SIMD, float64, no
+ * SharedArrayBuffer) and the core path for optimizers it does not fuse. Same numbers as the core
+ * within float32 rounding; the golden replay runs on it (test/fast/).
+ */
+export {
+  createFastOptimizer,
+  createFastOptimizerSync,
+  fastPathCovers,
+  FAST_PATH_OPTIMIZERS,
+  type FastBackend,
+  type FastOptimizer,
+  type FastOptions,
+  type FastParamSpec,
+  type FastStepOptions,
+} from './fastOptimizer.js';
+export { fusedPlanOf, type FusedPlan, type AdamPlan, type SgdPlan, type AdagradPlan } from './fusedPlan.js';
+export { fastEngine, type FastEngineOptions } from './replayEngine.js';
+export { wasmSimdSupported, sharedMemorySupported } from './wasm/loadKernels.js';

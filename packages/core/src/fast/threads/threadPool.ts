@@ -1,0 +1,141 @@
+import type { KernelExports } from '../wasm/loadKernels.js';
+
+/**
+ * Worker threads that run the same WebAssembly kernels over one shared memory. Node only (uses
+ * `node:worker_threads`, loaded lazily so the module stays importable in a browser, where the fast
+ * path runs on one thread).
+ *
+ * Hand-off is through an Int32 control block inside the shared memory: the host writes each worker's
+ * task range, bumps the generation word and notifies; workers (blocked in Atomics.wait) run their
+ * range and count themselves done. The host thread works on its own range meanwhile, then waits
+ * for the count. No message passing per step, so a step costs two atomic round trips.
+ */
+export const CONTROL_INTS = 64;
+const GEN = 0;
+const STOP = 1;
+const DONE = 2;
+const TABLE = 3;
+const FAILED = 4;
+const READY = 5;
+const RANGES = 8; // per worker: first, last, scratch
+
+// Runs in each worker (CommonJS, via `eval: true`, so no file has to be found at run time).
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { bytes, memory, control, slot } = workerData;
+const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+const ctl = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+let gen = Atomics.load(ctl, ${GEN});
+Atomics.add(ctl, ${READY}, 1);
+Atomics.notify(ctl, ${READY});
+for (;;) {
+  Atomics.wait(ctl, ${GEN}, gen);
+  gen = Atomics.load(ctl, ${GEN});
+  if (Atomics.load(ctl, ${STOP}) !== 0) break;
+  const at = ${RANGES} + 3 * slot;
+  try {
+    instance.exports.run(Atomics.load(ctl, ${TABLE}), ctl[at], ctl[at + 1], ctl[at + 2]);
+  } catch (e) {
+    Atomics.store(ctl, ${FAILED}, 1);
+  }
+  Atomics.add(ctl, ${DONE}, 1);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+interface NodeWorker {
+  terminate(): Promise<number>;
+  unref(): void;
+}
+
+export class ThreadPool {
+  private closed = false;
+  private constructor(
+    private readonly ctl: Int32Array,
+    private readonly workers: NodeWorker[],
+  ) {}
+
+  /** Whether worker threads can be started here (Node's worker_threads). */
+  static available(): boolean {
+    return workerThreads() !== null;
+  }
+
+  /**
+   * Starts `count` workers instantiating `bytes` over `memory` and waits (blocking, up to 60 s) until
+   * all are ready, so an optimizer can be made synchronously.
+   */
+  static start(count: number, bytes: Uint8Array, memory: WebAssembly.Memory, controlOffset: number): ThreadPool {
+    const wt = workerThreads();
+    if (!wt) throw new Error('worker threads are not available in this environment');
+    const ctl = new Int32Array(memory.buffer, controlOffset, CONTROL_INTS);
+    const workers: NodeWorker[] = [];
+    for (let slot = 0; slot < count; slot++) {
+      workers.push(new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, control: controlOffset, slot } }) as NodeWorker);
+    }
+    const deadline = Date.now() + 60_000;
+    let ready: number;
+    while ((ready = Atomics.load(ctl, READY)) < count) {
+      if (Date.now() > deadline || Atomics.wait(ctl, READY, ready, 60_000) === 'timed-out') {
+        for (const w of workers) void w.terminate();
+        throw new Error(`only ${Atomics.load(ctl, READY)} of ${count} worker threads started within 60 s`);
+      }
+    }
+    // blocked workers must not keep the process alive
+    for (const w of workers) w.unref();
+    return new ThreadPool(ctl, workers);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Runs the table's tasks: `ranges[0]` on this thread with `scratch[0]`, `ranges[k]` on worker k−1.
+   * Returns when all are done.
+   */
+  run(kernels: KernelExports, table: number, ranges: readonly [number, number][], scratch: readonly number[]): void {
+    if (this.closed) throw new Error('the thread pool was disposed');
+    const ctl = this.ctl;
+    const n = this.workers.length;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, TABLE, table);
+    for (let k = 0; k < n; k++) {
+      const at = RANGES + 3 * k;
+      ctl[at] = ranges[k + 1][0];
+      ctl[at + 1] = ranges[k + 1][1];
+      ctl[at + 2] = scratch[k + 1];
+    }
+    Atomics.add(ctl, GEN, 1);
+    Atomics.notify(ctl, GEN);
+    kernels.run(table, ranges[0][0], ranges[0][1], scratch[0]);
+    let done: number;
+    while ((done = Atomics.load(ctl, DONE)) < n) Atomics.wait(ctl, DONE, done);
+    if (Atomics.load(ctl, FAILED) !== 0) throw new Error('a worker thread failed while running the fused kernels');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctl, STOP, 1);
+    Atomics.add(this.ctl, GEN, 1);
+    Atomics.notify(this.ctl, GEN);
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+type WorkerThreads = { Worker: new (source: string, options: object) => unknown };
+
+/** node:worker_threads, loaded synchronously (Node ≥ 20.16), or null outside Node. */
+function workerThreads(): WorkerThreads | null {
+  return nodeBuiltin<WorkerThreads>('node:worker_threads');
+}
+
+export function nodeBuiltin<T>(id: string): T | null {
+  if (typeof process !== 'object' || typeof process.versions?.node !== 'string') return null;
+  const get = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  try {
+    return get ? ((get(id) as T | undefined) ?? null) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,182 @@
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import {
+  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC2, NonFiniteGradientError, Ranger, SGD_GC, SGDW_GC, advanced, cloneState,
+  type Optimizer, type Param,
+} from '../../src/index.js';
+import { createFastOptimizer, createFastOptimizerSync, fastPathCovers, type FastOptions } from '../../src/fast/index.js';
+
+/** Deterministic values in [-1, 1) plus a per-row offset (so GC matters). */
+function values(n: number, seed: number, rowLen = 7): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1 + (Math.floor(i / rowLen) % 5) * 0.3;
+  }
+  return out;
+}
+
+// odd lengths (tails of 1–3 lanes), fan-in 1, rank 1, 3-D and 4-D, a row longer than one task chunk
+const SHAPES: { shape: number[]; outAxis?: number; gc?: boolean }[] = [
+  { shape: [8, 3, 3, 3] }, { shape: [5, 7] }, { shape: [13] }, { shape: [6, 1] }, { shape: [3, 5, 2] },
+  { shape: [2, 40000] }, { shape: [70001] }, { shape: [4, 6], gc: false }, { shape: [3, 3, 2, 5], outAxis: -1 },
+];
+
+const quiet = { onWarning: () => {} }; // the [6,1] tensor is zeroed by GC on purpose
+
+const OPTIMIZERS: [string, () => Optimizer][] = [
+  ['SGD_GC momentum+wd', () => SGD_GC({ lr: 0.1, momentum: 0.9, weightDecay: 1e-3, ...quiet })],
+  ['SGD_GC nesterov', () => SGD_GC({ lr: 0.05, momentum: 0.8, nesterov: true, ...quiet })],
+  ['SGDW_GC dampening', () => SGDW_GC({ lr: 0.1, momentum: 0.9, dampening: 0.2, weightDecay: 1e-2, ...quiet })],
+  ['Adam_GC wd', () => Adam_GC({ lr: 1e-2, weightDecay: 1e-3, ...quiet })],
+  ['Adam_GCC2 amsgrad', () => Adam_GCC2({ lr: 1e-2, amsgrad: true, ...quiet })],
+  ['AdamW_GC2 wd', () => AdamW_GC2({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],
+  ['Adagrad_GC lrDecay+wd', () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-3, initialAccumulatorValue: 0.1, ...quiet })],
+  ['advanced Adam gcLoc=false', () => advanced.Adam({ lr: 1e-2, useGc: true, weightDecay: 1e-3, ...quiet })],
+];
+
+function coreRun(make: () => Optimizer, steps: number) {
+  const opt = make();
+  const params: Param[] = SHAPES.map((s, i) => {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    return { value: ndarray(values(n, 17 + i), s.shape), outAxis: s.outAxis, gc: s.gc };
+  });
+  const state = opt.init(params);
+  for (let t = 0; t < steps; t++) {
+    opt.stepInPlace(params, params.map((p, i) => values(p.value.size, 1000 * t + i)), state);
+  }
+  return { params: params.map((p) => p.value.data as Float32Array), state };
+}
+
+function fastRun(make: () => Optimizer, steps: number, options: FastOptions) {
+  const fast = createFastOptimizerSync(
+    make(),
+    SHAPES.map((s, i) => ({ ...s, init: values(s.shape.reduce((a, b) => a * b, 1), 17 + i) })),
+    options,
+  );
+  try {
+    for (let t = 0; t < steps; t++) {
+      fast.grads.forEach((g, i) => g.set(values(g.length, 1000 * t + i)));
+      fast.step();
+    }
+    return { params: fast.params.map((p) => (p.value.data as Float32Array).slice()), state: cloneState(fast.state), backend: fast.backend };
+  } finally {
+    fast.dispose();
+  }
+}
+
+function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return m;
+}
+
+describe('fast path against the core path (float32, 6 steps)', () => {
+  for (const [label, make] of OPTIMIZERS) {
+    it(`${label}: every backend and thread count agrees with the core`, () => {
+      const core = coreRun(make, 6);
+      const one = fastRun(make, 6, { threads: 1 });
+      const two = fastRun(make, 6, { threads: 2 });
+      const js = fastRun(make, 6, { backend: 'js' });
+      expect([one.backend, two.backend, js.backend]).toEqual(['wasm-simd', 'wasm-simd', 'js']);
+      for (const run of [one, two, js]) {
+        run.params.forEach((p, i) => expect(maxRelError(p, core.params[i]), `tensor ${i}`).toBeLessThan(1e-5));
+        run.state.tensors.forEach((ts, i) => {
+          expect(ts.step).toBe(core.state.tensors[i].step);
+          for (const [name, slot] of Object.entries(ts.slots)) {
+            expect(maxRelError(slot, core.state.tensors[i].slots[name]), `${name} of tensor ${i}`).toBeLessThan(1e-5);
+          }
+        });
+      }
+      // rows are never split between threads, so the thread count changes nothing at all
+      one.params.forEach((p, i) => expect(Array.from(two.params[i])).toEqual(Array.from(p)));
+    });
+  }
+});
+
+describe('fast path behaviour', () => {
+  it('rejects a NaN/Inf gradient before changing anything, naming tensor and index', () => {
+    for (const threads of [1, 2]) {
+      const fast = createFastOptimizerSync(Adam_GC({ lr: 0.1 }), [{ shape: [4, 9], name: 'w', init: values(36, 3) }, { shape: [50000] }], { threads });
+      try {
+        fast.grads[0].set(values(36, 4));
+        fast.step();
+        const before = fast.params.map((p) => (p.value.data as Float32Array).slice());
+        const stateBefore = cloneState(fast.state);
+        fast.grads[1][43210] = Number.NaN;
+        let error: unknown;
+        try {
+          fast.step();
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(NonFiniteGradientError);
+        expect((error as NonFiniteGradientError).paramIndex).toBe(1);
+        expect((error as NonFiniteGradientError).elementIndex).toBe(43210);
+        fast.params.forEach((p, i) => expect(Array.from(p.value.data as Float32Array)).toEqual(Array.from(before[i])));
+        expect(cloneState(fast.state)).toEqual(stateBefore);
+      } finally {
+        fast.dispose();
+      }
+    }
+  });
+
+  it('skip[i] leaves tensor i and its step count alone, like a null gradient in the core', () => {
+    const fast = createFastOptimizerSync(Adam_GC({ lr: 0.1 }), [{ shape: [3, 4], init: values(12, 1) }, { shape: [5], init: values(5, 2) }], { threads: 1 });
+    const opt = Adam_GC({ lr: 0.1 });
+    const params: Param[] = [{ value: ndarray(values(12, 1), [3, 4]) }, { value: ndarray(values(5, 2), [5]) }];
+    const state = opt.init(params);
+    fast.grads[0].set(values(12, 9));
+    fast.grads[1].set(values(5, 8));
+    fast.step({ skip: [false, true] });
+    opt.stepInPlace(params, [values(12, 9), null], state);
+    expect(fast.state.tensors.map((t) => t.step)).toEqual([1, 0]);
+    expect(Array.from(fast.params[1].value.data as Float32Array)).toEqual(Array.from(values(5, 2)));
+    expect(maxRelError(fast.params[0].value.data as Float32Array, params[0].value.data as Float32Array)).toBeLessThan(1e-6);
+    fast.dispose();
+  });
+
+  it('runs optimizers it does not fuse on the core path, bit for bit', async () => {
+    expect(fastPathCovers(Ranger({ useGc: true }))).toBe(false);
+    expect(fastPathCovers(Adam_GC())).toBe(true);
+    const fast = await createFastOptimizer(Ranger({ useGc: true, lr: 0.01 }), [{ shape: [4, 6], init: values(24, 5) }]);
+    expect(fast.backend).toBe('core');
+    expect(fast.note).toMatch(/not fused/);
+    const opt = Ranger({ useGc: true, lr: 0.01 });
+    const params: Param[] = [{ value: ndarray(values(24, 5), [4, 6]) }];
+    const state = opt.init(params);
+    for (let t = 0; t < 3; t++) {
+      fast.grads[0].set(values(24, t));
+      fast.step();
+      opt.stepInPlace(params, [values(24, t)], state);
+    }
+    expect(Array.from(fast.params[0].value.data as Float32Array)).toEqual(Array.from(params[0].value.data as Float32Array));
+  });
+
+  it('float64 parameters run the JS kernels and match the core to 1e-12', () => {
+    const make = () => Adam_GCC2({ lr: 1e-2, weightDecay: 1e-3 });
+    const opt = make();
+    const init = Float64Array.from(values(2 * 3 * 5 * 5, 7));
+    const params: Param[] = [{ value: ndarray(init.slice(), [2, 3, 5, 5]) }];
+    const state = opt.init(params);
+    const fast = createFastOptimizerSync(make(), [{ shape: [2, 3, 5, 5], init }], { dtype: 'float64' });
+    expect(fast.backend).toBe('js');
+    for (let t = 0; t < 4; t++) {
+      const g = Float64Array.from(values(150, 50 + t));
+      fast.grads[0].set(g);
+      fast.step();
+      opt.stepInPlace(params, [g], state);
+    }
+    expect(maxRelError(fast.params[0].value.data, params[0].value.data as Float64Array)).toBeLessThan(1e-12);
+  });
+
+  it('refuses bad input with a clear error', () => {
+    expect(() => createFastOptimizerSync(Adam_GC(), [{ shape: [2, 2], init: [1, 2, 3] }])).toThrow(/init has 3 values/);
+    expect(() => createFastOptimizerSync(Adam_GC(), [{ shape: [2, 0] }])).toThrow(/positive integer/);
+    expect(() => createFastOptimizerSync(Adam_GC(), [{ shape: [2] }], { threads: 0 })).toThrow(/threads/);
+    const fast = createFastOptimizerSync(Adam_GC(), [{ shape: [2] }], { threads: 1 });
+    expect(() => fast.step({ skip: [true, false] })).toThrow(/skip must be an array of 1/);
+    expect(() => fast.step({ lr: -1 })).toThrow(/learning rate/);
+  });
+});
