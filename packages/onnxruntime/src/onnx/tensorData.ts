@@ -20,5 +20,5 @@ export function floatTensorValues(tensor: TensorProto): Float32Array | Float64Ar
 
 function copyBytes(raw: Uint8Array, byteLength: number, name: string | undefined): ArrayBuffer {
   if (raw.byteLength !== byteLength) throw new Error(`initializer '${name}': raw_data has ${raw.byteLength} bytes, its shape needs ${byteLength}`);
-  return raw.slice().buffer;
+  return new Uint8Array(raw).buffer; // a copy: decoded bytes may be a view into a larger (Node Buffer) pool
 }
