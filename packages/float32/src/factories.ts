@@ -18,7 +18,7 @@ import type { Float32OptimizerOptions } from './options.js';
 type Factory<O extends object> = (options: Float32OptimizerOptions<O>, model: ModelInput) => Float32Optimizer;
 
 function factory<O extends object>(name: string, family?: 'first_release' | 'advanced'): Factory<O> {
-  return (options, model) => createOptimizer<O>(name, family ? { ...options, family } : options, model);
+  return (options, model) => createOptimizer(name, (family ? { ...options, family } : options) as Float32OptimizerOptions, model);
 }
 
 export const sgdGc = factory<SgdOptions>('SGD_GC');

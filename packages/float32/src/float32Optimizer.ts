@@ -94,11 +94,7 @@ interface Group {
  * made with the base options overridden by the group's; `step` runs the core's in-place kernels
  * on the model's own arrays.
  */
-export function createOptimizer<O extends object = Record<string, unknown>>(
-  name: string,
-  options: Float32OptimizerOptions<O>,
-  model: ModelInput,
-): Float32Optimizer {
+export function createOptimizer(name: string, options: Float32OptimizerOptions, model: ModelInput): Float32Optimizer {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'options must be an object');
   const settings = options as Float32OptimizerOptions;
   const entries = readModel(model);
