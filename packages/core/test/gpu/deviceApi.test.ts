@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Adam_GC2, NonFiniteGradientError, RAdam, SGD_GC, ShapeMismatchError, setWarningHandler } from '../../src/index.js';
+import { chooseBackend, createDeviceOptimizer, loadGpuJs, probeBackend } from '../../src/gpu/index.js';
+import { requireMode, TESTED_MODES } from './backends.js';
+import { coreReference, filled, normRelativeError, random } from './helpers.js';
+
+beforeAll(() => setWarningHandler(() => {}));
+afterAll(() => setWarningHandler(null));
+
+describe('backend choice', () => {
+  it('explains every mode it passes over, and picks an available one', async () => {
+    const choice = await chooseBackend(['webgl2', 'webgl', 'webasm', 'js']);
+    // Node has no WebGL context: both are passed over, each with its reason
+    expect(choice.probes[0]).toMatchObject({ mode: 'webgl2', available: false });
+    expect(choice.probes[0].reason).toMatch(/WebGL 2/);
+    expect(choice.probes[1]).toMatchObject({ mode: 'webgl', available: false });
+    expect(choice.mode).toBe('webasm');
+    expect(choice.explanation).toMatch(/webgl2: no \(.+\)\nwebgl: no \(.+\)\nwebasm: yes \(.+\)\n→ chose webasm/);
+  });
+
+  it('names the webgpu adapter it found', async () => {
+    if (!(await requireMode('webgpu'))) return;
+    const probe = await probeBackend('webgpu');
+    expect(probe.available).toBe(true);
+    expect(probe.reason).toMatch(/^adapter /);
+  });
+
+  it('falls back to js when nothing else is allowed', async () => {
+    const choice = await chooseBackend(['js']);
+    expect(choice.mode).toBe('js');
+  });
+});
+
+describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
+  let available = false;
+  beforeAll(async () => {
+    available = await requireMode(mode);
+  });
+
+  it('refuses bad gradients with a clear error and leaves parameters and state as they were', async () => {
+    if (!available) return;
+    const rnd = random(3);
+    const params = [
+      { name: 'w', shape: [4, 6], data: filled(24, rnd) },
+      { name: 'b', shape: [4], data: filled(4, rnd) },
+    ];
+    const device = await createDeviceOptimizer(Adam_GC2({ lr: 0.1 }), params, { backend: mode });
+    try {
+      await device.step([filled(24, rnd), filled(4, rnd)]);
+      const before = await device.readParams();
+      const stateBefore = await device.readState();
+      const nan = filled(4, rnd);
+      nan[2] = NaN;
+      await expect(device.step([filled(24, rnd), nan])).rejects.toThrow(NonFiniteGradientError);
+      await expect(device.step([filled(24, rnd), nan])).rejects.toThrow(/parameter b holds NaN at flat index 2/);
+      await expect(device.step([filled(23, rnd), filled(4, rnd)])).rejects.toThrow(ShapeMismatchError);
+      await expect(device.step([filled(24, rnd)])).rejects.toThrow(/1 gradients given for 2 parameters/);
+      expect(device.count).toBe(1);
+      expect(await device.readParams()).toEqual(before);
+      expect(await device.readState()).toEqual(stateBefore);
+    } finally {
+      device.dispose();
+    }
+  });
+
+  it('refuses an optimizer without fused kernels, naming it', async () => {
+    await expect(createDeviceOptimizer(RAdam({ lr: 0.1 }), [{ shape: [2, 2], data: new Float32Array(4) }], { backend: mode })).rejects.toThrow(
+      /optimizer = "RAdam" rejected: has no fused gpu.js kernels/,
+    );
+  });
+
+  it('dispatches a few kernels per step for a whole model of one width (not one set per tensor)', async () => {
+    if (!available) return;
+    const rnd = random(5);
+    const params = Array.from({ length: 6 }, (_, i) => ({ shape: i % 2 ? [16] : [16, 16], data: filled(i % 2 ? 16 : 256, rnd) }));
+    const packed = await createDeviceOptimizer(Adam_GC2({ lr: 1e-3 }), params, { backend: mode });
+    const perTensor = await createDeviceOptimizer(Adam_GC2({ lr: 1e-3 }), params, { backend: mode, packing: 'per-tensor' });
+    // upload, 2 moments, partial sums + means of the update, parameter update
+    expect(packed.dispatchesPerStep).toBe(6);
+    expect(perTensor.dispatchesPerStep).toBe(3 * 6 + 3 * 4);
+    packed.dispose();
+    perTensor.dispose();
+  });
+});
+
+describe('gradients already on the device', () => {
+  it.each(TESTED_MODES)('%s: a gpu.js kernel output is taken as a gradient without a copy to the host', async (mode) => {
+    if (!(await requireMode(mode))) return;
+    const rnd = random(9);
+    const params = [{ shape: [5, 12], data: filled(60, rnd) }, { shape: [12], data: filled(12, rnd) }];
+    const grads = [filled(60, rnd), filled(12, rnd)];
+    const make = () => SGD_GC({ lr: 0.1, momentum: 0.9, weightDecay: 1e-2 });
+    const device = await createDeviceOptimizer(make(), params, { backend: mode, packing: 'per-tensor' });
+    const reference = coreReference(make(), params);
+    const { GPU, input } = await loadGpuJs();
+    const gpu = new GPU({ mode });
+    try {
+      // another kernel of the same mode produces the gradients on the device (here: 2·x/2)
+      const shapes = params.map((_, i) => device.deviceShape(i)!);
+      expect(shapes).toEqual([[12, 5], [12, 1]]);
+      const produce = shapes.map((output) =>
+        gpu.createKernel(
+          function (this: { thread: { x: number; y: number } }, a: number[][]) {
+            return (2 * a[this.thread.y][this.thread.x]) / 2;
+          },
+          { output, pipeline: true, precision: 'single' },
+        ),
+      );
+      for (let s = 0; s < 3; s++) {
+        const onDevice = await Promise.all(produce.map((k, i) => k(input(grads[i], shapes[i]) as never)));
+        await device.step(onDevice);
+        reference.step(grads);
+      }
+      const ours = await device.readParams();
+      ours.forEach((p, i) => expect(normRelativeError(p, reference.params()[i])).toBeLessThanOrEqual(1e-5));
+      expect(normRelativeError(ours[0], params[0].data)).toBeGreaterThan(1e-3);
+      // packed tensors share device arrays: a device gradient for one of them is refused
+      const packed = await createDeviceOptimizer(make(), params, { backend: mode });
+      expect(packed.deviceShape(0)).toBeNull();
+      await expect(packed.step([await produce[0](input(grads[0], shapes[0]) as never), grads[1]])).rejects.toThrow(/packing: 'per-tensor'/);
+      packed.dispose();
+    } finally {
+      device.dispose();
+      gpu.destroy();
+    }
+  });
+});
