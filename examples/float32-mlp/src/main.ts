@@ -6,15 +6,15 @@
 import { loadDigits } from '@gcopt/mnist-data';
 import { COMPARISON, trainRun } from './train.js';
 
-const epochs = Number(process.argv[2] ?? 5);
+const epochs = Number(process.argv[2] ?? 3);
 const data = loadDigits({ testCount: 2000 });
-console.log(`MNIST: ${data.train.count} training digits, ${data.test.count} test digits; MLP 784-128-10, batch 64, ${epochs} epochs`);
+console.log(`MNIST: ${data.train.count} training digits, ${data.test.count} test digits; MLP 784-64-10, batch 64, ${epochs} epochs`);
 const results = COMPARISON.map((config) => {
   const started = performance.now();
   const result = trainRun(config, data, {
     epochs,
     batchSize: 64,
-    hidden: 128,
+    hidden: 64,
     seed: 1,
     onEpoch: (epoch, loss) => console.log(`  ${config.label.padEnd(9)} epoch ${epoch}: loss ${loss.toFixed(4)}`),
   });
