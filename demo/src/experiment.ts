@@ -29,6 +29,8 @@ export interface RunResult {
   readonly curve: readonly CurvePoint[];
   /** Seconds of training and per-epoch evaluation, model setup excluded. */
   readonly wallSeconds: number;
+  /** CPU seconds of the whole process (all threads) over the same span: unlike wall time, not inflated by other load. */
+  readonly cpuSeconds: number;
 }
 
 export interface ExperimentPlan {
@@ -73,6 +75,7 @@ async function trainOneRun(
 ): Promise<RunResult> {
   const initial = await run.evaluate(test);
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const epochs: EpochRecord[] = [];
   const curve: CurvePoint[] = [];
   for (let e = 0; e < plan.epochs; e++) {
@@ -104,7 +107,12 @@ async function trainOneRun(
     epochs.push(record);
     bar.epochDone(record);
   }
-  const result: RunResult = { optimizer: label, seed, initial, epochs, curve, wallSeconds: (performance.now() - started) / 1000 };
+  const cpu = process.cpuUsage(cpuStart);
+  const result: RunResult = {
+    optimizer: label, seed, initial, epochs, curve,
+    wallSeconds: (performance.now() - started) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
   bar.runDone(result);
   return result;
 }

@@ -4,7 +4,7 @@ import { DEMO_OPTIMIZERS, findDemoOptimizer, type DemoOptimizer } from './optimi
 export const ENGINE_NAMES = ['ort', 'tfjs', 'js'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 /** The engine used without `--engine`. */
-export const DEFAULT_ENGINE: EngineName = 'js';
+export const DEFAULT_ENGINE: EngineName = 'ort';
 
 /** Everything one demo run needs to know; `parseDemoOptions` fills in the defaults. */
 export interface DemoOptions {

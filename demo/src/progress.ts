@@ -30,13 +30,13 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
       clearOnComplete: false,
       hideCursor: true,
       fps: 10,
-      format: ' {label} {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | test acc {acc} | {duration_formatted}',
-      barsize: 24,
+      format: ' {label} {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | acc {acc} | {duration_formatted}',
+      barsize: 16,
       autopadding: true,
     },
     cliProgress.Presets.shades_classic,
   );
-  const labelWidth = 18;
+  const labelWidth = 17;
   return {
     startRun(label, epochs, batchesPerEpoch) {
       const bar = multi.create(epochs * batchesPerEpoch, 0, { label: label.padEnd(labelWidth), epoch: 1, epochs, loss: '  -   ', acc: '  -   ' });

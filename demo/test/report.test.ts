@@ -3,7 +3,7 @@ import { curvesSvg, DEMO_OPTIMIZERS, meanStd, resultsTable, summarize, type RunR
 
 function run(optimizer: string, seed: number, accuracies: number[], trainLosses: number[]): RunResult {
   return {
-    optimizer, seed, initial: { loss: 2.3, accuracy: 0.1 }, wallSeconds: 2 + seed,
+    optimizer, seed, initial: { loss: 2.3, accuracy: 0.1 }, wallSeconds: 2 + seed, cpuSeconds: 1 + seed,
     epochs: accuracies.map((a, e) => ({ epoch: e + 1, testAccuracy: a, trainLoss: trainLosses[e], testLoss: trainLosses[e] + 0.1, elapsedSeconds: e + 1 })),
     curve: trainLosses.map((l, e) => ({ epoch: e + 0.5, loss: l })),
   };
@@ -43,7 +43,7 @@ describe('summaries and the table', () => {
     const table = resultsTable(summarize(runs, sgd));
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^\| SGD \| 94\.00 ± 1\.41 \| 0\.3500 ± 0\.0707 \| 0\.2500 ± 0\.0707 \| 3\.5 \| — \| — \|$/);
+    expect(lines[2]).toMatch(/^\| SGD \| 94\.00 ± 1\.41 \| 0\.3500 ± 0\.0707 \| 0\.2500 ± 0\.0707 \| 3\.5 \(2\.5\) \| — \| — \|$/);
     expect(lines[3]).toContain('| SGD_GC | 94.00 ± 2.83 |');
     expect(lines[3]).toContain('vs SGD (higher in 1/2 seeds)');
   });

@@ -8,6 +8,7 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
     case 'js':
       return createJsEngine();
     case 'ort':
+      return (await import('./ortEngine.js')).createOrtEngine();
     case 'tfjs':
       throw new Error(`--engine ${name}: this engine is not wired into the demo yet; use --engine js`);
   }

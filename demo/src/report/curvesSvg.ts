@@ -31,8 +31,8 @@ const STYLE: Record<string, { color: string; dashed: boolean }> = {
 const FALLBACK = ['#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 const W = 1000;
-const H = 470;
-const PANEL = { top: 70, height: 290, width: 390, lefts: [80, 575] };
+const H = 500;
+const PANEL = { top: 95, height: 300, width: 390, lefts: [80, 575] };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
@@ -48,7 +48,7 @@ export function curvesSvg(summaries: readonly OptimizerSummary[], title: string,
     xLabel: 'epoch',
     yLabel: 'loss',
     logY: true,
-    yFormat: (y) => (y >= 1 ? y.toFixed(0) : y >= 0.1 ? y.toFixed(1) : y >= 0.01 ? y.toFixed(2) : y.toExponential(0)),
+    yFormat: (y) => String(Number(y.toPrecision(2))),
     series: styled.map(({ s, style }) => ({ label: s.label, ...style, markers: false, points: s.meanCurve.map((p) => ({ x: p.epoch, y: p.loss })) })),
   };
   const accPanel: Panel = {
@@ -151,16 +151,20 @@ function yRange(ys: readonly number[], log: boolean): [number, number] {
   return [lo - pad, Math.min(hi + pad, 100.5)];
 }
 
-/** 1, 2, 5 × 10^k inside [lo, hi]. */
+/** 1, 2, 5 × 10^k inside [lo, hi]; every integer mantissa when that gives fewer than 4. */
 function logTicks(lo: number, hi: number): number[] {
-  const ticks: number[] = [];
-  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** k;
-      if (v >= lo && v <= hi) ticks.push(v);
+  const within = (mantissas: number[]) => {
+    const ticks: number[] = [];
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+      for (const m of mantissas) {
+        const v = m * 10 ** k;
+        if (v >= lo && v <= hi) ticks.push(Number(v.toPrecision(6)));
+      }
     }
-  }
-  return ticks;
+    return ticks;
+  };
+  const coarse = within([1, 2, 5]);
+  return coarse.length >= 4 ? coarse : within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }
 
 /** About 5 round-numbered ticks inside [lo, hi]. */

@@ -26,6 +26,8 @@ export interface OptimizerSummary {
   readonly trainLoss: MeanStd;
   /** Seconds per run. */
   readonly wallSeconds: MeanStd;
+  /** Process CPU seconds per run. */
+  readonly cpuSeconds: MeanStd;
   /** Per epoch (index 0 = epoch 1), means over seeds: what the plot draws. */
   readonly meanTrainLossByEpoch: readonly number[];
   readonly meanTestAccuracyByEpoch: readonly number[];
@@ -59,6 +61,7 @@ export function summarize(results: readonly RunResult[], optimizers: readonly De
         testLoss: meanStd(runs.map((r) => last(r.epochs).testLoss)),
         trainLoss: meanStd(runs.map((r) => last(r.epochs).trainLoss)),
         wallSeconds: meanStd(runs.map((r) => r.wallSeconds)),
+        cpuSeconds: meanStd(runs.map((r) => r.cpuSeconds)),
         meanTrainLossByEpoch: Array.from({ length: epochs }, (_, e) => meanAt((r) => r.epochs[e].trainLoss)),
         meanTestAccuracyByEpoch: Array.from({ length: epochs }, (_, e) => meanAt((r) => r.epochs[e].testAccuracy)),
         meanCurve: runs[0].curve.map((p, i) => ({ epoch: p.epoch, loss: meanAt((r) => r.curve[i].loss) })),

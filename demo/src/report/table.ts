@@ -11,7 +11,7 @@ const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs
  */
 export function resultsTable(summaries: readonly OptimizerSummary[]): string {
   const header = [
-    '| optimizer | test accuracy % | test loss | train loss (last epoch) | s / run | vs baseline: Δ accuracy (pts) | Δ train loss |',
+    '| optimizer | test accuracy % | test loss | train loss (last epoch) | wall s / run (CPU s) | vs baseline: Δ accuracy (pts) | Δ train loss |',
     '|---|---:|---:|---:|---:|---|---|',
   ];
   const rows = summaries.map((s) => {
@@ -22,7 +22,7 @@ export function resultsTable(summaries: readonly OptimizerSummary[]): string {
     const loss = v
       ? `${signed(v.trainLossChange.mean, 4)} (lower in ${v.seedsWithLowerTrainLoss}/${v.trainLossChange.n} seeds)`
       : '—';
-    return `| ${s.label} | ${pm(s.testAccuracy, 2, 100)} | ${pm(s.testLoss, 4)} | ${pm(s.trainLoss, 4)} | ${s.wallSeconds.mean.toFixed(1)} | ${acc} | ${loss} |`;
+    return `| ${s.label} | ${pm(s.testAccuracy, 2, 100)} | ${pm(s.testLoss, 4)} | ${pm(s.trainLoss, 4)} | ${s.wallSeconds.mean.toFixed(1)} (${s.cpuSeconds.mean.toFixed(1)}) | ${acc} | ${loss} |`;
   });
   return [...header, ...rows].join('\n');
 }
