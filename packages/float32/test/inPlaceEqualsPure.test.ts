@@ -98,3 +98,34 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
     expect(adamw({}, makeModel()).family).toBe('advanced');
   });
 });
+
+describe('models laid out in one buffer, and scalars', () => {
+  it('parameters that are views into one flat Float32Array step like separate arrays', () => {
+    const separate = makeModel();
+    const total = separate.reduce((n, p) => n + p.data.length, 0);
+    const flat = new Float32Array(total + 3);
+    let at = 3; // an odd offset: the views do not start at byte 0 of the buffer
+    const views = separate.map((p) => {
+      const data = flat.subarray(at, at + p.data.length);
+      data.set(p.data);
+      at += p.data.length;
+      return { ...p, data };
+    });
+    const a = createOptimizer('AdamW_GC2', { lr: 1e-2, weightDecay: 1e-2 }, separate);
+    const b = createOptimizer('AdamW_GC2', { lr: 1e-2, weightDecay: 1e-2 }, views);
+    for (let t = 1; t <= 3; t++) {
+      a.step(makeGrads(separate, t));
+      b.step(makeGrads(separate, t));
+    }
+    expect(paramBytes(views)).toEqual(paramBytes(separate));
+    expect(Array.from(flat.subarray(0, 3))).toEqual([0, 0, 0]); // memory outside the views untouched
+  });
+
+  it('a scalar parameter (shape [])', () => {
+    const model = [{ name: 'temperature', shape: [], data: new Float32Array([1]) }];
+    const opt = createOptimizer('SGD_GC', { lr: 0.5 }, model);
+    opt.step({ temperature: new Float32Array([0.25]) });
+    expect(model[0].data[0]).toBe(1 - 0.5 * 0.25);
+    expect(opt.state().params[0]).toMatchObject({ shape: [], outAxis: 0, step: 1 });
+  });
+});
