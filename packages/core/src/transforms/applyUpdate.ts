@@ -4,6 +4,7 @@ import type { Transform } from './transform.js';
 export function scaleByLearningRate(): Transform {
   return {
     name: 'scaleByLearningRate',
+    params: {},
     apply(ctx) {
       ctx.scale *= ctx.lr;
     },
@@ -14,6 +15,7 @@ export function scaleByLearningRate(): Transform {
 export function applyUpdate(): Transform {
   return {
     name: 'applyUpdate',
+    params: {},
     apply(ctx) {
       const { p, u, scale } = ctx;
       for (let i = 0; i < p.length; i++) p[i] -= scale * u[i];
@@ -28,6 +30,7 @@ export function applyUpdate(): Transform {
 export function applyUpdateWithDecoupledDecay(weightDecay: number): Transform {
   return {
     name: 'applyUpdateWithDecoupledDecay',
+    params: { weightDecay },
     apply(ctx) {
       const { p, u, scale } = ctx;
       const decay = weightDecay * ctx.lr;

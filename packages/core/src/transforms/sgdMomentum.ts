@@ -13,9 +13,10 @@ export interface MomentumOptions {
  * the update becomes `u + μ·buf` (Nesterov) or `buf`. No state and no effect when μ = 0.
  */
 export function sgdMomentum({ momentum, dampening, nesterov }: MomentumOptions): Transform {
-  if (momentum === 0) return { name: 'noMomentum', apply() {} };
+  if (momentum === 0) return { name: 'noMomentum', params: { momentum, dampening, nesterov }, apply() {} };
   return {
     name: 'sgdMomentum',
+    params: { momentum, dampening, nesterov },
     initSlots: (p) => ({ momentum_buffer: zerosLike(p) }),
     apply(ctx) {
       const { u } = ctx;

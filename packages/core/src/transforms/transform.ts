@@ -38,6 +38,11 @@ export interface TensorContext {
 export interface Transform {
   /** Verb-named, for debugging and for adapters that interpret recipes. */
   readonly name: string;
+  /**
+   * The arguments this transform was made with, as plain data (descriptive only: changing it changes
+   * nothing). Lets adapters re-express a recipe, e.g. with tensor ops, without restating the recipe.
+   */
+  readonly params?: Readonly<Record<string, unknown>>;
   /** State arrays this transform keeps, created by `init` with their initial contents. */
   initSlots?(p: FloatArray, layout: Layout): Record<string, FloatArray>;
   apply(ctx: TensorContext): void;
