@@ -50,7 +50,7 @@ SOURCES
   # the packaged ICD names /usr/lib/…; point it at the private copy
   sed "s|\"library_path\": *\"[^\"]*\"|\"library_path\": \"$lib\"|" "$root"/usr/share/vulkan/icd.d/lvp_icd.json >"$icd.tmp" && mv "$icd.tmp" "$icd" || return 1
   rm -rf "$cache/debs" "$cache/apt/cache"
-  echo "provision-lavapipe: lavapipe ready in $(( $(date +%s) - start ))s ($(echo $pkgs | wc -w) packages: $pkgs)" >&2
+  echo "provision-lavapipe: lavapipe ready in $(( $(date +%s) - start ))s ($(echo $pkgs | wc -w) packages: $(echo $pkgs))" >&2
 }
 
 provision

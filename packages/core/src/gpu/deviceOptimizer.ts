@@ -70,6 +70,11 @@ export interface DeviceOptimizerOptions {
    * by other gpu.js kernels can be passed in without a copy.
    */
   packing?: Packing;
+  /**
+   * Most elements one device array (slab) may hold. Default: for webgpu the adapter's
+   * maxStorageBufferBindingSize / 4, elsewhere unlimited.
+   */
+  maxSlabElements?: number;
 }
 
 export type DeviceOptimizerFactory = (optimizer: Optimizer, params: readonly DeviceParam[], options: DeviceOptimizerOptions) => Promise<DeviceOptimizer>;

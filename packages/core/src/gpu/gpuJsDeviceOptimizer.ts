@@ -31,12 +31,14 @@ export async function gpuJsDeviceOptimizer(
   params: readonly DeviceParam[],
   mode: GpuJsMode,
   packing: Packing,
+  maxSlabElements?: number,
 ): Promise<DeviceOptimizer> {
   const recipe = fusedRecipeOf(optimizer);
   const gpuJs = await loadGpuJs();
   if (mode === 'webgpu') {
     const missing = await provideNavigatorGpu();
     if (missing) throw new Error(`webgpu backend unavailable: ${missing}`);
+    maxSlabElements ??= await webGpuMaxElements();
   }
   const layouts = params.map((p, i) => layoutOf(p.shape, p.outAxis ?? 0, `params[${i}] shape`));
   params.forEach((p, i) => {
@@ -48,7 +50,7 @@ export async function gpuJsDeviceOptimizer(
     }
   });
   const gcEnabled = params.map((p) => p.gc !== false);
-  const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing);
+  const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing, maxSlabElements);
   for (const s of slabs) {
     for (const t of s.tensors) {
       if (t.centred && t.layout.fanIn === 1) emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name));
@@ -184,6 +186,14 @@ export async function gpuJsDeviceOptimizer(
     },
   };
   return self;
+}
+
+/** Floats one storage binding of the WebGPU adapter gpu.js will use can hold. */
+async function webGpuMaxElements(): Promise<number> {
+  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } } }).navigator.gpu;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('webgpu backend unavailable: navigator.gpu.requestAdapter() returned no adapter');
+  return Math.floor(Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize) / 4);
 }
 
 /** Compiles and runs the kernels of one fused recipe over slabs. */

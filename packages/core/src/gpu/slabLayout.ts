@@ -38,14 +38,33 @@ export interface Slab {
 
 export type Packing = 'by-width' | 'per-tensor';
 
-export function planSlabs(layouts: readonly Layout[], gcEnabled: readonly boolean[], rule: GcRule, packing: Packing): Slab[] {
+/**
+ * Groups tensors into slabs. A slab holds at most `maxSlabElements` elements (a WebGPU device binds
+ * at most maxStorageBufferBindingSize bytes per array); a tensor larger than that gets its own.
+ */
+export function planSlabs(
+  layouts: readonly Layout[],
+  gcEnabled: readonly boolean[],
+  rule: GcRule,
+  packing: Packing,
+  maxSlabElements = Infinity,
+): Slab[] {
   const groups = new Map<string, Omit<Placement, 'rowOffset'>[]>();
+  const filling = new Map<string, { key: string; elements: number }>();
   layouts.forEach((layout, index) => {
     const centred = gcEnabled[index] && gcApplies(layout.rank, rule);
     const rowsOfChannels = layout.rank >= 2;
     const width = rowsOfChannels ? layout.fanIn : layout.size;
     const rows = rowsOfChannels ? layout.channels : 1;
-    const key = packing === 'per-tensor' ? `t${index}` : centred && width === 1 ? 'zero' : `w${width}`;
+    const kind = packing === 'per-tensor' ? `t${index}` : centred && width === 1 ? 'zero' : `w${width}`;
+    // the slab of this kind being filled, or a new one when this tensor would overflow it
+    let current = filling.get(kind);
+    if (!current || current.elements + layout.size > maxSlabElements) {
+      current = { key: `${kind}#${groups.size}`, elements: 0 };
+      filling.set(kind, current);
+    }
+    current.elements += layout.size;
+    const key = current.key;
     const group = groups.get(key) ?? [];
     group.push({ index, layout, centred, transposed: centred && layout.outer > 1, width, rows });
     groups.set(key, group);

@@ -81,6 +81,26 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     packed.dispose();
     perTensor.dispose();
   });
+
+  it('splits the arrays at maxSlabElements and computes the same step', async () => {
+    if (!available) return;
+    const rnd = random(6);
+    const params = Array.from({ length: 6 }, (_, i) => ({ shape: i % 2 ? [16] : [16, 16], data: filled(i % 2 ? 16 : 256, rnd) }));
+    const make = () => Adam_GC2({ lr: 1e-2, weightDecay: 1e-2 });
+    const split = await createDeviceOptimizer(make(), params, { backend: mode, maxSlabElements: 300 });
+    const reference = coreReference(make(), params);
+    try {
+      expect(split.dispatchesPerStep).toBe(3 * 6); // three slabs of one matrix and one bias
+      for (let s = 0; s < 3; s++) {
+        const grads = params.map((p) => filled(p.data.length, rnd));
+        await split.step(grads);
+        reference.step(grads);
+      }
+      (await split.readParams()).forEach((p, i) => expect(normRelativeError(p, reference.params()[i])).toBeLessThanOrEqual(1e-5));
+    } finally {
+      split.dispose();
+    }
+  });
 });
 
 describe('gradients already on the device', () => {
