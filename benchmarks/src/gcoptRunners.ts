@@ -1,0 +1,54 @@
+import ndarray from 'ndarray';
+import type { Param } from '@gcopt/core';
+import { createFastOptimizer, type FastOptions } from '@gcopt/core/fast';
+import type { BenchData } from './data.js';
+import type { BenchOptimizer } from './optimizers.js';
+import type { ParamSet } from './paramSets.js';
+import { timeSteps, type Schedule } from './timing.js';
+
+/** What one implementation produced: timed steps and the parameters after all its steps. */
+export interface RunResult {
+  readonly samples: number[];
+  readonly final: Float32Array[];
+  /** Extra facts to print (backend, threads…). */
+  readonly detail?: string;
+}
+
+export interface Runner {
+  readonly impl: string;
+  run(set: ParamSet, opt: BenchOptimizer, data: BenchData, schedule: Schedule): Promise<RunResult>;
+}
+
+/** gcopt's core path: the optimizer's recipe, `stepInPlace` (the reference the others are checked against). */
+export const coreRunner: Runner = {
+  impl: 'gcopt core (recipe)',
+  async run(set, opt, data, schedule) {
+    const optimizer = opt.make();
+    const params: Param[] = set.shapes.map((shape, i) => ({ value: ndarray(data.init[i].slice(), shape) }));
+    const state = optimizer.init(params);
+    const samples = timeSteps(() => optimizer.stepInPlace(params, data.grads, state), schedule);
+    return { samples, final: params.map((p) => p.value.data as Float32Array) };
+  },
+};
+
+/** gcopt's fast path (`@gcopt/core/fast`) with the given backend and threads. */
+export function fastRunner(impl: string, options: FastOptions, checkFinite = true): Runner {
+  return {
+    impl,
+    async run(set, opt, data, schedule) {
+      const fast = await createFastOptimizer(
+        opt.make(),
+        set.shapes.map((shape, i) => ({ shape, init: data.init[i] })),
+        options,
+      );
+      try {
+        fast.grads.forEach((g, i) => g.set(data.grads[i]));
+        const samples = timeSteps(() => fast.step({ checkFinite }), schedule);
+        const detail = `${fast.backend}${fast.backend === 'wasm-simd' ? ` ×${fast.threads}` : ''}${fast.note ? ` (${fast.note})` : ''}`;
+        return { samples, final: fast.params.map((p) => (p.value.data as Float32Array).slice()), detail };
+      } finally {
+        fast.dispose();
+      }
+    },
+  };
+}

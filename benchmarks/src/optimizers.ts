@@ -1,0 +1,64 @@
+import { Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC2, SGD_GC, advanced, type Optimizer } from '@gcopt/core';
+
+/**
+ * One optimizer configuration, run identically by every implementation.
+ * `bytesPerParam` is the float32 memory traffic of one step as the issue counts it: every state
+ * array and the gradient read once, parameter and state written once, plus one more read of the
+ * gradient (4 bytes) when GC is involved.
+ */
+export interface BenchOptimizer {
+  /** The reference class name (and the key the PyTorch and tfjs baselines dispatch on). */
+  readonly name: string;
+  readonly kwargs: Record<string, number>;
+  readonly make: () => Optimizer;
+  readonly bytesPerParam: number;
+  readonly centralizes: boolean;
+}
+
+const quiet = { onWarning: () => {} };
+
+export const BENCH_OPTIMIZERS: BenchOptimizer[] = [
+  {
+    name: 'SGD_GC',
+    kwargs: { lr: 0.01, momentum: 0.9, weight_decay: 1e-4 },
+    make: () => SGD_GC({ lr: 0.01, momentum: 0.9, weightDecay: 1e-4, ...quiet }),
+    bytesPerParam: 4 * (3 + 2) + 4, // reads p, g, buf; writes p, buf; + GC
+    centralizes: true,
+  },
+  {
+    name: 'Adam_GC',
+    kwargs: { lr: 1e-3 },
+    make: () => Adam_GC({ lr: 1e-3, ...quiet }),
+    bytesPerParam: 4 * (4 + 3) + 4, // reads p, g, m, v; writes p, m, v; + GC
+    centralizes: true,
+  },
+  {
+    name: 'Adam_GCC2',
+    kwargs: { lr: 1e-3 },
+    make: () => Adam_GCC2({ lr: 1e-3, ...quiet }),
+    bytesPerParam: 4 * (4 + 3) + 4,
+    centralizes: true,
+  },
+  {
+    name: 'AdamW_GC2',
+    kwargs: { lr: 1e-3, weight_decay: 1e-2 },
+    make: () => AdamW_GC2({ lr: 1e-3, weightDecay: 1e-2, ...quiet }),
+    bytesPerParam: 4 * (4 + 3) + 4,
+    centralizes: true,
+  },
+  {
+    name: 'Adagrad_GC',
+    kwargs: { lr: 1e-2, initial_accumulator_value: 0.1 },
+    make: () => Adagrad_GC({ lr: 1e-2, initialAccumulatorValue: 0.1, ...quiet }),
+    bytesPerParam: 4 * (3 + 2) + 4, // reads p, g, sum; writes p, sum; + GC
+    centralizes: true,
+  },
+  {
+    // the no-GC line: advanced Adam without GC is torch.optim.Adam's formula exactly
+    name: 'Adam',
+    kwargs: { lr: 1e-3 },
+    make: () => advanced.Adam({ lr: 1e-3, ...quiet }),
+    bytesPerParam: 4 * (4 + 3),
+    centralizes: false,
+  },
+];
