@@ -2,7 +2,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { floorMs, measureCopyBandwidth } from './bandwidth.js';
 import { TOLERANCE, maxRelativeError } from './correctness.js';
 import { benchData } from './data.js';
-import { coreRunner, fastRunner, type RunResult, type Runner } from './gcoptRunners.js';
+import { coreRunner, fastRunner, gpuJsWebasmRunner, type RunResult, type Runner } from './gcoptRunners.js';
 import { BENCH_OPTIMIZERS, type BenchOptimizer } from './optimizers.js';
 import type { ParamSet } from './paramSets.js';
 import { runTfjs, useTfBackend, type TfBackend } from './tfjsBaseline.js';
@@ -22,6 +22,8 @@ export interface BenchConfig {
   readonly tfjs: { backend: TfBackend; sets: string[]; optimizers?: string[] }[];
   /** MB copied for the bandwidth floor. */
   readonly copyMegabytes: number;
+  /** Sets on which gcopt's gpu.js `webasm` path runs (≈ 0.3 s per 1M-parameter step). */
+  readonly gpuJsSets?: string[];
   /** Skip the gcopt JS-fallback line on sets with more parameters than this. */
   readonly slowLinesUpTo?: number;
 }
@@ -41,7 +43,7 @@ export interface Line {
 
 export interface BenchReport {
   readonly date: string;
-  readonly machine: { cores: number; cpu: string; node: string; loadavg: number[] };
+  readonly machine: { cores: number; cpu: string; node: string; loadavgAtStart: number[]; loadavg: number[] };
   readonly copyGbPerS: number;
   readonly torch: string;
   readonly tfjs: string[];
@@ -61,7 +63,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
   const lines: Line[] = [];
   const floors: BenchReport['floors'] = [];
 
-  let torch = 'not run';
+  let torch = 'not run (--no-torch)';
+  const loadAtStart = loadavg();
   if (config.torch) {
     if (config.setupTorch) log(setupTorch().log);
     const t = torchAvailable();
@@ -116,6 +119,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         if (!slow && runner.impl.startsWith('gcopt js')) continue; // minutes per step on the largest set
         add(runner.impl, await runner.run(set, opt, data, config.schedule));
       }
+      if (config.gpuJsSets?.includes(set.name)) add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
       const tr = torchResults?.results.get(opt.name);
       if (tr) add(opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference', tr);
       for (const tfjs of config.tfjs) {
@@ -127,7 +131,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
   }
   return {
     date: new Date().toISOString(),
-    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg: loadavg() },
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadAtStart, loadavg: loadavg() },
     copyGbPerS: copy.gbPerS,
     torch,
     tfjs: [...tfjsVersions],
@@ -152,6 +156,7 @@ export function ratios(report: BenchReport) {
     };
     out[`${f.set}/${f.optimizer}`] = {
       gcoptMs: g,
+      gpuJsWebasmOverGcopt: over('gcopt gpu.js webasm'),
       floorMs: f.floorMs,
       gcoptOverFloor: g / f.floorMs,
       torchOverGcopt: over(f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'),

@@ -29,6 +29,7 @@ const config: BenchConfig = quick
       setupTorch: !flag('--no-setup'),
       tfjs: flag('--no-tfjs') ? [] : [{ backend: 'wasm', sets: ['1M'] }, { backend: 'cpu', sets: ['1M'] }],
       copyMegabytes: 128,
+      gpuJsSets: ['1M'],
     }
   : {
       sets: [small1M(), resnet50(), large100M()],
@@ -45,6 +46,7 @@ const config: BenchConfig = quick
             { backend: 'cpu', sets: ['resnet50'], optimizers: ['Adam_GC'] },
           ],
       copyMegabytes: 512,
+      gpuJsSets: ['1M'],
       slowLinesUpTo: 30e6,
     };
 

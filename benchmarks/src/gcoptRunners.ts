@@ -52,3 +52,35 @@ export function fastRunner(impl: string, options: FastOptions, checkFinite = tru
     },
   };
 }
+
+/**
+ * gcopt's gpu.js path (`@gcopt/core/gpu`, another team's package) on gpu.js's CPU-side `webasm`
+ * mode: the gradients are uploaded by each step, as that API takes them.
+ */
+export const gpuJsWebasmRunner: Runner = {
+  impl: 'gcopt gpu.js webasm',
+  async run(set, opt, data, schedule) {
+    const { createDeviceOptimizer } = await import('@gcopt/core/gpu');
+    const device = await createDeviceOptimizer(
+      opt.make(),
+      set.shapes.map((shape, i) => ({ shape, data: data.init[i] })),
+      { backend: 'webasm' },
+    );
+    try {
+      const step = async () => {
+        await device.step(data.grads);
+        await device.finish();
+      };
+      for (let i = 0; i < schedule.warmup; i++) await step();
+      const samples: number[] = [];
+      for (let i = 0; i < schedule.reps; i++) {
+        const t0 = performance.now();
+        await step();
+        samples.push(performance.now() - t0);
+      }
+      return { samples, final: await device.readParams(), detail: `gpu.js kernels on ${device.kernelModes().join(', ')}` };
+    } finally {
+      device.dispose();
+    }
+  },
+};

@@ -7,7 +7,7 @@ const fmt = (x: number, digits = 2) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.to
 export function markdown(report: BenchReport): string {
   const out: string[] = [];
   out.push(`- date: ${report.date}`);
-  out.push(`- machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, load average at the end ${report.machine.loadavg.map((x) => x.toFixed(2)).join(' / ')}`);
+  out.push(`- machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, load average (1/5/15 min) at the start ${report.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(' / ')}, at the end ${report.machine.loadavg.map((x) => x.toFixed(2)).join(' / ')}`);
   out.push(`- copy bandwidth (Float32Array.set of a large array, read + write): **${report.copyGbPerS.toFixed(1)} GB/s**`);
   out.push(`- PyTorch: ${report.torch}; tfjs: ${report.tfjs.join(', ') || 'not run'}`);
   if (report.notes.length) out.push(...report.notes.map((n) => `- **${n}**`));

@@ -29,11 +29,12 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
       setupTorch: false,
       tfjs: [{ backend: 'wasm', sets: ['tiny'] }, { backend: 'cpu', sets: ['tiny'] }],
       copyMegabytes: 16,
+      gpuJsSets: ['tiny'],
     });
     expect(report.failures).toEqual([]);
     const impls = [
       'gcopt core (recipe)', 'gcopt wasm-simd threads', 'gcopt wasm-simd threads, no NaN check', 'gcopt wasm-simd 1 thread',
-      'gcopt js (fused fallback)', 'tfjs-wasm (tf ops + GC)', 'tfjs-cpu (tf ops + GC)',
+      'gcopt js (fused fallback)', 'gcopt gpu.js webasm', 'tfjs-wasm (tf ops + GC)', 'tfjs-cpu (tf ops + GC)',
     ];
     for (const opt of BENCH_OPTIMIZERS) {
       const got = report.lines.filter((l) => l.optimizer === opt.name).map((l) => l.impl);
