@@ -10,6 +10,10 @@ import {
   type TensorState,
   type WarningHandler,
 } from '@gcopt/core';
+import { hostStep, readFloat32 } from './engines/hostEngine.js';
+import type { EngineName, StepItem, VariableEntry } from './engines/stepItem.js';
+import { tensorStep } from './engines/tensorEngine.js';
+import { unsupportedTransforms } from './engines/tensorTransforms.js';
 import { lookupVariable } from './variableLookup.js';
 import { resolveLayout, serializeRule, tfjsLayerRules, validateRules, type VariableLayout, type VariableRule } from './variableRules.js';
 
@@ -31,15 +35,12 @@ export interface AdapterOptions {
   checkFinite?: boolean;
   /** Receives the fan-in-1 warnings instead of the global handler. */
   onWarning?: WarningHandler;
-}
-
-/** One optimized variable and its state: slots are non-trainable tf.Variables, updated with `assign`. */
-interface VariableEntry {
-  readonly variable: tf.Variable;
-  readonly shape: number[];
-  readonly layout: VariableLayout;
-  step: number;
-  readonly slots: Map<string, tf.Variable>;
+  /**
+   * Where steps are computed. `'host'`: the core itself on the values read from tfjs (exact; no copy
+   * on the cpu backend, a download elsewhere). `'tensor'`: the core's recipe as tf ops on the
+   * backend (nothing downloaded). Default `'auto'`: host on the cpu backend, tensor elsewhere.
+   */
+  engine?: 'auto' | EngineName;
 }
 
 /** State read back by `setWeights`, waiting for its variable's first step. */
@@ -51,7 +52,7 @@ interface PendingEntry {
 /** Makes the core optimizer for a learning rate (undefined: the one in the options). */
 export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
 
-const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule'];
+const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine'];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
 export function splitOptions(className: string, options: Record<string, unknown>) {
@@ -72,9 +73,9 @@ export function splitOptions(className: string, options: Record<string, unknown>
 }
 
 /**
- * A `tf.Optimizer` that runs a gcopt core optimizer. Each step reads the variables, gradients and
- * state from tfjs (`dataSync`), runs the core's `stepInPlace` on them — the formulas exist only in
- * the core's transforms — and writes the results back with `assign` inside `tf.tidy`.
+ * A `tf.Optimizer` that runs a gcopt core optimizer: its recipe, its state layout (slot names) and
+ * its validation. A step runs inside `tf.tidy` on one of two engines (see `AdapterOptions.engine`)
+ * and writes variables and state (non-trainable tf.Variables) with `assign`.
  */
 export abstract class GcOptimizer extends tf.Optimizer {
   protected core: CoreOptimizer;
@@ -106,6 +107,23 @@ export abstract class GcOptimizer extends tf.Optimizer {
     this.checkFinite = adapter.checkFinite !== false;
     this.awaitsSchedule = awaitsSchedule;
     this.iterations_ = 0;
+    const engine = adapter.engine ?? 'auto';
+    if (!['auto', 'host', 'tensor'].includes(engine)) {
+      throw new InvalidArgumentError('engine', engine, "must be 'auto', 'host' or 'tensor'", this.core.name);
+    }
+    const unsupported = unsupportedTransforms(this.core.recipe);
+    if (engine === 'tensor' && unsupported.length > 0) {
+      throw new InvalidArgumentError('engine', engine, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
+    }
+    this.engine = engine;
+  }
+
+  private readonly engine: 'auto' | EngineName;
+
+  /** The engine the next step runs on. */
+  get activeEngine(): EngineName {
+    if (this.engine !== 'auto') return this.engine;
+    return tf.getBackend() === 'cpu' || unsupportedTransforms(this.core.recipe).length > 0 ? 'host' : 'tensor';
   }
 
   private readonly userRules: VariableRule[];
@@ -158,44 +176,24 @@ export abstract class GcOptimizer extends tf.Optimizer {
     const pairs: [string, tf.Tensor | null | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
-    tf.tidy(() => {
-      const stepped: { name: string; entry: VariableEntry; grad: Float32Array | null }[] = [];
-      const seen = new Set<string>();
-      for (const [name, grad] of pairs) {
-        if (grad == null) continue; // tfjs's own optimizers skip variables without a gradient too
-        const entry = this.entryFor(name);
-        if (grad.size !== entry.variable.size) {
-          throw new ShapeMismatchError(`${this.core.name}: gradient of '${name}' has shape [${grad.shape}], the variable [${entry.shape}]`);
-        }
-        stepped.push({ name, entry, grad: readFloat32(grad, `gradient of '${name}'`) });
-        seen.add(name);
+    const stepped: StepItem[] = [];
+    const seen = new Set<string>();
+    for (const [name, grad] of pairs) {
+      if (grad == null) continue; // tfjs's own optimizers skip variables without a gradient too
+      const entry = this.entryFor(name);
+      if (grad.shape.join() !== entry.shape.join()) {
+        throw new ShapeMismatchError(`${this.core.name}: gradient of '${name}' has shape [${grad.shape}], the variable [${entry.shape}]`);
       }
-      // Lookahead's sync runs for every parameter, with or without a gradient this step
-      if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
-        for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
-      }
-      const params: Param[] = stepped.map(({ name, entry }) => ({
-        value: ndarray(readFloat32(entry.variable, `variable '${name}'`).slice(), entry.shape),
-        outAxis: entry.layout.outAxis,
-        gc: entry.layout.gc,
-        name,
-      }));
-      const tensors: TensorState[] = stepped.map(({ entry }) => ({
-        shape: entry.shape,
-        outAxis: normalizedAxis(entry.layout.outAxis, entry.shape.length),
-        step: entry.step,
-        slots: Object.fromEntries([...entry.slots].map(([slot, v]) => [slot, readFloat32(v, slot).slice()])),
-      }));
-      const state: OptimizerState = { optimizer: this.core.name, count: this.iterations, tensors };
-      // validates everything first and throws before changing anything: tfjs is written only after it returns
-      this.core.stepInPlace(params, stepped.map((s) => s.grad), state, { checkFinite: this.checkFinite });
-      stepped.forEach(({ entry }, i) => {
-        entry.variable.assign(tf.tensor(params[i].value.data as Float32Array, entry.shape, 'float32'));
-        for (const [slot, v] of entry.slots) v.assign(tf.tensor(state.tensors[i].slots[slot] as Float32Array, entry.shape, 'float32'));
-        entry.step = state.tensors[i].step;
-      });
-      this.iterations_ = state.count;
-    });
+      if (grad.dtype !== 'float32') throw new InvalidArgumentError(`gradient of '${name}'`, grad.dtype, 'must be float32', this.core.name);
+      stepped.push({ name, entry, grad });
+      seen.add(name);
+    }
+    // Lookahead's sync runs for every parameter, with or without a gradient this step
+    if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
+      for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
+    }
+    const step = this.activeEngine === 'host' ? hostStep : tensorStep;
+    this.iterations_ = tf.tidy(() => step(this.core, stepped, this.iterations, this.checkFinite));
   }
 
   /** The state of a variable, created at its first step (from `setWeights`' data if there is some). */
@@ -224,7 +222,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
         if (data.length !== variable.size || savedShape.join() !== shape.join()) {
           throw new ShapeMismatchError(`${this.core.name}: the loaded ${slot} of '${name}' has shape [${savedShape}], the variable [${shape}]`);
         }
-        slots.set(slot, tf.variable(tf.tensor(data, shape, 'float32'), false));
+        slots.set(slot, stateVariable(data, shape));
       }
       step = saved.step;
     } else {
@@ -234,7 +232,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
         );
       }
       for (const [slot, data] of Object.entries(initial.slots)) {
-        slots.set(slot, tf.variable(tf.tensor(data as Float32Array, shape, 'float32'), false));
+        slots.set(slot, stateVariable(data as Float32Array, shape));
       }
     }
     const entry: VariableEntry = { variable, shape, layout, step, slots };
@@ -351,6 +349,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
       variables: rules.map(serializeRule) as unknown as tf.serialization.ConfigDictArray,
       layerDefaults: this.layerDefaults,
       checkFinite: this.checkFinite,
+      engine: this.engine,
     };
   }
 
@@ -382,13 +381,7 @@ Object.defineProperty(GcOptimizer, Symbol.hasInstance, {
   },
 });
 
-function normalizedAxis(axis: number, rank: number): number {
-  if (rank === 0) return 0;
-  return axis < 0 ? rank + axis : axis;
-}
-
-function readFloat32(t: tf.Tensor, what: string): Float32Array {
-  const data = t.dataSync();
-  if (!(data instanceof Float32Array)) throw new InvalidArgumentError(what, t.dtype, 'must be float32');
-  return data;
+/** A non-trainable variable holding `data` (the temporary tensor it is made from is freed). */
+function stateVariable(data: Float32Array, shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.tensor(data, shape, 'float32'), false));
 }
