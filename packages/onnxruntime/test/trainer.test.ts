@@ -140,11 +140,17 @@ describe.each(runtimes)('OrtTrainer on %s', (_name, ort) => {
     const built = buildGradientModel(spec);
     const trainer = new OrtTrainer({ gradientModel: built.gradientModel, ort, optimizer: 'Adam_GC2', params: built.params });
     const before = copyParams(trainer.params);
+    const stateBefore = trainer.optimizer.state();
     const data = toyData(4, 7);
     await expect(trainer.step({ input: data.input.subarray(0, 50), labels: data.labels })).rejects.toThrow(/batch.input: 50 values/);
     await expect(trainer.step({ input: data.input, labels: [0, 1, 9, 2] })).rejects.toThrow(/batch.labels\[2\]: class index 9 is outside 0..3/);
     await expect(trainer.step({ input: data.input, labels: [0, 1] })).rejects.toThrow(/batch.labels: expected 4 class indices/);
     await expect(trainer.step({ input: Array.from(data.input) as never, labels: data.labels })).rejects.toThrow(/Float32Array, got Array/);
+    const overlapping = [trainer.step(data), trainer.step(data)];
+    await expect(overlapping[1]).rejects.toThrow(/previous step has not finished/);
+    await overlapping[0];
+    trainer.params.forEach((p, i) => p.data.set(before[i].data));
+    trainer.optimizer.loadState(stateBefore);
     const poisoned = data.input.slice();
     poisoned[3] = Number.NaN;
     await expect(trainer.step({ input: poisoned, labels: data.labels })).rejects.toThrow(NonFiniteGradientError);

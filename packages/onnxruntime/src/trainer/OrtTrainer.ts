@@ -70,6 +70,7 @@ export class OrtTrainer {
   private readonly inputSize: number;
   private readonly labelSize: number;
   private trainSession?: Promise<OrtSession>;
+  private stepping = false;
   private evalSession?: Promise<OrtSession>;
 
   constructor(options: OrtTrainerOptions) {
@@ -93,6 +94,17 @@ export class OrtTrainer {
 
   /** One training step on a batch; parameters and optimizer state change only if it succeeds. */
   async step(batch: Batch, options: { lr?: number } = {}): Promise<TrainStepResult> {
+    // Two overlapping steps would both read the same parameters and then both update them.
+    if (this.stepping) throw new Error('step: the previous step has not finished; await each step before starting the next');
+    this.stepping = true;
+    try {
+      return await this.runStep(batch, options);
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  private async runStep(batch: Batch, options: { lr?: number }): Promise<TrainStepResult> {
     const count = this.batchCount(batch);
     const feeds: Record<string, OrtTensor> = {
       [this.info.input]: new this.ort.Tensor('float32', batch.input, [count, ...this.info.inputShape]),
