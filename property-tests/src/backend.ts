@@ -25,6 +25,11 @@ export interface OptimizerBackend extends OptimizerSubjectOptions {
     hyper: Record<string, any>,
     params: readonly ParamSpec[],
   ): OptimizerInstance | Promise<OptimizerInstance>;
+  /**
+   * A smaller budget for slow backends (a GPU kernel compiles per instance): cases per property and
+   * case size. The soak (`GCOPT_PROPERTY_SOAK=1`) multiplies `numRuns` like the default's.
+   */
+  readonly budget?: { readonly numRuns?: number; readonly maxSteps?: number; readonly maxSize?: number };
   /** Whether instances describe their state (`stateShapes`). */
   readonly describesState?: boolean;
   readonly dtypes?: readonly DType[];

@@ -26,14 +26,18 @@ function env(name: string): string | undefined {
   return g.process?.env?.[name];
 }
 
-/** The run configuration from the environment (see the module comment), merged with `overrides`. */
-export function runConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+/**
+ * The run configuration from the environment (see the module comment), merged with `overrides`.
+ * `baseRuns` replaces DEFAULT_NUM_RUNS as the CI budget (slow backends); the soak multiplies it too,
+ * `GCOPT_PROPERTY_RUNS` overrides it.
+ */
+export function runConfig(overrides: Partial<RunConfig> = {}, baseRuns = DEFAULT_NUM_RUNS): RunConfig {
   const soak = env('GCOPT_PROPERTY_SOAK') === '1';
   const runsText = env('GCOPT_PROPERTY_RUNS');
   const seedText = env('GCOPT_PROPERTY_SEED');
-  const numRuns = runsText ? Number.parseInt(runsText, 10) : soak ? DEFAULT_NUM_RUNS * SOAK_FACTOR : DEFAULT_NUM_RUNS;
+  const numRuns = runsText ? Number.parseInt(runsText, 10) : soak ? baseRuns * SOAK_FACTOR : baseRuns;
   const seed = seedText ? Number.parseInt(seedText, 10) : soak ? (Math.random() * 2 ** 31) | 0 : DEFAULT_SEED;
   if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`GCOPT_PROPERTY_RUNS must be a positive integer, got '${runsText}'`);
   if (!Number.isInteger(seed)) throw new RangeError(`GCOPT_PROPERTY_SEED must be an integer, got '${seedText}'`);
-  return { numRuns, seed, ...overrides };
+  return { numRuns, seed, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { casesChecked, checkOptimizer, checkStepForms, referenceCatalog } from '../src/index.js';
+import { casesChecked, checkOptimizer, checkStepForms, referenceCatalog, runConfig } from '../src/index.js';
 import { backends } from './backends.js';
 import { recordCases } from './summary.js';
 
@@ -19,6 +19,9 @@ for (const backend of backends) {
           dtypes: opt.dtypes,
           outAxes: opt.outAxes,
           accumulation: opt.accumulation,
+          numRuns: runConfig({}, opt.budget?.numRuns).numRuns,
+          maxSteps: opt.budget?.maxSteps,
+          maxSize: opt.budget?.maxSize,
         });
         expect(report.failures.map((f) => f.message)).toEqual([]);
       });

@@ -22,7 +22,7 @@ export function setup(): () => void {
       properties += c.properties;
     }
     const { seed, numRuns } = runConfig();
-    console.log(`\n@gcopt/property-tests: ${cases} generated cases checked across ${properties} property runs (seed ${seed}, numRuns ${numRuns} per property)\n`);
+    console.log(`\n@gcopt/property-tests: ${cases} generated cases checked across ${properties} property runs (seed ${seed}; ${numRuns} cases per property, fewer on the GPU backends: see test/backends/gpu.ts)\n`);
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -19,7 +19,7 @@ export interface OptimizerInstance {
   /** Copies of the current parameter values, in order. */
   params(): readonly FloatArray[] | Promise<readonly FloatArray[]>;
   /** Optional: a description of the state per parameter (e.g. `{exp_avg: 'float32[12]'}`), to check it is stable. */
-  stateShapes?(): unknown;
+  stateShapes?(): unknown | Promise<unknown>;
   /** Optional: frees resources (GPU buffers, tensors). */
   dispose?(): void;
 }

@@ -174,10 +174,10 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
       async predicate(c) {
         await withInstance(ctx, c, async (inst) => {
           if (!inst.stateShapes) fail('the instance has no stateShapes() to check');
-          const initial = JSON.stringify(inst.stateShapes());
+          const initial = JSON.stringify(await inst.stateShapes());
           for (let t = 0; t < c.problem.grads.length; t++) {
             await inst.step(copyGrads(c.problem.grads[t]));
-            const now = JSON.stringify(inst.stateShapes!());
+            const now = JSON.stringify(await inst.stateShapes!());
             if (now !== initial) fail(`state after step ${t + 1} is ${now}, after init it was ${initial}`);
           }
         });

@@ -1,0 +1,37 @@
+/** `@gcopt/float32`: optimizers over a model of named Float32Arrays, stepped in place. */
+import { createOptimizer } from '@gcopt/float32';
+import type { Backend } from '../../src/index.js';
+
+const quiet = () => {};
+
+export const float32Backend: Backend = {
+  name: '@gcopt/float32',
+  optimizers: {
+    dtypes: ['float32'],
+    // it runs the core's kernels: sums in float64
+    accumulation: 'float64',
+    describesState: true,
+    supports: () => true,
+    create(name, family, hyper, params) {
+      const model = params.map((p) => ({ name: p.name, shape: [...p.shape], data: Float32Array.from(p.data), outAxis: p.outAxis }));
+      const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
+      const opt = wrapped
+        ? createOptimizer(wrapped[1], { ...hyper.inner, family: 'advanced', lookahead: { k: hyper.k, alpha: hyper.alpha }, onWarning: quiet }, model)
+        : createOptimizer(name, { ...hyper, family: family === 'wrapper' ? undefined : family, onWarning: quiet }, model);
+      return {
+        step(grads, options) {
+          const byName = Object.fromEntries(params.map((p, i) => [p.name, grads[i] as Float32Array]));
+          opt.step(byName, options?.lr === undefined ? undefined : { lr: options.lr });
+        },
+        params: () => model.map((m) => m.data.slice()),
+        stateShapes: () =>
+          opt.state().params.map((p) => ({
+            name: p.name,
+            shape: p.shape,
+            outAxis: p.outAxis,
+            slots: Object.fromEntries(Object.entries(p.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`])),
+          })),
+      };
+    },
+  },
+};
