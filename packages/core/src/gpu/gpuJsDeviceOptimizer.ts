@@ -57,7 +57,7 @@ export async function gpuJsDeviceOptimizer(
     }
   }
   const gpu = new gpuJs.GPU({ mode });
-  const engine = new SlabEngine(gpuJs, gpu, recipe);
+  const engine = new SlabEngine(gpuJs, gpu, recipe, mode);
   const onDevice: SlabOnDevice[] = [];
   try {
     for (const slab of slabs) {
@@ -202,6 +202,7 @@ class SlabEngine {
     private readonly gpuJs: GpuJsModule,
     private readonly gpu: GpuJsGpu,
     private readonly recipe: FusedRecipe,
+    private readonly mode: GpuJsMode,
   ) {}
 
   private kernel(s: SlabOnDevice, key: string, fn: (...args: never[]) => number, output: number[], constants: Record<string, unknown> = {}): Kernel {
@@ -209,7 +210,8 @@ class SlabEngine {
     if (!k) {
       const made: GpuJsKernel = this.gpu.createKernel(fn, {
         output,
-        constants,
+        // WIDE: gpu.js's cpu mode computes in float64 and must round where float32 modes do
+        constants: { WIDE: this.mode === 'cpu' ? 1 : 0, ...constants },
         pipeline: true,
         immutable: true,
         precision: 'single',
@@ -229,7 +231,7 @@ class SlabEngine {
   async upload(slab: Slab, host: Float32Array): Promise<SlabOnDevice> {
     const s: SlabOnDevice = { slab, kernels: new Map(), p: null, slots: {}, zeroMeans: null };
     s.p = await this.uploadRows(s, host);
-    s.zeroMeans = await this.kernel(s, 'zeroRows', K.zeroRows, [slab.rows])();
+    s.zeroMeans = await this.kernel(s, 'zeroMeans', K.fillRows, [3, slab.rows])(0);
     const init = (value: number) => this.kernel(s, `fill`, K.fillRows, this.rows(s))(value);
     const r = this.recipe;
     for (const slot of slotNamesOf(r)) {
@@ -257,24 +259,24 @@ class SlabEngine {
     return 1 + gc + 2 + (r.amsgrad ? 1 : 0) + 1;
   }
 
-  /** Row means of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or the zero means. */
+  /** Row means (`[3, rows]`: shift, dh, dl) of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or the zero means. */
   private async means(s: SlabOnDevice, source: 0 | 1, a: DeviceValue, b: DeviceValue, c: DeviceValue, s1: number, s2: number, s3: number): Promise<DeviceValue> {
     if (!s.slab.anyCentred) return s.zeroMeans;
     const W = s.slab.width;
     const chunks = Math.max(1, Math.min(W, Math.ceil(Math.sqrt(W))));
     const CH = Math.ceil(W / chunks);
     const constants = { W, K: chunks, CH, SOURCE: source };
-    const partialsK = this.kernel(s, `partials${source}`, K.rowPartialSums, [chunks, s.slab.rows], constants);
-    const meansK = this.kernel(s, `means${source}`, K.rowMeans, [s.slab.rows], { ...constants, gcRows: s.slab.gcRows });
-    const partials = await partialsK(a, b, c, s1, s2, s3);
+    const partialsK = this.kernel(s, `partials${source}`, K.rowPartialSums, [chunks, s.slab.rows, 2], constants);
+    const meansK = this.kernel(s, `means${source}`, K.rowMeans, [3, s.slab.rows], { ...constants, gcRows: s.slab.gcRows });
+    const partials = await partialsK(a, b, c, s1, s2, s3, 1);
     try {
-      return await meansK(partials, a, b, c, s1, s2, s3);
+      return await meansK(partials, a, b, c, s1, s2, s3, 1);
     } finally {
       release(partials);
     }
   }
 
-  /** One step of the recipe on one slab; returns the new parameter and state values. */
+  /** One step of the recipe on one slab; returns the new parameter and state values (each kernel's last argument is `one`, see kernels.ts). */
   async step(s: SlabOnDevice, g: DeviceValue, t: number, lr: number): Promise<{ p: DeviceValue; slots: Record<string, DeviceValue> }> {
     const r = this.recipe;
     const out = this.rows(s);
@@ -297,18 +299,18 @@ class SlabEngine {
         const slots: Record<string, DeviceValue> = {};
         if (momentum) {
           const bufK = this.kernel(s, 'sgdMomentumBuffer', K.sgdMomentumBuffer, out, onGradient);
-          buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.l2, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0));
+          buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.l2, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, 1));
         }
         // without momentum the kernel never reads `buf`; any array of the right kind fills the slot
         const pK = this.kernel(s, 'sgdParam', K.sgdParam, out, constants);
-        const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.l2, r.momentum, r.decoupledDecay * lr));
+        const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.l2, r.momentum, r.decoupledDecay * lr, 1));
         return { p, slots };
       }
       if (r.family === 'adagrad') {
         const sumK = this.kernel(s, 'adagradSum', K.adagradSum, out, onGradient);
-        const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.l2));
+        const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.l2, 1));
         const clr = (1 / (1 + (t - 1) * r.lrDecay)) * lr;
-        const p = await keep(this.kernel(s, 'adagradParam', K.adagradParam, out, onGradient)(s.p, sum, g, gradMeans, clr, r.l2, r.eps));
+        const p = await keep(this.kernel(s, 'adagradParam', K.adagradParam, out, onGradient)(s.p, sum, g, gradMeans, clr, r.l2, r.eps, 1));
         return { p, slots: { sum } };
       }
       const bc1 = 1 - r.beta1 ** t;
@@ -316,14 +318,14 @@ class SlabEngine {
       const biasCorrectedEps = r.epsPlacement === 'bias-corrected-eps';
       const sqrtBc2 = biasCorrectedEps ? Math.sqrt(bc2) : 1;
       const scale = (biasCorrectedEps ? 1 / bc1 : Math.sqrt(bc2) / bc1) * lr;
-      const m = await keep(this.kernel(s, 'adamFirstMoment', K.adamFirstMoment, out, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.l2));
-      const v = await keep(this.kernel(s, 'adamSecondMoment', K.adamSecondMoment, out, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.l2));
+      const m = await keep(this.kernel(s, 'adamFirstMoment', K.adamFirstMoment, out, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.l2, 1));
+      const v = await keep(this.kernel(s, 'adamSecondMoment', K.adamSecondMoment, out, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.l2, 1));
       const slots: Record<string, DeviceValue> = { exp_avg: m, exp_avg_sq: v };
       let vhat = v;
       if (r.amsgrad) vhat = slots.max_exp_avg_sq = await keep(this.kernel(s, 'runningMax', K.runningMax, out)(s.slots.max_exp_avg_sq, v));
       const updateMeans = r.gcOn === 'update' ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection) : s.zeroMeans;
       try {
-        const p = await keep(this.kernel(s, 'adamParam', K.adamParam, out, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection));
+        const p = await keep(this.kernel(s, 'adamParam', K.adamParam, out, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection, 1));
         return { p, slots };
       } finally {
         if (updateMeans !== s.zeroMeans) release(updateMeans);
