@@ -5,6 +5,7 @@
  */
 export { verifyCentralization, checkCentralization, type CentralizationVerifyOptions } from './centralization/verify.js';
 export type { CentralizationImplementation } from './centralization/implementation.js';
+export { centralizationViaSgd, canCentralizeViaSgd } from './centralization/viaOptimizer.js';
 export { verifyOptimizer, checkOptimizer, type OptimizerVerifyOptions } from './optimizer/verify.js';
 export { verifyStepForms, checkStepForms, type StepFormsOptions } from './optimizer/stepForms.js';
 export type {

@@ -18,5 +18,10 @@ export interface CentralizationImplementation {
    * Default: the storage dtype (the worst case: a float32 kernel summing in float32).
    */
   readonly accumulation?: DType | 'storage';
+  /**
+   * false if it cannot preserve the sign of a zero (e.g. `centralizationViaSgd`): pass-through is then
+   * checked value for value (+0 = −0) instead of bit for bit. Default true.
+   */
+  readonly signedZeros?: boolean;
   centralize(g: FloatArray, request: CentralizeRequest): FloatArray | Promise<FloatArray>;
 }
