@@ -1,12 +1,12 @@
 import { pair, type Conv2DSpec } from '../layerSpecs.js';
 import { expectRank, type PlanContext, type PlannedLayer } from '../layer.js';
 import { heUniform } from '../initializers.js';
+import type { GraphBuilder } from '../graphBuilder.js';
 
 /**
  * Conv2D as ONNX Conv. Backward, all standard ops:
  *  - dx = ConvTranspose(dy, W) with the forward's strides/pads (output_padding restores H, W);
- *  - dW = Conv(xᵀ, dyᵀ) with dilations = forward strides, where ᵀ swaps batch and channels,
- *    cropped to the kernel size and transposed back to [M, C, kh, kw];
+ *  - dW = Σ_batch patches(x) · dyᵀ (see unfoldWeightGrad);
  *  - db = Σ dy over batch and space.
  */
 export function planConv2D(spec: Conv2DSpec, ctx: PlanContext): PlannedLayer {
@@ -39,17 +39,7 @@ export function planConv2D(spec: Conv2DSpec, ctx: PlanContext): PlannedLayer {
     },
     backward(g, x, _fwd, dy, wantInputGrad) {
       const paramGrads: Record<string, string> = {};
-      const swap = { perm: { ints: [1, 0, 2, 3] } };
-      const xT = g.op('Transpose', [x], swap, `${ctx.name}.xT`);
-      const dyT = g.op('Transpose', [dy], swap, `${ctx.name}.dyT`);
-      let dWT = g.op('Conv', [xT, dyT], { dilations: { ints: [sh, sw] }, strides: { ints: [1, 1] }, pads: geometry.pads }, `${ctx.name}.dweightT`);
-      // The correlation covers (H + 2p - (outH-1)·s) rows; rows past kh only arise when the stride skips the input's tail.
-      const fullH = height + 2 * ph - (outH - 1) * sh;
-      const fullW = width + 2 * pw - (outW - 1) * sw;
-      if (fullH !== kh || fullW !== kw) {
-        dWT = g.op('Slice', [dWT, g.int64Const([0, 0]), g.int64Const([kh, kw]), g.int64Const([2, 3])], {}, `${ctx.name}.dweightT_crop`);
-      }
-      paramGrads[weight] = g.op('Transpose', [dWT], swap, `${ctx.name}.dweight`);
+      paramGrads[weight] = unfoldWeightGrad(g, ctx.name, x, dy, [channels, height, width], [filters, kh, kw], [outH, outW], geometry);
       if (useBias) paramGrads[bias] = g.op('ReduceSum', [dy, g.int64Const([0, 2, 3])], { keepdims: { i: 0 } }, `${ctx.name}.dbias`);
       let inputGrad: string | undefined;
       if (wantInputGrad) {
@@ -59,6 +49,27 @@ export function planConv2D(spec: Conv2DSpec, ctx: PlanContext): PlannedLayer {
       return { inputGrad, paramGrads };
     },
   };
+}
+
+type Geometry = { strides: { ints: number[] }; pads: { ints: number[] } };
+
+/**
+ * dW from explicit patches: a Conv with a constant one-hot kernel unfolds x into [N, C·kh·kw, L]
+ * (L = output positions), a batched MatMul with dyᵀ [N, L, M] and a sum over the batch give [C·kh·kw, M].
+ * (Measured faster in ONNX Runtime than correlating xᵀ with dyᵀ as a Conv whose kernel is dy: that
+ * kernel spans the whole feature map.)
+ */
+function unfoldWeightGrad(g: GraphBuilder, name: string, x: string, dy: string, [channels, height, width]: number[], [filters, kh, kw]: number[], [outH, outW]: number[], geometry: Geometry): string {
+  const taps = kh * kw;
+  const oneHot = new Array(taps * taps).fill(0);
+  for (let t = 0; t < taps; t++) oneHot[t * taps + t] = 1;
+  const perChannel = g.op('Reshape', [x, g.int64Const([-1, 1, height, width])], {}, `${name}.xPlanes`);
+  const patches = g.op('Conv', [perChannel, g.floatConst(oneHot, [taps, 1, kh, kw])], { ...geometry, kernel_shape: { ints: [kh, kw] } }, `${name}.patches`);
+  const columns = g.op('Reshape', [patches, g.int64Const([-1, channels * taps, outH * outW])], {}, `${name}.columns`);
+  const dyRows = g.op('Transpose', [g.op('Reshape', [dy, g.int64Const([-1, filters, outH * outW])], {}, `${name}.dyFlat`)], { perm: { ints: [0, 2, 1] } }, `${name}.dyRows`);
+  const perExample = g.op('MatMul', [columns, dyRows], {}, `${name}.dweightPerExample`);
+  const summed = g.op('ReduceSum', [perExample, g.int64Const([0])], { keepdims: { i: 0 } }, `${name}.dweightT`);
+  return g.op('Reshape', [g.op('Transpose', [summed], { perm: { ints: [1, 0] } }, `${name}.dweightFlat`), g.int64Const([filters, channels, kh, kw])], {}, `${name}.dweight`);
 }
 
 function resolvePadding(spec: Conv2DSpec, name: string, kh: number, kw: number, sh: number, sw: number): [number, number] {
