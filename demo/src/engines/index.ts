@@ -10,6 +10,6 @@ export async function loadEngine(name: EngineName): Promise<Engine> {
     case 'ort':
       return (await import('./ortEngine.js')).createOrtEngine();
     case 'tfjs':
-      throw new Error(`--engine ${name}: this engine is not wired into the demo yet; use --engine js`);
+      return (await import('./tfjsEngine.js')).createTfjsEngine();
   }
 }
