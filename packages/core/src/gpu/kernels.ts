@@ -48,6 +48,9 @@ export function productError(a: number, b: number, p: number, one: number): numb
 
 /** `g + l2·p`, rounded once: the gradient with the coupled L2 term (l2 = 0: exactly g). */
 export function gradientTerm(g: number, p: number, l2: number, one: number): number {
+  if (l2 === 0) {
+    return g;
+  }
   const ph = l2 * p * one;
   const pl = productError(l2, p, ph, one);
   const sh = (g + ph) * one;

@@ -1,0 +1,152 @@
+// GPU benchmark of @gcopt/core/gpu: one GC+Adam step (Adam_GC: GC on the gradient, then Adam) per
+// backend, for 1M, 16M and 100M parameters, with the state on the device and with upload/readback.
+//
+//   node benchmarks/gpu/bench.mjs [--modes js,webasm,webgpu] [--sizes 1M,16M] [--steps 6]
+//
+// The baseline is the core's typed-array path (`js`), run in the same process on the same model and
+// gradients; every backend's parameters after the same steps are compared with it (max rel. error).
+// GB/s counts 32 B/param: Adam reads p, g, m, v and writes p, m, v (28 B), GC reads g once more (+4).
+// Run on a software adapter here (lavapipe: sh packages/core/scripts/provision-lavapipe.sh node …),
+// on a GPU with /work/shared/gpu/pack.sh (it bundles this file; results also go to $OUT/gpu-bench.json).
+import { Adam_GC } from '@gcopt/core';
+import { createDeviceOptimizer, loadGpuJs, probeBackend } from '@gcopt/core/gpu';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const MODES = arg('modes', 'js,webasm,webgpu').split(',');
+const SIZES = arg('sizes', '1M,16M').split(',');
+const STEPS = Number(arg('steps', '6'));
+const WARMUP = 2;
+const BYTES_PER_PARAM = 32;
+
+/** 1M: 1024² + 1024; 16M: 4096² + 4096; 100M: 6 × (4096² + 4096), PyTorch layout [out, in]. */
+function modelOf(size) {
+  const layer = { '1M': 1024, '16M': 4096, '100M': 4096 }[size];
+  const layers = size === '100M' ? 6 : 1;
+  if (!layer) throw new Error(`--sizes: unknown size ${size} (1M, 16M, 100M)`);
+  const shapes = [];
+  for (let l = 0; l < layers; l++) shapes.push([layer, layer], [layer]);
+  return shapes;
+}
+
+function filled(n, seed) {
+  const a = new Float32Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    a[i] = x / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+const optimizer = () => Adam_GC({ lr: 1e-3, weightDecay: 1e-4 });
+
+function maxRelError(a, b) {
+  let m = 0;
+  for (let t = 0; t < a.length; t++) {
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < a[t].length; i++) {
+      diff = Math.max(diff, Math.abs(a[t][i] - b[t][i]));
+      scale = Math.max(scale, Math.abs(b[t][i]));
+    }
+    m = Math.max(m, diff / scale);
+  }
+  return m;
+}
+
+/** Runs STEPS steps; times the ones after WARMUP (finish() waits for the device). */
+async function timeSteps(device, stepOnce) {
+  let start = 0;
+  for (let s = 0; s < STEPS; s++) {
+    if (s === WARMUP) {
+      await device.finish();
+      start = performance.now();
+    }
+    await stepOnce();
+  }
+  await device.finish();
+  return (performance.now() - start) / (STEPS - WARMUP);
+}
+
+const rows = [];
+const report = { date: new Date().toISOString(), steps: STEPS, warmup: WARMUP, adapters: {}, rows };
+for (const mode of MODES) {
+  const probe = await probeBackend(mode);
+  report.adapters[mode] = probe.reason;
+  console.log(`${mode}: ${probe.available ? '' : 'UNAVAILABLE '}${probe.reason}`);
+}
+
+for (const size of SIZES) {
+  const shapes = modelOf(size);
+  const count = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  const params = shapes.map((shape, i) => ({ shape, data: filled(shape.reduce((a, b) => a * b, 1), 100 + i) }));
+  const grads = params.map((p, i) => filled(p.data.length, 900 + i));
+  let baseline = null;
+  for (const mode of MODES) {
+    if (!(await probeBackend(mode)).available) continue;
+    for (const placement of mode === 'js' ? ['host'] : ['device', 'upload+readback']) {
+      let device;
+      let gpu;
+      try {
+        if (placement === 'upload+readback' || mode === 'js') {
+          // gradients arrive as Float32Arrays every step and the parameters are read back every step
+          device = await createDeviceOptimizer(optimizer(), params, { backend: mode });
+          var ms = await timeSteps(device, async () => {
+            await device.step(grads);
+            if (mode !== 'js') await device.readParams();
+          });
+        } else {
+          // gradients produced on the device (here once, by a copy kernel) and parameters left there
+          device = await createDeviceOptimizer(optimizer(), params, { backend: mode, packing: 'per-tensor' });
+          const { GPU, input } = await loadGpuJs();
+          gpu = new GPU({ mode });
+          const onDevice = [];
+          for (let i = 0; i < params.length; i++) {
+            const output = device.deviceShape(i);
+            const copy = gpu.createKernel(function (a) { return a[this.thread.y][this.thread.x]; }, { output, pipeline: true, precision: 'single' });
+            onDevice.push(await copy(input(grads[i], output)));
+          }
+          var ms = await timeSteps(device, () => device.step(onDevice));
+        }
+        const finalParams = await device.readParams();
+        if (mode === 'js') baseline = { ms, params: finalParams };
+        const row = {
+          mode,
+          placement,
+          params: count,
+          msPerStep: ms,
+          gbPerS: (BYTES_PER_PARAM * count) / (ms / 1000) / 1e9,
+          speedupVsJs: baseline ? baseline.ms / ms : null,
+          maxRelErrorVsJs: baseline ? maxRelError(finalParams, baseline.params) : null,
+          dispatchesPerStep: device.dispatchesPerStep,
+          kernelModes: device.kernelModes().join(','),
+        };
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      } catch (e) {
+        rows.push({ mode, placement, params: count, error: String(e.message ?? e).split('\n')[0] });
+        console.log(`${mode} ${placement} ${size}: FAILED ${String(e.message ?? e).split('\n')[0]}`);
+      } finally {
+        device?.dispose();
+        gpu?.destroy();
+      }
+    }
+  }
+}
+
+const fmt = (v, d) => (v === null || v === undefined ? '—' : v.toFixed(d));
+console.log(`\nGC+Adam step (Adam_GC), ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up; GB/s at ${BYTES_PER_PARAM} B/param`);
+console.log('| mode | state | params | ms/step | GB/s | × js | max rel. err vs js | dispatches/step |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  if (r.error) console.log(`| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | failed: ${r.error} | | | | |`);
+  else console.log(`| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 2)} | ${fmt(r.gbPerS, 2)} | ${fmt(r.speedupVsJs, 2)} | ${r.maxRelErrorVsJs === null ? '—' : r.maxRelErrorVsJs.toExponential(1)} | ${r.dispatchesPerStep} |`);
+}
+if (process.env.OUT) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(`${process.env.OUT}/gpu-bench.json`, JSON.stringify(report, null, 2));
+}
+process.exit(0);
