@@ -29,6 +29,15 @@ describe('buildGradientModel', () => {
     expect(model.graph.output.map((o) => o.name)).toEqual(['loss', 'output', 'grad.conv2d1.weight', 'grad.conv2d1.bias', 'grad.dense1.weight', 'grad.dense1.bias']);
   });
 
+  it("dense weights in PyTorch's [out, in] layout: Gemm transB=1, GC axis 0, also when inferred", () => {
+    const built = buildGradientModel({ input: [6], layers: [layers.dense({ units: 3, weightLayout: 'outIn' })], loss: 'meanSquaredError' });
+    expect(built.params.map((p) => [p.name, p.shape, p.outAxis])).toEqual([['dense1.weight', [3, 6], 0], ['dense1.bias', [3], 0]]);
+    const model = decodeModel(built.gradientModel);
+    model.metadataProps = model.metadataProps!.filter((e) => !e.key.endsWith('.out_axis'));
+    expect(readGradientModel(encodeModel(model)).params[0].outAxis).toBe(0);
+    expect(() => buildGradientModel({ input: [6], layers: [layers.dense({ units: 3, weightLayout: 'nchw' as never })], loss: 'meanSquaredError' })).toThrow(/dense1.weightLayout/);
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     const a = buildGradientModel({ ...cnn, seed: 3 });
     expect(buildGradientModel({ ...cnn, seed: 3 }).gradientModel).toEqual(a.gradientModel);

@@ -17,6 +17,7 @@ import { runtimes } from './helpers/runtimes.js';
  */
 const float64Cases: [string, NetworkSpec<'float64'>][] = [
   ['dense + relu + softmax cross-entropy', { input: [5], layers: [layers.dense({ units: 4 }), layers.relu(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
+  ['dense with PyTorch weight layout [out, in] (Gemm transB)', { input: [5], layers: [layers.dense({ units: 4, weightLayout: 'outIn' }), layers.tanh(), layers.dense({ units: 3, weightLayout: 'outIn', useBias: false })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
   ['dense + tanh + sigmoid + mean squared error', { input: [4], layers: [layers.dense({ units: 5 }), layers.tanh(), layers.dense({ units: 3 }), layers.sigmoid()], loss: 'meanSquaredError', dtype: 'float64' }],
   ['dense without bias + dropout (identity) + reshape', { input: [6], layers: [layers.reshape({ shape: [2, 3] }), layers.flatten(), layers.dense({ units: 4, useBias: false }), layers.dropout({ rate: 0.3 }), layers.tanh(), layers.dense({ units: 2 })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
   ['overlapping padded max pooling + flatten', { input: [2, 5, 5], layers: [layers.maxPool({ size: 3, stride: 2, padding: 1 }), layers.flatten(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],

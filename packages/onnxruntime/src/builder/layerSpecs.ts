@@ -1,8 +1,12 @@
 /** The layers a gradient model can be built from (plain data; see `layers` for constructors). */
 export type LayerSpec = DenseSpec | Conv2DSpec | ActivationSpec | PoolSpec | FlattenSpec | ReshapeSpec | DropoutSpec;
 
-/** Fully connected: y = x·W + b with W of shape [inputs, units] (ONNX Gemm). */
-export interface DenseSpec { type: 'dense'; units: number; useBias?: boolean; name?: string }
+/**
+ * Fully connected (ONNX Gemm): y = x·W + b. `weightLayout` 'inOut' (default) stores W as
+ * [inputs, units] (GC output axis 1); 'outIn' stores it as [units, inputs] like PyTorch's Linear
+ * (Gemm transB=1, GC output axis 0).
+ */
+export interface DenseSpec { type: 'dense'; units: number; useBias?: boolean; weightLayout?: 'inOut' | 'outIn'; name?: string }
 
 /** 2-D convolution over NCHW input, weight [filters, channels, kh, kw] (ONNX Conv). */
 export interface Conv2DSpec {
