@@ -2,6 +2,7 @@ import { buildGradientModel, type NetworkSpec } from '../../src/builder/buildGra
 import { createRandom } from '../../src/builder/initializers.js';
 import { gradientName } from '../../src/contract/gradientModelContract.js';
 import { defaultSessionOptions, type OrtModule } from '../../src/ortTypes.js';
+import { referenceLoss } from './referenceForward.js';
 
 export interface TensorCheck {
   name: string;
@@ -14,7 +15,11 @@ export interface TensorCheck {
  * Compares every gradient output of a built gradient model (each parameter, and the batch input)
  * with central finite differences of its own loss output: (L(θ+h) − L(θ−h)) / 2h, coordinate by coordinate.
  */
-export async function gradientCheck(ort: OrtModule, spec: NetworkSpec<'float32' | 'float64'>, options: { h: number; batch?: number; seed?: number }): Promise<TensorCheck[]> {
+export async function gradientCheck(
+  ort: OrtModule,
+  spec: NetworkSpec<'float32' | 'float64'>,
+  options: { h: number; batch?: number; seed?: number; reference?: boolean },
+): Promise<TensorCheck[]> {
   const built = buildGradientModel({ ...spec, dropout: 'identity', inputGradient: true });
   const floatType = spec.dtype ?? 'float32';
   const Data = floatType === 'float64' ? Float64Array : Float32Array;
@@ -39,6 +44,13 @@ export async function gradientCheck(ort: OrtModule, spec: NetworkSpec<'float32' 
     return session.run(feeds);
   };
   const analytic = await run();
+  // With `reference`, the loss is recomputed by the float64 JS forward pass (referenceForward.ts)
+  // instead of the model: float32 gradients then meet float64 finite differences.
+  const referenceLossNow = () => {
+    const params = built.params.map((p) => ({ shape: p.shape, data: Float64Array.from(tensors.get(p.name)!.data) }));
+    const input = tensors.get('input')!;
+    return referenceLoss(spec.layers, spec.loss, { data: Float64Array.from(input.data), shape: input.dims }, params, Float64Array.from(labels));
+  };
   const checks: TensorCheck[] = [];
   for (const name of ['input', ...built.params.map((p) => p.name)]) {
     const values = tensors.get(name)!.data;
@@ -46,15 +58,30 @@ export async function gradientCheck(ort: OrtModule, spec: NetworkSpec<'float32' 
     let diff2 = 0, a2 = 0, n2 = 0;
     for (let i = 0; i < values.length; i++) {
       const saved = values[i];
-      // Read the perturbed values back: in float32 the stored step differs from h.
-      values[i] = saved + options.h;
-      const up = values[i];
-      const plus = ((await run()).loss.data as Float64Array)[0];
-      values[i] = saved - options.h;
-      const down = values[i];
-      const minus = ((await run()).loss.data as Float64Array)[0];
-      values[i] = saved;
-      const numeric = (plus - minus) / (up - down);
+      let numeric: number;
+      if (options.reference) {
+        // Perturb a float64 copy: the reference pass reads tensors through Float64Array.from.
+        const exact = Float64Array.from(values);
+        const shadow = { data: exact, dims: tensors.get(name)!.dims };
+        const original = tensors.get(name)!;
+        tensors.set(name, shadow);
+        exact[i] = saved + options.h;
+        const plus = referenceLossNow();
+        exact[i] = saved - options.h;
+        const minus = referenceLossNow();
+        tensors.set(name, original);
+        numeric = (plus - minus) / (2 * options.h);
+      } else {
+        // Read the perturbed values back: in float32 the stored step differs from h.
+        values[i] = saved + options.h;
+        const up = values[i];
+        const plus = ((await run()).loss.data as Float64Array)[0];
+        values[i] = saved - options.h;
+        const down = values[i];
+        const minus = ((await run()).loss.data as Float64Array)[0];
+        values[i] = saved;
+        numeric = (plus - minus) / (up - down);
+      }
       diff2 += (grad[i] - numeric) ** 2;
       a2 += grad[i] ** 2;
       n2 += numeric ** 2;
