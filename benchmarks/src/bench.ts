@@ -98,6 +98,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     if (config.torch && torch.startsWith('torch')) {
       log(`running PyTorch (${threads} threads) ...`);
       torchResults = runTorch(set, optimizers, data, config.schedule, threads);
+      torch = `torch ${torchResults.version} (torch.get_num_threads() = ${torchResults.threads})`;
     }
 
     for (const opt of optimizers) {
