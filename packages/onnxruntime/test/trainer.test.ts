@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOptimizer, NonFiniteGradientError } from '@gcopt/float32';
-import { buildGradientModel, decodeModel, encodeModel, layers, OrtTrainer, type NetworkSpec } from '../src/index.js';
+import { buildGradientModel, decodeModel, encodeModel, exportInferenceModel, layers, OrtTrainer, withParamsAsInputs, type NetworkSpec } from '../src/index.js';
 import { floatTensor } from '../src/builder/graphBuilder.js';
 import { createRandom } from '../src/builder/initializers.js';
 import { defaultSessionOptions } from '../src/ortTypes.js';
@@ -120,6 +120,21 @@ describe.each(runtimes)('OrtTrainer on %s', (_name, ort) => {
     const after = (await exported.run({ input: new ort.Tensor('float32', data.input, [16, 1, 6, 6]) })).output.data as Float32Array;
     expect(Array.from(after)).toEqual(Array.from(await trainer.predict(data.input)));
     expect(Array.from(after)).not.toEqual(Array.from(before));
+  });
+
+  it('exportInferenceModel also fills an inference model that takes its parameters as inputs, and checks shapes', async () => {
+    const built = buildGradientModel(spec);
+    const asInputs = withParamsAsInputs(built.inferenceModel, built.params).model;
+    expect(decodeModel(asInputs).graph.input.map((v) => v.name)).toEqual(['input', ...built.params.map((p) => p.name)]);
+    const trained = built.params.map((p) => ({ ...p, data: p.data.map((v) => v * 0.5) }));
+    const session = await ort.InferenceSession.create(exportInferenceModel(asInputs, trained), defaultSessionOptions);
+    expect(session.inputNames).toEqual(['input']);
+    const data = toyData(2, 8);
+    const reference = await ort.InferenceSession.create(exportInferenceModel(built.inferenceModel, trained), defaultSessionOptions);
+    const run = async (s: typeof session) => Array.from((await s.run({ input: new ort.Tensor('float32', data.input, [2, 1, 6, 6]) })).output.data as Float32Array);
+    expect(await run(session)).toEqual(await run(reference));
+    expect(() => exportInferenceModel(built.inferenceModel, [{ name: 'dense1.weight', shape: [4, 27], data: new Float32Array(108) }])).toThrow(/initializer 'dense1.weight' has shape \[27, 4\], the parameter \[4, 27\]/);
+    expect(() => exportInferenceModel(built.inferenceModel, [{ name: 'nope', shape: [1], data: new Float32Array(1) }])).toThrow(/neither an initializer nor an input named 'nope'/);
   });
 
   it('trains a brought-in model: initial values from initializers, GC axes inferred without metadata', async () => {
