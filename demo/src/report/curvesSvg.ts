@@ -3,6 +3,7 @@ import type { OptimizerSummary } from './summary.js';
 /** One line of a panel: points in data coordinates. */
 interface Series {
   readonly label: string;
+  readonly width: number;
   readonly color: string;
   readonly dashed: boolean;
   readonly points: readonly { x: number; y: number }[];
@@ -18,13 +19,17 @@ interface Panel {
   readonly series: readonly Series[];
 }
 
-/** Pairs share a hue; the baseline is dashed, its GC variants solid (a second variant a darker shade). */
+/**
+ * Pairs share a hue; the baseline is dashed, its GC variants solid (Adam's second variant purple).
+ * Lines get thinner down the list, so a line drawn exactly over an earlier one (AdamW over Adam when
+ * the decay is negligible) leaves the earlier one showing at its edges.
+ */
 const STYLE: Record<string, { color: string; dashed: boolean }> = {
   SGD: { color: '#1f77b4', dashed: true },
   SGD_GC: { color: '#1f77b4', dashed: false },
   Adam: { color: '#d62728', dashed: true },
   Adam_GC: { color: '#d62728', dashed: false },
-  Adam_GC2: { color: '#8c1a5a', dashed: false },
+  Adam_GC2: { color: '#9467bd', dashed: false },
   AdamW: { color: '#2ca02c', dashed: true },
   AdamW_GC2: { color: '#2ca02c', dashed: false },
 };
@@ -42,7 +47,10 @@ const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
  * epoch) and test accuracy after each epoch, against epochs, one line per optimizer (mean over seeds).
  */
 export function curvesSvg(summaries: readonly OptimizerSummary[], title: string, subtitle: string): string {
-  const styled = summaries.map((s, i) => ({ s, style: STYLE[s.label] ?? { color: FALLBACK[i % FALLBACK.length], dashed: false } }));
+  const styled = summaries.map((s, i) => ({
+    s,
+    style: { ...(STYLE[s.label] ?? { color: FALLBACK[i % FALLBACK.length], dashed: false }), width: Math.max(1.2, 3 - 0.25 * i) },
+  }));
   const lossPanel: Panel = {
     title: 'training loss (cross-entropy, log scale)',
     xLabel: 'epoch',
@@ -109,7 +117,7 @@ function drawPanel(panel: Panel, left: number, xRange: [number, number]): string
     if (pts.length === 0) continue;
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${tx(p.x).toFixed(1)},${ty(p.y).toFixed(1)}`).join(' ');
     const dash = s.dashed ? ' stroke-dasharray="7 4"' : '';
-    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${dash} stroke-linejoin="round"><title>${esc(s.label)}</title></path>`);
+    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width}"${dash} stroke-linejoin="round"><title>${esc(s.label)}</title></path>`);
     if (s.markers) {
       for (const p of pts) {
         out.push(`<circle cx="${tx(p.x).toFixed(1)}" cy="${ty(p.y).toFixed(1)}" r="3.5" fill="${s.dashed ? 'white' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);
