@@ -10,7 +10,7 @@ import { createProgressReporter, type ProgressReporter } from './progress.js';
 import { curvesSvg } from './report/curvesSvg.js';
 import { svgToPng } from './report/png.js';
 import { summarize, type OptimizerSummary } from './report/summary.js';
-import { resultsTable } from './report/table.js';
+import { resultsTable, verdicts } from './report/table.js';
 
 export interface DemoResult {
   readonly summaries: OptimizerSummary[];
@@ -97,6 +97,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     ``,
     table,
     ``,
+    ...verdicts(summaries).map((l) => `- ${l}`),
+    ``,
   ].join('\n');
   await writeFile(files.markdown, markdown);
   await writeFile(
@@ -118,7 +120,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   io.log('');
   io.log(table);
   io.log('');
-  io.log('Differences smaller than their ± spread are within seed-to-seed noise; this is a small, short run.');
+  for (const line of verdicts(summaries)) io.log(line);
+  io.log('(A small, short run: differences smaller than their ± spread are seed-to-seed noise.)');
   io.log(`total ${totalSeconds.toFixed(1)} s`);
   io.log(`wrote ${[files.markdown, files.json, files.svg, files.png].filter(Boolean).map((f) => path.relative(process.cwd(), f!) || f).join(', ')}`);
   return { summaries, runs, table, files, totalSeconds };

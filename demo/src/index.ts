@@ -9,6 +9,6 @@ export { epochOrder, batchesOf } from './batches.js';
 export { runExperiment, type RunResult, type EpochRecord, type CurvePoint, type ExperimentPlan } from './experiment.js';
 export { createProgressReporter, lineReporter, type ProgressReporter, type RunProgress } from './progress.js';
 export { summarize, meanStd, type MeanStd, type OptimizerSummary } from './report/summary.js';
-export { resultsTable } from './report/table.js';
+export { resultsTable, verdicts } from './report/table.js';
 export { curvesSvg } from './report/curvesSvg.js';
 export { svgToPng } from './report/png.js';

@@ -37,6 +37,12 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
     cliProgress.Presets.shades_classic,
   );
   const labelWidth = 17;
+  // Ctrl-C: leave the terminal as it was (cursor shown, bars finished) before exiting
+  const onInterrupt = () => {
+    multi.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   return {
     startRun(label, epochs, batchesPerEpoch) {
       const bar = multi.create(epochs * batchesPerEpoch, 0, { label: label.padEnd(labelWidth), epoch: 1, epochs, loss: '  -   ', acc: '  -   ' });
@@ -57,6 +63,7 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
       };
     },
     finish() {
+      process.removeListener('SIGINT', onInterrupt);
       multi.stop();
     },
   };
