@@ -166,6 +166,10 @@ describe.each(runtimes)('OrtTrainer on %s', (_name, ort) => {
     await overlapping[0];
     trainer.params.forEach((p, i) => p.data.set(before[i].data));
     trainer.optimizer.loadState(stateBefore);
+    await expect(trainer.trainEpoch(data, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
+    await expect(trainer.trainEpoch({ ...data, count: 5 }, { batchSize: 2 })).rejects.toThrow(/batch.input: 144 values do not make 5 examples/);
+    await expect(trainer.evaluate({ ...data, labels: data.labels.subarray(0, 3) })).rejects.toThrow(/evaluate: data.labels must hold 4 class indices or 16 targets, got 3 values/);
+    await expect(trainer.evaluate(data, { batchSize: -1 })).rejects.toThrow(/evaluate: batchSize must be a positive integer/);
     const poisoned = data.input.slice();
     poisoned[3] = Number.NaN;
     await expect(trainer.step({ input: poisoned, labels: data.labels })).rejects.toThrow(NonFiniteGradientError);

@@ -122,6 +122,7 @@ export class OrtTrainer {
 
   /** Runs one pass over `data` in batches (shuffled with `random` if given); returns the mean loss. */
   async trainEpoch(data: { input: Float32Array; labels: Batch['labels']; count: number }, options: { batchSize: number; random?: () => number; lr?: number; onStep?: (r: TrainStepResult, index: number) => void }): Promise<{ meanLoss: number; steps: number }> {
+    this.checkDataset('trainEpoch', data, options?.batchSize);
     const order = Array.from({ length: data.count }, (_, i) => i);
     if (options.random) {
       for (let i = order.length - 1; i > 0; i--) {
@@ -170,6 +171,7 @@ export class OrtTrainer {
    */
   async evaluate(data: { input: Float32Array; labels: Batch['labels']; count: number }, options: { batchSize?: number } = {}): Promise<Evaluation> {
     const batchSize = options.batchSize ?? 256;
+    this.checkDataset('evaluate', data, batchSize);
     const classIndices = !(data.labels instanceof Float32Array && data.labels.length === data.count * this.labelSize);
     let correct = 0;
     let lossSum = 0;
@@ -240,6 +242,15 @@ export class OrtTrainer {
     const session = await (this.trainSession ??= this.ort.InferenceSession.create(this.gradientModel, this.sessionOptions));
     const out = await session.run(feeds);
     return { loss: (out[this.info.loss].data as Float32Array)[0], output: this.info.output ? (out[this.info.output].data as Float32Array) : undefined };
+  }
+
+  private checkDataset(where: string, data: { input: Float32Array; labels: Batch['labels']; count: number }, batchSize: number | undefined): void {
+    if (!Number.isInteger(batchSize) || batchSize! < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
+    if (!data || !Number.isInteger(data.count) || data.count < 1) throw new Error(`${where}: data.count must be a positive integer, got ${data?.count}`);
+    this.checkInput(data.input, data.count);
+    const labels = data.labels;
+    const ok = labels != null && typeof labels === 'object' && (labels.length === data.count || (labels instanceof Float32Array && labels.length === data.count * this.labelSize));
+    if (!ok) throw new Error(`${where}: data.labels must hold ${data.count} class indices or ${data.count * this.labelSize} targets, got ${labels == null ? labels : `${(labels as { length?: number }).length} values`}`);
   }
 
   private batchCount(batch: Batch): number {
