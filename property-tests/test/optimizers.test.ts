@@ -1,44 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { casesChecked, checkOptimizer, checkStepForms, referenceCatalog, runConfig } from '../src/index.js';
-import { backends } from './backends.js';
-import { recordCases } from './summary.js';
+import { defineOptimizerSuite } from './optimizerSuite.js';
 
-afterAll(() => recordCases('optimizers', casesChecked()));
-
-for (const backend of backends) {
-  const opt = backend.optimizers;
-  describe(`optimizers on ${backend.name}`, () => {
-    for (const entry of referenceCatalog) {
-      if (!opt || !opt.supports(entry.name, entry.family)) continue;
-      it(`${entry.name} (${entry.family})`, async () => {
-        const report = await checkOptimizer((params, hyper) => opt.create(entry.name, entry.family, hyper, params), {
-          name: `${backend.name} ${entry.name}`,
-          hyper: entry.hyper,
-          preservesMean: entry.claims,
-          checkState: opt.describesState ?? false,
-          dtypes: opt.dtypes,
-          outAxes: opt.outAxes,
-          accumulation: opt.accumulation,
-          numRuns: runConfig({}, opt.budget?.numRuns).numRuns,
-          maxSteps: opt.budget?.maxSteps,
-          maxSize: opt.budget?.maxSize,
-        });
-        expect(report.failures.map((f) => f.message)).toEqual([]);
-      });
-    }
-  });
-  if (backend.coreOptimizers) {
-    const create = backend.coreOptimizers;
-    describe(`pure and in-place step forms on ${backend.name}`, () => {
-      for (const entry of referenceCatalog) {
-        it(`${entry.name} (${entry.family})`, async () => {
-          const report = await checkStepForms((hyper) => create(entry.name, entry.family, hyper), {
-            name: `${backend.name} ${entry.name}`,
-            hyper: entry.hyper,
-          });
-          expect(report.failures.map((f) => f.message)).toEqual([]);
-        });
-      }
-    });
-  }
-}
+// the CPU backends: core, float32, tfjs, core/fast
+defineOptimizerSuite('optimizers', (b) => !b.name.startsWith('@gcopt/core/gpu'));
