@@ -104,6 +104,11 @@ describe.each(runtimes)('OrtTrainer on %s', (_name, ort) => {
     const sgd = new OrtTrainer({ gradientModel: built.gradientModel, ort, optimizer: { name: 'SGD_GC', lr: 0.1 }, params: copyParams(built.params) }).checkpoint();
     expect(() => trainer.loadCheckpoint(sgd)).toThrow(/SGD_GC/);
     expect(() => trainer.loadCheckpoint(new Uint8Array(10))).toThrow(/not a gcopt ONNX Runtime checkpoint/);
+    const own = trainer.checkpoint();
+    expect(() => trainer.loadCheckpoint(own.subarray(0, own.length - 10))).toThrow(/checkpoint: truncated/);
+    const corrupted = own.slice();
+    corrupted[14] = 0x7b; // inside the JSON header
+    expect(() => trainer.loadCheckpoint(corrupted)).toThrow(/checkpoint: /);
     trainer.params.forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(before[i].data)));
     expect(trainer.optimizer.state()).toEqual(stateBefore);
   });
