@@ -17,8 +17,14 @@ root=$cache/root
 icd=$cache/lvp_icd.json
 libdir=$root/usr/lib/x86_64-linux-gnu
 
+ready() { [ -f "$icd" ] && [ -f "$libdir/libvulkan_lvp.so" ] && grep -q "$libdir/libvulkan_lvp.so" "$icd"; }
+
 provision() {
-  [ -f "$icd" ] && return 0
+  ready && return 0
+  # one provisioning at a time (test runners of several packages may start together)
+  mkdir -p "$(dirname "$cache")" || return 1
+  if command -v flock >/dev/null; then exec 9>"$cache.lock" && flock 9; fi
+  ready && return 0
   if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ] || ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
     echo "provision-lavapipe: needs Debian/Ubuntu on x86_64 (apt-get, dpkg); skipping" >&2
     return 1
@@ -55,9 +61,11 @@ SOURCES
 
 provision
 status=$?
+exec 9>&-
 if [ $# -eq 0 ]; then exit $status; fi
 if [ $status -eq 0 ]; then
   export VK_ICD_FILENAMES="$icd"
-  export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  # Debian ships some libraries (libexpat1…) under /lib, the rest under /usr/lib
+  export LD_LIBRARY_PATH="$libdir:$root/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 exec "$@"
