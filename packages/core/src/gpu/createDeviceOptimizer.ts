@@ -16,7 +16,7 @@ export async function createDeviceOptimizer(
   params: readonly DeviceParam[],
   options: DeviceOptimizerOptions,
 ): Promise<DeviceOptimizer> {
-  const { backend, packing = 'by-width', maxSlabElements } = options;
+  const { backend, packing = 'by-width', maxSlabElements, onWarning } = options;
   if (packing !== 'by-width' && packing !== 'per-tensor') throw new InvalidArgumentError('packing', packing, "must be 'by-width' or 'per-tensor'");
   if (backend === 'js') return typedArrayDeviceOptimizer(optimizer, params);
   if (!isGpuJsMode(backend)) {
@@ -25,5 +25,5 @@ export async function createDeviceOptimizer(
   if (maxSlabElements !== undefined && !(maxSlabElements >= 1)) {
     throw new InvalidArgumentError('maxSlabElements', maxSlabElements, 'must be a number ≥ 1');
   }
-  return gpuJsDeviceOptimizer(optimizer, params, backend, packing, maxSlabElements);
+  return gpuJsDeviceOptimizer(optimizer, params, backend, packing, maxSlabElements, onWarning);
 }

@@ -2,6 +2,7 @@ import type { Optimizer, OptimizerState } from '../optimizers/types.js';
 import type { BackendMode } from './backendMode.js';
 import type { DeviceValue } from './deviceValues.js';
 import type { Packing } from './slabLayout.js';
+import type { WarningHandler } from '../warnings.js';
 
 /** A parameter handed to a device optimizer: float32 data (copied at creation) and its layout. */
 export interface DeviceParam {
@@ -75,6 +76,8 @@ export interface DeviceOptimizerOptions {
    * maxStorageBufferBindingSize / 4, elsewhere unlimited.
    */
   maxSlabElements?: number;
+  /** Receives warnings (fan-in-1 tensors that GC zeroes) instead of the process-wide handler. */
+  onWarning?: WarningHandler;
 }
 
 export type DeviceOptimizerFactory = (optimizer: Optimizer, params: readonly DeviceParam[], options: DeviceOptimizerOptions) => Promise<DeviceOptimizer>;

@@ -2,7 +2,7 @@ import { InvalidArgumentError, NonFiniteGradientError, ShapeMismatchError } from
 import { resolveLearningRate } from '../optimizers/recipeOptimizer.js';
 import type { Optimizer, OptimizerState, TensorState } from '../optimizers/types.js';
 import { layoutOf } from '../tensor/layout.js';
-import { emitWarning, zeroedGradientWarning } from '../warnings.js';
+import { emitWarning, zeroedGradientWarning, type WarningHandler } from '../warnings.js';
 import { isGlMode, type GpuJsMode } from './backendMode.js';
 import type { DeviceGradient, DeviceOptimizer, DeviceParam, DeviceStepOptions } from './deviceOptimizer.js';
 import { outputOf, readFlat, release, type DeviceValue } from './deviceValues.js';
@@ -32,6 +32,7 @@ export async function gpuJsDeviceOptimizer(
   mode: GpuJsMode,
   packing: Packing,
   maxSlabElements?: number,
+  onWarning?: WarningHandler,
 ): Promise<DeviceOptimizer> {
   const recipe = fusedRecipeOf(optimizer);
   const gpuJs = await loadGpuJs();
@@ -53,7 +54,7 @@ export async function gpuJsDeviceOptimizer(
   const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing, maxSlabElements);
   for (const s of slabs) {
     for (const t of s.tensors) {
-      if (t.centred && t.layout.fanIn === 1) emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name));
+      if (t.centred && t.layout.fanIn === 1) emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name), onWarning);
     }
   }
   const gpu = new gpuJs.GPU({ mode });

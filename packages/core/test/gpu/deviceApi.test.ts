@@ -25,6 +25,22 @@ describe('backend choice', () => {
     expect(probe.reason).toMatch(/^adapter /);
   });
 
+  it('says why webgpu is passed over when the API has no adapter', async () => {
+    await requireMode('webgpu').catch(() => false);
+    const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator!;
+    const real = nav.gpu;
+    // a machine whose WebGPU API exists but finds no adapter (headless Chromium, no Vulkan driver)
+    Object.defineProperty(nav, 'gpu', { value: { requestAdapter: async () => null }, configurable: true });
+    try {
+      const choice = await chooseBackend(['webgpu', 'webasm']);
+      expect(choice.mode).toBe('webasm');
+      expect(choice.probes[0]).toMatchObject({ mode: 'webgpu', available: false });
+      expect(choice.explanation).toMatch(/^webgpu: no \(navigator\.gpu\.requestAdapter\(\) returned no adapter/);
+    } finally {
+      Object.defineProperty(nav, 'gpu', { value: real, configurable: true });
+    }
+  });
+
   it('falls back to js when nothing else is allowed', async () => {
     const choice = await chooseBackend(['js']);
     expect(choice.mode).toBe('js');
@@ -61,6 +77,17 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     } finally {
       device.dispose();
     }
+  });
+
+  it('reports fan-in-1 tensors that GC zeroes to the given handler', async () => {
+    if (!available) return;
+    const seen: string[] = [];
+    const device = await createDeviceOptimizer(SGD_GC({ lr: 0.1 }), [{ name: 'column', shape: [4, 1], data: new Float32Array(4) }], {
+      backend: mode,
+      onWarning: (w) => seen.push(`${w.code} ${w.paramName}`),
+    });
+    device.dispose();
+    expect(seen).toEqual(['gc-zeroes-gradient column']);
   });
 
   it('refuses an optimizer without fused kernels, naming it', async () => {
