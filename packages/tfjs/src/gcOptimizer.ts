@@ -1,8 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import {
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  SnapshotMismatchError,
+  serializeHyper,
+  validateSnapshot,
+  type OptimizerSnapshot,
+  type ParamSnapshot,
+} from '@gcopt/float32';
+import {
+  GcoptError,
   InvalidArgumentError,
   ShapeMismatchError,
+  type Family,
   type LearningRate,
   type Optimizer as CoreOptimizer,
   type OptimizerState,
@@ -11,7 +22,7 @@ import {
   type WarningHandler,
 } from '@gcopt/core';
 import { hostStep, readFloat32 } from './engines/hostEngine.js';
-import type { EngineName, StepItem, VariableEntry } from './engines/stepItem.js';
+import { normalizedAxis, type EngineName, type StepItem, type VariableEntry } from './engines/stepItem.js';
 import { tensorStep } from './engines/tensorEngine.js';
 import { unsupportedTransforms } from './engines/tensorTransforms.js';
 import { lookupVariable } from './variableLookup.js';
@@ -43,10 +54,13 @@ export interface AdapterOptions {
   engine?: 'auto' | EngineName;
 }
 
-/** State read back by `setWeights`, waiting for its variable's first step. */
+/** State read back by `setWeights` or `loadSnapshot`, waiting for its variable's first step. */
 interface PendingEntry {
   step?: number;
   readonly slots: Map<string, { data: Float32Array; shape: number[] }>;
+  /** Known from a snapshot: the variable must have the same shape and layout. */
+  readonly shape?: readonly number[];
+  readonly layout?: VariableLayout;
 }
 
 /** Makes the core optimizer for a learning rate (undefined: the one in the options). */
@@ -89,6 +103,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
 
   protected constructor(
     private readonly makeCore: CoreFactory,
+    /** The reference release the optimizer is from (`AdamW` exists in both). */
+    readonly family: Family,
     adapter: AdapterOptions,
     awaitsSchedule = false,
   ) {
@@ -212,6 +228,12 @@ export abstract class GcOptimizer extends tf.Optimizer {
     const saved = this.takePending(name);
     const slots = new Map<string, tf.Variable>();
     let step = 0;
+    if (saved?.layout && (saved.shape!.join() !== shape.join() || saved.layout.gc !== layout.gc || normalizedAxis(saved.layout.outAxis, shape.length) !== normalizedAxis(layout.outAxis, shape.length))) {
+      throw new ShapeMismatchError(
+        `${this.core.name}: the loaded state of '${name}' was made for shape [${saved.shape}], outAxis ${saved.layout.outAxis}, gc ${saved.layout.gc}; ` +
+          `the variable is [${shape}] with outAxis ${normalizedAxis(layout.outAxis, shape.length)}, gc ${layout.gc}`,
+      );
+    }
     if (saved) {
       const expected = Object.keys(initial.slots).sort();
       const got = [...saved.slots.keys()].sort();
@@ -306,6 +328,82 @@ export abstract class GcOptimizer extends tf.Optimizer {
       else entry.slots.set(key, { data: Float32Array.from(await tensor.data()), shape: [...tensor.shape] });
     }
     this.iterations_ = (await weightValues[0].tensor.data())[0];
+    this.disposeState();
+    this.pending = pending;
+    this.loadedNames = new Set(pending.keys());
+  }
+
+  /**
+   * The state as @gcopt/float32's versioned snapshot (`encodeSnapshot` makes bytes of it), the
+   * format all gcopt adapters read: a float32 trainer, another tfjs optimizer, onnxruntime.
+   */
+  snapshot(): OptimizerSnapshot {
+    const hyper = serializeHyper(this.core.hyper as Record<string, unknown>);
+    const params: ParamSnapshot[] = [];
+    for (const [name, e] of this.entries) {
+      params.push({
+        name,
+        shape: [...e.shape],
+        outAxis: normalizedAxis(e.layout.outAxis, e.shape.length),
+        gc: e.layout.gc,
+        group: 0,
+        step: e.step,
+        slots: Object.fromEntries([...e.slots].map(([slot, v]) => [slot, Float32Array.from(v.dataSync())])),
+      });
+    }
+    for (const [name, p] of this.pending) {
+      const shape = p.shape ?? [...p.slots.values()][0]?.shape;
+      if (!shape) throw new GcoptError(`${this.core.name}: the state of '${name}' loaded with setWeights holds no array to tell its shape: take a step before snapshot()`);
+      const layout = p.layout ?? resolveLayout(this.rules, name, shape);
+      params.push({
+        name,
+        shape: [...shape],
+        outAxis: normalizedAxis(layout.outAxis, shape.length),
+        gc: layout.gc,
+        group: 0,
+        step: p.step ?? 0,
+        slots: Object.fromEntries([...p.slots].map(([slot, { data }]) => [slot, data.slice()])),
+      });
+    }
+    return {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      optimizer: { name: this.core.name, family: this.family, hyper },
+      groups: [{ hyper }],
+      count: this.iterations,
+      params,
+    };
+  }
+
+  /**
+   * Restores a snapshot (from `snapshot()`, a @gcopt/float32 optimizer's `state()`, `decodeSnapshot`…)
+   * of the same optimizer; parameters are matched to variables by name at their next step.
+   * Throws SnapshotMismatchError and changes nothing if it is of another optimizer or keeps other
+   * state arrays. Hyper-parameters are this optimizer's own, as with PyTorch's load_state_dict.
+   */
+  loadSnapshot(snapshot: OptimizerSnapshot): void {
+    validateSnapshot(snapshot);
+    const problems: string[] = [];
+    if (snapshot.optimizer.name !== this.core.name || snapshot.optimizer.family !== this.family) {
+      problems.push(`optimizer: the snapshot is of ${snapshot.optimizer.name} (${snapshot.optimizer.family}), this optimizer is ${this.core.name} (${this.family})`);
+    }
+    const want = this.slotNames().sort().join();
+    for (const p of snapshot.params) {
+      const have = Object.keys(p.slots).sort().join();
+      if (have !== want) problems.push(`parameter '${p.name}': state arrays [${have}] in the snapshot, ${this.core.name} keeps [${want}]`);
+    }
+    if (problems.length) throw new SnapshotMismatchError(problems);
+    const pending = new Map<string, PendingEntry>();
+    for (const p of snapshot.params) {
+      const shape = [...p.shape];
+      pending.set(p.name, {
+        step: p.step,
+        shape,
+        layout: { outAxis: p.outAxis, gc: p.gc },
+        slots: new Map(Object.entries(p.slots).map(([slot, data]) => [slot, { data: Float32Array.from(data), shape }])),
+      });
+    }
+    this.iterations_ = snapshot.count;
     this.disposeState();
     this.pending = pending;
     this.loadedNames = new Set(pending.keys());

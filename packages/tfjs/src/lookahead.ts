@@ -30,7 +30,7 @@ export class Lookahead extends GcOptimizer {
     const inner = options.optimizer instanceof GcOptimizer ? options.optimizer : optimizerFromConfig(options.optimizer);
     if (inner instanceof Lookahead) throw new InvalidArgumentError('optimizer', inner.getClassName(), 'Lookahead of a Lookahead is not supported', 'Lookahead');
     const { k, alpha, onWarning } = options;
-    super((lr) => coreLookahead(inner.createCore(lr), { k, alpha, onWarning }), options, inner.awaitsLearningRate);
+    super((lr) => coreLookahead(inner.createCore(lr), { k, alpha, onWarning }), inner.family, options, inner.awaitsLearningRate);
     this.inner = inner;
   }
 

@@ -22,7 +22,7 @@ export const CLASS_NAME_PREFIX = 'gcopt/';
 abstract class ReferenceOptimizer extends GcOptimizer {
   protected constructor(referenceName: string, family: Family, options: Record<string, unknown>) {
     const { core, adapter, awaitsSchedule } = splitOptions(referenceName, options);
-    super((lr) => createOptimizer(referenceName, lr === undefined ? core : { ...core, lr }, family), adapter, awaitsSchedule);
+    super((lr) => createOptimizer(referenceName, lr === undefined ? core : { ...core, lr }, family), family, adapter, awaitsSchedule);
   }
 }
 
