@@ -43,7 +43,7 @@ export interface NamedProperty<T> {
 export async function checkProperty<T>(property: NamedProperty<T>, config: RunConfig = runConfig()): Promise<PropertyResult> {
   const details = await fc.check(
     fc.asyncProperty(property.arbitrary, async (value) => property.predicate(value)),
-    { numRuns: config.numRuns, seed: config.seed, path: config.path, endOnFailure: false },
+    { numRuns: config.numRuns, seed: config.seed, path: config.path },
   );
   totalCases += details.numRuns;
   totalProperties += 1;
@@ -60,11 +60,11 @@ export async function checkProperty<T>(property: NamedProperty<T>, config: RunCo
 /** Runs properties one after the other and collects them in a report. */
 export async function checkAll(
   subject: string,
-  properties: readonly NamedProperty<never>[] | readonly NamedProperty<any>[],
+  properties: readonly NamedProperty<any>[],
   config: RunConfig = runConfig(),
 ): Promise<VerificationReport> {
   const results: PropertyResult[] = [];
-  for (const p of properties) results.push(await checkProperty(p as NamedProperty<unknown>, config));
+  for (const p of properties) results.push(await checkProperty(p, config));
   return {
     subject,
     results,

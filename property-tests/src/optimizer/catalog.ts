@@ -17,7 +17,7 @@
  *   advanced AdamW with gcLoc and wd ≠ 0) nor under the RAdam family's gcLoc = true with wd ≠ 0, whose
  *   SGD phase writes the decay into exp_avg (SPEC §5.8).
  */
-import type fc from 'fast-check';
+import fc from 'fast-check';
 import { ruleFromFlags, type Family, type GcRule } from '@gcopt/core';
 import {
   adagradHyperArb,
@@ -31,7 +31,6 @@ import {
 } from '../arbitraries/hyperParameters.js';
 import { adamDirectionBound } from '../tolerance.js';
 import type { MeanClaims, UpdateBoundContext } from './instance.js';
-import fcRuntime from 'fast-check';
 
 type Hyper = Record<string, any>;
 
@@ -154,7 +153,7 @@ function lookahead(innerName: 'SGD' | 'Adam', inner: fc.Arbitrary<Hyper>, innerC
   return {
     name: `Lookahead(${innerName})`,
     family: 'wrapper',
-    hyper: fcRuntime.tuple(inner, lookaheadArb).map(([i, la]) => ({ inner: i, ...la })),
+    hyper: fc.tuple(inner, lookaheadArb).map(([i, la]) => ({ inner: i, ...la })),
     claims: (h) => innerClaims(h.inner),
   };
 }
