@@ -123,7 +123,11 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   for (const line of verdicts(summaries)) io.log(line);
   io.log('(A small, short run: differences smaller than their ± spread are seed-to-seed noise.)');
   io.log(`total ${totalSeconds.toFixed(1)} s`);
-  io.log(`wrote ${[files.markdown, files.json, files.svg, files.png].filter(Boolean).map((f) => path.relative(process.cwd(), f!) || f).join(', ')}`);
+  const shown = (f: string) => {
+    const rel = path.relative(process.cwd(), f);
+    return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? f : rel;
+  };
+  io.log(`wrote ${[files.markdown, files.json, files.svg, files.png].filter((f): f is string => f !== undefined).map(shown).join(', ')}`);
   return { summaries, runs, table, files, totalSeconds };
 }
 
