@@ -16,14 +16,14 @@ export async function createDeviceOptimizer(
   params: readonly DeviceParam[],
   options: DeviceOptimizerOptions,
 ): Promise<DeviceOptimizer> {
-  const { backend, packing = 'by-width', maxSlabElements, onWarning } = options;
+  const { backend, packing = 'by-width', maxSlabElements, onWarning, state } = options;
   if (packing !== 'by-width' && packing !== 'per-tensor') throw new InvalidArgumentError('packing', packing, "must be 'by-width' or 'per-tensor'");
-  if (backend === 'js') return typedArrayDeviceOptimizer(optimizer, params);
+  if (backend === 'js') return typedArrayDeviceOptimizer(optimizer, params, state);
   if (!isGpuJsMode(backend)) {
     throw new InvalidArgumentError('backend', backend, "must be 'js' or a gpu.js mode: webgpu, webgl2, webgl, headlessgl, webasm, cpu");
   }
   if (maxSlabElements !== undefined && !(maxSlabElements >= 1)) {
     throw new InvalidArgumentError('maxSlabElements', maxSlabElements, 'must be a number ≥ 1');
   }
-  return gpuJsDeviceOptimizer(optimizer, params, backend, packing, maxSlabElements, onWarning);
+  return gpuJsDeviceOptimizer(optimizer, params, backend, { packing, maxSlabElements, onWarning, state });
 }

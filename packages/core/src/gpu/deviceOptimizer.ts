@@ -76,6 +76,11 @@ export interface DeviceOptimizerOptions {
    * maxStorageBufferBindingSize / 4, elsewhere unlimited.
    */
   maxSlabElements?: number;
+  /**
+   * Resume from this state (the core's format: `readState()` of a device optimizer, or the state of
+   * the same core optimizer) instead of a fresh one. Every tensor must be at the state's step count.
+   */
+  state?: OptimizerState;
   /** Receives warnings (fan-in-1 tensors that GC zeroes) instead of the process-wide handler. */
   onWarning?: WarningHandler;
 }

@@ -10,11 +10,19 @@ import { fusedRecipeOf, slotNamesOf, type FusedRecipe } from './fusedRecipe.js';
 import * as K from './kernels.js';
 import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type GpuJsModule } from './loadGpuJs.js';
 import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slabLayout.js';
+import { checkResumeState } from './resumeState.js';
 
 /** GL backends address texels with float coordinates: exact only below 2^24 elements. */
 const GL_MAX_ELEMENTS = 2 ** 24;
 
 type Kernel = (...args: unknown[]) => unknown;
+
+interface GpuJsOptions {
+  packing: Packing;
+  maxSlabElements?: number;
+  onWarning?: WarningHandler;
+  state?: OptimizerState;
+}
 
 /** A slab's kernels (fixed output sizes, compiled on first use) and its device-resident arrays. */
 interface SlabOnDevice {
@@ -30,9 +38,7 @@ export async function gpuJsDeviceOptimizer(
   optimizer: Optimizer,
   params: readonly DeviceParam[],
   mode: GpuJsMode,
-  packing: Packing,
-  maxSlabElements?: number,
-  onWarning?: WarningHandler,
+  { packing, maxSlabElements, onWarning, state: resume }: GpuJsOptions,
 ): Promise<DeviceOptimizer> {
   const recipe = fusedRecipeOf(optimizer);
   const gpuJs = await loadGpuJs();
@@ -50,6 +56,7 @@ export async function gpuJsDeviceOptimizer(
       throw new InvalidArgumentError(`params[${i}]`, p.shape, `${mode} addresses textures in float32: tensors over 2^24 elements are not exact there; use webgpu`);
     }
   });
+  if (resume) checkResumeState(optimizer.name, layouts, slotNamesOf(recipe), resume);
   const gcEnabled = params.map((p) => p.gc !== false);
   const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing, maxSlabElements);
   for (const s of slabs) {
@@ -64,14 +71,24 @@ export async function gpuJsDeviceOptimizer(
     for (const slab of slabs) {
       const host = new Float32Array(slab.width * slab.rows);
       for (const t of slab.tensors) packInto(host, slab, t, params[t.index].data);
-      onDevice.push(await engine.upload(slab, host));
+      const s = await engine.upload(slab, host);
+      onDevice.push(s);
+      if (resume) {
+        // the saved state replaces the fresh one
+        for (const slot of slotNamesOf(recipe)) {
+          const saved = new Float32Array(slab.width * slab.rows);
+          for (const t of slab.tensors) packInto(saved, slab, t, resume.tensors[t.index].slots[slot]);
+          release(s.slots[slot]);
+          s.slots[slot] = await engine.uploadRows(s, saved);
+        }
+      }
     }
   } catch (e) {
     onDevice.forEach((s) => engine.releaseSlab(s));
     gpu.destroy();
     throw e;
   }
-  let count = 0;
+  let count = resume ? resume.count : 0;
   let disposed = false;
   const name = optimizer.name;
   const dispatchesPerStep = slabs.reduce((n, s) => n + engine.dispatchesPerStep(s), 0);

@@ -90,6 +90,32 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     expect(seen).toEqual(['gc-zeroes-gradient column']);
   });
 
+  it('resumes from a saved state (its own, or the js path\'s) and continues the same trajectory', async () => {
+    if (!available) return;
+    const rnd = random(12);
+    const params = [
+      { shape: [6, 10], data: filled(60, rnd) },
+      { shape: [6], data: filled(6, rnd) },
+    ];
+    const grads = Array.from({ length: 5 }, () => params.map((p) => filled(p.data.length, rnd)));
+    const make = () => Adam_GC2({ lr: 1e-2, weightDecay: 1e-2, amsgrad: true });
+    const reference = coreReference(make(), params);
+    grads.forEach((g) => reference.step(g));
+    for (const first of ['js', mode] as const) {
+      const a = await createDeviceOptimizer(make(), params, { backend: first });
+      for (const g of grads.slice(0, 3)) await a.step(g);
+      const saved = { params: await a.readParams(), state: await a.readState() };
+      a.dispose();
+      const b = await createDeviceOptimizer(make(), params.map((p, i) => ({ ...p, data: saved.params[i] })), { backend: mode, state: saved.state });
+      expect(b.count).toBe(3);
+      for (const g of grads.slice(3)) await b.step(g);
+      (await b.readParams()).forEach((p, i) => expect(normRelativeError(p, reference.params()[i]), `from ${first}`).toBeLessThanOrEqual(1e-5));
+      b.dispose();
+    }
+    const other = coreReference(SGD_GC({ lr: 0.1, momentum: 0.9 }), params).state;
+    await expect(createDeviceOptimizer(make(), params, { backend: mode, state: other })).rejects.toThrow(/state was made by SGD_GC, not by Adam_GC2/);
+  });
+
   it('refuses an optimizer without fused kernels, naming it', async () => {
     await expect(createDeviceOptimizer(RAdam({ lr: 0.1 }), [{ shape: [2, 2], data: new Float32Array(4) }], { backend: mode })).rejects.toThrow(
       /optimizer = "RAdam" rejected: has no fused gpu.js kernels/,
