@@ -18,8 +18,8 @@ describe('backend choice', () => {
     expect(choice.explanation).toMatch(/webgl2: no \(.+\)\nwebgl: no \(.+\)\nwebasm: yes \(.+\)\n→ chose webasm/);
   });
 
-  it('names the webgpu adapter it found', async () => {
-    if (!(await requireMode('webgpu'))) return;
+  it('names the webgpu adapter it found', async ({ skip }) => {
+    if (!(await requireMode('webgpu'))) return skip();
     const probe = await probeBackend('webgpu');
     expect(probe.available).toBe(true);
     expect(probe.reason).toMatch(/^adapter /);
@@ -53,8 +53,8 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     available = await requireMode(mode);
   });
 
-  it('refuses bad gradients with a clear error and leaves parameters and state as they were', async () => {
-    if (!available) return;
+  it('refuses bad gradients with a clear error and leaves parameters and state as they were', async ({ skip }) => {
+    if (!available) return skip();
     const rnd = random(3);
     const params = [
       { name: 'w', shape: [4, 6], data: filled(24, rnd) },
@@ -79,8 +79,8 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     }
   });
 
-  it('reports fan-in-1 tensors that GC zeroes to the given handler', async () => {
-    if (!available) return;
+  it('reports fan-in-1 tensors that GC zeroes to the given handler', async ({ skip }) => {
+    if (!available) return skip();
     const seen: string[] = [];
     const device = await createDeviceOptimizer(SGD_GC({ lr: 0.1 }), [{ name: 'column', shape: [4, 1], data: new Float32Array(4) }], {
       backend: mode,
@@ -90,8 +90,8 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     expect(seen).toEqual(['gc-zeroes-gradient column']);
   });
 
-  it('resumes from a saved state (its own, or the js path\'s) and continues the same trajectory', async () => {
-    if (!available) return;
+  it('resumes from a saved state (its own, or the js path\'s) and continues the same trajectory', async ({ skip }) => {
+    if (!available) return skip();
     const rnd = random(12);
     const params = [
       { shape: [6, 10], data: filled(60, rnd) },
@@ -122,8 +122,8 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     );
   });
 
-  it('dispatches a few kernels per step for a whole model of one width (not one set per tensor)', async () => {
-    if (!available) return;
+  it('dispatches a few kernels per step for a whole model of one width (not one set per tensor)', async ({ skip }) => {
+    if (!available) return skip();
     const rnd = random(5);
     const params = Array.from({ length: 6 }, (_, i) => ({ shape: i % 2 ? [16] : [16, 16], data: filled(i % 2 ? 16 : 256, rnd) }));
     const packed = await createDeviceOptimizer(Adam_GC2({ lr: 1e-3 }), params, { backend: mode });
@@ -135,8 +135,8 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     perTensor.dispose();
   });
 
-  it('splits the arrays at maxSlabElements and computes the same step', async () => {
-    if (!available) return;
+  it('splits the arrays at maxSlabElements and computes the same step', async ({ skip }) => {
+    if (!available) return skip();
     const rnd = random(6);
     const params = Array.from({ length: 6 }, (_, i) => ({ shape: i % 2 ? [16] : [16, 16], data: filled(i % 2 ? 16 : 256, rnd) }));
     const make = () => Adam_GC2({ lr: 1e-2, weightDecay: 1e-2 });
@@ -157,8 +157,8 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
 });
 
 describe('gradients already on the device', () => {
-  it.each(TESTED_MODES)('%s: a gpu.js kernel output is taken as a gradient without a copy to the host', async (mode) => {
-    if (!(await requireMode(mode))) return;
+  it.for(TESTED_MODES)('%s: a gpu.js kernel output is taken as a gradient without a copy to the host', async (mode, { skip }) => {
+    if (!(await requireMode(mode))) return skip();
     const rnd = random(9);
     const params = [{ shape: [5, 12], data: filled(60, rnd) }, { shape: [12], data: filled(12, rnd) }];
     const grads = [filled(60, rnd), filled(12, rnd)];
