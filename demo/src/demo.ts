@@ -12,6 +12,12 @@ import { svgToPng } from './report/png.js';
 import { summarize, type OptimizerSummary } from './report/summary.js';
 import { resultsTable, verdicts } from './report/table.js';
 
+/** Rough speeds measured on a 2-core machine, for the up-front warning (the ort engine needs none). */
+const SLOW_ENGINES: Record<string, { examplesPerMinute: number; why: string }> = {
+  tfjs: { examplesPerMinute: 2_000, why: "tfjs's pure-JS cpu backend is slow at convolution gradients" },
+  js: { examplesPerMinute: 60_000, why: 'plain single-threaded TypeScript' },
+};
+
 export interface DemoResult {
   readonly summaries: OptimizerSummary[];
   readonly runs: RunResult[];
@@ -46,6 +52,15 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
       `${options.epochs} epoch(s) × seeds ${options.seeds.join(',')} × ${options.optimizers.length} optimizers, batch ${options.batchSize}`,
   );
   io.log(`engine: ${engine.name} (${engine.description})`);
+  const examples = split.train.count * options.epochs * options.seeds.length * options.optimizers.length;
+  const slow = SLOW_ENGINES[engine.name];
+  if (slow && examples > slow.examplesPerMinute * 5) {
+    io.log(
+      `note: the ${engine.name} engine trains this CNN at roughly ${slow.examplesPerMinute.toLocaleString('en-US')} digits per CPU minute ` +
+        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ${Math.round(examples / slow.examplesPerMinute)} min. ` +
+        `--quick, or fewer --seeds/--epochs/--train-size, shorten it.`,
+    );
+  }
   io.log(`optimizers: ${options.optimizers.map((o) => `${o.label} (${describeHyper(o)})`).join('; ')}`);
   let runs: RunResult[];
   try {

@@ -52,6 +52,7 @@ export async function runExperiment(
 ): Promise<RunResult[]> {
   const results: RunResult[] = [];
   const batchesPerEpoch = Math.ceil(data.train.count / plan.batchSize);
+  progress.begin(plan.seeds.length * plan.optimizers.length, plan.epochs, batchesPerEpoch);
   for (const seed of plan.seeds) {
     const weights = initialWeights(seed);
     const orders = Array.from({ length: plan.epochs }, (_, e) => epochOrder(data.train.count, seed, e + 1));
