@@ -3,6 +3,10 @@
 //
 //   node benchmarks/gpu/bench.mjs [--modes js,webasm,webgpu] [--sizes 1M,16M] [--steps 6]
 //
+// Placements: 'device' (tensors packed by row width, one device gradient per packed array:
+// stepSlabs), 'device, per-tensor' (one array set and one device gradient per tensor),
+// 'upload+readback' (Float32Array gradients uploaded and all parameters read back every step).
+//
 // The baseline is the core's typed-array path (`js`), run in the same process on the same model and
 // gradients; every backend's parameters after the same steps are compared with it (max rel. error).
 // GB/s counts 32 B/param: Adam reads p, g, m, v and writes p, m, v (28 B), GC reads g once more (+4).
@@ -87,7 +91,7 @@ for (const size of SIZES) {
   let baseline = null;
   for (const mode of MODES) {
     if (!(await probeBackend(mode)).available) continue;
-    for (const placement of mode === 'js' ? ['host'] : ['device', 'upload+readback']) {
+    for (const placement of mode === 'js' ? ['host'] : ['device', 'device, per-tensor', 'upload+readback']) {
       let device;
       let gpu;
       try {
@@ -99,17 +103,26 @@ for (const size of SIZES) {
             if (mode !== 'js') await device.readParams();
           });
         } else {
-          // gradients produced on the device (here once, by a copy kernel) and parameters left there
-          device = await createDeviceOptimizer(optimizer(), params, { backend: mode, packing: 'per-tensor' });
+          // gradients produced on the device (here once, by copy kernels) and parameters left there:
+          // 'device' packs tensors of one row width into shared arrays and takes one gradient per
+          // array (stepSlabs); 'device, per-tensor' keeps one array set per tensor
+          const perTensor = placement === 'device, per-tensor';
+          device = await createDeviceOptimizer(optimizer(), params, { backend: mode, packing: perTensor ? 'per-tensor' : 'by-width' });
           const { GPU, input } = await loadGpuJs();
           gpu = new GPU({ mode });
+          const copy = (host, output) =>
+            gpu.createKernel(function (a) { return a[this.thread.y][this.thread.x]; }, { output, pipeline: true, precision: 'single' })(input(host, output));
           const onDevice = [];
-          for (let i = 0; i < params.length; i++) {
-            const output = device.deviceShape(i);
-            const copy = gpu.createKernel(function (a) { return a[this.thread.y][this.thread.x]; }, { output, pipeline: true, precision: 'single' });
-            onDevice.push(await copy(input(grads[i], output)));
+          if (perTensor) {
+            for (let i = 0; i < params.length; i++) onDevice.push(await copy(grads[i], device.deviceShape(i)));
+          } else {
+            for (const slab of device.slabs) {
+              const host = new Float32Array(slab.shape[0] * slab.shape[1]);
+              for (const t of slab.tensors) host.set(grads[t.index], t.rowOffset * slab.shape[0]); // PyTorch layout: nothing transposed
+              onDevice.push(await copy(host, slab.shape));
+            }
           }
-          var ms = await timeSteps(device, () => device.step(onDevice));
+          var ms = await timeSteps(device, () => (perTensor ? device.step(onDevice) : device.stepSlabs(onDevice)));
         }
         const finalParams = await device.readParams();
         if (mode === 'js') baseline = { ms, params: finalParams };
@@ -121,7 +134,8 @@ for (const size of SIZES) {
           gbPerS: (BYTES_PER_PARAM * count) / (ms / 1000) / 1e9,
           speedupVsJs: baseline ? baseline.ms / ms : null,
           maxRelErrorVsJs: baseline ? maxRelError(finalParams, baseline.params) : null,
-          dispatchesPerStep: device.dispatchesPerStep,
+          // compute dispatches, plus one gradient upload per packed array when gradients come from the host
+          dispatchesPerStep: device.dispatchesPerStep + (placement === 'upload+readback' ? device.slabs.length : 0),
           kernelModes: device.kernelModes().join(','),
         };
         rows.push(row);

@@ -40,9 +40,23 @@ export interface DeviceOptimizer {
   readonly optimizer: string;
   /** Completed steps. */
   readonly count: number;
-  /** Kernel dispatches (gpu.js kernel calls) per step, a measure of batching; 0 for `js`. */
+  /**
+   * Compute dispatches (gpu.js kernel calls) per step, a measure of batching; 0 for `js`. A step with
+   * Float32Array gradients adds one upload per packed array.
+   */
   readonly dispatchesPerStep: number;
   step(grads: readonly DeviceGradient[], options?: DeviceStepOptions): Promise<void>;
+  /**
+   * The device arrays the tensors are packed into (see `packing`): each slab's gpu.js output size
+   * `[width, rows]` and which rows hold which tensor (a `transposed` tensor is stored channel-major).
+   */
+  readonly slabs: readonly SlabInfo[];
+  /**
+   * A step with one device gradient per slab, already in the packed layout (for backward kernels
+   * that write the packed gradient directly): every tensor steps with a single dispatch set per slab.
+   * Device gradients are not scanned for NaN/Inf.
+   */
+  stepSlabs(grads: readonly DeviceValue[], options?: DeviceStepOptions): Promise<void>;
   /** The parameters, row-major in their own layouts (fresh arrays). */
   readParams(): Promise<Float32Array[]>;
   /** The whole state in the core's format (the same as `optimizer.init` / `stepInPlace` keep). */
@@ -60,6 +74,12 @@ export interface DeviceOptimizer {
   /** Waits until the device has finished every step submitted so far. */
   finish(): Promise<void>;
   dispose(): void;
+}
+
+export interface SlabInfo {
+  /** gpu.js output size `[width, rows]`. */
+  readonly shape: [number, number];
+  readonly tensors: readonly { index: number; rowOffset: number; rows: number; transposed: boolean }[];
 }
 
 export interface DeviceOptimizerOptions {

@@ -93,6 +93,37 @@ export async function gpuJsDeviceOptimizer(
   const name = optimizer.name;
   const dispatchesPerStep = slabs.reduce((n, s) => n + engine.dispatchesPerStep(s), 0);
 
+  /** Runs one step over every slab; a failed step leaves every old value in place (nothing changed). */
+  async function runStep(options: DeviceStepOptions, gradientOf: (s: SlabOnDevice, i: number) => Promise<{ g: DeviceValue; owned: boolean }>) {
+    const t = count + 1;
+    const lr = resolveLearningRate(options.lr ?? optimizer.hyper.lr, t);
+    const results: { s: SlabOnDevice; p: DeviceValue; slots: Record<string, DeviceValue> }[] = [];
+    try {
+      for (let i = 0; i < onDevice.length; i++) {
+        const s = onDevice[i];
+        const { g, owned } = await gradientOf(s, i);
+        try {
+          results.push({ s, ...(await engine.step(s, g, t, lr)) });
+        } finally {
+          if (owned) release(g);
+        }
+      }
+    } catch (e) {
+      for (const r of results) {
+        release(r.p);
+        Object.values(r.slots).forEach(release);
+      }
+      throw e;
+    }
+    for (const r of results) {
+      release(r.s.p);
+      Object.values(r.s.slots).forEach(release);
+      r.s.p = r.p;
+      r.s.slots = r.slots;
+    }
+    count = t;
+  }
+
   const self: DeviceOptimizer = {
     backend: mode,
     optimizer: name,
@@ -125,42 +156,26 @@ export async function gpuJsDeviceOptimizer(
           }
         }
       });
-      const t = count + 1;
-      const lr = resolveLearningRate(options.lr ?? optimizer.hyper.lr, t);
-      // 2. compute every slab's new values; old ones stay valid until all succeeded (a failed step changes nothing)
-      const results: { s: SlabOnDevice; p: DeviceValue; slots: Record<string, DeviceValue> }[] = [];
-      try {
-        for (const s of onDevice) {
-          const only = s.slab.tensors.length === 1 ? s.slab.tensors[0] : null;
-          const deviceGrad = only && !(grads[only.index] instanceof Float32Array) ? grads[only.index] : null;
-          let g: DeviceValue;
-          if (deviceGrad !== null) g = deviceGrad;
-          else {
-            const host = new Float32Array(s.slab.width * s.slab.rows);
-            for (const tp of s.slab.tensors) packInto(host, s.slab, tp, grads[tp.index] as Float32Array);
-            g = await engine.uploadRows(s, host);
-          }
-          try {
-            results.push({ s, ...(await engine.step(s, g, t, lr)) });
-          } finally {
-            if (deviceGrad === null) release(g);
-          }
-        }
-      } catch (e) {
-        for (const r of results) {
-          release(r.p);
-          Object.values(r.slots).forEach(release);
-        }
-        throw e;
+      await runStep(options, async (s) => {
+        const only = s.slab.tensors.length === 1 ? s.slab.tensors[0] : null;
+        if (only && !(grads[only.index] instanceof Float32Array)) return { g: grads[only.index], owned: false };
+        const host = new Float32Array(s.slab.width * s.slab.rows);
+        for (const tp of s.slab.tensors) packInto(host, s.slab, tp, grads[tp.index] as Float32Array);
+        return { g: await engine.uploadRows(s, host), owned: true };
+      });
+    },
+    async stepSlabs(grads: readonly DeviceValue[], options: DeviceStepOptions = {}) {
+      if (disposed) throw new Error(`${name}: this device optimizer was disposed`);
+      if (!Array.isArray(grads) || grads.length !== onDevice.length) {
+        throw new ShapeMismatchError(`${name}: ${Array.isArray(grads) ? grads.length : 'no'} slab gradients given for ${onDevice.length} slabs`);
       }
-      // 3. commit
-      for (const r of results) {
-        release(r.s.p);
-        Object.values(r.s.slots).forEach(release);
-        r.s.p = r.p;
-        r.s.slots = r.slots;
-      }
-      count = t;
+      grads.forEach((g, i) => {
+        const { width, rows } = onDevice[i].slab;
+        if (g === null || g === undefined || ArrayBuffer.isView(g)) throw new ShapeMismatchError(`${name}: slab gradient #${i} must be a gpu.js device result`);
+        const out = outputOf(g);
+        if (out && (out[0] !== width || (out[1] ?? 1) !== rows)) throw new ShapeMismatchError(`${name}: slab gradient #${i} has output [${out}], expected [${width}, ${rows}]`);
+      });
+      await runStep(options, async (s, i) => ({ g: grads[i], owned: false }));
     },
     async readParams() {
       const out: Float32Array[] = new Array(params.length);
@@ -180,6 +195,10 @@ export async function gpuJsDeviceOptimizer(
       }
       return { optimizer: name, count, tensors };
     },
+    slabs: slabs.map((sl) => ({
+      shape: [sl.width, sl.rows] as [number, number],
+      tensors: sl.tensors.map((tp) => ({ index: tp.index, rowOffset: tp.rowOffset, rows: tp.rows, transposed: tp.transposed })),
+    })),
     deviceShape(index: number) {
       for (const s of slabs) {
         const tp = s.tensors.find((x) => x.index === index);
@@ -272,9 +291,9 @@ class SlabEngine {
   dispatchesPerStep(slab: Slab): number {
     const r = this.recipe;
     const gc = slab.anyCentred ? 2 : 0;
-    if (r.family === 'sgd') return 1 + gc + (r.momentum !== 0 ? 1 : 0) + 1;
-    if (r.family === 'adagrad') return 1 + gc + 2;
-    return 1 + gc + 2 + (r.amsgrad ? 1 : 0) + 1;
+    if (r.family === 'sgd') return gc + (r.momentum !== 0 ? 1 : 0) + 1;
+    if (r.family === 'adagrad') return gc + 2;
+    return gc + 2 + (r.amsgrad ? 1 : 0) + 1;
   }
 
   /** Row means (`[3, rows]`: shift, dh, dl) of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or the zero means. */

@@ -7,7 +7,7 @@ export type { BackendMode, GpuJsMode } from './backendMode.js';
 export { BACKEND_PREFERENCE, isGpuJsMode } from './backendMode.js';
 export { chooseBackend, probeBackend, type BackendChoice, type BackendProbe } from './chooseBackend.js';
 export { provideNavigatorGpu, loadGpuJs } from './loadGpuJs.js';
-export type { DeviceOptimizer, DeviceOptimizerOptions, DeviceParam, DeviceGradient, DeviceStepOptions } from './deviceOptimizer.js';
+export type { DeviceOptimizer, DeviceOptimizerOptions, DeviceParam, DeviceGradient, DeviceStepOptions, SlabInfo } from './deviceOptimizer.js';
 export { createDeviceOptimizer } from './createDeviceOptimizer.js';
 export { fusedRecipeOf, slotNamesOf, type FusedRecipe, type SgdRecipe, type AdamRecipe, type AdagradRecipe } from './fusedRecipe.js';
 export type { DeviceValue } from './deviceValues.js';

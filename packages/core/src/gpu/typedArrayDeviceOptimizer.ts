@@ -36,6 +36,10 @@ export async function typedArrayDeviceOptimizer(optimizer: Optimizer, params: re
       });
       optimizer.stepInPlace(coreParams, grads as Float32Array[], state, options);
     },
+    slabs: [],
+    async stepSlabs() {
+      throw new ShapeMismatchError(`${optimizer.name}: the 'js' backend has no device arrays; use step()`);
+    },
     async readParams() {
       return coreParams.map((p) => Float32Array.from(p.value.data as Float32Array));
     },
