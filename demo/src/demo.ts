@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDigits } from '@gcopt/mnist-data';
+import { IMAGE_SIZE, loadDigits, type DigitSet } from '@gcopt/mnist-data';
 import { runExperiment, type RunResult } from './experiment.js';
 import { loadEngine } from './engines/index.js';
 import type { DemoOptions } from './options.js';
@@ -57,7 +57,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   if (slow && examples > slow.examplesPerMinute * 5) {
     io.log(
       `note: the ${engine.name} engine trains this CNN at roughly ${slow.examplesPerMinute.toLocaleString('en-US')} digits per CPU minute ` +
-        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ${Math.round(examples / slow.examplesPerMinute)} min. ` +
+        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ${Math.round(examples / slow.examplesPerMinute)} CPU minutes. ` +
         `--quick, or fewer --seeds/--epochs/--train-size, shorten it.`,
     );
   }
@@ -146,7 +146,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   return { summaries, runs, table, files, totalSeconds };
 }
 
-function slice<T extends { images: Float32Array; labels: Uint8Array; count: number }>(set: T, count: number) {
+/** The first `count` digits of a set (the split is already shuffled). */
+function slice(set: DigitSet, count: number): DigitSet {
   const n = Math.min(count, set.count);
-  return { images: set.images.subarray(0, n * 784), labels: set.labels.subarray(0, n), count: n };
+  return { images: set.images.subarray(0, n * IMAGE_SIZE), labels: set.labels.subarray(0, n), count: n };
 }

@@ -8,7 +8,8 @@ const EVAL_BATCH = 250;
 
 /**
  * The small CNN in plain TypeScript (no native runtime), trained in place by @gcopt/float32
- * (gcopt's optimizers over named Float32Arrays). Slowest engine, but it runs wherever Node runs, and its gradients are easy to audit.
+ * (gcopt's optimizers over named Float32Arrays). Slower than ONNX Runtime, but it runs wherever Node
+ * runs, and its gradients are easy to audit.
  */
 export function createJsEngine(): Engine {
   return {
