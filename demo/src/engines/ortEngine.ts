@@ -87,7 +87,10 @@ export async function createOrtEngine(): Promise<Engine> {
           }
           return { loss: lossSum / set.count, accuracy: correct / set.count };
         },
-        async dispose() {},
+        // each run opens its own sessions: free them, or a many-seed demo keeps them all alive
+        async dispose() {
+          await trainer.release();
+        },
       };
     },
     async dispose() {},
