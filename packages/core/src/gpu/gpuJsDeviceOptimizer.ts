@@ -56,6 +56,8 @@ export async function gpuJsDeviceOptimizer(
       throw new InvalidArgumentError(`params[${i}]`, p.shape, `${mode} addresses textures in float32: tensors over 2^24 elements are not exact there; use webgpu`);
     }
   });
+  // packed arrays must stay exactly addressable too
+  if (isGlMode(mode)) maxSlabElements = Math.min(maxSlabElements ?? Infinity, GL_MAX_ELEMENTS);
   if (resume) checkResumeState(optimizer.name, layouts, slotNamesOf(recipe), resume);
   const gcEnabled = params.map((p) => p.gc !== false);
   const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing, maxSlabElements);
@@ -161,7 +163,7 @@ export async function gpuJsDeviceOptimizer(
         if (only && !(grads[only.index] instanceof Float32Array)) return { g: grads[only.index], owned: false };
         const host = new Float32Array(s.slab.width * s.slab.rows);
         for (const tp of s.slab.tensors) packInto(host, s.slab, tp, grads[tp.index] as Float32Array);
-        return { g: await engine.uploadRows(s, host), owned: true };
+        return { g: await engine.uploadGradient(s, host), owned: true };
       });
     },
     async stepSlabs(grads: readonly DeviceValue[], options: DeviceStepOptions = {}) {
@@ -242,7 +244,17 @@ class SlabEngine {
     private readonly mode: GpuJsMode,
   ) {}
 
-  private kernel(s: SlabOnDevice, key: string, fn: (...args: never[]) => number, output: number[], constants: Record<string, unknown> = {}): Kernel {
+  /**
+   * The kernel `key` of a slab. `reuse`: the kernel writes the same output array on every call
+   * (gpu.js `immutable: false`) — no allocation and no zero-fill per step. Used for per-step values:
+   * intermediates consumed within the step, and the new state, which alternates between two kernels
+   * by step parity (`stateKernel`) so that no kernel overwrites the state it reads. One-time values
+   * (the initial upload and state) get arrays of their own.
+   */
+  private kernel(
+    s: SlabOnDevice, key: string, fn: (...args: never[]) => number, output: number[],
+    constants: Record<string, unknown> = {}, reuse = false,
+  ): Kernel {
     let k = s.kernels.get(key);
     if (!k) {
       const made: GpuJsKernel = this.gpu.createKernel(fn, {
@@ -250,7 +262,7 @@ class SlabEngine {
         // WIDE: gpu.js's cpu mode computes in float64 and must round where float32 modes do
         constants: { WIDE: this.mode === 'cpu' ? 1 : 0, ...constants },
         pipeline: true,
-        immutable: true,
+        immutable: !reuse,
         precision: 'single',
         tactic: 'precision',
         functions: K.KERNEL_FUNCTIONS,
@@ -259,6 +271,11 @@ class SlabEngine {
       s.kernels.set(key, k);
     }
     return k;
+  }
+
+  /** A state-producing kernel of step t: one of two, by parity (ping-pong between their outputs). */
+  private stateKernel(s: SlabOnDevice, key: string, t: number, fn: (...args: never[]) => number, constants: Record<string, unknown> = {}): Kernel {
+    return this.kernel(s, `${key}@${t % 2}`, fn, this.rows(s), constants, true);
   }
 
   private rows(s: SlabOnDevice): number[] {
@@ -277,8 +294,14 @@ class SlabEngine {
     return s;
   }
 
+  /** A one-time upload (parameters, saved state): an array of its own. */
   async uploadRows(s: SlabOnDevice, host: Float32Array): Promise<DeviceValue> {
     return this.kernel(s, 'copyRows', K.copyRows, this.rows(s))(this.gpuJs.input(host, this.rows(s)));
+  }
+
+  /** This step's gradient: rewritten in place every step. */
+  async uploadGradient(s: SlabOnDevice, host: Float32Array): Promise<DeviceValue> {
+    return this.kernel(s, 'uploadGradient', K.copyRows, this.rows(s), {}, true)(this.gpuJs.input(host, this.rows(s)));
   }
 
   async touch(s: SlabOnDevice): Promise<void> {
@@ -303,8 +326,8 @@ class SlabEngine {
     const chunks = Math.max(1, Math.min(W, Math.ceil(Math.sqrt(W))));
     const CH = Math.ceil(W / chunks);
     const constants = { W, K: chunks, CH, SOURCE: source };
-    const partialsK = this.kernel(s, `partials${source}`, K.rowPartialSums, [chunks, s.slab.rows, 2], constants);
-    const meansK = this.kernel(s, `means${source}`, K.rowMeans, [3, s.slab.rows], { ...constants, gcRows: s.slab.gcRows });
+    const partialsK = this.kernel(s, `partials${source}`, K.rowPartialSums, [chunks, s.slab.rows, 2], constants, true);
+    const meansK = this.kernel(s, `means${source}`, K.rowMeans, [3, s.slab.rows], { ...constants, gcRows: s.slab.gcRows }, true);
     const partials = await partialsK(a, b, c, s1, s2, s3, 1);
     try {
       return await meansK(partials, a, b, c, s1, s2, s3, 1);
@@ -335,19 +358,19 @@ class SlabEngine {
         let buf: DeviceValue = s.zeroMeans;
         const slots: Record<string, DeviceValue> = {};
         if (momentum) {
-          const bufK = this.kernel(s, 'sgdMomentumBuffer', K.sgdMomentumBuffer, out, onGradient);
+          const bufK = this.stateKernel(s, 'sgdMomentumBuffer', t, K.sgdMomentumBuffer, onGradient);
           buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.l2, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, 1));
         }
         // without momentum the kernel never reads `buf`; any array of the right kind fills the slot
-        const pK = this.kernel(s, 'sgdParam', K.sgdParam, out, constants);
+        const pK = this.stateKernel(s, 'sgdParam', t, K.sgdParam, constants);
         const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.l2, r.momentum, r.decoupledDecay * lr, 1));
         return { p, slots };
       }
       if (r.family === 'adagrad') {
-        const sumK = this.kernel(s, 'adagradSum', K.adagradSum, out, onGradient);
+        const sumK = this.stateKernel(s, 'adagradSum', t, K.adagradSum, onGradient);
         const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.l2, 1));
         const clr = (1 / (1 + (t - 1) * r.lrDecay)) * lr;
-        const p = await keep(this.kernel(s, 'adagradParam', K.adagradParam, out, onGradient)(s.p, sum, g, gradMeans, clr, r.l2, r.eps, 1));
+        const p = await keep(this.stateKernel(s, 'adagradParam', t, K.adagradParam, onGradient)(s.p, sum, g, gradMeans, clr, r.l2, r.eps, 1));
         return { p, slots: { sum } };
       }
       const bc1 = 1 - r.beta1 ** t;
@@ -355,14 +378,14 @@ class SlabEngine {
       const biasCorrectedEps = r.epsPlacement === 'bias-corrected-eps';
       const sqrtBc2 = biasCorrectedEps ? Math.sqrt(bc2) : 1;
       const scale = (biasCorrectedEps ? 1 / bc1 : Math.sqrt(bc2) / bc1) * lr;
-      const m = await keep(this.kernel(s, 'adamFirstMoment', K.adamFirstMoment, out, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.l2, 1));
-      const v = await keep(this.kernel(s, 'adamSecondMoment', K.adamSecondMoment, out, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.l2, 1));
+      const m = await keep(this.stateKernel(s, 'adamFirstMoment', t, K.adamFirstMoment, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.l2, 1));
+      const v = await keep(this.stateKernel(s, 'adamSecondMoment', t, K.adamSecondMoment, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.l2, 1));
       const slots: Record<string, DeviceValue> = { exp_avg: m, exp_avg_sq: v };
       let vhat = v;
-      if (r.amsgrad) vhat = slots.max_exp_avg_sq = await keep(this.kernel(s, 'runningMax', K.runningMax, out)(s.slots.max_exp_avg_sq, v));
+      if (r.amsgrad) vhat = slots.max_exp_avg_sq = await keep(this.stateKernel(s, 'runningMax', t, K.runningMax)(s.slots.max_exp_avg_sq, v));
       const updateMeans = r.gcOn === 'update' ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection) : s.zeroMeans;
       try {
-        const p = await keep(this.kernel(s, 'adamParam', K.adamParam, out, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection, 1));
+        const p = await keep(this.stateKernel(s, 'adamParam', t, K.adamParam, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection, 1));
         return { p, slots };
       } finally {
         if (updateMeans !== s.zeroMeans) release(updateMeans);
