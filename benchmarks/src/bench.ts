@@ -34,6 +34,8 @@ export interface Line {
   readonly optimizer: string;
   readonly impl: string;
   readonly ms: number;
+  /** Fastest timed step. */
+  readonly minMs: number;
   readonly samples: number[];
   readonly gbPerS: number;
   readonly maxRelError: number;
@@ -44,7 +46,9 @@ export interface Line {
 export interface BenchReport {
   readonly date: string;
   readonly machine: { cores: number; cpu: string; node: string; loadavgAtStart: number[]; loadavg: number[] };
+  /** Best of the copies (the floor's bandwidth) and their median. */
   readonly copyGbPerS: number;
+  readonly copyMedianGbPerS: number;
   readonly torch: string;
   readonly tfjs: string[];
   readonly lines: Line[];
@@ -78,7 +82,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
 
   log(`measuring the copy bandwidth (${config.copyMegabytes} MB) ...`);
   const copy = measureCopyBandwidth(config.copyMegabytes);
-  log(`copy: ${copy.gbPerS.toFixed(1)} GB/s`);
+  log(`copy: best ${copy.gbPerS.toFixed(1)} GB/s, median ${copy.medianGbPerS.toFixed(1)} GB/s`);
 
   const gcoptRunners: Runner[] = [
     fastRunner(GCOPT_MAIN, { backend: 'wasm-simd', threads }),
@@ -95,10 +99,16 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     const slow = set.size <= (config.slowLinesUpTo ?? Infinity);
 
     let torchResults: ReturnType<typeof runTorch> | null = null;
+    let torchOneThread: ReturnType<typeof runTorch> | null = null;
     if (config.torch && torch.startsWith('torch')) {
       log(`running PyTorch (${threads} threads) ...`);
       torchResults = runTorch(set, optimizers, data, config.schedule, threads);
       torch = `torch ${torchResults.version} (torch.get_num_threads() = ${torchResults.threads})`;
+      if (threads > 1) {
+        // also one thread: shows what the threads buy (or cost, on a loaded machine)
+        log('running PyTorch (1 thread) ...');
+        torchOneThread = runTorch(set, optimizers, data, config.schedule, 1);
+      }
     }
 
     for (const opt of optimizers) {
@@ -112,7 +122,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         const err = maxRelativeError(r.final, reference.final);
         const correct = err <= TOLERANCE && r.samples.length === config.schedule.reps;
         if (!correct) failures.push(`${set.name}/${opt.name}/${impl}: max relative error ${err} > ${TOLERANCE} after ${steps} steps`);
-        lines.push({ set: set.name, optimizer: opt.name, impl, ms, samples: r.samples, gbPerS: bytes / (ms * 1e6), maxRelError: err, correct, detail: r.detail });
+        lines.push({ set: set.name, optimizer: opt.name, impl, ms, minMs: Math.min(...r.samples), samples: r.samples, gbPerS: bytes / (ms * 1e6), maxRelError: err, correct, detail: r.detail });
         log(`${set.name.padEnd(9)} ${opt.name.padEnd(11)} ${impl.padEnd(40)} ${ms.toFixed(2).padStart(9)} ms  err ${err.toExponential(1)}${correct ? '' : '  <-- WRONG'}`);
       };
       add(coreRunner.impl, reference);
@@ -123,6 +133,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       if (config.gpuJsSets?.includes(set.name)) add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
       const tr = torchResults?.results.get(opt.name);
       if (tr) add(opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference', tr);
+      const tr1 = torchOneThread?.results.get(opt.name);
+      if (tr1) add(`${opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'}, 1 thread`, tr1);
       for (const tfjs of config.tfjs) {
         if (!tfjs.sets.includes(set.name) || (tfjs.optimizers && !tfjs.optimizers.includes(opt.name))) continue;
         tfjsVersions.add(await useTfBackend(tfjs.backend));
@@ -134,6 +146,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     date: new Date().toISOString(),
     machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadAtStart, loadavg: loadavg() },
     copyGbPerS: copy.gbPerS,
+    copyMedianGbPerS: copy.medianGbPerS,
     torch,
     tfjs: [...tfjsVersions],
     lines,
@@ -151,6 +164,10 @@ export function ratios(report: BenchReport) {
   for (const f of report.floors) {
     const g = ms(f.set, f.optimizer, GCOPT_MAIN);
     if (g === undefined) continue;
+    const exact = (impl: string) => {
+      const x = report.lines.find((l) => l.set === f.set && l.optimizer === f.optimizer && l.impl === impl)?.ms;
+      return x === undefined ? null : x / g;
+    };
     const over = (impl: string) => {
       const x = ms(f.set, f.optimizer, impl);
       return x === undefined ? null : x / g;
@@ -160,7 +177,8 @@ export function ratios(report: BenchReport) {
       gpuJsWebasmOverGcopt: over('gcopt gpu.js webasm'),
       floorMs: f.floorMs,
       gcoptOverFloor: g / f.floorMs,
-      torchOverGcopt: over(f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'),
+      torchOverGcopt: exact(f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'),
+      torchOneThreadOverGcopt: exact(`${f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'}, 1 thread`),
       tfjsWasmOverGcopt: over('tfjs-wasm'),
       tfjsCpuOverGcopt: over('tfjs-cpu'),
       coreOverGcopt: over('gcopt core'),

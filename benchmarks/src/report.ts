@@ -8,22 +8,22 @@ export function markdown(report: BenchReport): string {
   const out: string[] = [];
   out.push(`- date: ${report.date}`);
   out.push(`- machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, load average (1/5/15 min) at the start ${report.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(' / ')}, at the end ${report.machine.loadavg.map((x) => x.toFixed(2)).join(' / ')}`);
-  out.push(`- copy bandwidth (Float32Array.set of a large array, read + write): **${report.copyGbPerS.toFixed(1)} GB/s**`);
+  out.push(`- copy bandwidth (Float32Array.set of a large array, read + write): best **${report.copyGbPerS.toFixed(1)} GB/s** (the floor uses it), median ${report.copyMedianGbPerS.toFixed(1)} GB/s`);
   out.push(`- PyTorch: ${report.torch}; tfjs: ${report.tfjs.join(', ') || 'not run'}`);
   if (report.notes.length) out.push(...report.notes.map((n) => `- **${n}**`));
   for (const set of [...new Set(report.lines.map((l) => l.set))]) {
     const params = report.floors.find((f) => f.set === set)!.params;
     out.push('', `### ${set} (${params.toLocaleString('en-US')} parameters)`, '');
-    out.push('| optimizer | implementation | ms/step (median) | GB/s | × floor | × gcopt | max rel. error |');
-    out.push('|---|---|---:|---:|---:|---:|---:|');
+    out.push('| optimizer | implementation | ms/step (median) | fastest step (ms) | GB/s | × floor | × gcopt | max rel. error |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|');
     for (const optimizer of [...new Set(report.lines.filter((l) => l.set === set).map((l) => l.optimizer))]) {
       const floor = report.floors.find((f) => f.set === set && f.optimizer === optimizer)!;
       const main = report.lines.find((l) => l.set === set && l.optimizer === optimizer && l.impl === GCOPT_MAIN);
-      out.push(`| ${optimizer} | *bandwidth floor (${floor.bytes / params} B/param)* | ${fmt(floor.floorMs)} | ${report.copyGbPerS.toFixed(1)} | 1.00 | | |`);
+      out.push(`| ${optimizer} | *bandwidth floor (${floor.bytes / params} B/param)* | ${fmt(floor.floorMs)} | | ${report.copyGbPerS.toFixed(1)} | 1.00 | | |`);
       for (const l of report.lines.filter((x) => x.set === set && x.optimizer === optimizer)) {
         const vsMain = main ? fmt(l.ms / main.ms) : '';
         out.push(
-          `| ${optimizer} | ${l.impl === GCOPT_MAIN ? `**${l.impl}**` : l.impl} | ${fmt(l.ms)} | ${fmt(l.gbPerS, 1)} | ${fmt(l.ms / floor.floorMs)} | ${vsMain} | ${l.correct ? l.maxRelError.toExponential(1) : `**${l.maxRelError.toExponential(1)} WRONG**`} |`,
+          `| ${optimizer} | ${l.impl === GCOPT_MAIN ? `**${l.impl}**` : l.impl} | ${fmt(l.ms)} | ${fmt(l.minMs)} | ${fmt(l.gbPerS, 1)} | ${fmt(l.ms / floor.floorMs)} | ${vsMain} | ${l.correct ? l.maxRelError.toExponential(1) : `**${l.maxRelError.toExponential(1)} WRONG**`} |`,
         );
       }
     }
@@ -44,6 +44,7 @@ export function jsonLine(report: BenchReport): string {
     date: report.date,
     machine: report.machine,
     copyGbPerS: report.copyGbPerS,
+    copyMedianGbPerS: report.copyMedianGbPerS,
     torch: report.torch,
     tfjs: report.tfjs,
     correct: report.failures.length === 0,

@@ -39,7 +39,7 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
     for (const opt of BENCH_OPTIMIZERS) {
       const got = report.lines.filter((l) => l.optimizer === opt.name).map((l) => l.impl);
       const torchLine = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
-      expect(got.sort()).toEqual(('version' in torch ? [...impls, torchLine] : impls).sort());
+      expect(got.sort()).toEqual(('version' in torch ? [...impls, torchLine, `${torchLine}, 1 thread`] : impls).sort());
     }
     if (!('version' in torch)) expect(report.notes.join()).toMatch(/PyTorch baseline NOT RUN/);
     for (const l of report.lines) {
