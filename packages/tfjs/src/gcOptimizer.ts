@@ -100,6 +100,10 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** Counters handed out by getWeights (tfjs callers do not dispose them); freed on the next call or dispose. */
   private exported: tf.Tensor[] = [];
   private awaitsSchedule: boolean;
+  private readonly engine: 'auto' | EngineName;
+  /** The user's rules (saved by getConfig; the built-in layer rules are a flag). */
+  private readonly userRules: VariableRule[];
+  private readonly layerDefaults: boolean;
 
   protected constructor(
     private readonly makeCore: CoreFactory,
@@ -134,16 +138,11 @@ export abstract class GcOptimizer extends tf.Optimizer {
     this.engine = engine;
   }
 
-  private readonly engine: 'auto' | EngineName;
-
   /** The engine the next step runs on. */
   get activeEngine(): EngineName {
     if (this.engine !== 'auto') return this.engine;
     return tf.getBackend() === 'cpu' || unsupportedTransforms(this.core.recipe).length > 0 ? 'host' : 'tensor';
   }
-
-  private readonly userRules: VariableRule[];
-  private readonly layerDefaults: boolean;
 
   /** The reference optimizer's name (`Lookahead(Adam_GC)` for a wrapped one). */
   get referenceName(): string {
