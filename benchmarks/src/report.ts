@@ -8,7 +8,7 @@ export function markdown(report: BenchReport): string {
   const out: string[] = [];
   out.push(`- date: ${report.date}`);
   out.push(`- machine: ${report.machine.cores} cores (${report.machine.cpu}), Node ${report.machine.node}, load average (1/5/15 min) at the start ${report.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(' / ')}, at the end ${report.machine.loadavg.map((x) => x.toFixed(2)).join(' / ')}`);
-  out.push(`- copy bandwidth (Float32Array.set of a large array, read + write): best **${report.copyGbPerS.toFixed(1)} GB/s** (the floor uses it), median ${report.copyMedianGbPerS.toFixed(1)} GB/s`);
+  out.push(`- copy bandwidth (Float32Array.set of a large array, read + write): best **${report.copyGbPerS.toFixed(1)} GB/s** (the floor uses it; best copy of each measurement, before each set and at the end: ${report.copyRuns.map((x) => x.toFixed(1)).join(', ')} GB/s), median of that measurement ${report.copyMedianGbPerS.toFixed(1)} GB/s`);
   out.push(`- PyTorch: ${report.torch}; tfjs: ${report.tfjs.join(', ') || 'not run'}`);
   if (report.notes.length) out.push(...report.notes.map((n) => `- **${n}**`));
   for (const set of [...new Set(report.lines.map((l) => l.set))]) {
@@ -45,6 +45,7 @@ export function jsonLine(report: BenchReport): string {
     machine: report.machine,
     copyGbPerS: report.copyGbPerS,
     copyMedianGbPerS: report.copyMedianGbPerS,
+    copyRuns: report.copyRuns,
     torch: report.torch,
     tfjs: report.tfjs,
     correct: report.failures.length === 0,
