@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm bench [--quick] [--no-torch] [--no-tfjs] [--threads N] [--markdown FILE]`
+ * `pnpm bench [--quick] [--sets 1M,resnet50,100M] [--no-torch] [--no-tfjs] [--threads N] [--markdown FILE]`
  *
  * Full: the 1M, ResNet-50 and 100M parameter sets, six optimizers, every gcopt CPU path, PyTorch
  * (same threads) and tfjs (cpu and wasm; the slow ones on the smaller sets). `--quick` (CI): the 1M
@@ -48,6 +48,14 @@ const config: BenchConfig = quick
       gpuJsSets: ['1M'],
       slowLinesUpTo: 30e6,
     };
+
+// --sets 1M,resnet50: only these of the full run's sets
+const only = option('--sets')?.split(',');
+if (only) {
+  const unknown = only.filter((name) => !config.sets.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`--sets: unknown set(s) ${unknown.join(', ')} (known: ${config.sets.map((s) => s.name).join(', ')})`);
+  (config as { sets: typeof config.sets }).sets = config.sets.filter((s) => only.includes(s.name));
+}
 
 const report = await runBenchmark(config, (line) => console.error(line));
 const md = markdown(report);

@@ -7,7 +7,7 @@ import { layoutOf, type Layout } from '../tensor/layout.js';
 import type { TensorContext } from '../transforms/transform.js';
 import { fusedPlanOf, type FusedPlan } from './fusedPlan.js';
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
-import { CHUNK, KIND, SCALAR_COUNT, SLOT, splitAmongThreads, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
+import { CHUNK, KIND, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -340,11 +340,9 @@ function wasmOptimizer(
   const bytes = kernelBytes(shared);
   const kernels = new WebAssembly.Instance(kernelModule(shared), { env: { memory } }).exports as unknown as KernelExports;
   const pool = shared ? ThreadPool.start(threads - 1, bytes, memory, CONTROL_OFFSET) : null;
-  const updateRanges = splitAmongThreads(updateTasks, threads);
-  const checkRanges = splitAmongThreads(checkTasks, threads);
-  const run = (tableAt: number, ranges: [number, number][]) => {
-    if (pool) pool.run(kernels, tableAt, ranges, scratch);
-    else kernels.run(tableAt, ranges[0][0], ranges[ranges.length - 1][1], scratch[0]);
+  const run = (tableAt: number, count: number) => {
+    if (pool) pool.run(kernels, tableAt, count, scratch);
+    else kernels.run(tableAt, 0, count, scratch[0]);
   };
   const k = new Float64Array(SCALAR_COUNT);
 
@@ -357,7 +355,7 @@ function wasmOptimizer(
           checks[j * TASK_SLOTS + SLOT.kind] = active[t.tensor] ? KIND.nonFinite : KIND.skip;
           checks[j * TASK_SLOTS + SLOT.result] = 0;
         });
-        run(checkTable, checkRanges);
+        run(checkTable, checkTasks.length);
         checkTasks.forEach((t, j) => {
           if (checks[j * TASK_SLOTS + SLOT.result] !== 0) throwNonFinite(params, grads, t.tensor, t.start, t.start + t.len);
         });
@@ -370,7 +368,7 @@ function wasmOptimizer(
           if (kind !== KIND.skip) updates.set(k, j * TASK_SLOTS + SLOT.scalars);
         }
       });
-      run(updateTable, updateRanges);
+      run(updateTable, updateTasks.length);
       works.forEach((w, i) => {
         if (active[i] && w.viaRecipe) runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
       });

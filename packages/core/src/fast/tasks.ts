@@ -107,22 +107,3 @@ export function stepScalars(plan: FusedPlan, t: number, lr: number, out: Float64
     out[8] = (1 / (1 + (t - 1) * plan.lrDecay)) * lr;
   }
 }
-
-/** Assigns contiguous task ranges to `threads` threads with about equal element counts. */
-export function splitAmongThreads(tasks: readonly Task[], threads: number): [number, number][] {
-  const total = tasks.reduce((n, t) => n + t.rows * t.len, 0);
-  const ranges: [number, number][] = [];
-  let first = 0;
-  let done = 0;
-  for (let k = 0; k < threads; k++) {
-    const target = (total * (k + 1)) / threads;
-    let last = first;
-    while (last < tasks.length && (k === threads - 1 || done + (tasks[last].rows * tasks[last].len) / 2 <= target)) {
-      done += tasks[last].rows * tasks[last].len;
-      last++;
-    }
-    ranges.push([first, last]);
-    first = last;
-  }
-  return ranges;
-}

@@ -5,10 +5,12 @@ import type { KernelExports } from '../wasm/loadKernels.js';
  * `node:worker_threads`, loaded lazily so the module stays importable in a browser, where the fast
  * path runs on one thread).
  *
- * Hand-off is through an Int32 control block inside the shared memory: the host writes each worker's
- * task range, bumps the generation word and notifies; workers (blocked in Atomics.wait) run their
- * range and count themselves done. The host thread works on its own range meanwhile, then waits
- * for the count. No message passing per step, so a step costs two atomic round trips.
+ * Hand-off is through an Int32 control block inside the shared memory: the host writes the task
+ * table and count, bumps the generation word and notifies; every thread, the host included, takes
+ * tasks one at a time from a shared counter (Atomics.add) until none are left, and workers count
+ * themselves done. Taking tasks dynamically keeps both cores busy when one thread is descheduled
+ * (a shared machine); each task is whole rows, so who runs it changes no result. No message passing
+ * per step.
  */
 export const CONTROL_INTS = 64;
 const GEN = 0;
@@ -17,7 +19,9 @@ const DONE = 2;
 const TABLE = 3;
 const FAILED = 4;
 const READY = 5;
-const RANGES = 8; // per worker: first, last, scratch
+const NEXT = 6; // the next task to take
+const COUNT = 7; // tasks in this run
+const SCRATCH = 8; // per worker: its scratch row
 
 // Runs in each worker (CommonJS, via `eval: true`, so no file has to be found at run time).
 const WORKER_SOURCE = `
@@ -32,9 +36,11 @@ for (;;) {
   Atomics.wait(ctl, ${GEN}, gen);
   gen = Atomics.load(ctl, ${GEN});
   if (Atomics.load(ctl, ${STOP}) !== 0) break;
-  const at = ${RANGES} + 3 * slot;
+  const table = Atomics.load(ctl, ${TABLE});
+  const count = Atomics.load(ctl, ${COUNT});
+  const scratch = ctl[${SCRATCH} + slot];
   try {
-    instance.exports.run(Atomics.load(ctl, ${TABLE}), ctl[at], ctl[at + 1], ctl[at + 2]);
+    for (let i; (i = Atomics.add(ctl, ${NEXT}, 1)) < count; ) instance.exports.run(table, i, i + 1, scratch);
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
   }
@@ -90,24 +96,21 @@ export class ThreadPool {
   }
 
   /**
-   * Runs the table's tasks: `ranges[0]` on this thread with `scratch[0]`, `ranges[k]` on worker k−1.
-   * Returns when all are done.
+   * Runs tasks [0, count) of the table at `table` on all threads (`scratch[0]` is this thread's
+   * scratch row, `scratch[k]` worker k−1's). Returns when all are done.
    */
-  run(kernels: KernelExports, table: number, ranges: readonly [number, number][], scratch: readonly number[]): void {
+  run(kernels: KernelExports, table: number, count: number, scratch: readonly number[]): void {
     if (this.closed) throw new Error('the thread pool was disposed');
     const ctl = this.ctl;
     const n = this.workers.length;
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, TABLE, table);
-    for (let k = 0; k < n; k++) {
-      const at = RANGES + 3 * k;
-      ctl[at] = ranges[k + 1][0];
-      ctl[at + 1] = ranges[k + 1][1];
-      ctl[at + 2] = scratch[k + 1];
-    }
+    Atomics.store(ctl, COUNT, count);
+    Atomics.store(ctl, NEXT, 0);
+    for (let k = 0; k < n; k++) ctl[SCRATCH + k] = scratch[k + 1];
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
-    kernels.run(table, ranges[0][0], ranges[0][1], scratch[0]);
+    for (let i: number; (i = Atomics.add(ctl, NEXT, 1)) < count; ) kernels.run(table, i, i + 1, scratch[0]);
     let done: number;
     while ((done = Atomics.load(ctl, DONE)) < n) Atomics.wait(ctl, DONE, done);
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error('a worker thread failed while running the fused kernels');
