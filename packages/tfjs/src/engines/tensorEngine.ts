@@ -7,13 +7,12 @@ import { normalizedAxis, type StepItem } from './stepItem.js';
  * The step computed with tf ops on the backend that holds the tensors (wasm, webgl, webgpu,
  * tfjs-node): the core's recipe, transform by transform, with scalar factors (bias corrections,
  * rectification, schedules) computed on the host as the core does. Nothing is downloaded but one
- * boolean per step (the finiteness check). Every new value is computed before any variable is
- * assigned, so a failed step changes nothing. Call inside `tf.tidy`.
+ * number per step (the finiteness check). Every new value — and the check — is computed before any
+ * variable is assigned, so a failed step changes nothing. Call inside `tf.tidy`.
  */
 export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], count: number, checkFinite: boolean): number {
   const optimizerStep = count + 1;
   const lr = resolveLearningRate(core.hyper.lr, optimizerStep);
-  if (checkFinite) assertFinite(items);
   const results = items.map(({ entry, grad }) => {
     const hasGrad = grad !== null;
     const initialSlots = Object.fromEntries(entry.slots) as Record<string, tf.Tensor>;
@@ -29,10 +28,12 @@ export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], coun
       optimizerStep,
       lr,
       scale: 1,
+      probe: null,
     };
     for (const tr of core.recipe) if (hasGrad || tr.alsoWithoutGradient) applyTensorTransform(tr, ctx);
     return { ctx, initialSlots };
   });
+  if (checkFinite) assertFinite(items, results.map(({ ctx }) => ctx.probe));
   items.forEach(({ entry }, i) => {
     const { ctx, initialSlots } = results[i];
     if (ctx.p !== entry.variable) entry.variable.assign(ctx.p);
@@ -43,15 +44,17 @@ export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], coun
 }
 
 /**
- * One pass, one number read back: the sum of all gradients is finite unless one holds NaN/±Inf (or
- * the sum overflows: then the scan below finds nothing and the step goes on). The offending element
- * is located only when the sum is not finite.
+ * One number read back, before anything is assigned: the total of each gradient's probe (its
+ * channel sums where GC centralized it, else its `sum`) is finite unless a gradient holds NaN/±Inf
+ * (+Inf and -Inf that cancel give NaN, still caught). Where the total is not finite for another
+ * reason (an overflow), the scan below finds no bad gradient element and the step goes on. The
+ * offending element is located only when the total is not finite.
  */
-function assertFinite(items: readonly StepItem[]): void {
-  const grads = items.map((it) => it.grad).filter((g): g is tf.Tensor => g !== null);
-  if (grads.length === 0) return;
-  const probe = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(g))));
-  if (Number.isFinite(probe.dataSync()[0])) return;
+function assertFinite(items: readonly StepItem[], probes: readonly (tf.Tensor | null)[]): void {
+  const sums = items.flatMap(({ grad }, i) => (grad === null ? [] : [probes[i] ?? tf.sum(grad)]));
+  if (sums.length === 0) return;
+  const total = sums.length === 1 ? sums[0] : tf.addN(sums);
+  if (Number.isFinite(total.dataSync()[0])) return;
   items.forEach(({ name, grad }, i) => {
     if (!grad) return;
     const data = grad.dataSync();

@@ -19,6 +19,12 @@ export interface TensorContext {
   readonly optimizerStep: number;
   readonly lr: number;
   scale: number;
+  /**
+   * The total of the first centralization's channel sums, when one ran: the step's NaN/Inf probe
+   * for this variable instead of a separate pass over its gradient (the update centralized is
+   * computed from the gradient by ops that carry a NaN or ±Inf through).
+   */
+  probe: tf.Tensor | null;
 }
 
 /** Replaces the working update in place (writing through to the slot it aliases). */
@@ -34,18 +40,33 @@ function replaceU(ctx: TensorContext, u: tf.Tensor): void {
 }
 
 /**
- * `u` minus, for each index on `outAxis`, the mean over all other axes, with `u` seen as
- * `[outer, channels, inner]` so that one reduction does it for any rank: over the leading axis for
- * channels-last (tfjs kernels), the trailing one for channels-first, both otherwise. (A matMul by
- * ones is no faster where it matters: wasm's XNNPACK re-packs a fresh right operand every call.)
+ * The sum over all axes but `outAxis` of `blocks` (`u` seen as `[outer, channels, inner]`), shape
+ * `[1, channels, 1]`. A trailing (innermost) reduction is a native `sum`; the leading one is a
+ * `matMul` of the transposed blocks by a ones vector, because the wasm backend's `sum`/`mean` over
+ * a leading axis first transposes the whole tensor (10M parameters on wasm: `mean` over axis 0
+ * 34 ms, this `matMul` 13 ms, an element-wise op about 10 ms; benchmarks/RESULTS.md, tfjs section).
  */
-function centralized(u: tf.Tensor, outAxis: number): tf.Tensor {
+function channelSums(blocks: tf.Tensor3D): tf.Tensor {
+  const [outer, channels, inner] = blocks.shape;
+  const overInner = inner === 1 ? tf.reshape(blocks, [outer, channels]) : tf.sum(blocks, 2);
+  if (outer === 1) return tf.reshape(overInner, [1, channels, 1]);
+  const sums = tf.matMul(overInner as tf.Tensor2D, tf.ones([outer, 1]), true, false);
+  return tf.reshape(sums, [1, channels, 1]);
+}
+
+/**
+ * `u` minus, for each index on `outAxis`, the mean over all other axes, with `u` seen as
+ * `[outer, channels, inner]` so that one form serves any rank and layout. Also gives the channel
+ * sums, which the NaN/Inf check reuses: a NaN or ±Inf in `u` makes their total non-finite.
+ */
+function centralized(u: tf.Tensor, outAxis: number): { centered: tf.Tensor; sums: tf.Tensor } {
   const shape = u.shape;
   const outer = shape.slice(0, outAxis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(outAxis + 1).reduce((a, b) => a * b, 1);
-  const blocks = tf.reshape(u, [outer, shape[outAxis], inner]);
-  const axes = inner === 1 ? [0] : outer === 1 ? [2] : [0, 2];
-  return tf.reshape(tf.sub(blocks, tf.mean(blocks, axes, true)), shape);
+  const blocks = tf.reshape(u, [outer, shape[outAxis], inner]) as tf.Tensor3D;
+  const sums = channelSums(blocks);
+  const centered = tf.reshape(tf.sub(blocks, tf.div(sums, outer * inner)), shape);
+  return { centered, sums };
 }
 
 type Params = Readonly<Record<string, unknown>>;
@@ -72,7 +93,9 @@ const implementations: Record<string, TensorTransform> = {
   },
   centralize(ctx, params) {
     if (!ctx.gcEnabled || !gcApplies(ctx.rank, params.rule as GcRule)) return;
-    setU(ctx, centralized(ctx.u, ctx.outAxis));
+    const { centered, sums } = centralized(ctx.u, ctx.outAxis);
+    if (ctx.probe === null) ctx.probe = tf.sum(sums);
+    setU(ctx, centered);
   },
   noMomentum() {},
   sgdMomentum(ctx, params) {
