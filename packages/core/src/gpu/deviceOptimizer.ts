@@ -73,6 +73,7 @@ export interface DeviceOptimizer {
   kernelModes(): string[];
   /** Waits until the device has finished every step submitted so far. */
   finish(): Promise<void>;
+  /** Releases the device arrays and destroys the kernels now (not on a later tick); the optimizer is unusable after. */
   dispose(): void;
 }
 

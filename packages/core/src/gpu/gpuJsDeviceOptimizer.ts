@@ -11,6 +11,7 @@ import * as K from './kernels.js';
 import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type GpuJsModule } from './loadGpuJs.js';
 import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slabLayout.js';
 import { checkResumeState } from './resumeState.js';
+import { destroyGpuJs } from './destroyGpuJs.js';
 
 /** GL backends address texels with float coordinates: exact only below 2^24 elements. */
 const GL_MAX_ELEMENTS = 2 ** 24;
@@ -87,7 +88,7 @@ export async function gpuJsDeviceOptimizer(
     }
   } catch (e) {
     onDevice.forEach((s) => engine.releaseSlab(s));
-    gpu.destroy();
+    destroyGpuJs(gpu, mode);
     throw e;
   }
   let count = resume ? resume.count : 0;
@@ -221,7 +222,7 @@ export async function gpuJsDeviceOptimizer(
       if (disposed) return;
       disposed = true;
       onDevice.forEach((s) => engine.releaseSlab(s));
-      gpu.destroy();
+      destroyGpuJs(gpu, mode);
     },
   };
   return self;

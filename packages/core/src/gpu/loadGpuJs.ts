@@ -21,9 +21,12 @@ export interface GpuJsGpuClass {
 export interface GpuJsGpu {
   createKernel(fn: (...args: never[]) => number, settings: Record<string, unknown>): GpuJsKernel;
   addFunction(fn: (...args: never[]) => number, settings?: Record<string, unknown>): void;
+  /** Every kernel instance this GPU created (a kernel's `destroy()` removes it from here). */
+  readonly kernels?: readonly { destroy(removeCanvasReferences?: boolean): void }[];
+  /** Asynchronous: gpu.js tears down on a later macrotask (`setTimeout`), not when called. */
   destroy(): unknown;
 }
-export type GpuJsKernel = ((...args: unknown[]) => unknown) & { kernel?: { constructor: { mode?: string } }; destroy?(): void };
+export type GpuJsKernel = ((...args: unknown[]) => unknown) & { kernel?: { constructor: { mode?: string } }; destroy?(removeCanvasReferences?: boolean): void };
 
 let gpuJs: Promise<GpuJsModule> | null = null;
 
