@@ -95,6 +95,23 @@ describe('fast path against the core path (float32, 6 steps)', () => {
   }
 });
 
+describe('fast path threads', () => {
+  it('300 steps of many small tasks on 2 threads are bit-identical to 1 thread (hand-off stress)', () => {
+    const specs = Array.from({ length: 40 }, (_, i) => ({ shape: i % 3 ? [7 + i, 9] : [33000 + i], init: values(i % 3 ? (7 + i) * 9 : 33000 + i, i) }));
+    const runs = [1, 2].map((threads) => {
+      const fast = createFastOptimizerSync(SGD_GC({ lr: 1e-3, momentum: 0.9, ...quiet }), specs, { threads });
+      try {
+        fast.grads.forEach((g, i) => g.set(values(g.length, 100 + i)));
+        for (let t = 0; t < 300; t++) fast.step({ checkFinite: t % 2 === 0 });
+        return fast.params.map((p) => Array.from(p.value.data as Float32Array));
+      } finally {
+        fast.dispose();
+      }
+    });
+    expect(runs[1]).toEqual(runs[0]);
+  });
+});
+
 describe('fast path behaviour', () => {
   it('rejects a NaN/Inf gradient before changing anything, naming tensor and index', () => {
     for (const threads of [1, 2]) {

@@ -8,9 +8,10 @@ import type { KernelExports } from '../wasm/loadKernels.js';
  * Hand-off is through an Int32 control block inside the shared memory: the host writes the task
  * table and count, bumps the generation word and notifies; every thread, the host included, takes
  * tasks one at a time from a shared counter (Atomics.add) until none are left, and workers count
- * themselves done. Taking tasks dynamically keeps both cores busy when one thread is descheduled
- * (a shared machine); each task is whole rows, so who runs it changes no result. No message passing
- * per step.
+ * the finished tasks. The host returns as soon as every task is finished, whether or not a worker
+ * has woken up at all, so a descheduled worker (a shared machine) never holds a step: at worst the
+ * host does all the work. The task counter carries the generation, so a worker that wakes late
+ * cannot take a task of the next run. Each task is whole rows, so who runs it changes no result.
  */
 export const CONTROL_INTS = 64;
 const GEN = 0;
@@ -19,9 +20,12 @@ const DONE = 2;
 const TABLE = 3;
 const FAILED = 4;
 const READY = 5;
-const NEXT = 6; // the next task to take
+const NEXT = 6; // (generation tag << 20) | the next task to take
 const COUNT = 7; // tasks in this run
-const SCRATCH = 8; // per worker: its scratch row
+const COMPLETED = 9; // tasks finished in this run
+const SCRATCH = 16; // per worker: its scratch row
+const TAG_SHIFT = 20; // at most 2^20 tasks per run
+const TAG_MASK = 0x7ff; // 11-bit generation tag: the word stays a positive int32
 
 // Runs in each worker (CommonJS, via `eval: true`, so no file has to be found at run time).
 const WORKER_SOURCE = `
@@ -36,16 +40,25 @@ for (;;) {
   Atomics.wait(ctl, ${GEN}, gen);
   gen = Atomics.load(ctl, ${GEN});
   if (Atomics.load(ctl, ${STOP}) !== 0) break;
+  const tag = gen & ${TAG_MASK};
   const table = Atomics.load(ctl, ${TABLE});
   const count = Atomics.load(ctl, ${COUNT});
   const scratch = ctl[${SCRATCH} + slot];
-  try {
-    for (let i; (i = Atomics.add(ctl, ${NEXT}, 1)) < count; ) instance.exports.run(table, i, i + 1, scratch);
-  } catch (e) {
-    Atomics.store(ctl, ${FAILED}, 1);
+  for (;;) {
+    // take a task only from this generation's run: a worker that woke late must not touch the next
+    const v = Atomics.load(ctl, ${NEXT});
+    if ((v >>> ${TAG_SHIFT}) !== tag) break;
+    const i = v & ${(1 << 20) - 1};
+    if (i >= count) break;
+    if (Atomics.compareExchange(ctl, ${NEXT}, v, v + 1) !== v) continue;
+    try {
+      instance.exports.run(table, i, i + 1, scratch);
+    } catch (e) {
+      Atomics.store(ctl, ${FAILED}, 1);
+    }
+    Atomics.add(ctl, ${COMPLETED}, 1);
+    Atomics.notify(ctl, ${COMPLETED});
   }
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
 }
 `;
 
@@ -103,16 +116,25 @@ export class ThreadPool {
     if (this.closed) throw new Error('the thread pool was disposed');
     const ctl = this.ctl;
     const n = this.workers.length;
-    Atomics.store(ctl, DONE, 0);
+    if (count >= 1 << TAG_SHIFT) throw new Error(`too many tasks for one run: ${count}`);
+    const gen = (Atomics.load(ctl, GEN) + 1) | 0;
+    const tag = (gen & TAG_MASK) << TAG_SHIFT;
+    // NEXT first: a late worker of the previous run sees the new tag and stops before reading the rest
+    Atomics.store(ctl, NEXT, tag);
+    Atomics.store(ctl, COMPLETED, 0);
     Atomics.store(ctl, TABLE, table);
     Atomics.store(ctl, COUNT, count);
-    Atomics.store(ctl, NEXT, 0);
     for (let k = 0; k < n; k++) ctl[SCRATCH + k] = scratch[k + 1];
-    Atomics.add(ctl, GEN, 1);
+    Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
-    for (let i: number; (i = Atomics.add(ctl, NEXT, 1)) < count; ) kernels.run(table, i, i + 1, scratch[0]);
+    for (;;) {
+      const i = Atomics.add(ctl, NEXT, 1) - tag;
+      if (i >= count) break;
+      kernels.run(table, i, i + 1, scratch[0]);
+      Atomics.add(ctl, COMPLETED, 1);
+    }
     let done: number;
-    while ((done = Atomics.load(ctl, DONE)) < n) Atomics.wait(ctl, DONE, done);
+    while ((done = Atomics.load(ctl, COMPLETED)) < count) Atomics.wait(ctl, COMPLETED, done);
     if (Atomics.load(ctl, FAILED) !== 0) throw new Error('a worker thread failed while running the fused kernels');
   }
 
