@@ -43,8 +43,9 @@ function replaceU(ctx: TensorContext, u: tf.Tensor): void {
  * The sum over all axes but `outAxis` of `blocks` (`u` seen as `[outer, channels, inner]`), shape
  * `[1, channels, 1]`. A trailing (innermost) reduction is a native `sum`; the leading one is a
  * `matMul` of the transposed blocks by a ones vector, because the wasm backend's `sum`/`mean` over
- * a leading axis first transposes the whole tensor (10M parameters on wasm: `mean` over axis 0
- * 34 ms, this `matMul` 13 ms, an element-wise op about 10 ms; benchmarks/RESULTS.md, tfjs section).
+ * a leading axis first transposes the whole tensor: on wasm `mean` over axis 0 costs about an
+ * element-wise op, this `matMul` about half of one (`benchmarks/tfjs/opCosts.mjs`). `ones` stays the
+ * right operand: XNNPACK re-packs a fresh right operand (the gradient) on every call.
  */
 function channelSums(blocks: tf.Tensor3D): tf.Tensor {
   const [outer, channels, inner] = blocks.shape;
