@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NonFiniteGradientError, resolveLearningRate, type Optimizer as CoreOptimizer } from '@gcopt/core';
-import { applyTensorTransform, type TensorContext } from './tensorTransforms.js';
+import { applyTensorTransform, canFoldBiasCorrection, type TensorContext } from './tensorTransforms.js';
 import { normalizedAxis, type StepItem } from './stepItem.js';
 
 /**
@@ -13,6 +13,7 @@ import { normalizedAxis, type StepItem } from './stepItem.js';
 export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], count: number, checkFinite: boolean): number {
   const optimizerStep = count + 1;
   const lr = resolveLearningRate(core.hyper.lr, optimizerStep);
+  const foldBiasCorrection = canFoldBiasCorrection(core.recipe);
   const results = items.map(({ entry, grad }) => {
     const hasGrad = grad !== null;
     const initialSlots = Object.fromEntries(entry.slots) as Record<string, tf.Tensor>;
@@ -29,6 +30,7 @@ export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], coun
       lr,
       scale: 1,
       probe: null,
+      foldBiasCorrection,
     };
     for (const tr of core.recipe) if (hasGrad || tr.alsoWithoutGradient) applyTensorTransform(tr, ctx);
     return { ctx, initialSlots };

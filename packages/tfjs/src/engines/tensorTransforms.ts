@@ -25,6 +25,11 @@ export interface TensorContext {
    * computed from the gradient by ops that carry a NaN or ±Inf through).
    */
   probe: tf.Tensor | null;
+  /**
+   * True where every transform after `scaleByAdam` is linear in `u` (GC, the learning rate, the
+   * update): then Adam's `1/sqrt(1−β2^t)` may move from `u` into `scale`, one pass less.
+   */
+  readonly foldBiasCorrection: boolean;
 }
 
 /** Replaces the working update in place (writing through to the slot it aliases). */
@@ -119,7 +124,12 @@ const implementations: Record<string, TensorTransform> = {
     const bc2 = 1 - num(params, 'beta2') ** t;
     const eps = num(params, 'eps');
     const v = params.amsgrad ? ctx.slots.max_exp_avg_sq : ctx.slots.exp_avg_sq;
-    if (params.epsPlacement === 'bias-corrected-eps') {
+    if (params.epsPlacement === 'bias-corrected-eps' && ctx.foldBiasCorrection) {
+      // m / (sqrt(v)/c + eps) = c · m / (sqrt(v) + eps·c), c = sqrt(bc2): the same value, c in the scale
+      const c = Math.sqrt(bc2);
+      setU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.sqrt(v), eps * c)));
+      ctx.scale *= c / bc1;
+    } else if (params.epsPlacement === 'bias-corrected-eps') {
       setU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), eps)));
       ctx.scale /= bc1;
     } else {
@@ -173,6 +183,15 @@ const implementations: Record<string, TensorTransform> = {
 function keyOf(transform: Transform): string {
   const paren = transform.name.indexOf('(');
   return paren < 0 ? transform.name : transform.name.slice(0, paren);
+}
+
+/** Transforms whose result is linear in `u` (or that do not read it). */
+const LINEAR_IN_U = new Set(['centralize', 'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay', 'lookaheadSync', 'rangerLookahead']);
+
+/** Whether `scaleByAdam` may move its bias correction into `scale` (see `TensorContext`). */
+export function canFoldBiasCorrection(recipe: readonly Transform[]): boolean {
+  const at = recipe.findIndex((tr) => keyOf(tr) === 'scaleByAdam');
+  return at >= 0 && recipe.slice(at + 1).every((tr) => LINEAR_IN_U.has(keyOf(tr)));
 }
 
 /** The transforms of a recipe that have no tf-op form (then only the host engine can run it). */
