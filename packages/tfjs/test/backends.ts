@@ -22,17 +22,8 @@ export async function useBackend(name: BackendName): Promise<void> {
   await tf.ready();
 }
 
-/** mulberry32: reproducible initial weights and data. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Reproducible initial weights and data: the examples' mulberry32 generator. */
+export { seededRandom as seeded } from '@gcopt/mnist-data';
 
 export function randomArray(n: number, random: () => number, scale = 1): Float32Array {
   const out = new Float32Array(n);
