@@ -16,6 +16,14 @@ const OPTIONS: Record<string, Record<string, unknown>> = {
 };
 const ADAM_LIKE = { lr: 0.05, weightDecay: 1e-3 };
 
+/**
+ * Options under which a reference optimizer takes visible steps on the test models (SGD needs an
+ * lr; the advanced ones switch GC on). Shared with the adapters' tests (packages/float32/test).
+ */
+export function visibleStepOptions(name: string, family: 'first_release' | 'advanced'): Record<string, unknown> {
+  return OPTIONS[name] ?? { ...ADAM_LIKE, ...(family === 'advanced' ? { useGc: true } : {}) };
+}
+
 export interface CatalogEntry {
   readonly label: string;
   readonly create: (extra?: Record<string, unknown>) => Optimizer;
@@ -26,7 +34,7 @@ export function optimizerCatalog(): CatalogEntry[] {
   const entries: CatalogEntry[] = referenceOptimizers.map((r) => ({
     label: `${r.family}/${r.name}`,
     create: (extra = {}) =>
-      createOptimizer(r.name, { ...(OPTIONS[r.name] ?? { ...ADAM_LIKE, ...(r.family === 'advanced' ? { useGc: true } : {}) }), ...extra }, r.family),
+      createOptimizer(r.name, { ...visibleStepOptions(r.name, r.family), ...extra }, r.family),
   }));
   entries.push({
     label: 'advanced/Lookahead(SGD)',

@@ -1,23 +1,8 @@
 import ndarray from 'ndarray';
 import { Lookahead, findReferenceOptimizer, referenceOptimizers, type Family, type Optimizer, type OptimizerState, type Param } from '@gcopt/core';
 import { seededRandom } from '@gcopt/mnist-data';
+import { visibleStepOptions } from '../../core/test/optimizerCatalog.js';
 import { encodeSnapshot, type Float32Optimizer, type Float32Param } from '../src/index.js';
-
-/** Options that make each optimizer take visible steps (SGD needs an lr; advanced ones switch GC on). */
-const OPTIONS: Record<string, Record<string, unknown>> = {
-  SGD_GC: { lr: 0.1, momentum: 0.9, weightDecay: 1e-3, nesterov: true },
-  SGD_GCC: { lr: 0.1, momentum: 0.5 },
-  SGDW: { lr: 0.1, momentum: 0.9, weightDecay: 1e-3 },
-  SGDW_GC: { lr: 0.1, momentum: 0.9, weightDecay: 1e-3 },
-  SGDW_GCC: { lr: 0.1, dampening: 0.1, momentum: 0.9 },
-  Adagrad_GC: { lr: 0.3, weightDecay: 1e-3 },
-  Adagrad_GCC: { lr: 0.3, lrDecay: 0.01 },
-  SGD: { lr: 0.1, momentum: 0.9, useGc: true },
-  RAdam: { lr: 0.05, useGc: true },
-  PlainRAdam: { lr: 0.3, useGc: true },
-  Ranger: { lr: 0.05, useGc: true, k: 3 },
-};
-const ADAM_LIKE = { lr: 0.05, weightDecay: 1e-3 };
 
 export interface Case {
   readonly label: string;
@@ -33,7 +18,7 @@ export const CASES: readonly Case[] = [
     label: `${r.family}/${r.name}`,
     name: r.name,
     family: r.family,
-    options: OPTIONS[r.name] ?? { ...ADAM_LIKE, ...(r.family === 'advanced' ? { useGc: true } : {}) },
+    options: visibleStepOptions(r.name, r.family),
   })),
   { label: 'Lookahead(SGD)', name: 'SGD', family: 'advanced', options: { lr: 0.1, momentum: 0.9, useGc: true }, lookahead: { k: 2, alpha: 0.5 } },
 ];
