@@ -56,6 +56,7 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
     stepOptions: StepOptions = {},
   ): void {
     // 1. validate everything before touching anything: a failed step changes nothing
+    checkArguments(name, params, grads, state, stepOptions);
     const layouts = validateStep(params, grads, state);
     const count = state.count + 1;
     const lr = resolveLearningRate(stepOptions.lr ?? frozenHyper.lr, count);
@@ -96,6 +97,7 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
     state: OptimizerState,
     stepOptions?: StepOptions,
   ): StepResult {
+    checkArguments(name, params, grads, state, stepOptions ?? {});
     const nextParams = params.map((param) => ({ ...param, value: cloneContiguous(param.value) }));
     const nextState = cloneState(state);
     stepInPlace(nextParams, grads, nextState, stepOptions);
@@ -103,8 +105,8 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
   }
 
   function validateStep(params: readonly Param[], grads: readonly (Grad | null)[], state: OptimizerState): Layout[] {
-    if (!state || state.optimizer !== name) {
-      throw new ShapeMismatchError(`${name}: the state was made by ${state ? state.optimizer : 'nothing'}, not by ${name}`);
+    if (state.optimizer !== name) {
+      throw new ShapeMismatchError(`${name}: the state was made by ${String(state.optimizer)}, not by ${name}`);
     }
     if (params.length !== state.tensors.length) {
       throw new ShapeMismatchError(`${name}: ${params.length} parameters given, the state holds ${state.tensors.length}`);
@@ -116,6 +118,9 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
       const label = paramLabel(param, i);
       const layout = paramLayout(param, i);
       const ts = state.tensors[i];
+      if (!ts || typeof ts !== 'object' || !Array.isArray(ts.shape) || !ts.slots || typeof ts.slots !== 'object') {
+        throw new InvalidArgumentError(`state.tensors[${i}]`, ts, `not a tensor state made by ${name}.init`, name);
+      }
       if (!sameShape(ts.shape, layout.shape) || ts.outAxis !== layout.outAxis) {
         throw new ShapeMismatchError(
           `${name}: ${label} has shape [${layout.shape}] (outAxis ${layout.outAxis}) but its state was made for [${ts.shape}] (outAxis ${ts.outAxis})`,
@@ -149,6 +154,23 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
   return { name, hyper: frozenHyper, recipe, init, step, stepInPlace };
 }
 
+/**
+ * The pure and in-place steps' arguments are what their types say: a null, undefined or
+ * non-array argument is named, never a TypeError from deep inside.
+ */
+function checkArguments(name: string, params: unknown, grads: unknown, state: unknown, stepOptions: unknown): void {
+  if (!Array.isArray(params)) throw new InvalidArgumentError('params', params, 'params must be an array of Param (one per tensor)', name);
+  if (!Array.isArray(grads)) {
+    throw new InvalidArgumentError('grads', grads, 'grads must be an array with one gradient (or null) per parameter', name);
+  }
+  if (state === null || typeof state !== 'object' || !Array.isArray((state as OptimizerState).tensors)) {
+    throw new InvalidArgumentError('state', state, `state must be the OptimizerState that ${name}.init(params) returned`, name);
+  }
+  if (stepOptions === null || typeof stepOptions !== 'object') {
+    throw new InvalidArgumentError('options', stepOptions, 'step options must be an object, e.g. { lr: 0.01 }', name);
+  }
+}
+
 function paramLabel(param: Param, i: number): string {
   return param?.name !== undefined ? `parameter '${param.name}'` : `parameter #${i}`;
 }
@@ -177,15 +199,34 @@ export function resolveLearningRate(lr: LearningRate, step: number): number {
   return value;
 }
 
+/**
+ * NaN/±Infinity is judged on the gradient as it will be stored: a float64 gradient for float32
+ * parameters is cast first (1e39 is finite in float64 and Infinity in float32).
+ */
 function checkFinite(params: readonly Param[], grads: readonly (Grad | null)[]): void {
   grads.forEach((grad, i) => {
     if (grad === null || grad === undefined) return;
     const flat = isFloatArray(grad) ? grad : flatView(grad, 'gradient');
-    for (let j = 0; j < flat.length; j++) {
-      // x - x is NaN exactly for NaN and ±Infinity: one test for both
-      if (flat[j] - flat[j] !== 0) throw new NonFiniteGradientError(i, params[i].name, j, flat[j]);
-    }
+    const narrowed = flat instanceof Float64Array && !(params[i].value.data instanceof Float64Array);
+    const j = narrowed ? firstNonFiniteAsFloat32(flat) : firstNonFinite(flat);
+    if (j >= 0) throw new NonFiniteGradientError(i, params[i].name, j, flat[j], narrowed ? 'float32' : undefined);
   });
+}
+
+function firstNonFinite(a: FloatArray): number {
+  for (let j = 0; j < a.length; j++) {
+    // x - x is NaN exactly for NaN and ±Infinity: one test for both
+    if (a[j] - a[j] !== 0) return j;
+  }
+  return -1;
+}
+
+function firstNonFiniteAsFloat32(a: Float64Array): number {
+  for (let j = 0; j < a.length; j++) {
+    const v = Math.fround(a[j]);
+    if (v - v !== 0) return j;
+  }
+  return -1;
 }
 
 export function cloneState(state: OptimizerState): OptimizerState {

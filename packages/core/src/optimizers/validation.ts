@@ -3,9 +3,10 @@ import { pythonFloat } from '../reference/pythonFormat.js';
 import type { LearningRate } from './types.js';
 
 /**
- * Argument checks, in the order and with the messages of the reference code (SPEC §4): the first
- * failure throws an InvalidArgumentError naming the parameter; `referenceMessage` is the original's
- * ValueError text. Non-numbers and NaN are rejected too (the reference lets some NaNs through).
+ * Argument checks, in the order and with the messages of the reference code (docs/ALGORITHMS.md §4):
+ * the first failure throws an InvalidArgumentError naming the parameter; `referenceMessage` is the
+ * original's ValueError text. Non-numbers, NaN and ±Infinity are rejected too, where the reference
+ * lets them through: every hyper-parameter must be a value an optimizer snapshot can store.
  */
 export class Checker {
   constructor(private readonly optimizer: string) {}
@@ -14,16 +15,27 @@ export class Checker {
     throw new InvalidArgumentError(param, value, referenceMessage, this.optimizer);
   }
 
+  /** A finite number, else `referenceMessage` (non-numbers, NaN) or the snapshot rule (±Infinity). */
   number(param: string, value: unknown, referenceMessage: (v: string) => string): number {
+    return this.finite(param, this.numeric(param, value, referenceMessage));
+  }
+
+  /** `ok(value)` must hold, else `message(python-formatted value)`; then it must be finite. */
+  check(param: string, value: unknown, ok: (v: number) => boolean, message: (v: string) => string): number {
+    const v = this.numeric(param, value, message);
+    if (!ok(v)) this.fail(param, v, message(pythonFloat(v)));
+    return this.finite(param, v);
+  }
+
+  private numeric(param: string, value: unknown, referenceMessage: (v: string) => string): number {
     if (typeof value !== 'number' || Number.isNaN(value)) this.fail(param, value, referenceMessage(String(value)));
     return value;
   }
 
-  /** `ok(value)` must hold, else `message(python-formatted value)`. */
-  check(param: string, value: unknown, ok: (v: number) => boolean, message: (v: string) => string): number {
-    const v = this.number(param, value, message);
-    if (!ok(v)) this.fail(param, v, message(pythonFloat(v)));
-    return v;
+  /** One rule for every hyper-parameter: what an optimizer snapshot cannot store is refused here. */
+  private finite(param: string, value: number): number {
+    if (!Number.isFinite(value)) this.fail(param, value, `${param} must be a finite number (a snapshot of the optimizer could not store it)`);
+    return value;
   }
 
   boolean(param: string, value: unknown): boolean {
@@ -50,15 +62,39 @@ export class Checker {
       if (!inRange(b1)) this.fail('betas', value, `Invalid beta parameter at index 0: ${pythonFloat(b1)}`);
       if (!inRange(b2)) this.fail('betas', value, `Invalid beta parameter at index 1: ${pythonFloat(b2)}`);
     }
+    if (!Number.isFinite(b1) || !Number.isFinite(b2)) {
+      this.fail('betas', value, 'betas must be finite numbers (a snapshot of the optimizer could not store them)');
+    }
     return [b1, b2];
   }
 }
 
-/** Rejects option names the optimizer does not know (a typo would otherwise silently fall back to a default). */
-export function rejectUnknownOptions(optimizer: string, options: object, known: readonly string[]): void {
+/** Other spellings users bring from PyTorch, tfjs or optax, and the option they mean. */
+const ALIASES: Record<string, string> = { learningRate: 'lr', learning_rate: 'lr', N_sma_threshhold: 'nSmaThreshold' };
+
+/** The known option a misspelt one probably means: an alias, snake_case, or another letter case. */
+function likelyMeant(key: string, known: readonly string[]): string | undefined {
+  const camel = ALIASES[key] ?? key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  return known.find((k) => k === camel || k.toLowerCase() === camel.toLowerCase());
+}
+
+/**
+ * Checks that `options` is an options object and rejects option names the optimizer does not know
+ * (a typo would otherwise silently fall back to a default), naming the option as written.
+ */
+export function rejectUnknownOptions(optimizer: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError('options', options, `the options of ${optimizer} are an object, e.g. { ${known[0]}: … }`, optimizer);
+  }
   for (const key of Object.keys(options)) {
     if (!known.includes(key) && key !== 'onWarning') {
-      throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `unknown option of ${optimizer}; known: ${known.join(', ')}`, optimizer);
+      const meant = likelyMeant(key, known);
+      const hint = meant ? ` (did you mean ${meant}?)` : '';
+      throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `unknown option of ${optimizer}${hint}; known: ${known.join(', ')}`, optimizer);
     }
+  }
+  const onWarning = (options as { onWarning?: unknown }).onWarning;
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw new InvalidArgumentError('onWarning', onWarning, 'onWarning must be a function (warning) => void', optimizer);
   }
 }

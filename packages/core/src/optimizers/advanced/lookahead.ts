@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { lookaheadSync } from '../../transforms/lookahead.js';
 import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
+import { rejectUnknownOptions } from '../validation.js';
 
 export interface LookaheadOptions extends OptimizerOptions {
   /** Default 5: sync after optimizer steps 1, k+1, 2k+1, … */
@@ -11,18 +12,23 @@ export interface LookaheadOptions extends OptimizerOptions {
 }
 
 /**
- * `Lookahead(optimizer, k, alpha)` (SPEC §3.6) around any gcopt optimizer: its recipe followed by
+ * `Lookahead(optimizer, k, alpha)` (docs/ALGORITHMS.md §3.6) around any gcopt optimizer: its recipe followed by
  * the lookahead sync. Reference schedule kept: the first sync, after step 1, takes the slow weights
  * from the weights after that step; later syncs follow every k steps. The reference validates
- * nothing; gcopt requires an integer k ≥ 1 and a finite alpha.
+ * nothing; gcopt requires an inner gcopt optimizer, an integer k ≥ 1 and a finite alpha, and
+ * refuses unknown option names like every other constructor.
  */
 export function Lookahead<H extends { lr: LearningRate }>(
   inner: Optimizer<H>,
   options: LookaheadOptions = {},
 ): Optimizer<H & { k: number; alpha: number }> {
+  if (!inner || typeof inner !== 'object' || typeof inner.name !== 'string' || !Array.isArray(inner.recipe)) {
+    throw new InvalidArgumentError('optimizer', inner, 'Lookahead wraps a gcopt optimizer, e.g. Lookahead(SGD({ lr: 0.1 }))', 'Lookahead');
+  }
+  const name = `Lookahead(${inner.name})`;
+  rejectUnknownOptions(name, options, ['k', 'alpha']);
   const k = options.k ?? 5;
   const alpha = options.alpha ?? 0.5;
-  const name = `Lookahead(${inner.name})`;
   if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError('k', k, 'k must be an integer ≥ 1', name);
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new InvalidArgumentError('alpha', alpha, 'alpha must be a finite number', name);
   return recipeOptimizer(name, { ...inner.hyper, k, alpha }, [...inner.recipe, lookaheadSync(k, alpha)], options);
