@@ -11,7 +11,7 @@ import {
   type Param,
 } from '@gcopt/core';
 import { SnapshotMismatchError } from './errors.js';
-import { findNonFinite, nonFiniteError, readGradients, type Gradients, type NonFiniteLocation } from './gradients.js';
+import { describeNonFinite, findNonFinite, nonFiniteError, readGradients, type Gradients, type NonFiniteLocation } from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
 import { GROUP_PARAM_KEYS, SETTING_KEYS, type Float32OptimizerOptions, type NonFinitePolicy, type ParamGroup } from './options.js';
 import {
@@ -104,13 +104,27 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
   const base = withoutKeys(settings as Record<string, unknown>, SETTING_KEYS);
   const groupSpecs = (settings.groups ?? []) as readonly ParamGroup[];
   if (!Array.isArray(groupSpecs)) throw new InvalidArgumentError('groups', groupSpecs, 'groups must be an array of { params, ...options }');
+  const lookahead = settings.lookahead;
+  if (lookahead !== undefined && (lookahead === null || typeof lookahead !== 'object' || Array.isArray(lookahead))) {
+    throw new InvalidArgumentError('lookahead', lookahead, 'lookahead must be an object { k?, alpha? }');
+  }
   const assignment = assignGroups(entries, groupSpecs);
 
   // one core optimizer per group; the Param views over the model's arrays are built once
   const groups: Group[] = [{ spec: undefined as ParamGroup | undefined }, ...groupSpecs.map((spec) => ({ spec }))].map(({ spec }, index) => {
     const overrides = spec ? withoutKeys(spec as Record<string, unknown>, GROUP_PARAM_KEYS) : {};
-    let optimizer = reference.create({ ...base, ...overrides, onWarning: settings.onWarning });
-    if (settings.lookahead) optimizer = Lookahead(optimizer, { ...settings.lookahead, onWarning: settings.onWarning });
+    // errors name the option where the user wrote it: `groups[0].momentum`, `lookahead.k`
+    let optimizer = renamingErrors(
+      (param) => (param in overrides ? `groups[${index - 1}].${param}` : param),
+      () => reference.create({ ...base, ...overrides, onWarning: settings.onWarning }),
+    );
+    if (lookahead) {
+      const inner = optimizer;
+      optimizer = renamingErrors(
+        (param) => (param === 'options' ? 'lookahead' : `lookahead.${param}`),
+        () => Lookahead(inner, { ...lookahead, onWarning: settings.onWarning }),
+      );
+    }
     const members = entries.filter((e) => assignment[e.index] === index).map((e) => e.index);
     const params = members.map((i): Param => {
       const e = entries[i];
@@ -166,7 +180,7 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       return {
         applied: false,
         step: count,
-        skippedReason: `non-finite gradient: '${bad.param}' holds ${bad.value} at flat index ${bad.index}; parameters and state unchanged`,
+        skippedReason: `non-finite gradient: '${bad.param}' holds ${describeNonFinite(bad)} at flat index ${bad.index}; parameters and state unchanged`,
         nonFinite: bad,
       };
     }
@@ -296,6 +310,10 @@ function assignGroups(entries: readonly ModelEntry[], specs: readonly ParamGroup
     const index = k + 1;
     const where = `groups[${k}]`;
     if (!spec || typeof spec !== 'object') throw new InvalidArgumentError(where, spec, 'a group is { params, ...options }');
+    if (spec.gc !== undefined && typeof spec.gc !== 'boolean') throw new InvalidArgumentError(`${where}.gc`, spec.gc, 'gc must be true or false');
+    if (spec.outAxis !== undefined && !Number.isInteger(spec.outAxis)) {
+      throw new InvalidArgumentError(`${where}.outAxis`, spec.outAxis, 'outAxis must be an integer');
+    }
     const sel = spec.params;
     let matches: (p: Float32Param) => boolean;
     if (Array.isArray(sel)) {
@@ -334,6 +352,16 @@ function compareHyper(theirs: SerializedHyper, ours: SerializedHyper, group: num
     }
   }
   return problems;
+}
+
+/** Runs `make`, re-throwing its InvalidArgumentError with the option renamed by `rename`. */
+function renamingErrors<T>(rename: (param: string) => string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw e.withParam(rename(e.param));
+    throw e;
+  }
 }
 
 function withoutKeys(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

@@ -16,6 +16,7 @@ export type Gradients =
 export interface NonFiniteLocation {
   readonly param: string;
   readonly index: number;
+  /** The value as given: NaN, ±Infinity, or a finite float64 that overflows float32. */
   readonly value: number;
 }
 
@@ -69,7 +70,11 @@ export function readGradients(grads: Gradients, entries: readonly ModelEntry[]):
   });
 }
 
-/** The first NaN or ±Infinity among the gradients, in model order, or null. */
+/**
+ * The first gradient value that is NaN or ±Infinity *as it will be stored*, in model order, or
+ * null: the parameters are float32, so a float64 gradient is judged after the cast (1e39 is finite
+ * in float64 and Infinity in float32). `value` is the value as given.
+ */
 export function findNonFinite(
   grads: readonly (Float32Array | Float64Array | null)[],
   entries: readonly ModelEntry[],
@@ -77,15 +82,34 @@ export function findNonFinite(
   for (let p = 0; p < grads.length; p++) {
     const g = grads[p];
     if (!g) continue;
-    for (let j = 0; j < g.length; j++) {
-      // x - x is NaN exactly for NaN and ±Infinity: one test for both
-      if (g[j] - g[j] !== 0) return { param: entries[p].name, index: j, value: g[j] };
-    }
+    const j = g instanceof Float64Array ? firstNonFiniteAsFloat32(g) : firstNonFinite(g);
+    if (j >= 0) return { param: entries[p].name, index: j, value: g[j] };
   }
   return null;
 }
 
+function firstNonFinite(g: Float32Array): number {
+  for (let j = 0; j < g.length; j++) {
+    // x - x is NaN exactly for NaN and ±Infinity: one test for both
+    if (g[j] - g[j] !== 0) return j;
+  }
+  return -1;
+}
+
+function firstNonFiniteAsFloat32(g: Float64Array): number {
+  for (let j = 0; j < g.length; j++) {
+    const v = Math.fround(g[j]);
+    if (v - v !== 0) return j;
+  }
+  return -1;
+}
+
+/** How a non-finite find reads in messages: `1e+39 (Infinity as float32)` when only the cast overflowed. */
+export function describeNonFinite(at: NonFiniteLocation): string {
+  return Number.isFinite(at.value) ? `${at.value} (${Math.fround(at.value)} as float32, the parameters' precision)` : String(at.value);
+}
+
 export function nonFiniteError(at: NonFiniteLocation, entries: readonly ModelEntry[]): NonFiniteGradientError {
   const index = entries.findIndex((e) => e.name === at.param);
-  return new NonFiniteGradientError(index, `'${at.param}'`, at.index, at.value);
+  return new NonFiniteGradientError(index, `'${at.param}'`, at.index, at.value, 'float32');
 }

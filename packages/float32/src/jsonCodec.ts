@@ -7,7 +7,13 @@ interface JsonArray {
   values: (number | string)[];
 }
 
-const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+/** The strings that stand for values JSON has no number for (a Map: no prototype keys like 'constructor'). */
+const SPECIAL = new Map<string, number>([
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+  ['-0', -0],
+]);
 
 /**
  * The snapshot as JSON text, for small models and for reading by eye. Exact: every float32/float64
@@ -27,8 +33,12 @@ export function snapshotToJSON(snapshot: OptimizerSnapshot, space?: number): str
   return JSON.stringify({ ...snapshot, params }, null, space);
 }
 
-/** Reads `snapshotToJSON`'s text; throws a SnapshotFormatError on anything malformed. */
-export function snapshotFromJSON(text: string): OptimizerSnapshot {
+/**
+ * Reads `snapshotToJSON`'s text, or its UTF-8 bytes as `fs.readFileSync` returns them (any
+ * Uint8Array view, or an ArrayBuffer); throws a SnapshotFormatError on anything malformed.
+ */
+export function snapshotFromJSON(input: string | Uint8Array | ArrayBufferLike | ArrayBufferView): OptimizerSnapshot {
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(text);
@@ -59,9 +69,24 @@ function decodeArray(a: JsonArray, path: string): Float32Array | Float64Array {
   }
   const out = a.dtype === 'float64' ? new Float64Array(a.values.length) : new Float32Array(a.values.length);
   a.values.forEach((v, i) => {
-    if (typeof v === 'number') out[i] = v;
-    else if (typeof v === 'string' && v in SPECIAL) out[i] = SPECIAL[v];
-    else throw new SnapshotFormatError(`${path}.values[${i}]`, `expected a number or one of ${Object.keys(SPECIAL).join(', ')}`);
+    if (typeof v === 'number') {
+      out[i] = v;
+      // judged as stored: a finite number that a float32 array holds as ±Infinity is not this file's value
+      if (!Number.isFinite(out[i])) throw new SnapshotFormatError(`${path}.values[${i}]`, `${v} overflows ${a.dtype}`);
+    } else if (typeof v === 'string' && SPECIAL.has(v)) out[i] = SPECIAL.get(v)!;
+    else throw new SnapshotFormatError(`${path}.values[${i}]`, `expected a number or one of ${[...SPECIAL.keys()].join(', ')}`);
   });
   return out;
+}
+
+function decodeUtf8(input: unknown): string {
+  let bytes: Uint8Array;
+  if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  else if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) bytes = new Uint8Array(input);
+  else throw new SnapshotFormatError('', `expected JSON text or its UTF-8 bytes, got ${input === null ? 'null' : typeof input}`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw new SnapshotFormatError('', `not valid UTF-8 (${(e as Error).message})`);
+  }
 }

@@ -72,10 +72,26 @@ export class Checker {
 /** Other spellings users bring from PyTorch, tfjs or optax, and the option they mean. */
 const ALIASES: Record<string, string> = { learningRate: 'lr', learning_rate: 'lr', N_sma_threshhold: 'nSmaThreshold' };
 
-/** The known option a misspelt one probably means: an alias, snake_case, or another letter case. */
+/** The known option a misspelt one probably means: an alias, snake_case, another letter case, a typo. */
 function likelyMeant(key: string, known: readonly string[]): string | undefined {
-  const camel = ALIASES[key] ?? key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
-  return known.find((k) => k === camel || k.toLowerCase() === camel.toLowerCase());
+  const camel = (ALIASES[key] ?? key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())).toLowerCase();
+  const exact = known.find((k) => k.toLowerCase() === camel);
+  if (exact) return exact;
+  const allowed = camel.length <= 4 ? 1 : 2;
+  return known.find((k) => typoDistance(k.toLowerCase(), camel) <= allowed);
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+function typoDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /**
