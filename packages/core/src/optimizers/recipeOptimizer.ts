@@ -98,6 +98,7 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
     stepOptions?: StepOptions,
   ): StepResult {
     checkArguments(name, params, grads, state, stepOptions ?? {});
+    validateStep(params, grads, state); // before cloning: a bad Param is named, not a TypeError
     const nextParams = params.map((param) => ({ ...param, value: cloneContiguous(param.value) }));
     const nextState = cloneState(state);
     stepInPlace(nextParams, grads, nextState, stepOptions);
