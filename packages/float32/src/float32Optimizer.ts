@@ -100,6 +100,9 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
   const entries = readModel(model);
   const nonFinite: NonFinitePolicy = settings.nonFinite ?? 'throw';
   if (nonFinite !== 'throw' && nonFinite !== 'skip') throw new InvalidArgumentError('nonFinite', nonFinite, "nonFinite must be 'throw' or 'skip'");
+  if (settings.family !== undefined && settings.family !== 'first_release' && settings.family !== 'advanced') {
+    throw new InvalidArgumentError('family', settings.family, "family must be 'first_release' or 'advanced'");
+  }
   const reference = findReferenceOptimizer(name, settings.family);
   const base = withoutKeys(settings as Record<string, unknown>, SETTING_KEYS);
   const groupSpecs = (settings.groups ?? []) as readonly ParamGroup[];
@@ -130,7 +133,10 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       const e = entries[i];
       const outAxis = e.outAxis ?? spec?.outAxis ?? 0;
       const gc = e.gc ?? spec?.gc ?? true;
-      layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`); // group outAxis checked against this shape
+      // a group's outAxis is checked against each member's shape, and named where it was written
+      renamingErrors((param) => (param === 'outAxis' && e.outAxis === undefined ? `groups[${index - 1}].outAxis` : param), () =>
+        layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`),
+      );
       return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
     });
     return { index, optimizer, members, params, state: optimizer.init(params) };
@@ -359,7 +365,10 @@ function renamingErrors<T>(rename: (param: string) => string, make: () => T): T 
   try {
     return make();
   } catch (e) {
-    if (e instanceof InvalidArgumentError) throw e.withParam(rename(e.param));
+    if (e instanceof InvalidArgumentError) {
+      const param = rename(e.param);
+      throw param === e.param ? e : e.withParam(param);
+    }
     throw e;
   }
 }

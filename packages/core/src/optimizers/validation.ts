@@ -28,7 +28,7 @@ export class Checker {
   }
 
   private numeric(param: string, value: unknown, referenceMessage: (v: string) => string): number {
-    if (typeof value !== 'number' || Number.isNaN(value)) this.fail(param, value, referenceMessage(String(value)));
+    if (typeof value !== 'number' || Number.isNaN(value)) this.fail(param, value, referenceMessage(plainText(value)));
     return value;
   }
 
@@ -66,6 +66,15 @@ export class Checker {
       this.fail('betas', value, 'betas must be finite numbers (a snapshot of the optimizer could not store them)');
     }
     return [b1, b2];
+  }
+}
+
+/** `String(v)`, also for values String() throws on (symbols, objects without a prototype). */
+export function plainText(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
   }
 }
 

@@ -3,7 +3,7 @@ import { rangerLookahead } from '../../transforms/lookahead.js';
 import { GC_FLAG_NAMES, parseGcFlags, parseGcLoc, type GcFlags, type GcLocation } from '../options/gcFlags.js';
 import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
-import { Checker, rejectUnknownOptions } from '../validation.js';
+import { Checker, plainText, rejectUnknownOptions } from '../validation.js';
 import { radamRecipe } from './radam.js';
 
 export interface RangerHyper extends GcFlags, GcLocation {
@@ -39,7 +39,7 @@ export function Ranger(options: RangerOptions = {}): Optimizer<RangerHyper> {
   const c = new Checker('Ranger');
   const alpha = c.check('alpha', options.alpha ?? 0.5, (v) => v >= 0 && v <= 1, (v) => `Invalid slow update rate: ${v}`);
   const kValue = options.k ?? 6;
-  if (!Number.isInteger(kValue) || kValue < 1) c.fail('k', kValue, `Invalid lookahead steps: ${kValue}`);
+  if (!Number.isInteger(kValue) || kValue < 1) c.fail('k', kValue, `Invalid lookahead steps: ${plainText(kValue)}`);
   const lr = c.learningRate(options.lr ?? 1e-3, (v) => v > 0, (v) => `Invalid Learning Rate: ${v}`);
   const eps = c.check('eps', options.eps ?? 1e-5, (v) => v > 0, (v) => `Invalid eps: ${v}`);
   const nSmaThreshold = c.check(
