@@ -45,9 +45,10 @@ export class NonFiniteGradientError extends GcoptError {
     /** Set when `value` is finite but overflows the parameter's precision (a float64 gradient of float32 weights). */
     readonly storedAs?: 'float32',
   ) {
+    const overflow = storedAs && Number.isFinite(value);
+    const cast = overflow ? ` (${Math.fround(value)} as ${storedAs}, the parameter's precision)` : '';
     super(
-      `gradient of parameter ${paramName ?? `#${paramIndex}`} holds ${value} at flat index ${elementIndex}` +
-        `${storedAs && Number.isFinite(value) ? ` (${Math.fround(value)} as ${storedAs}, the parameter's precision)` : ''}; ` +
+      `gradient of parameter ${paramName ?? `#${paramIndex}`} holds ${value} at flat index ${elementIndex}${cast}; ` +
         'the step was not applied (parameters and state are unchanged)',
     );
   }
@@ -67,7 +68,9 @@ function formatValue(v: unknown, depth = 0): string {
   if (typeof v === 'function') return v.name ? `[function ${v.name}]` : '[function]';
   if (typeof v === 'symbol') return v.toString();
   if (v instanceof RegExp) return String(v);
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as { length?: number }).length ?? v.byteLength})`;
+  if (ArrayBuffer.isView(v)) {
+    return `${v.constructor.name}(${(v as unknown as { length?: number }).length ?? v.byteLength})`;
+  }
   if (depth >= 3) return Array.isArray(v) ? `Array(${v.length})` : '{…}';
   if (Array.isArray(v)) {
     const shown = v.slice(0, MAX_LISTED).map((x) => formatValue(x, depth + 1));

@@ -80,24 +80,26 @@ export function encodeSnapshot(snapshot: OptimizerSnapshot): Uint8Array {
  */
 export function decodeSnapshot(input: Uint8Array | ArrayBufferLike | ArrayBufferView): OptimizerSnapshot {
   const bytes = asBytes(input);
-  if (bytes.length < FIXED_BYTES[1]) throw new SnapshotFormatError('', `${bytes.length} bytes is too short for a snapshot header`);
+  if (bytes.length < FIXED_BYTES[1]) fail('', `${bytes.length} bytes is too short for a snapshot header`);
   const magic = String.fromCharCode(...bytes.subarray(0, SNAPSHOT_MAGIC.length));
-  if (magic !== SNAPSHOT_MAGIC) throw new SnapshotFormatError('magic', `expected '${SNAPSHOT_MAGIC}', got ${JSON.stringify(magic)}: not a gcopt optimizer snapshot`);
+  if (magic !== SNAPSHOT_MAGIC) {
+    fail('magic', `expected '${SNAPSHOT_MAGIC}', got ${JSON.stringify(magic)}: not a gcopt optimizer snapshot`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const container = view.getUint32(8, true);
   if (container !== 1 && container !== 2) {
-    throw new SnapshotFormatError('container version', `this gcopt reads ${READABLE_CONTAINER_VERSIONS.join(' and ')}, got ${container}`);
+    fail('container version', `this gcopt reads ${READABLE_CONTAINER_VERSIONS.join(' and ')}, got ${container}`);
   }
   const checked = container === 2;
   const fixed = FIXED_BYTES[container];
-  if (bytes.length < fixed) throw new SnapshotFormatError('', `${bytes.length} bytes is too short for a version ${container} header`);
+  if (bytes.length < fixed) fail('', `${bytes.length} bytes is too short for a version ${container} header`);
   const jsonLength = view.getUint32(12, true);
-  if (fixed + jsonLength > bytes.length) throw new SnapshotFormatError('header', 'truncated: the JSON header runs past the end');
+  if (fixed + jsonLength > bytes.length) fail('header', 'truncated: the JSON header runs past the end');
   const jsonBytes = bytes.subarray(fixed, fixed + jsonLength);
   if (checked) {
     const expected = view.getUint32(16, true);
     const actual = crc32c(jsonBytes, crc32c(bytes.subarray(0, 16)));
-    if (actual !== expected) throw new SnapshotFormatError('header', `checksum mismatch (CRC-32C ${hex(actual)}, recorded ${hex(expected)}): the file is corrupted`);
+    if (actual !== expected) fail('header', corrupted(actual, expected));
   }
   let header: Record<string, unknown>;
   try {
@@ -105,16 +107,18 @@ export function decodeSnapshot(input: Uint8Array | ArrayBufferLike | ArrayBuffer
   } catch (e) {
     throw new SnapshotFormatError('header', `not valid UTF-8 JSON (${(e as Error).message})`);
   }
-  if (!header || typeof header !== 'object' || !Array.isArray(header.params)) throw new SnapshotFormatError('params', 'expected an array');
+  if (!header || typeof header !== 'object' || !Array.isArray(header.params)) fail('params', 'expected an array');
   const dataStart = align(fixed + jsonLength);
   if (checked) expectZeros(bytes, fixed + jsonLength, dataStart, 'header padding');
   let dataEnd = 0; // version 2: the arrays lie back to back, in order, as encodeSnapshot writes them
   const params = (header.params as Record<string, unknown>[]).map((p, i) => {
-    if (!p || typeof p !== 'object' || !p.slots || typeof p.slots !== 'object') throw new SnapshotFormatError(`params[${i}].slots`, 'expected an object');
+    if (!p || typeof p !== 'object' || !p.slots || typeof p.slots !== 'object') {
+      fail(`params[${i}].slots`, 'expected an object');
+    }
     const slots = Object.fromEntries(
       Object.entries(p.slots as Record<string, BlobDescriptor>).map(([name, d]) => {
         const path = `params[${i}].slots.${name}`;
-        if (checked && d && d.offset !== dataEnd) throw new SnapshotFormatError(path, `offset ${JSON.stringify(d.offset)}, expected ${dataEnd}`);
+        if (checked && d && d.offset !== dataEnd) fail(path, `offset ${JSON.stringify(d.offset)}, expected ${dataEnd}`);
         const arr = readBlob(bytes, dataStart, d, path, checked);
         if (checked) {
           const end = d.offset + arr.byteLength;
@@ -127,41 +131,51 @@ export function decodeSnapshot(input: Uint8Array | ArrayBufferLike | ArrayBuffer
     return { ...p, slots };
   });
   if (checked && dataStart + dataEnd !== bytes.length) {
-    throw new SnapshotFormatError('', `${bytes.length - dataStart - dataEnd} bytes after the last state array (expected ${dataStart + dataEnd} bytes in all)`);
+    const extra = bytes.length - dataStart - dataEnd;
+    fail('', `${extra} bytes after the last state array (expected ${dataStart + dataEnd} bytes in all)`);
   }
   const snapshot = { ...header, params };
   validateSnapshot(snapshot);
   return snapshot;
 }
 
+export function isArrayBuffer(x: unknown): x is ArrayBufferLike {
+  return x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer);
+}
+
 /** A Uint8Array over exactly the input's bytes (its own byteOffset and length, never the whole pool). */
 function asBytes(input: unknown): Uint8Array {
   if (input instanceof Uint8Array) return input;
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) {
-    return new Uint8Array(input);
-  }
-  throw new SnapshotFormatError('', `expected bytes (a Uint8Array, Buffer or ArrayBuffer), got ${input === null ? 'null' : typeof input}`);
+  if (isArrayBuffer(input)) return new Uint8Array(input);
+  const got = input === null ? 'null' : typeof input;
+  return fail('', `expected bytes (a Uint8Array, Buffer or ArrayBuffer), got ${got}`);
 }
 
-function readBlob(bytes: Uint8Array, dataStart: number, d: BlobDescriptor, path: string, checked: boolean): Float32Array | Float64Array {
+function readBlob(
+  bytes: Uint8Array,
+  dataStart: number,
+  d: BlobDescriptor,
+  path: string,
+  checked: boolean,
+): Float32Array | Float64Array {
   if (!d || typeof d !== 'object' || (d.dtype !== 'float32' && d.dtype !== 'float64')) {
-    throw new SnapshotFormatError(path, `expected dtype 'float32' or 'float64', got ${JSON.stringify(d?.dtype)}`);
+    fail(path, `expected dtype 'float32' or 'float64', got ${JSON.stringify(d?.dtype)}`);
   }
   const width = d.dtype === 'float64' ? 8 : 4;
-  if (!Number.isInteger(d.offset) || d.offset < 0 || d.offset % ALIGN !== 0) throw new SnapshotFormatError(path, `bad offset ${JSON.stringify(d.offset)}`);
-  if (!Number.isInteger(d.length) || d.length < 0) throw new SnapshotFormatError(path, `bad length ${JSON.stringify(d.length)}`);
+  if (!Number.isInteger(d.offset) || d.offset < 0 || d.offset % ALIGN !== 0) {
+    fail(path, `bad offset ${JSON.stringify(d.offset)}`);
+  }
+  if (!Number.isInteger(d.length) || d.length < 0) fail(path, `bad length ${JSON.stringify(d.length)}`);
   const start = dataStart + d.offset;
   const end = start + d.length * width;
-  if (end > bytes.length) throw new SnapshotFormatError(path, `truncated: needs bytes up to ${end}, the data has ${bytes.length}`);
+  if (end > bytes.length) fail(path, `truncated: needs bytes up to ${end}, the data has ${bytes.length}`);
   // a copy into a fresh, aligned buffer; Uint8Array.prototype.slice because Buffer#slice is a view
   const copy = Uint8Array.prototype.slice.call(bytes, start, end);
   if (checked) {
-    if (!Number.isInteger(d.crc32c)) throw new SnapshotFormatError(path, `missing checksum (crc32c ${JSON.stringify(d.crc32c)})`);
+    if (!Number.isInteger(d.crc32c)) fail(path, `missing checksum (crc32c ${JSON.stringify(d.crc32c)})`);
     const actual = crc32c(copy);
-    if (actual !== d.crc32c) {
-      throw new SnapshotFormatError(path, `checksum mismatch (CRC-32C ${hex(actual)}, recorded ${hex(d.crc32c!)}): the file is corrupted`);
-    }
+    if (actual !== d.crc32c) fail(path, corrupted(actual, d.crc32c!));
   }
   if (littleEndianHost) return d.dtype === 'float64' ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
   const view = new DataView(copy.buffer);
@@ -172,7 +186,7 @@ function readBlob(bytes: Uint8Array, dataStart: number, d: BlobDescriptor, path:
 
 function expectZeros(bytes: Uint8Array, from: number, to: number, what: string): void {
   for (let i = from; i < Math.min(to, bytes.length); i++) {
-    if (bytes[i] !== 0) throw new SnapshotFormatError(what, `byte ${i} is ${bytes[i]}, padding must be 0: the file is corrupted`);
+    if (bytes[i] !== 0) fail(what, `byte ${i} is ${bytes[i]}, padding must be 0: the file is corrupted`);
   }
 }
 
@@ -189,4 +203,10 @@ function littleEndianBytes(arr: Float32Array | Float64Array): Uint8Array {
   return out;
 }
 
+function fail(path: string, problem: string): never {
+  throw new SnapshotFormatError(path, problem);
+}
+
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+const corrupted = (actual: number, recorded: number) =>
+  `checksum mismatch (CRC-32C ${hex(actual)}, recorded ${hex(recorded)}): the file is corrupted`;

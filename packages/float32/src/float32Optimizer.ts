@@ -11,7 +11,14 @@ import {
   type Param,
 } from '@gcopt/core';
 import { SnapshotMismatchError } from './errors.js';
-import { describeNonFinite, findNonFinite, nonFiniteError, readGradients, type Gradients, type NonFiniteLocation } from './gradients.js';
+import {
+  describeNonFinite,
+  findNonFinite,
+  nonFiniteError,
+  readGradients,
+  type Gradients,
+  type NonFiniteLocation,
+} from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
 import { GROUP_PARAM_KEYS, SETTING_KEYS, type Float32OptimizerOptions, type NonFinitePolicy, type ParamGroup } from './options.js';
 import {
@@ -134,9 +141,9 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       const outAxis = e.outAxis ?? spec?.outAxis ?? 0;
       const gc = e.gc ?? spec?.gc ?? true;
       // a group's outAxis is checked against each member's shape, and named where it was written
-      renamingErrors((param) => (param === 'outAxis' && e.outAxis === undefined ? `groups[${index - 1}].outAxis` : param), () =>
-        layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`),
-      );
+      const fromGroup = (param: string) =>
+        param === 'outAxis' && e.outAxis === undefined ? `groups[${index - 1}].outAxis` : param;
+      renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`));
       return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
     });
     return { index, optimizer, members, params, state: optimizer.init(params) };
@@ -186,7 +193,9 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       return {
         applied: false,
         step: count,
-        skippedReason: `non-finite gradient: '${bad.param}' holds ${describeNonFinite(bad)} at flat index ${bad.index}; parameters and state unchanged`,
+        skippedReason:
+          `non-finite gradient: '${bad.param}' holds ${describeNonFinite(bad)} at flat index ${bad.index}; ` +
+          'parameters and state unchanged',
         nonFinite: bad,
       };
     }
@@ -316,7 +325,9 @@ function assignGroups(entries: readonly ModelEntry[], specs: readonly ParamGroup
     const index = k + 1;
     const where = `groups[${k}]`;
     if (!spec || typeof spec !== 'object') throw new InvalidArgumentError(where, spec, 'a group is { params, ...options }');
-    if (spec.gc !== undefined && typeof spec.gc !== 'boolean') throw new InvalidArgumentError(`${where}.gc`, spec.gc, 'gc must be true or false');
+    if (spec.gc !== undefined && typeof spec.gc !== 'boolean') {
+      throw new InvalidArgumentError(`${where}.gc`, spec.gc, 'gc must be true or false');
+    }
     if (spec.outAxis !== undefined && !Number.isInteger(spec.outAxis)) {
       throw new InvalidArgumentError(`${where}.outAxis`, spec.outAxis, 'outAxis must be an integer');
     }

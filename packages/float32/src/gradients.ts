@@ -106,7 +106,8 @@ function firstNonFiniteAsFloat32(g: Float64Array): number {
 
 /** How a non-finite find reads in messages: `1e+39 (Infinity as float32)` when only the cast overflowed. */
 export function describeNonFinite(at: NonFiniteLocation): string {
-  return Number.isFinite(at.value) ? `${at.value} (${Math.fround(at.value)} as float32, the parameters' precision)` : String(at.value);
+  if (!Number.isFinite(at.value)) return String(at.value);
+  return `${at.value} (${Math.fround(at.value)} as float32, the parameters' precision)`;
 }
 
 export function nonFiniteError(at: NonFiniteLocation, entries: readonly ModelEntry[]): NonFiniteGradientError {

@@ -1,3 +1,4 @@
+import { isArrayBuffer } from './binaryCodec.js';
 import { SnapshotFormatError } from './errors.js';
 import { validateSnapshot, type OptimizerSnapshot } from './snapshot.js';
 
@@ -74,7 +75,10 @@ function decodeArray(a: JsonArray, path: string): Float32Array | Float64Array {
       // judged as stored: a finite number that a float32 array holds as ±Infinity is not this file's value
       if (!Number.isFinite(out[i])) throw new SnapshotFormatError(`${path}.values[${i}]`, `${v} overflows ${a.dtype}`);
     } else if (typeof v === 'string' && SPECIAL.has(v)) out[i] = SPECIAL.get(v)!;
-    else throw new SnapshotFormatError(`${path}.values[${i}]`, `expected a number or one of ${[...SPECIAL.keys()].join(', ')}`);
+    else {
+      const expected = `expected a number or one of ${[...SPECIAL.keys()].join(', ')}`;
+      throw new SnapshotFormatError(`${path}.values[${i}]`, expected);
+    }
   });
   return out;
 }
@@ -82,8 +86,11 @@ function decodeArray(a: JsonArray, path: string): Float32Array | Float64Array {
 function decodeUtf8(input: unknown): string {
   let bytes: Uint8Array;
   if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  else if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) bytes = new Uint8Array(input);
-  else throw new SnapshotFormatError('', `expected JSON text or its UTF-8 bytes, got ${input === null ? 'null' : typeof input}`);
+  else if (isArrayBuffer(input)) bytes = new Uint8Array(input);
+  else {
+    const got = input === null ? 'null' : typeof input;
+    throw new SnapshotFormatError('', `expected JSON text or its UTF-8 bytes, got ${got}`);
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {

@@ -160,12 +160,16 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
  * non-array argument is named, never a TypeError from deep inside.
  */
 function checkArguments(name: string, params: unknown, grads: unknown, state: unknown, stepOptions: unknown): void {
-  if (!Array.isArray(params)) throw new InvalidArgumentError('params', params, 'params must be an array of Param (one per tensor)', name);
+  if (!Array.isArray(params)) {
+    throw new InvalidArgumentError('params', params, 'params must be an array of Param (one per tensor)', name);
+  }
   if (!Array.isArray(grads)) {
-    throw new InvalidArgumentError('grads', grads, 'grads must be an array with one gradient (or null) per parameter', name);
+    const expected = 'grads must be an array with one gradient (or null) per parameter';
+    throw new InvalidArgumentError('grads', grads, expected, name);
   }
   if (state === null || typeof state !== 'object' || !Array.isArray((state as OptimizerState).tensors)) {
-    throw new InvalidArgumentError('state', state, `state must be the OptimizerState that ${name}.init(params) returned`, name);
+    const expected = `state must be the OptimizerState that ${name}.init(params) returned`;
+    throw new InvalidArgumentError('state', state, expected, name);
   }
   if (stepOptions === null || typeof stepOptions !== 'object') {
     throw new InvalidArgumentError('options', stepOptions, 'step options must be an object, e.g. { lr: 0.01 }', name);

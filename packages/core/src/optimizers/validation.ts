@@ -34,7 +34,9 @@ export class Checker {
 
   /** One rule for every hyper-parameter: what an optimizer snapshot cannot store is refused here. */
   private finite(param: string, value: number): number {
-    if (!Number.isFinite(value)) this.fail(param, value, `${param} must be a finite number (a snapshot of the optimizer could not store it)`);
+    if (!Number.isFinite(value)) {
+      this.fail(param, value, `${param} must be a finite number (a snapshot of the optimizer could not store it)`);
+    }
     return value;
   }
 
@@ -92,12 +94,14 @@ function likelyMeant(key: string, known: readonly string[]): string | undefined 
 
 /** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
 function typoDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const row = (i: number) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0));
+  const d = Array.from({ length: a.length + 1 }, (_, i) => row(i));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swapped) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -109,13 +113,15 @@ function typoDistance(a: string, b: string): number {
  */
 export function rejectUnknownOptions(optimizer: string, options: unknown, known: readonly string[]): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidArgumentError('options', options, `the options of ${optimizer} are an object, e.g. { ${known[0]}: … }`, optimizer);
+    const expected = `the options of ${optimizer} are an object, e.g. { ${known[0]}: … }`;
+    throw new InvalidArgumentError('options', options, expected, optimizer);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key) && key !== 'onWarning') {
       const meant = likelyMeant(key, known);
       const hint = meant ? ` (did you mean ${meant}?)` : '';
-      throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], `unknown option of ${optimizer}${hint}; known: ${known.join(', ')}`, optimizer);
+      const problem = `unknown option of ${optimizer}${hint}; known: ${known.join(', ')}`;
+      throw new InvalidArgumentError(key, (options as Record<string, unknown>)[key], problem, optimizer);
     }
   }
   const onWarning = (options as { onWarning?: unknown }).onWarning;

@@ -23,7 +23,8 @@ export function Lookahead<H extends { lr: LearningRate }>(
   options: LookaheadOptions = {},
 ): Optimizer<H & { k: number; alpha: number }> {
   if (!inner || typeof inner !== 'object' || typeof inner.name !== 'string' || !Array.isArray(inner.recipe)) {
-    throw new InvalidArgumentError('optimizer', inner, 'Lookahead wraps a gcopt optimizer, e.g. Lookahead(SGD({ lr: 0.1 }))', 'Lookahead');
+    const expected = 'Lookahead wraps a gcopt optimizer, e.g. Lookahead(SGD({ lr: 0.1 }))';
+    throw new InvalidArgumentError('optimizer', inner, expected, 'Lookahead');
   }
   const name = `Lookahead(${inner.name})`;
   rejectUnknownOptions(name, options, ['k', 'alpha']);
