@@ -20,7 +20,9 @@ export function fuzzParameters(property: string): FuzzParameters {
   const seed = seedText ? Number.parseInt(seedText, 10) : FUZZ_SEED;
   const numRuns = runsText ? Number.parseInt(runsText, 10) : FUZZ_RUNS;
   if (!Number.isInteger(seed)) throw new RangeError(`GCOPT_FUZZ_SEED must be an integer, got '${seedText}'`);
-  if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`GCOPT_FUZZ_RUNS must be a positive integer, got '${runsText}'`);
+  if (!Number.isInteger(numRuns) || numRuns < 1) {
+    throw new RangeError(`GCOPT_FUZZ_RUNS must be a positive integer, got '${runsText}'`);
+  }
   console.log(`[fuzz] ${property}: ${numRuns} inputs, seed ${seed} (GCOPT_FUZZ_SEED=${seed} to replay)`);
   return { seed, numRuns };
 }

@@ -25,11 +25,12 @@ function setup(which: number) {
   return { opt, params, state, grads };
 }
 
+const bytes = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer.slice(0)));
 const bytesOf = (params: readonly Param[], state: OptimizerState) =>
   JSON.stringify([
-    params.map((p) => Array.from(new Uint8Array(p.value.data.buffer.slice(0)))),
+    params.map((p) => bytes(p.value.data)),
     state.count,
-    state.tensors.map((t) => [t.step, Object.entries(t.slots).map(([k, v]) => [k, Array.from(new Uint8Array(v.buffer.slice(0)))])]),
+    state.tensors.map((t) => [t.step, Object.entries(t.slots).map(([k, v]) => [k, bytes(v)])]),
   ]);
 
 /** An argument: the valid one, or something else a caller could hand over by mistake. */

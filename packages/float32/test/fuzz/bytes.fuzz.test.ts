@@ -84,18 +84,22 @@ describe('fuzz: bytes', () => {
     return { c, model, opt, bytes: encodeSnapshot(opt.state()) };
   });
 
-  const corruption = fc.oneof(
+  const damage = fc.oneof(
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('extend' as const), extra: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-    fc.record({ kind: fc.constant('overwrite' as const), at: fc.nat(), with: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
+    fc.record({
+      kind: fc.constant('overwrite' as const),
+      at: fc.nat(),
+      with: fc.uint8Array({ minLength: 1, maxLength: 12 }),
+    }),
   );
 
   it('any corrupted binary snapshot is a SnapshotFormatError, and loading it changes nothing', () => {
     fuzz(
       'float32 corrupted binary snapshots',
-      fc.property(fc.nat(sources.length - 1), corruption, fc.constantFrom(...BYTE_VIEWS), fc.nat(6), (which, how, view, offset) => {
-        const { opt, model, bytes } = sources[which];
+      fc.property(fc.nat(sources.length - 1), damage, fc.constantFrom(...BYTE_VIEWS), fc.nat(6), (i, how, as, k) => {
+        const { opt, model, bytes } = sources[i];
         let bad: Uint8Array;
         if (how.kind === 'flip') {
           bad = bytes.slice();
@@ -117,7 +121,7 @@ describe('fuzz: bytes', () => {
         const before = fingerprint(model, opt);
         let thrown: unknown;
         try {
-          opt.loadState(decodeSnapshot(readAs(file, view, offset)));
+          opt.loadState(decodeSnapshot(readAs(file, as, k)));
         } catch (e) {
           thrown = e;
         }
@@ -130,7 +134,8 @@ describe('fuzz: bytes', () => {
 
   // JSON leaf values a hand-edited or corrupted file could hold
   const jsonValue = fc.oneof(
-    fc.constantFrom('constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', 'NaN', 'Infinity', '-Infinity', '-0', 'nan', 'inf', ''),
+    fc.constantFrom('constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'),
+    fc.constantFrom('NaN', 'Infinity', '-Infinity', '-0', 'nan', 'inf', ''),
     fc.constantFrom(1e39, -1e39, 3.4028235677973366e38, 3.4028234663852886e38, 1e-46, 5e-324, 0, -1, 1e308),
     fc.double({ noNaN: true, noDefaultInfinity: true }),
     fc.integer(),

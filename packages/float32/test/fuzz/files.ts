@@ -15,7 +15,13 @@ export function tempDir(prefix: string) {
 }
 
 /** The ways a program holds a file's bytes: what each decoder must accept. */
-export const BYTE_VIEWS = ['readFileSync', 'Buffer.from copy', 'pooled small Buffer', 'subarray at an odd offset', 'ArrayBuffer'] as const;
+export const BYTE_VIEWS = [
+  'readFileSync',
+  'Buffer.from copy',
+  'pooled small Buffer',
+  'subarray at an odd offset',
+  'ArrayBuffer',
+] as const;
 export type ByteView = (typeof BYTE_VIEWS)[number];
 
 /** Reads `file` with fs and hands its bytes over as `view`. */
