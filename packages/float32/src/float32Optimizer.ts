@@ -143,7 +143,8 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       // a group's outAxis is checked against each member's shape, and named where it was written
       const fromGroup = (param: string) =>
         param === 'outAxis' && e.outAxis === undefined ? `groups[${index - 1}].outAxis` : param;
-      renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`));
+      const context = `parameter '${e.name}' [${e.layout.shape}]`;
+      renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`), context);
       return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
     });
     return { index, optimizer, members, params, state: optimizer.init(params) };
@@ -371,14 +372,17 @@ function compareHyper(theirs: SerializedHyper, ours: SerializedHyper, group: num
   return problems;
 }
 
-/** Runs `make`, re-throwing its InvalidArgumentError with the option renamed by `rename`. */
-function renamingErrors<T>(rename: (param: string) => string, make: () => T): T {
+/**
+ * Runs `make`, re-throwing its InvalidArgumentError with the option renamed by `rename` (and, when
+ * renamed, `context` saying where it applied).
+ */
+function renamingErrors<T>(rename: (param: string) => string, make: () => T, context?: string): T {
   try {
     return make();
   } catch (e) {
     if (e instanceof InvalidArgumentError) {
       const param = rename(e.param);
-      throw param === e.param ? e : e.withParam(param);
+      throw param === e.param ? e : e.withParam(param, context ?? e.context);
     }
     throw e;
   }

@@ -172,6 +172,10 @@ describe('options are checked where the user wrote them', () => {
     expect(e.param).toBe('groups[0].gc');
     expect(e.message).toMatch(/groups\[0\]\.gc = "false" rejected: gc must be true or false/);
     expect(rejected({ groups: [{ params: ['fc.weight'], outAxis: '1' }] }).param).toBe('groups[0].outAxis');
+    // a group's outAxis that does not fit a member: named where written, and which member
+    const axis = rejected({ groups: [{ params: ['fc.bias'], outAxis: 1 }] });
+    expect(axis.message).toMatch(/^parameter 'fc.bias' \[5\]: groups\[0\]\.outAxis = 1 rejected: /);
+    expect(axis.message).toMatch(/outAxis must lie in \[-1, 0\]/);
   });
 
   it('Lookahead settings refuse unknown names and are named lookahead.*', () => {
