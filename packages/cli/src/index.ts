@@ -1,3 +1,5 @@
 export { main } from './main.js';
-export { runReplay, replayFiles, type ReplaySummary, type ReplayOutcome, type ReplaySettings } from './replayCommand.js';
-export { BACKEND_NAMES, loadBackend, BackendUnavailableError, type BackendName, type BackendOptions, type LoadedBackend } from './backends/index.js';
+export { runReplay, replayFiles } from './replayCommand.js';
+export type { ReplaySummary, ReplayOutcome, ReplaySettings } from './replayCommand.js';
+export { BACKEND_NAMES, loadBackend, BackendUnavailableError } from './backends/index.js';
+export type { BackendName, BackendOptions, LoadedBackend } from './backends/index.js';

@@ -74,7 +74,11 @@ function collectGoldenPaths(paths: readonly string[]): string[] {
 }
 
 /** Reads a JSON file and checks it against gc-golden/1; one line naming the first bad field if not. */
-function readChecked<T>(path: string, what: 'golden file' | 'inputs file', validate: (x: unknown) => asserts x is T): T {
+function readChecked<T>(
+  path: string,
+  what: 'golden file' | 'inputs file',
+  validate: (x: unknown) => asserts x is T,
+): T {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -97,7 +101,10 @@ const validateInputs: (x: unknown) => asserts x is GoldenInputs = validateGolden
  * Replays golden files through one backend in one layout. Throws UsageError for unreadable or
  * malformed files and BackendUnavailableError when the backend cannot run here.
  */
-export async function replayFiles(settings: ReplaySettings, out: (line: string) => void = () => {}): Promise<ReplayOutcome> {
+export async function replayFiles(
+  settings: ReplaySettings,
+  out: (line: string) => void = () => {},
+): Promise<ReplayOutcome> {
   const paths = collectGoldenPaths(settings.golden);
   const backend = await loadBackend(settings.backend ?? 'core', settings);
   const layout = settings.layout ?? 'first';
@@ -119,7 +126,9 @@ export async function replayFiles(settings: ReplaySettings, out: (line: string) 
     }
     printReport(report, out);
     tally(report, summary);
-    for (const c of report.cases) if (c.fallback) fallbacks.push(`${report.family}/${report.optimizer}:${c.id} [${c.precision}]: ${c.fallback}`);
+    for (const c of report.cases) {
+      if (c.fallback) fallbacks.push(`${report.family}/${report.optimizer}:${c.id} [${c.precision}]: ${c.fallback}`);
+    }
   }
   return { summary, fallbacks };
 }
@@ -132,24 +141,37 @@ export async function runReplay(argv: readonly string[], out: (line: string) => 
   const mode = last('mode') ?? 'in-place';
   if (mode !== 'in-place' && mode !== 'pure') throw new UsageError(`--mode must be in-place or pure, got ${mode}`);
   const backend = last('backend') ?? 'core';
-  if (!isBackendName(backend)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}; got ${backend}`);
+  if (!isBackendName(backend)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}; got ${backend}`);
+  }
   const layout = last('layout') ?? 'first';
   if (!isAxisLayout(layout)) throw new UsageError(`--layout must be one of ${AXIS_LAYOUTS.join(', ')}; got ${layout}`);
   const threadsText = last('threads') ?? '1';
   const threads = Number(threadsText);
-  if (!/^\d+$/.test(threadsText) || threads < 1) throw new UsageError(`--threads must be an integer ≥ 1, got ${threadsText}`);
+  if (!/^\d+$/.test(threadsText) || threads < 1) {
+    throw new UsageError(`--threads must be an integer ≥ 1, got ${threadsText}`);
+  }
   const tfBackend = last('tf-backend') ?? 'cpu';
-  if (tfBackend !== 'cpu' && tfBackend !== 'wasm') throw new UsageError(`--tf-backend must be cpu or wasm, got ${tfBackend}`);
-  for (const [option, applies] of [['mode', backend === 'core'], ['threads', backend === 'fast'], ['tf-backend', backend.startsWith('tfjs-')]] as const) {
-    if (args.options.has(option) && !applies) throw new UsageError(`--${option} does not apply to --backend ${backend}`);
+  if (tfBackend !== 'cpu' && tfBackend !== 'wasm') {
+    throw new UsageError(`--tf-backend must be cpu or wasm, got ${tfBackend}`);
+  }
+  const appliesTo = { mode: backend === 'core', threads: backend === 'fast', 'tf-backend': backend.startsWith('tfjs') };
+  for (const [option, applies] of Object.entries(appliesTo)) {
+    if (args.options.has(option) && !applies) {
+      throw new UsageError(`--${option} does not apply to --backend ${backend}`);
+    }
   }
 
-  const { summary, fallbacks } = await replayFiles({ golden, inputs: last('inputs'), backend, layout, mode, threads, tfBackend }, out);
+  const settings = { golden, inputs: last('inputs'), backend, layout, mode, threads, tfBackend } as const;
+  const { summary, fallbacks } = await replayFiles(settings, out);
   if (fallbacks.length > 0) out(`${fallbacks.length} case runs used the backend's documented fallback (listed above)`);
-  out(`${summary.passed}/${summary.cases} cases passed, ${summary.errorsPassed}/${summary.errorsChecked} error records passed`);
-  if (summary.cases === 0) out('no case ran: the golden files hold no cases (or this backend replays none of their precisions)');
+  const { cases, passed, errorsChecked, errorsPassed } = summary;
+  out(`${passed}/${cases} cases passed, ${errorsPassed}/${errorsChecked} error records passed`);
+  if (cases === 0) {
+    out('no case ran: the golden files hold no cases (or this backend replays none of their precisions)');
+  }
   if (args.flags.has('json')) out(JSON.stringify(summary));
-  return summary.cases > 0 && summary.passed === summary.cases && summary.errorsPassed === summary.errorsChecked ? 0 : 1;
+  return cases > 0 && passed === cases && errorsPassed === errorsChecked ? 0 : 1;
 }
 
 /** The inputs file named by a golden file: beside it, or one folder up (golden/<family>/X.json). */

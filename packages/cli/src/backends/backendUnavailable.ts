@@ -8,6 +8,7 @@ export async function importOptional<T>(specifier: string, backend: string): Pro
   try {
     return (await import(/* @vite-ignore */ specifier)) as T;
   } catch (e) {
-    throw new BackendUnavailableError(`${backend}: the package '${specifier}' cannot be loaded (${(e as Error).message.split('\n')[0]})`);
+    const why = (e as Error).message.split('\n')[0];
+    throw new BackendUnavailableError(`${backend}: the package '${specifier}' cannot be loaded (${why})`);
   }
 }

@@ -9,12 +9,19 @@ import { BackendUnavailableError } from './backendUnavailable.js';
  * backend than the one asked for fails the case.
  */
 export function fastReplayEngine(fast: typeof FastModule, kind: 'wasm' | 'js', threads = 1): ReplayEngine {
-  if (kind === 'wasm' && !fast.wasmSimdSupported()) throw new BackendUnavailableError('fast: WebAssembly SIMD is not supported by this JavaScript engine');
+  if (kind === 'wasm' && !fast.wasmSimdSupported()) {
+    throw new BackendUnavailableError('fast: WebAssembly SIMD is not supported by this JavaScript engine');
+  }
   if (kind === 'wasm' && threads > 1 && !fast.sharedMemorySupported()) {
-    throw new BackendUnavailableError(`fast: ${threads} threads need SharedArrayBuffer and worker threads, unavailable here`);
+    throw new BackendUnavailableError(`fast: ${threads} threads need SharedArrayBuffer and worker threads`);
   }
   return (run) => {
-    const specs = run.shapes.map((shape, i) => ({ shape, outAxis: run.outAxes[i], name: run.names[i], init: run.init[i] }));
+    const specs = run.shapes.map((shape, i) => ({
+      shape,
+      outAxis: run.outAxes[i],
+      name: run.names[i],
+      init: run.init[i],
+    }));
     const optimizer = fast.createFastOptimizerSync(run.optimizer, specs, {
       backend: kind === 'wasm' ? 'auto' : 'js',
       dtype: run.dtype,
@@ -39,7 +46,8 @@ export function fastReplayEngine(fast: typeof FastModule, kind: 'wasm' | 'js', t
           slots: Object.fromEntries(Object.entries(t.slots).map(([k, v]) => [k, v.slice()])),
         })),
       };
-      return optimizer.backend === 'core' ? { params, state, fallback: optimizer.note || 'core path' } : { params, state };
+      if (optimizer.backend === 'core') return { params, state, fallback: optimizer.note || 'core path' };
+      return { params, state };
     } finally {
       optimizer.dispose();
     }

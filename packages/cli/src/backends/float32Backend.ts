@@ -8,7 +8,12 @@ import { adapterChoice } from './referenceOptions.js';
  */
 export function float32ReplayEngine(float32: typeof Float32Module): ReplayEngine {
   return (run) => {
-    const model = run.names.map((name, i) => ({ name, shape: run.shapes[i], data: Float32Array.from(run.init[i]), outAxis: run.outAxes[i] }));
+    const model = run.names.map((name, i) => ({
+      name,
+      shape: run.shapes[i],
+      data: Float32Array.from(run.init[i]),
+      outAxis: run.outAxes[i],
+    }));
     const optimizer = createFloat32Optimizer(float32, run.reference, model, run.onWarning);
     const params = run.grads.map((stepGrads) => {
       optimizer.step(Object.fromEntries(run.names.map((name, i) => [name, stepGrads[i]])));

@@ -15,7 +15,12 @@ export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Pro
   const probe = await gpu.probeBackend(mode);
   if (!probe.available) throw new BackendUnavailableError(`gpu-${mode}: ${probe.reason}`);
   return async (run) => {
-    const params = run.shapes.map((shape, i) => ({ name: run.names[i], shape, data: Float32Array.from(run.init[i]), outAxis: run.outAxes[i] }));
+    const params = run.shapes.map((shape, i) => ({
+      name: run.names[i],
+      shape,
+      data: Float32Array.from(run.init[i]),
+      outAxis: run.outAxes[i],
+    }));
     let fallback: string | undefined;
     let device: GpuModule.DeviceOptimizer;
     try {

@@ -10,15 +10,24 @@ export const FEED = { input: 'x', labels: 'y', loss: 'loss' } as const;
 
 type NodeProto = OrtAdapter.ModelProto['graph']['node'][number];
 
+function node(opType: string, name: string, input: string[], output: string, attribute: NodeProto['attribute'] = []) {
+  return { opType, name, input, output: [output], attribute };
+}
+
 function int64Constant(name: string, values: number[]): NodeProto {
   const data = BigInt64Array.from(values, (v) => BigInt(v));
   const value = { dims: [values.length], dataType: INT64, rawData: new Uint8Array(data.buffer) };
-  return { opType: 'Constant', name, input: [], output: [name], attribute: [{ name: 'value', type: TENSOR_ATTRIBUTE, t: value }] };
+  return node('Constant', name, [], name, [{ name: 'value', type: TENSOR_ATTRIBUTE, t: value }]);
 }
 
 const floatInput = (name: string, dims: readonly (number | string)[]) => ({
   name,
-  type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  type: {
+    tensorType: {
+      elemType: FLOAT,
+      shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+    },
+  },
 });
 
 /**
@@ -40,20 +49,24 @@ export function gradientFeedModel(
     const size = p.shape.reduce((a, b) => a * b, 1);
     nodes.push(int64Constant(`starts.${i}`, [offset]), int64Constant(`ends.${i}`, [offset + size]));
     nodes.push(int64Constant(`axes.${i}`, [1]), int64Constant(`shape.${i}`, [...p.shape]));
-    nodes.push({ opType: 'Slice', name: `slice.${i}`, input: [FEED.input, `starts.${i}`, `ends.${i}`, `axes.${i}`], output: [`flat.${i}`], attribute: [] });
-    nodes.push({ opType: 'Reshape', name: `reshape.${i}`, input: [`flat.${i}`, `shape.${i}`], output: [`grad.${p.name}`], attribute: [] });
-    nodes.push({ opType: 'Shape', name: `keep.${i}`, input: [p.name], output: [`shapeof.${i}`], attribute: [] });
+    nodes.push(node('Slice', `slice.${i}`, [FEED.input, `starts.${i}`, `ends.${i}`, `axes.${i}`], `flat.${i}`));
+    nodes.push(node('Reshape', `reshape.${i}`, [`flat.${i}`, `shape.${i}`], `grad.${p.name}`));
+    nodes.push(node('Shape', `keep.${i}`, [p.name], `shapeof.${i}`));
     outputs.push(floatInput(`grad.${p.name}`, p.shape));
     offset += size;
   });
-  nodes.push({ opType: 'ReduceSum', name: 'loss', input: [FEED.labels], output: [FEED.loss], attribute: [{ name: 'keepdims', type: INT_ATTRIBUTE, i: 0 }] });
+  nodes.push(node('ReduceSum', 'loss', [FEED.labels], FEED.loss, [{ name: 'keepdims', type: INT_ATTRIBUTE, i: 0 }]));
   return ort.encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
     graph: {
       name: 'gradient_feed',
       node: nodes,
-      input: [floatInput(FEED.input, ['n', offset]), floatInput(FEED.labels, ['n', 1]), ...params.map((p) => floatInput(p.name, p.shape))],
+      input: [
+        floatInput(FEED.input, ['n', offset]),
+        floatInput(FEED.labels, ['n', 1]),
+        ...params.map((p) => floatInput(p.name, p.shape)),
+      ],
       output: outputs,
     },
     metadataProps: ort.contractMetadata(FEED, params.map((p) => ({ name: p.name, outAxis: p.outAxis, gc: true }))),

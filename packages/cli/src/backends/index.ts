@@ -72,7 +72,8 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
     case 'tfjs-tensor': {
       const engine = name === 'tfjs-host' ? 'host' : 'tensor';
       const tfBackend = options.tfBackend ?? 'cpu';
-      return { label: `tfjs ${engine} (${tfBackend})`, engine: await tfjsReplayEngine(engine, tfBackend), dtypes: FLOAT32_ONLY };
+      const label = `tfjs ${engine} (${tfBackend})`;
+      return { label, engine: await tfjsReplayEngine(engine, tfBackend), dtypes: FLOAT32_ONLY };
     }
     case 'ort':
       return { label: 'ort (onnxruntime-node)', engine: await ortReplayEngine(await float32()), dtypes: FLOAT32_ONLY };

@@ -15,14 +15,16 @@ export async function ortReplayEngine(float32: typeof Float32Module): Promise<As
   const adapter = await importOptional<typeof OrtAdapter>('@gcopt/onnxruntime', 'ort');
   const ortNode = await importOptional<Record<string, unknown>>('onnxruntime-node', 'ort');
   const ort = (ortNode.InferenceSession ? ortNode : ortNode.default) as unknown as OrtAdapter.OrtModule;
-  if (typeof ort?.InferenceSession?.create !== 'function') throw new BackendUnavailableError('ort: onnxruntime-node exports no InferenceSession');
+  if (typeof ort?.InferenceSession?.create !== 'function') {
+    throw new BackendUnavailableError('ort: onnxruntime-node exports no InferenceSession');
+  }
   const models = new Map<string, Uint8Array>();
   return async (run) => {
     const specs = run.names.map((name, i) => ({ name, shape: run.shapes[i], outAxis: run.outAxes[i] }));
     const key = JSON.stringify(specs);
     let gradientModel = models.get(key);
     if (!gradientModel) models.set(key, (gradientModel = gradientFeedModel(adapter, specs)));
-    const params = specs.map((s, i) => ({ name: s.name, shape: s.shape, data: Float32Array.from(run.init[i]), outAxis: s.outAxis }));
+    const params = specs.map((s, i) => ({ ...s, data: Float32Array.from(run.init[i]) }));
     const optimizer = createFloat32Optimizer(float32, run.reference, params, run.onWarning);
     const trainer = new adapter.OrtTrainer({ gradientModel, ort, optimizer, params });
     try {

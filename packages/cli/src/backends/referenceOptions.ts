@@ -15,6 +15,7 @@ export interface AdapterChoice {
 export function adapterChoice(reference: ReplayRun['reference']): AdapterChoice {
   const { name, family, kwargs } = reference;
   if (name !== 'Lookahead') return { name, family, options: camelCaseOptions(kwargs) };
-  const { inner, inner_kwargs: innerKwargs = {}, ...rest } = kwargs as { inner: string; inner_kwargs?: Record<string, unknown> };
+  type LookaheadKwargs = { inner: string; inner_kwargs?: Record<string, unknown> };
+  const { inner, inner_kwargs: innerKwargs = {}, ...rest } = kwargs as LookaheadKwargs;
   return { name: inner, family: 'advanced', options: camelCaseOptions(innerKwargs), lookahead: camelCaseOptions(rest) };
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { InvalidArgumentError, type AsyncReplayEngine, type ReplayState } from '@gcopt/core';
+import type { AsyncReplayEngine, ReplayState } from '@gcopt/core';
 import type * as GcTfjs from '@gcopt/tfjs';
 import type * as Tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, importOptional } from './backendUnavailable.js';
@@ -17,7 +17,8 @@ async function loadTfjs(tfBackend: TfBackend): Promise<{ tf: typeof Tf; gc: type
   else {
     const wasm = await importOptional<{ setWasmPaths(prefix: string): void }>('@tensorflow/tfjs-backend-wasm', backend);
     // in Node the emscripten loader reads the .wasm files from a path: the installed package's dist folder
-    const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    const binary = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
+    const dist = dirname(binary);
     wasm.setWasmPaths(join(dist, '/') + '/');
   }
   const gc = await importOptional<typeof GcTfjs>('@gcopt/tfjs', backend);
@@ -50,7 +51,9 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
     await useBackend(tf, tfBackend);
     const case_ = ++variableCount;
     const names = run.names.map((n) => `replay${case_}/${n}`);
-    const variables = run.shapes.map((shape, i) => tf.variable(tf.tensor(Float32Array.from(run.init[i]), [...shape], 'float32'), true, names[i]));
+    const tensor = (values: ArrayLike<number>, i: number) =>
+      tf.tensor(Float32Array.from(values), [...run.shapes[i]], 'float32');
+    const variables = run.init.map((values, i) => tf.variable(tensor(values, i), true, names[i]));
     const adapter = {
       engine,
       layerDefaults: false,
@@ -61,12 +64,16 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
     let optimizer: GcTfjs.GcOptimizer | undefined;
     try {
       optimizer = lookahead
-        ? new gc.Lookahead({ optimizer: gc.optimizerByName(name, { ...options, onWarning: run.onWarning }, family), ...lookahead, ...adapter })
+        ? new gc.Lookahead({
+            optimizer: gc.optimizerByName(name, { ...options, onWarning: run.onWarning }, family),
+            ...lookahead,
+            ...adapter,
+          })
         : gc.optimizerByName(name, { ...options, ...adapter }, family);
       if (optimizer.activeEngine !== engine) throw new Error(`the ${optimizer.activeEngine} engine ran, not ${engine}`);
       const params: Float32Array[][] = [];
       for (const stepGrads of run.grads) {
-        const grads = Object.fromEntries(names.map((n, i) => [n, tf.tensor(Float32Array.from(stepGrads[i]), [...run.shapes[i]], 'float32')]));
+        const grads = Object.fromEntries(names.map((n, i) => [n, tensor(stepGrads[i], i)]));
         try {
           optimizer.applyGradients(grads);
         } finally {
@@ -84,9 +91,6 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
         }),
       };
       return { params, state };
-    } catch (e) {
-      if (e instanceof InvalidArgumentError && e.param === 'engine') throw new Error(`tfjs ${engine} engine refused the optimizer: ${e.message}`);
-      throw e;
     } finally {
       optimizer?.dispose();
       variables.forEach((v) => v.dispose());

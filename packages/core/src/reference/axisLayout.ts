@@ -44,9 +44,16 @@ export function permutedTensor(shape: readonly number[], layout: AxisLayout): Pe
  * Copies row-major `values` of the recorded `shape` into the axis order `perm` (exact: values are
  * only moved). The result is row-major in the permuted shape.
  */
-export function permuteValues(values: ArrayLike<number>, shape: readonly number[], perm: readonly number[], dtype: DType = 'float64'): FloatArray {
+export function permuteValues(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  perm: readonly number[],
+  dtype: DType = 'float64',
+): FloatArray {
   const size = shape.reduce((a, b) => a * b, 1);
-  if (values.length !== size) throw new InvalidArgumentError('values', values.length, `shape [${shape}] holds ${size} values`);
+  if (values.length !== size) {
+    throw new InvalidArgumentError('values', values.length, `shape [${shape}] holds ${size} values`);
+  }
   const out = allocate(dtype, size);
   const rank = shape.length;
   const srcStrides = new Array<number>(rank);

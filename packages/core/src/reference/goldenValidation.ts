@@ -14,7 +14,11 @@ export class GoldenFormatError extends GcoptError {
 
 type Json = Record<string, unknown>;
 
-const describe = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : JSON.stringify(x) ?? typeof x);
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'object' ? 'an object' : (JSON.stringify(x) ?? typeof x);
+}
 
 function fail(field: string, problem: string): never {
   throw new GoldenFormatError(field, problem);
@@ -37,7 +41,9 @@ function string(x: unknown, field: string): string {
 }
 
 function count(x: unknown, field: string, min: number): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < min) fail(field, `expected an integer ≥ ${min}, got ${describe(x)}`);
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < min) {
+    fail(field, `expected an integer ≥ ${min}, got ${describe(x)}`);
+  }
   return x;
 }
 
@@ -66,12 +72,17 @@ function schema(o: Json): void {
   if (o.schema !== 'gc-golden/1') fail('schema', `expected "gc-golden/1", got ${describe(o.schema)}`);
 }
 
-/** Checks that `x` is a gc-golden/1 golden file (docs/ALGORITHMS.md §0); throws a GoldenFormatError naming the first bad field. */
+/**
+ * Checks that `x` is a gc-golden/1 golden file (docs/ALGORITHMS.md §0); throws a GoldenFormatError
+ * naming the first bad field.
+ */
 export function validateGoldenFile(x: unknown): asserts x is GoldenFile {
   const o = object(x, '');
   schema(o);
   string(o.optimizer, 'optimizer');
-  if (o.family !== 'first_release' && o.family !== 'advanced') fail('family', `expected "first_release" or "advanced", got ${describe(o.family)}`);
+  if (o.family !== 'first_release' && o.family !== 'advanced') {
+    fail('family', `expected "first_release" or "advanced", got ${describe(o.family)}`);
+  }
   const sizes = paramSizes(o.params, 'params');
   array(o.cases, 'cases').forEach((c, i) => {
     const where = `cases[${i}]`;
@@ -82,7 +93,8 @@ export function validateGoldenFile(x: unknown): asserts x is GoldenFile {
     for (const key of ['float64', 'float32', 'float64_nocast']) {
       if (key === 'float64_nocast' && k[key] === undefined) continue;
       const run = object(k[key], `${where}.${key}`);
-      array(run.params, `${where}.${key}.params`, steps).forEach((row, t) => tensors(row, `${where}.${key}.params[${t}]`, sizes));
+      const params = `${where}.${key}.params`;
+      array(run.params, params, steps).forEach((row, t) => tensors(row, `${params}[${t}]`, sizes));
       if (run.state !== undefined) {
         array(run.state, `${where}.${key}.state`, sizes.length).forEach((entries, p) => {
           for (const [name, value] of Object.entries(object(entries, `${where}.${key}.state[${p}]`))) {
@@ -102,7 +114,11 @@ export function validateGoldenFile(x: unknown): asserts x is GoldenFile {
       if (typeof r.message !== 'string') fail(`errors[${i}].message`, `expected a string, got ${describe(r.message)}`);
     });
   }
-  if (o.accepted !== undefined) array(o.accepted, 'accepted').forEach((a, i) => object(object(a, `accepted[${i}]`).kwargs, `accepted[${i}].kwargs`));
+  if (o.accepted !== undefined) {
+    array(o.accepted, 'accepted').forEach((a, i) => {
+      object(object(a, `accepted[${i}]`).kwargs, `accepted[${i}].kwargs`);
+    });
+  }
 }
 
 /** Checks that `x` is a gc-golden/1 inputs file; throws a GoldenFormatError naming the first bad field. */

@@ -51,7 +51,10 @@ export type AsyncReplayEngine = (run: ReplayRun) => ReplayResult | Promise<Repla
 /** Replays with the core's in-place step (`mode: 'pure'` uses the pure `step` instead). */
 export function coreEngine(mode: 'in-place' | 'pure' = 'in-place'): ReplayEngine {
   return ({ optimizer, shapes, outAxes, init, grads }) => {
-    let params: Param[] = init.map((data, i) => ({ value: ndarray(data.slice(), shapes[i].slice()), outAxis: outAxes?.[i] ?? 0 }));
+    let params: Param[] = init.map((data, i) => ({
+      value: ndarray(data.slice(), shapes[i].slice()),
+      outAxis: outAxes?.[i] ?? 0,
+    }));
     let state = optimizer.init(params);
     const trajectory: FloatArray[][] = [];
     for (const stepGrads of grads) {
@@ -128,7 +131,11 @@ export function replayGolden(golden: GoldenFile, inputs: GoldenInputs, options: 
 }
 
 /** `replayGolden` with an engine that may return a promise; cases run one after another. */
-export async function replayGoldenAsync(golden: GoldenFile, inputs: GoldenInputs, options: AsyncReplayOptions): Promise<ReplayReport> {
+export async function replayGoldenAsync(
+  golden: GoldenFile,
+  inputs: GoldenInputs,
+  options: AsyncReplayOptions,
+): Promise<ReplayReport> {
   const { jobs, finish } = prepare(golden, inputs, options);
   const reports: CaseReport[] = [];
   for (const job of jobs) {
@@ -168,10 +175,14 @@ function prepare(golden: GoldenFile, inputs: GoldenInputs, options: Omit<ReplayO
   const onWarning = options.onWarning ?? (() => {});
   const recorded = golden.params.map((p) => p.shape);
   const tensors = recorded.map((shape) => permutedTensor(shape, layout));
-  const permute = (values: ArrayLike<number>, i: number, dtype: DType) => permuteValues(values, recorded[i], tensors[i].perm, dtype);
+  const permute = (values: ArrayLike<number>, i: number, dtype: DType) =>
+    permuteValues(values, recorded[i], tensors[i].perm, dtype);
   const jobs: ReplayJob[] = [];
   golden.cases.forEach((c, index) => {
-    if (c.steps > inputs.max_steps) throw new GoldenFormatError(`cases[${index}].steps`, `${c.steps} steps, the inputs file records ${inputs.max_steps}`);
+    if (c.steps > inputs.max_steps) {
+      const problem = `${c.steps} steps, the inputs file records ${inputs.max_steps}`;
+      throw new GoldenFormatError(`cases[${index}].steps`, problem);
+    }
     const castRun = c.float64_nocast !== undefined;
     const precisions: [Precision, GoldenRun, number][] = [];
     if (dtypes.includes('float64')) {
@@ -222,7 +233,10 @@ function prepare(golden: GoldenFile, inputs: GoldenInputs, options: Omit<ReplayO
 function checkParamsMatch(golden: GoldenFile, inputs: GoldenInputs): void {
   const a = JSON.stringify(golden.params);
   const b = JSON.stringify(inputs.params);
-  if (a !== b) throw new GoldenFormatError('params', `the inputs file describes other parameters (${b}) than the golden file (${a})`);
+  if (a !== b) {
+    const problem = `the inputs file describes other parameters (${b}) than the golden file (${a})`;
+    throw new GoldenFormatError('params', problem);
+  }
 }
 
 export function relativeError(a: number, b: number): number {
@@ -240,7 +254,9 @@ function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function trajectoryError(ours: ReplayResult['params'], theirs: FloatArray[][]): number {
   if (!Array.isArray(ours) || ours.length !== theirs.length) return Infinity;
   let m = 0;
-  theirs.forEach((stepParams, t) => stepParams.forEach((values, i) => (m = Math.max(m, maxError(ours[t]?.[i] ?? [], values)))));
+  theirs.forEach((stepParams, t) => {
+    stepParams.forEach((values, i) => (m = Math.max(m, maxError(ours[t]?.[i] ?? [], values))));
+  });
   return m;
 }
 
