@@ -82,7 +82,8 @@ describe('gcopt replay', () => {
 
   it('replays through another backend in another layout, with the same JSON summary last', async () => {
     const file = join(GOLDEN, 'first_release/Adam_GCC2.json');
-    const { code, lines } = await run(['replay', '--golden', file, '--backend', 'float32', '--layout', 'last', '--json']);
+    const argv = ['replay', '--golden', file, '--backend', 'float32', '--layout', 'last', '--json'];
+    const { code, lines } = await run(argv);
     expect(code).toBe(0);
     expect(lines[0]).toBe('backend float32, layout last (float32)');
     const keys = ['cases', 'passed', 'failed', 'errorsChecked', 'errorsPassed'];
