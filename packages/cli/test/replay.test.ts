@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,10 +9,20 @@ import { main } from '../src/index.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const GOLDEN = join(here, '../../../fixtures/golden');
 
-async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
+async function run(argv: string[]): Promise<{ code: number; lines: string[]; errors: string[] }> {
   const lines: string[] = [];
-  const code = await main(argv, (l) => lines.push(l));
-  return { code, lines };
+  const errors: string[] = [];
+  const code = await main(argv, (l) => lines.push(l), (l) => errors.push(l));
+  return { code, lines, errors };
+}
+
+/** A golden directory holding inputs.json and one golden file with `edit` applied. */
+function goldenWith(edit: (golden: Record<string, unknown>) => unknown, file = 'first_release/SGD_GC.json'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gcopt-replay-'));
+  copyFileSync(join(GOLDEN, 'inputs.json'), join(dir, 'inputs.json'));
+  const golden = JSON.parse(readFileSync(join(GOLDEN, file), 'utf8'));
+  writeFileSync(join(dir, 'golden.json'), JSON.stringify(edit(golden)));
+  return join(dir, 'golden.json');
 }
 
 describe('gcopt replay', () => {
@@ -68,5 +78,98 @@ describe('gcopt replay', () => {
       encoding: 'utf8',
     });
     expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({ cases: 7, passed: 7 });
+  });
+
+  it('replays through another backend in another layout, with the same JSON summary last', async () => {
+    const file = join(GOLDEN, 'first_release/Adam_GCC2.json');
+    const argv = ['replay', '--golden', file, '--backend', 'float32', '--layout', 'last', '--json'];
+    const { code, lines } = await run(argv);
+    expect(code).toBe(0);
+    expect(lines[0]).toBe('backend float32, layout last (float32)');
+    const keys = ['cases', 'passed', 'failed', 'errorsChecked', 'errorsPassed'];
+    expect(Object.keys(JSON.parse(lines.at(-1)!))).toEqual(keys);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ cases: 5, passed: 5, failed: [] });
+  });
+
+  it('says which cases ran on a backend fallback', async () => {
+    const file = join(GOLDEN, 'advanced/RAdam.json');
+    const { code, lines } = await run(['replay', '--golden', file, '--backend', 'fast-js', '--layout', 'middle']);
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.includes('[fallback:')).length).toBe(5 * 3); // float64, float64_nocast, float32
+    expect(lines).toContain('15 case runs used the backend\'s documented fallback (listed above)');
+  });
+
+  it('refuses unknown backends, layouts and options that do not apply, with exit code 2', async () => {
+    for (const argv of [
+      ['--backend', 'cuda'],
+      ['--layout', 'sideways'],
+      ['--backend', 'fast', '--threads', '0'],
+      ['--backend', 'core', '--threads', '2'],
+      ['--backend', 'tfjs-host', '--tf-backend', 'webgl'],
+      ['--backend', 'ort', '--mode', 'pure'],
+    ]) {
+      const { code, errors } = await run(['replay', '--golden', GOLDEN, ...argv]);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(errors).toHaveLength(1);
+    }
+  });
+
+  it('exits 3 with one line saying why when the backend cannot run here', () => {
+    const argv = ['replay', '--backend', 'gpu-webgpu', '--golden', join(GOLDEN, 'advanced/SGD.json')];
+    const result = spawnSync(process.execPath, [join(here, '../bin/gcopt.js'), ...argv], {
+      encoding: 'utf8',
+      env: { ...process.env, VK_ICD_FILENAMES: join(tmpdir(), 'no-such-icd.json') },
+    });
+    expect(result.status).toBe(3);
+    const ours = result.stderr.split('\n').filter((l) => l.startsWith('gcopt'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatch(/^gcopt replay: backend not available here: gpu-webgpu: .*adapter/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('answers a file that is not gc-golden/1 with one line naming the field, exit code 2', async () => {
+    const cases: [(g: Record<string, unknown>) => unknown, RegExp][] = [
+      [() => null, /\(top level\): expected an object, got null/],
+      [({ params: _params, ...rest }) => rest, /params: expected an array, got undefined/],
+      [(g) => ({ ...g, cases: [null] }), /cases\[0\]: expected an object, got null/],
+      [(g) => ({ ...g, schema: 'gc-golden/2' }), /schema: expected "gc-golden\/1", got "gc-golden\/2"/],
+      [
+        (g) => ({ ...g, cases: [{ ...(g.cases as object[])[0], steps: 9 }] }),
+        /cases\[0\]\.float64\.params: expected 9 entries, got 5/,
+      ],
+      [
+        (g) => ({ ...g, params: [{ name: 'w', shape: [2, 0] }] }),
+        /params\[0\]\.shape\[1\]: expected an integer ≥ 1, got 0/,
+      ],
+    ];
+    for (const [edit, message] of cases) {
+      const { code, errors } = await run(['replay', '--golden', goldenWith(edit)]);
+      expect(code).toBe(2);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/is not a gc-golden\/1 golden file: /);
+      expect(errors[0]).toMatch(message);
+    }
+  });
+
+  it('checks the inputs file too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gcopt-replay-'));
+    const inputs = JSON.parse(readFileSync(join(GOLDEN, 'inputs.json'), 'utf8'));
+    inputs.float32.grads[3][2] = null;
+    writeFileSync(join(dir, 'inputs.json'), JSON.stringify(inputs));
+    const argv = ['replay', '--golden', join(GOLDEN, 'advanced/SGD.json'), '--inputs', join(dir, 'inputs.json')];
+    const { code, errors } = await run(argv);
+    expect(code).toBe(2);
+    const line = /is not a gc-golden\/1 inputs file: float32\.grads\[3\]\[2\]: expected an array, got null$/;
+    expect(errors).toEqual([expect.stringMatching(line)]);
+  });
+
+  it('exits 1 when no case ran', async () => {
+    const empty = goldenWith((g) => ({ ...g, cases: [], errors: [], accepted: [] }));
+    const { code, lines } = await run(['replay', '--golden', empty, '--json']);
+    expect(code).toBe(1);
+    expect(lines).toContain(
+      'no case ran: the golden files hold no cases (or this backend replays none of their precisions)',
+    );
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ cases: 0, passed: 0, failed: [], errorsChecked: 0, errorsPassed: 0 });
   });
 });

@@ -59,5 +59,11 @@ export type { Family, ReferenceOptimizer, OptimizerFactory } from './reference/r
 export { fromReferenceKwargs, camelCaseOption, camelCaseOptions } from './reference/kwargs.js';
 export { pythonFloat } from './reference/pythonFormat.js';
 export * from './reference/goldenFormat.js';
-export { replayGolden, coreEngine, relativeError } from './reference/replay.js';
-export type { ReplayEngine, ReplayReport, CaseReport, ErrorRecordReport, ReplayOptions, Precision } from './reference/replay.js';
+export { replayGolden, replayGoldenAsync, coreEngine, relativeError } from './reference/replay.js';
+export type {
+  ReplayEngine, AsyncReplayEngine, ReplayRun, ReplayResult, ReplayState, ReplayReport, CaseReport, ErrorRecordReport,
+  ReplayOptions, AsyncReplayOptions, Precision,
+} from './reference/replay.js';
+export { GoldenFormatError, validateGoldenFile, validateGoldenInputs } from './reference/goldenValidation.js';
+export { AXIS_LAYOUTS, axisPermutation, isAxisLayout, permutedTensor, permuteValues } from './reference/axisLayout.js';
+export type { AxisLayout, PermutedTensor } from './reference/axisLayout.js';

@@ -1,0 +1,48 @@
+import { InvalidArgumentError, type AsyncReplayEngine } from '@gcopt/core';
+import type * as GpuModule from '@gcopt/core/gpu';
+import { BackendUnavailableError } from './backendUnavailable.js';
+
+export type GpuMode = 'cpu' | 'webasm' | 'webgpu';
+
+/**
+ * `@gcopt/core/gpu`'s gpu.js kernels in `mode`: parameters uploaded in the replayed layout (`outAxis`
+ * per tensor), one `step` per recorded gradient, parameters and state read back. An optimizer
+ * without fused kernels (refused with an InvalidArgumentError naming `optimizer`) runs the fallback
+ * that error documents, the `'js'` device backend, and the case says so. Kernels that gpu.js
+ * quietly compiled for another mode fail the case.
+ */
+export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayEngine> {
+  const probe = await gpu.probeBackend(mode);
+  if (!probe.available) throw new BackendUnavailableError(`gpu-${mode}: ${probe.reason}`);
+  return async (run) => {
+    const params = run.shapes.map((shape, i) => ({
+      name: run.names[i],
+      shape,
+      data: Float32Array.from(run.init[i]),
+      outAxis: run.outAxes[i],
+    }));
+    let fallback: string | undefined;
+    let device: GpuModule.DeviceOptimizer;
+    try {
+      device = await gpu.createDeviceOptimizer(run.optimizer, params, { backend: mode, onWarning: run.onWarning });
+    } catch (e) {
+      if (!(e instanceof InvalidArgumentError && e.param === 'optimizer')) throw e;
+      fallback = `gpu.js ${mode}: ${e.referenceMessage}`;
+      device = await gpu.createDeviceOptimizer(run.optimizer, params, { backend: 'js', onWarning: run.onWarning });
+    }
+    try {
+      const trajectory: Float32Array[][] = [];
+      for (const stepGrads of run.grads) {
+        await device.step(stepGrads.map((g) => Float32Array.from(g)));
+        trajectory.push(await device.readParams());
+      }
+      const modes = device.kernelModes();
+      const want = fallback ? 'js' : mode;
+      if (modes.length !== 1 || modes[0] !== want) throw new Error(`the kernels ran on [${modes}], not ${want}`);
+      const state = await device.readState();
+      return { params: trajectory, state, ...(fallback ? { fallback } : {}) };
+    } finally {
+      device.dispose();
+    }
+  };
+}

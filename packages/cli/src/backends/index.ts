@@ -1,0 +1,83 @@
+import type { AsyncReplayEngine, DType } from '@gcopt/core';
+import type * as Float32Module from '@gcopt/float32';
+import { BackendUnavailableError, importOptional } from './backendUnavailable.js';
+import { coreReplayEngine } from './coreBackend.js';
+import { fastReplayEngine } from './fastBackend.js';
+import { float32ReplayEngine } from './float32Backend.js';
+import { gpuReplayEngine } from './gpuBackend.js';
+import { ortReplayEngine } from './ortBackend.js';
+import { tfjsReplayEngine, type TfBackend } from './tfjsBackend.js';
+
+export { BackendUnavailableError } from './backendUnavailable.js';
+
+/** The backends `gcopt replay --backend` runs the golden files through. */
+export const BACKEND_NAMES = [
+  'core', 'float32', 'fast', 'fast-js', 'gpu-cpu', 'gpu-webasm', 'gpu-webgpu', 'tfjs-host', 'tfjs-tensor', 'ort',
+] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export function isBackendName(x: string): x is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(x);
+}
+
+export interface BackendOptions {
+  /** core: the in-place (default) or the pure step. */
+  readonly mode?: 'in-place' | 'pure';
+  /** fast: WebAssembly threads (default 1). */
+  readonly threads?: number;
+  /** tfjs-host, tfjs-tensor: the tf backend (default cpu). */
+  readonly tfBackend?: TfBackend;
+}
+
+export interface LoadedBackend {
+  /** e.g. `fast (wasm, 2 threads)`. */
+  readonly label: string;
+  readonly engine: AsyncReplayEngine;
+  /**
+   * The precisions the backend computes in: float64 recordings replay only where it computes in
+   * float64 (core, fast-js); every other backend is float32 and replays the float32 recording.
+   */
+  readonly dtypes: readonly DType[];
+}
+
+const FLOAT32_ONLY: readonly DType[] = ['float32'];
+const BOTH: readonly DType[] = ['float64', 'float32'];
+
+/** Loads a backend, or throws a BackendUnavailableError saying why it cannot run here. */
+export async function loadBackend(name: BackendName, options: BackendOptions = {}): Promise<LoadedBackend> {
+  const float32 = () => importOptional<typeof Float32Module>('@gcopt/float32', name);
+  switch (name) {
+    case 'core': {
+      const mode = options.mode ?? 'in-place';
+      return { label: `core (${mode})`, engine: coreReplayEngine(mode), dtypes: BOTH };
+    }
+    case 'float32':
+      return { label: 'float32', engine: float32ReplayEngine(await float32()), dtypes: FLOAT32_ONLY };
+    case 'fast':
+    case 'fast-js': {
+      const fast = await importOptional<typeof import('@gcopt/core/fast')>('@gcopt/core/fast', name);
+      if (name === 'fast-js') return { label: 'fast (js)', engine: fastReplayEngine(fast, 'js'), dtypes: BOTH };
+      const threads = options.threads ?? 1;
+      const label = `fast (wasm, ${threads} thread${threads === 1 ? '' : 's'})`;
+      return { label, engine: fastReplayEngine(fast, 'wasm', threads), dtypes: FLOAT32_ONLY };
+    }
+    case 'gpu-cpu':
+    case 'gpu-webasm':
+    case 'gpu-webgpu': {
+      const gpu = await importOptional<typeof import('@gcopt/core/gpu')>('@gcopt/core/gpu', name);
+      const mode = name.slice('gpu-'.length) as 'cpu' | 'webasm' | 'webgpu';
+      return { label: `gpu (${mode})`, engine: await gpuReplayEngine(gpu, mode), dtypes: FLOAT32_ONLY };
+    }
+    case 'tfjs-host':
+    case 'tfjs-tensor': {
+      const engine = name === 'tfjs-host' ? 'host' : 'tensor';
+      const tfBackend = options.tfBackend ?? 'cpu';
+      const label = `tfjs ${engine} (${tfBackend})`;
+      return { label, engine: await tfjsReplayEngine(engine, tfBackend), dtypes: FLOAT32_ONLY };
+    }
+    case 'ort':
+      return { label: 'ort (onnxruntime-node)', engine: await ortReplayEngine(await float32()), dtypes: FLOAT32_ONLY };
+    default:
+      throw new BackendUnavailableError(`unknown backend ${String(name)}`);
+  }
+}
