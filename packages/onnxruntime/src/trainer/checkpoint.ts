@@ -45,31 +45,72 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   return out;
 }
 
+/**
+ * Reads a checkpoint from any `Uint8Array` view (a Node Buffer from `fs.readFileSync` is a view into
+ * a larger pooled buffer, often at an odd offset): the data is copied out, never viewed in place.
+ * Every header field is checked against the bytes before anything is read.
+ */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('checkpoint: expected a Uint8Array');
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`checkpoint: expected a Uint8Array, got ${describe(bytes)}`);
+  const prefix = CHECKPOINT_MAGIC.length + 4;
   const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));
   if (magic !== CHECKPOINT_MAGIC) throw new Error(`checkpoint: not a gcopt ONNX Runtime checkpoint (starts with '${magic}', expected '${CHECKPOINT_MAGIC}')`);
-  if (bytes.byteLength < CHECKPOINT_MAGIC.length + 4) throw new Error('checkpoint: truncated header');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(CHECKPOINT_MAGIC.length, true);
-  const dataStart = CHECKPOINT_MAGIC.length + 4 + headerLength;
+  if (bytes.byteLength < prefix) throw new Error('checkpoint: truncated header');
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(CHECKPOINT_MAGIC.length, true);
+  const dataStart = prefix + headerLength;
+  if (dataStart > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header alone needs ${dataStart})`);
   let header: Header;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(CHECKPOINT_MAGIC.length + 4, dataStart)));
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(prefix, dataStart)));
   } catch {
     throw new Error('checkpoint: the header is not valid JSON (truncated or corrupted file)');
   }
-  if (header.format !== 'gcopt-ort-checkpoint' || header.version !== CHECKPOINT_VERSION) {
-    throw new Error(`checkpoint: unsupported format ${header.format} version ${header.version} (this reader: version ${CHECKPOINT_VERSION})`);
-  }
+  checkHeader(header);
   const end = dataStart + header.optimizer.offset + header.optimizer.length;
   if (end > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header describes ${end})`);
-  const params = header.params.map((p) => {
+  const params = header.params.map((p, i) => {
     const start = dataStart + p.offset;
-    return { name: p.name, shape: p.shape, data: new Float32Array(new Uint8Array(bytes.subarray(start, start + p.length * 4)).buffer) };
+    if (start + p.length * 4 > dataStart + header.optimizer.offset) {
+      throw new Error(`checkpoint: header.params[${i}] ('${p.name}') overlaps the optimizer snapshot`);
+    }
+    // a copy: `bytes` may be a view at an offset that is not a multiple of 4
+    return { name: p.name, shape: [...p.shape], data: new Float32Array(new Uint8Array(bytes.subarray(start, start + p.length * 4)).buffer) };
   });
-  const optimizer = decodeSnapshot(bytes.subarray(dataStart + header.optimizer.offset, end));
+  const optimizer = decodeSnapshot(new Uint8Array(bytes.subarray(dataStart + header.optimizer.offset, end)));
   return { params, optimizer };
+}
+
+/** The header's fields are what encodeCheckpoint writes; anything else is a corrupted file. */
+function checkHeader(header: unknown): asserts header is Header {
+  const h = header as Partial<Header> | null;
+  if (h === null || typeof h !== 'object') throw new Error('checkpoint: the header is not a JSON object');
+  if (h.format !== 'gcopt-ort-checkpoint' || h.version !== CHECKPOINT_VERSION) {
+    throw new Error(`checkpoint: unsupported format ${String(h.format)} version ${String(h.version)} (this reader: version ${CHECKPOINT_VERSION})`);
+  }
+  const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!Array.isArray(h.params)) throw new Error('checkpoint: header.params is not an array');
+  const names = new Set<string>();
+  h.params.forEach((p, i) => {
+    const where = `checkpoint: header.params[${i}]`;
+    if (p === null || typeof p !== 'object') throw new Error(`${where} is not an object`);
+    if (typeof p.name !== 'string' || p.name === '') throw new Error(`${where}.name is not a non-empty string`);
+    if (names.has(p.name)) throw new Error(`${where}.name '${p.name}' appears twice`);
+    names.add(p.name);
+    if (!Array.isArray(p.shape) || !p.shape.every(count)) throw new Error(`${where}.shape ('${p.name}') is not a list of sizes`);
+    if (!count(p.offset) || p.offset % 4 !== 0) throw new Error(`${where}.offset ('${p.name}') is not a multiple of 4`);
+    if (!count(p.length) || p.length !== p.shape.reduce((a: number, b: number) => a * b, 1)) {
+      throw new Error(`${where}.length ('${p.name}') is ${String(p.length)}, its shape [${p.shape.join(', ')}] needs ${p.shape.reduce((a: number, b: number) => a * b, 1)}`);
+    }
+  });
+  const o = h.optimizer;
+  if (o === null || typeof o !== 'object' || !count(o.offset) || !count(o.length)) {
+    throw new Error('checkpoint: header.optimizer is not { offset, length } with non-negative integers');
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 }
 
 function align4(n: number): number {
