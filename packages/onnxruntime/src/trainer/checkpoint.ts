@@ -1,8 +1,13 @@
 import { decodeSnapshot, encodeSnapshot, type OptimizerSnapshot } from '@gcopt/float32';
+import { crc32 } from './crc32.js';
 
-/** Magic bytes, then a little-endian uint32 header length, the JSON header, then the data blocks. */
+/**
+ * Magic bytes, then a little-endian uint32 header length, the JSON header, then the data blocks;
+ * version 2 ends with the CRC-32 of every byte before it (version 1 files, without it, still load).
+ */
 export const CHECKPOINT_MAGIC = 'GCOPTORT';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
+const CHECKSUM_BYTES = 4;
 
 interface Header {
   format: 'gcopt-ort-checkpoint';
@@ -33,7 +38,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   // Pad the header so float data starts 4-byte aligned.
   const dataStart = align4(CHECKPOINT_MAGIC.length + 4 + headerBytes.byteLength);
-  const out = new Uint8Array(dataStart + offset + optimizerBytes.byteLength);
+  const out = new Uint8Array(dataStart + offset + optimizerBytes.byteLength + CHECKSUM_BYTES);
   out.set(new TextEncoder().encode(CHECKPOINT_MAGIC), 0);
   new DataView(out.buffer).setUint32(CHECKPOINT_MAGIC.length, dataStart - CHECKPOINT_MAGIC.length - 4, true);
   out.set(headerBytes, CHECKPOINT_MAGIC.length + 4);
@@ -42,6 +47,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     out.set(new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength), dataStart + params[i].offset);
   });
   out.set(optimizerBytes, dataStart + offset);
+  const body = out.byteLength - CHECKSUM_BYTES;
+  new DataView(out.buffer).setUint32(body, crc32(out.subarray(0, body)), true);
   return out;
 }
 
@@ -59,6 +66,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(CHECKPOINT_MAGIC.length, true);
   const dataStart = prefix + headerLength;
   if (dataStart > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header alone needs ${dataStart})`);
+  // the checksum covers the header too, but is found through it: a corrupted header fails below
   let header: Header;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(prefix, dataStart)));
@@ -67,7 +75,13 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   checkHeader(header);
   const end = dataStart + header.optimizer.offset + header.optimizer.length;
-  if (end > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header describes ${end})`);
+  const total = end + (header.version >= 2 ? CHECKSUM_BYTES : 0);
+  if (total > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header describes ${total})`);
+  if (total < bytes.byteLength) throw new Error(`checkpoint: ${bytes.byteLength - total} bytes after the end the header describes (${total} bytes)`);
+  if (header.version >= 2) {
+    const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end, true);
+    if (crc32(bytes.subarray(0, end)) !== stored) throw new Error('checkpoint: checksum mismatch (the file is corrupted)');
+  }
   const params = header.params.map((p, i) => {
     const start = dataStart + p.offset;
     if (start + p.length * 4 > dataStart + header.optimizer.offset) {
@@ -84,7 +98,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
 function checkHeader(header: unknown): asserts header is Header {
   const h = header as Partial<Header> | null;
   if (h === null || typeof h !== 'object') throw new Error('checkpoint: the header is not a JSON object');
-  if (h.format !== 'gcopt-ort-checkpoint' || h.version !== CHECKPOINT_VERSION) {
+  if (h.format !== 'gcopt-ort-checkpoint' || (h.version !== 1 && h.version !== CHECKPOINT_VERSION)) {
     throw new Error(`checkpoint: unsupported format ${String(h.format)} version ${String(h.version)} (this reader: version ${CHECKPOINT_VERSION})`);
   }
   const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;

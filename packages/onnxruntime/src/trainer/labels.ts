@@ -24,9 +24,11 @@ export function labelFeed(labels: Labels, count: number, type: LabelsType, rowSi
   const classes = type === 'float' ? rowSize : classCount;
   const indices = new Int32Array(count);
   for (let n = 0; n < count; n++) {
-    const c = Number(labels[n]);
+    const value: unknown = labels[n];
+    // only numbers are indices: Number(null) is 0 and Number('1') is 1, which would train silently
+    const c = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : Number.NaN;
     if (!Number.isInteger(c) || c < 0 || (classes !== undefined && c >= classes)) {
-      throw new Error(`batch.labels[${n}]: class index ${String(labels[n])} is ${classes === undefined ? 'not a non-negative integer' : `outside 0..${classes - 1}`}`);
+      throw new Error(`batch.labels[${n}]: class index ${typeof value === 'string' ? JSON.stringify(value) : String(value)} is ${classes === undefined ? 'not a non-negative integer' : `outside 0..${classes - 1}`}`);
     }
     indices[n] = c;
   }

@@ -16,6 +16,10 @@ export interface LinearClassifierOptions {
   gradShape?: 'declared' | 'symbolic' | 'absent';
   /** Text of the `out_axis` metadata of W (absent: inferred from the MatMul). */
   outAxis?: string;
+  /** Declares grad.W with exactly these dims (overrides `gradShape`; the graph still computes its own). */
+  gradDims?: Dim[];
+  /** Declares the labels input with this ONNX element type (overrides `labels` in the declaration only). */
+  labelsElemType?: number;
 }
 
 /**
@@ -29,7 +33,7 @@ export function linearClassifier(options: LinearClassifierOptions = {}): Uint8Ar
   const g = new GraphBuilder('float32');
   const labelType = { float: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32, uint8: DataType.UINT8 }[labels];
   g.addInput('x', DataType.FLOAT, [batch, D]);
-  g.addInput('y', labelType, labels === 'float' ? [batch, K] : [batch]);
+  g.addInput('y', options.labelsElemType ?? labelType, labels === 'float' ? [batch, K] : [batch]);
   g.addInput('W', DataType.FLOAT, [D, K]);
   const logits = g.opNamed('MatMul', ['x', 'W'], 'logits');
   const t = labels === 'float' ? 'y' : g.op('OneHot', [labels === 'int64' ? 'y' : g.op('Cast', ['y'], { to: { i: DataType.INT64 } }), g.int64Const([K], []), g.floatConst([0, 1])], { axis: { i: -1 } });
@@ -43,7 +47,8 @@ export function linearClassifier(options: LinearClassifierOptions = {}): Uint8Ar
   g.addOutput('loss', DataType.FLOAT, []);
   g.addOutput('logits', DataType.FLOAT, [batch, K]);
   const computed = gradient === 'right' ? [D, K] : [K, D];
-  if (gradShape === 'declared') g.addOutput('grad.W', DataType.FLOAT, computed);
+  if (options.gradDims) g.addOutput('grad.W', DataType.FLOAT, options.gradDims);
+  else if (gradShape === 'declared') g.addOutput('grad.W', DataType.FLOAT, computed);
   else if (gradShape === 'symbolic') g.addOutput('grad.W', DataType.FLOAT, ['a', 'b']);
   else g.outputs.push({ name: 'grad.W', type: { tensorType: { elemType: DataType.FLOAT } } });
   const w = Array.from({ length: D * K }, (_, i) => Math.sin(i + 1) * 0.1);
