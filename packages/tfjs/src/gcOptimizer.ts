@@ -104,6 +104,9 @@ export function checkAdapterTypes(className: string, options: Record<string, unk
   const fail = (key: string, problem: string) => {
     throw new InvalidArgumentError(key, options[key], problem, className);
   };
+  if (options.learningRate === null && options.learningRateSchedule !== true) {
+    fail('learningRate', 'must be a number or a schedule function (null only in a config saved with a schedule)');
+  }
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') fail('onWarning', 'must be a function (warning) => void');
   if (options.learningRateSchedule !== undefined && typeof options.learningRateSchedule !== 'boolean') fail('learningRateSchedule', 'must be true or false');
   if (options.layerDefaults !== undefined && typeof options.layerDefaults !== 'boolean') fail('layerDefaults', 'must be true or false');
