@@ -2,7 +2,7 @@
 // it, never trained on: a gradient in another layout than its parameter (a [K,D] gradient for a
 // [D,K] weight), labels of a type the trainer cannot feed, a fixed batch dimension, a bad out_axis.
 import { describe, expect, it } from 'vitest';
-import { OrtTrainer, readGradientModel } from '../src/index.js';
+import { decodeModel, encodeModel, OrtTrainer, readGradientModel } from '../src/index.js';
 import { createRandom } from '../src/builder/initializers.js';
 import { runtimes } from './helpers/runtimes.js';
 import { classifierData, linearClassifier } from './helpers/linearClassifier.js';
@@ -31,6 +31,17 @@ describe('reading a gradient model', () => {
     expect(() => readGradientModel(linearClassifier({ labels: 'uint8' }))).toThrow(/labels input 'y' has ONNX data type 2 \(uint8\); the trainer feeds float.*int64 or int32 class indices/);
     expect(readGradientModel(linearClassifier()).batchSize).toBeUndefined();
     expect(readGradientModel(linearClassifier({ batch: 8 })).batchSize).toBe(8);
+  });
+});
+
+describe('onnxruntime-training graphs', () => {
+  it('a com.microsoft *Grad op is refused when the model is read; neither runtime can run one', async () => {
+    const model = decodeModel(linearClassifier());
+    model.opsetImport.push({ domain: 'com.microsoft', version: 1 });
+    model.graph.node.push({ opType: 'ReluGrad', domain: 'com.microsoft', input: ['logits', 'logits'], output: ['unused'], name: 'relu_grad' });
+    const bytes = encodeModel(model);
+    expect(() => readGradientModel(bytes)).toThrow(/node 'relu_grad' is com.microsoft:ReluGrad, an onnxruntime-training op that onnxruntime-node and onnxruntime-web do not implement/);
+    for (const [, ort] of runtimes) await expect(ort.InferenceSession.create(bytes)).rejects.toThrow(/ReluGrad.*is not a registered function\/op/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { decodeModel } from '../onnx/codec.js';
 import { floatTensorValues } from '../onnx/tensorData.js';
-import { DataType, type ModelProto, type ValueInfoProto } from '../onnx/types.js';
+import { DataType, type ModelProto, type NodeProto, type ValueInfoProto } from '../onnx/types.js';
 import { CONTRACT_VERSION, gradientName, metadataKeys } from './gradientModelContract.js';
 import { inferOutAxis } from './inferOutAxis.js';
 
@@ -62,6 +62,7 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   for (const [role, name] of [['loss', loss], ['output', output]] as const) {
     if (name !== undefined && !outputs.has(name)) throw new Error(`gradientModel: the ${role} '${name}' named in metadata_props is not a graph output`);
   }
+  refuseTrainingOps(graph.node);
   const batchInfo = inputs.get(input)!;
   const elemType = elemTypeOf(batchInfo);
   if (elemType !== DataType.FLOAT && elemType !== DataType.DOUBLE) {
@@ -125,6 +126,21 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
     params,
     model,
   };
+}
+
+/**
+ * Graphs made for onnxruntime-training (its `*Grad` kernels in the com.microsoft domain, the
+ * ai.onnx.preview.training ops) do not run on onnxruntime-node or -web, whose builds leave those
+ * kernels out; say so when the model is read, not at the first step.
+ */
+function refuseTrainingOps(nodes: readonly NodeProto[]): void {
+  const node = nodes.find((n) => (n.domain === 'com.microsoft' && n.opType.endsWith('Grad')) || n.domain === 'ai.onnx.preview.training');
+  if (!node) return;
+  throw new Error(
+    `gradientModel: node '${node.name ?? node.output[0]}' is ${node.domain}:${node.opType}, an onnxruntime-training op that ` +
+      'onnxruntime-node and onnxruntime-web do not implement; compute the gradients with standard ONNX ops ' +
+      '(e.g. a PyTorch module that returns explicit gradients, exported with torch.onnx.export)',
+  );
 }
 
 const typeNames: Record<number, string> = { 1: 'float', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'double' };
