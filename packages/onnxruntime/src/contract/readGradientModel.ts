@@ -173,12 +173,19 @@ function checkDeclaredGradient(info: ValueInfoProto, param: string, shape: reado
 /** The message for a gradient of the wrong shape, shared by the load-time and the per-step check. */
 export function gradientShapeProblem(output: string, param: string, got: readonly number[], want: readonly number[], verb: string): string {
   const show = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
-  const sorted = (s: readonly number[]) => [...s].sort((a, b) => a - b).join(',');
-  const hint = got.length >= 2 && sorted(got) === sorted(want)
+  const hint = got.length >= 2 && isPermutationOf(got, want)
     ? ' — it looks transposed: return the transpose of this gradient (e.g. compute dW = xᵀ·dY rather than dYᵀ·x for a ' +
       '[in, out] weight, or add a Transpose node)'
     : '; each gradient output must have its parameter\'s shape';
   return `gradient output '${output}' ${verb} ${show(got)}, the parameter '${param}' is ${show(want)}${hint}`;
+}
+
+/** Some reordering of `got` (where `?`, i.e. negative, fits any size) equals `want`. */
+function isPermutationOf(got: readonly number[], want: readonly number[]): boolean {
+  if (got.length !== want.length || got.length > 6) return false;
+  const place = (i: number, used: boolean[]): boolean =>
+    i === got.length || want.some((w, j) => !used[j] && (got[i] < 0 || got[i] === w) && place(i + 1, used.map((u, k) => u || k === j)));
+  return place(0, want.map(() => false));
 }
 
 /** The declared shape, or undefined when the value info declares none (unknown rank). */

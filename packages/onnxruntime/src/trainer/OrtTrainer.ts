@@ -87,7 +87,11 @@ export class OrtTrainer {
   private evalSession?: Promise<OrtSession>;
 
   constructor(options: OrtTrainerOptions) {
-    checkOptions('OrtTrainer', options, { gradientModel: 'Uint8Array', ort: 'object', optimizer: 'any', params: 'any', inferenceModel: 'Uint8Array', sessionOptions: 'object' });
+    checkOptions('OrtTrainer', options, {
+      gradientModel: 'Uint8Array', ort: 'object', optimizer: 'any', params: 'any', inferenceModel: 'Uint8Array', sessionOptions: 'object',
+      // the rest of buildGradientModel's result, which `{ ...net, ort, optimizer }` passes along (unused)
+      inputShape: 'any', outputShape: 'any', names: 'any',
+    });
     const { ort, gradientModel } = options;
     if (!ort || typeof ort.InferenceSession?.create !== 'function' || typeof ort.Tensor !== 'function') {
       throw new TypeError("ort: expected the onnxruntime module (import * as ort from 'onnxruntime-node' or 'onnxruntime-web')");
