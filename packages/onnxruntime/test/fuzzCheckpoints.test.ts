@@ -12,16 +12,29 @@ import { throughFile } from './helpers/fileBytes.js';
 const SEED = 20261130;
 const RUNS = 1000;
 
-const built = buildGradientModel({ input: [3], layers: [layers.dense({ units: 4 }), layers.tanh(), layers.dense({ units: 2 })], loss: 'softmaxCrossEntropy', seed: 4 });
+const built = buildGradientModel({
+  input: [3],
+  layers: [layers.dense({ units: 4 }), layers.tanh(), layers.dense({ units: 2 })],
+  loss: 'softmaxCrossEntropy',
+  seed: 4,
+});
 
 async function trainedCheckpoint() {
-  const trainer = new OrtTrainer({ gradientModel: built.gradientModel, ort: runtimes[0][1], optimizer: { name: 'Adam_GC2', lr: 0.01 }, params: built.params.map((p) => ({ ...p, data: p.data.slice() })) });
+  const trainer = new OrtTrainer({
+    gradientModel: built.gradientModel,
+    ort: runtimes[0][1],
+    optimizer: { name: 'Adam_GC2', lr: 0.01 },
+    params: built.params.map((p) => ({ ...p, data: p.data.slice() })),
+  });
   const random = createRandom(1);
   await trainer.step({ input: Float32Array.from({ length: 12 }, () => random()), labels: [0, 1, 1, 0] });
   return { trainer, bytes: trainer.checkpoint() };
 }
 
-const stateOf = (t: OrtTrainer) => ({ params: t.params.map((p) => Array.from(p.data)), optimizer: t.optimizer.state() });
+const stateOf = (t: OrtTrainer) => ({
+  params: t.params.map((p) => Array.from(p.data)),
+  optimizer: t.optimizer.state(),
+});
 
 describe(`checkpoint bytes fuzz (fast-check seed ${SEED}, ${RUNS} runs each)`, () => {
   it('every view of a checkpoint (any offset, Buffer or not) decodes to the same checkpoint', async () => {
@@ -30,7 +43,9 @@ describe(`checkpoint bytes fuzz (fast-check seed ${SEED}, ${RUNS} runs each)`, (
     const expected = decodeCheckpoint(bytes);
     fc.assert(
       fc.property(fc.nat(64), fc.nat(16), fc.boolean(), (offset, tail, asBuffer) => {
-        const backing = asBuffer ? Buffer.alloc(offset + bytes.length + tail, 0xa5) : new Uint8Array(offset + bytes.length + tail).fill(0xa5);
+        const backing = asBuffer
+          ? Buffer.alloc(offset + bytes.length + tail, 0xa5)
+          : new Uint8Array(offset + bytes.length + tail).fill(0xa5);
         backing.set(bytes, offset);
         const got = decodeCheckpoint(backing.subarray(offset, offset + bytes.length));
         expect(got.params.map((p) => Array.from(p.data))).toEqual(expected.params.map((p) => Array.from(p.data)));
@@ -42,10 +57,19 @@ describe(`checkpoint bytes fuzz (fast-check seed ${SEED}, ${RUNS} runs each)`, (
 
   it('a corrupted checkpoint is refused with a clear error and changes nothing', async () => {
     const { bytes } = await trainedCheckpoint();
-    const target = new OrtTrainer({ gradientModel: built.gradientModel, ort: runtimes[0][1], optimizer: { name: 'Adam_GC2', lr: 0.01 }, params: built.params.map((p) => ({ ...p, data: p.data.slice() })) });
+    const target = new OrtTrainer({
+      gradientModel: built.gradientModel,
+      ort: runtimes[0][1],
+      optimizer: { name: 'Adam_GC2', lr: 0.01 },
+      params: built.params.map((p) => ({ ...p, data: p.data.slice() })),
+    });
     const before = stateOf(target);
     const corruption = fc.oneof(
-      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(bytes.length - 1), xor: fc.integer({ min: 1, max: 255 }) }),
+      fc.record({
+        kind: fc.constant('flip' as const),
+        at: fc.nat(bytes.length - 1),
+        xor: fc.integer({ min: 1, max: 255 }),
+      }),
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(bytes.length - 1) }),
       fc.record({ kind: fc.constant('append' as const), extra: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
       fc.record({ kind: fc.constant('random' as const), data: fc.uint8Array({ maxLength: 256 }) }),
@@ -73,7 +97,12 @@ describe(`checkpoint bytes fuzz (fast-check seed ${SEED}, ${RUNS} runs each)`, (
     expect(at).toBeGreaterThan(0);
     const v1 = bytes.slice(0, bytes.length - 4);
     v1.set(new TextEncoder().encode('"version":1'), at);
-    const other = new OrtTrainer({ gradientModel: built.gradientModel, ort: runtimes[0][1], optimizer: { name: 'Adam_GC2', lr: 0.01 }, params: built.params.map((p) => ({ ...p, data: p.data.slice() })) });
+    const other = new OrtTrainer({
+      gradientModel: built.gradientModel,
+      ort: runtimes[0][1],
+      optimizer: { name: 'Adam_GC2', lr: 0.01 },
+      params: built.params.map((p) => ({ ...p, data: p.data.slice() })),
+    });
     other.loadCheckpoint(throughFile(v1));
     expect(stateOf(other)).toEqual(stateOf(trainer));
   });

@@ -12,7 +12,12 @@ import { throughFile } from './helpers/fileBytes.js';
 const SEED = 4242;
 const RUNS = 30;
 const ort = runtimes[0][1];
-const built = buildGradientModel({ input: [4], layers: [layers.dense({ units: 5 }), layers.relu(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy', seed: 2 });
+const built = buildGradientModel({
+  input: [4],
+  layers: [layers.dense({ units: 5 }), layers.relu(), layers.dense({ units: 3 })],
+  loss: 'softmaxCrossEntropy',
+  seed: 2,
+});
 
 const OPTIMIZERS: Record<string, unknown>[] = [
   { name: 'Adam_GC2', lr: 0.01 },
@@ -26,7 +31,13 @@ const OPTIMIZERS: Record<string, unknown>[] = [
 describe(`resume through files fuzz (fast-check seed ${SEED}, ${RUNS} runs)`, () => {
   it('a run resumed from a checkpoint file continues bit for bit', async () => {
     console.log(`fuzzResume: fast-check seed ${SEED}`);
-    const input = fc.record({ optimizer: fc.nat(OPTIMIZERS.length - 1), before: fc.integer({ min: 0, max: 4 }), after: fc.integer({ min: 1, max: 4 }), dataSeed: fc.nat(1000), batch: fc.integer({ min: 1, max: 6 }) });
+    const input = fc.record({
+      optimizer: fc.nat(OPTIMIZERS.length - 1),
+      before: fc.integer({ min: 0, max: 4 }),
+      after: fc.integer({ min: 1, max: 4 }),
+      dataSeed: fc.nat(1000),
+      batch: fc.integer({ min: 1, max: 6 }),
+    });
     await fc.assert(
       fc.asyncProperty(input, async (o) => {
         const random = createRandom(o.dataSeed);
@@ -34,12 +45,25 @@ describe(`resume through files fuzz (fast-check seed ${SEED}, ${RUNS} runs)`, ()
           input: Float32Array.from({ length: o.batch * 4 }, () => random() * 2 - 1),
           labels: Int32Array.from({ length: o.batch }, () => Math.floor(random() * 3)),
         }));
-        const make = (params = built.params) => new OrtTrainer({ gradientModel: built.gradientModel, ort, optimizer: OPTIMIZERS[o.optimizer] as never, params: params.map((p) => ({ ...p, data: p.data.slice() })) });
+        const make = (params = built.params) =>
+          new OrtTrainer({
+            gradientModel: built.gradientModel,
+            ort,
+            optimizer: OPTIMIZERS[o.optimizer] as never,
+            params: params.map((p) => ({ ...p, data: p.data.slice() })),
+          });
         const straight = make();
         for (const b of batches) await straight.step(b);
         const first = make();
         for (const b of batches.slice(0, o.before)) await first.step(b);
-        const resumed = make(buildGradientModel({ input: [4], layers: [layers.dense({ units: 5 }), layers.relu(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy', seed: 9 }).params);
+        const resumed = make(
+          buildGradientModel({
+            input: [4],
+            layers: [layers.dense({ units: 5 }), layers.relu(), layers.dense({ units: 3 })],
+            loss: 'softmaxCrossEntropy',
+            seed: 9,
+          }).params,
+        );
         resumed.loadCheckpoint(throughFile(first.checkpoint()));
         for (const b of batches.slice(o.before)) await resumed.step(b);
         resumed.params.forEach((p, i) => expect(Array.from(p.data)).toEqual(Array.from(straight.params[i].data)));

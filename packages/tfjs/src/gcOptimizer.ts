@@ -78,7 +78,9 @@ interface PendingEntry {
 /** Makes the core optimizer for a learning rate (undefined: the one in the options). */
 export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
 
-const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine', 'model'];
+const ADAPTER_KEYS = [
+  'learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine', 'model',
+];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
 export function splitOptions(className: string, options: Record<string, unknown>) {
@@ -107,11 +109,16 @@ export function checkAdapterTypes(className: string, options: Record<string, unk
   if (options.learningRate === null && options.learningRateSchedule !== true) {
     fail('learningRate', 'must be a number or a schedule function (null only in a config saved with a schedule)');
   }
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') fail('onWarning', 'must be a function (warning) => void');
-  if (options.learningRateSchedule !== undefined && typeof options.learningRateSchedule !== 'boolean') fail('learningRateSchedule', 'must be true or false');
-  if (options.layerDefaults !== undefined && typeof options.layerDefaults !== 'boolean') fail('layerDefaults', 'must be true or false');
-  if (options.checkFinite !== undefined && typeof options.checkFinite !== 'boolean') fail('checkFinite', 'must be true or false');
-  if (options.engine !== undefined && !['auto', 'host', 'tensor'].includes(options.engine as string)) fail('engine', "must be 'auto', 'host' or 'tensor'");
+  const given = (key: string) => options[key] !== undefined;
+  if (given('onWarning') && typeof options.onWarning !== 'function') {
+    fail('onWarning', 'must be a function (warning) => void');
+  }
+  for (const key of ['learningRateSchedule', 'layerDefaults', 'checkFinite']) {
+    if (given(key) && typeof options[key] !== 'boolean') fail(key, 'must be true or false');
+  }
+  if (given('engine') && !['auto', 'host', 'tensor'].includes(options.engine as string)) {
+    fail('engine', "must be 'auto', 'host' or 'tensor'");
+  }
   if (options.model !== undefined && !isLayersModel(options.model)) {
     fail('model', 'must be a tfjs-layers model (tf.sequential, tf.model or a loaded LayersModel)');
   }
@@ -122,7 +129,8 @@ export function namingLearningRate<T>(options: Record<string, unknown>, make: ()
   try {
     return make();
   } catch (error) {
-    if (error instanceof InvalidArgumentError && error.param === 'lr' && options.learningRate !== undefined && options.lr === undefined) {
+    const writtenAsLearningRate = options.learningRate !== undefined && options.lr === undefined;
+    if (error instanceof InvalidArgumentError && error.param === 'lr' && writtenAsLearningRate) {
       const context = error.message.slice(0, Math.max(0, error.message.indexOf(': lr = ')));
       throw new InvalidArgumentError('learningRate', error.value, error.referenceMessage, context);
     }
@@ -295,7 +303,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
       }
       for (const [slot, value] of saved.slots) {
         if (value.shape.join() !== shape.join()) {
-          throw new ShapeMismatchError(`${this.core.name}: the loaded ${slot} of '${name}' has shape [${value.shape}], the variable [${shape}]`);
+          throw new ShapeMismatchError(
+            `${this.core.name}: the loaded ${slot} of '${name}' has shape [${value.shape}], the variable [${shape}]`,
+          );
         }
       }
       // checked: the saved variables become this entry's state (nothing is copied or freed)
@@ -352,7 +362,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
     }
     for (const [name, saved] of this.pending) {
       out.push({ name: `${name}/step`, tensor: counter(saved.step ?? 0) });
-      for (const slot of [...saved.slots.keys()].sort()) out.push({ name: `${name}/${slot}`, tensor: saved.slots.get(slot)! });
+      for (const slot of [...saved.slots.keys()].sort()) {
+        out.push({ name: `${name}/${slot}`, tensor: saved.slots.get(slot)! });
+      }
     }
     return out;
   }
@@ -375,7 +387,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
       if (cut <= 0 || (key !== 'step' && !slotNames.includes(key))) {
         throw new InvalidArgumentError('weightValues', name, `not state of ${this.core.name}: expected '<variable>/step' or '<variable>/<slot>' with slot in [${slotNames}]`);
       }
-      read.push({ variable, key, data: key === 'step' ? (await tensor.data())[0] : Float32Array.from(await tensor.data()), shape: [...tensor.shape] });
+      const data = key === 'step' ? (await tensor.data())[0] : Float32Array.from(await tensor.data());
+      read.push({ variable, key, data, shape: [...tensor.shape] });
     }
     const iterations = (await weightValues[0].tensor.data())[0];
     // everything read and checked: only now is the current state replaced
@@ -460,7 +473,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
         step: p.step,
         shape,
         layout: { outAxis: p.outAxis, gc: p.gc },
-        slots: new Map(Object.entries(p.slots).map(([slot, data]) => [slot, stateVariable(Float32Array.from(data), shape)])),
+        slots: new Map(
+          Object.entries(p.slots).map(([slot, data]) => [slot, stateVariable(Float32Array.from(data), shape)]),
+        ),
       });
     }
     this.iterations_ = snapshot.count;

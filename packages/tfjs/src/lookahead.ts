@@ -27,10 +27,14 @@ export class Lookahead extends GcOptimizer {
     if ((options as { learningRate?: unknown }).learningRate !== undefined) {
       throw new InvalidArgumentError('learningRate', (options as { learningRate?: unknown }).learningRate, 'give the learning rate to the inner optimizer', 'Lookahead');
     }
-    const known = ['optimizer', 'k', 'alpha', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'engine', 'model', 'customObjects'];
+    const known = [
+      'optimizer', 'k', 'alpha', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'engine', 'model',
+      'customObjects',
+    ];
     for (const key of Object.keys(options)) {
       if (!known.includes(key)) {
-        throw new InvalidArgumentError(key, (options as unknown as Record<string, unknown>)[key], `unknown option; known: ${known.join(', ')}`, 'Lookahead');
+        const value = (options as unknown as Record<string, unknown>)[key];
+        throw new InvalidArgumentError(key, value, `unknown option; known: ${known.join(', ')}`, 'Lookahead');
       }
     }
     checkAdapterTypes('Lookahead', options as unknown as Record<string, unknown>);

@@ -31,7 +31,8 @@ export function modelLayoutRules(model: unknown): VariableRule[] {
     const l = layer as LayerLike;
     const className = typeof l.getClassName === 'function' ? l.getClassName() : undefined;
     const kernelName = l.kernel?.originalName ?? l.kernel?.name;
-    if (className && TRANSPOSED_KERNEL_CLASSES.includes(className) && kernelName) rules.push({ name: kernelName, outAxis: -2 });
+    if (className && TRANSPOSED_KERNEL_CLASSES.includes(className) && kernelName)
+      rules.push({ name: kernelName, outAxis: -2 });
     if (Array.isArray(l.layers)) l.layers.forEach(visit);
     if (l.layer) visit(l.layer);
   };

@@ -21,7 +21,11 @@ export function isSuffixedCopy(name: string, base: string): boolean {
  * differs from it only by tfjs-layers' suffixes on either side (`fc/kernel_1` saved, `fc/kernel`
  * or `fc/kernel_2` loaded).
  */
-export function findSavedName(saved: Iterable<string>, has: (key: string) => boolean, name: string): string | undefined {
+export function findSavedName(
+  saved: Iterable<string>,
+  has: (key: string) => boolean,
+  name: string,
+): string | undefined {
   if (has(name)) return name;
   const base = withoutSuffix(name);
   for (const key of saved) if (key === base || withoutSuffix(key) === base || withoutSuffix(key) === name) return key;

@@ -99,7 +99,8 @@ export function resolveLayout(rules: readonly VariableRule[], name: string, shap
  */
 export function serializeRule(rule: VariableRule): { pattern: string; flags: string; outAxis?: number; gc?: boolean } {
   // a name rule is saved as the pattern that matches what it matches: the name and its `_N` copies
-  const regexp = rule.name !== undefined ? new RegExp(`^${escapeRegExp(rule.name)}(?:_\\d+)?$`) : (rule.pattern as RegExp);
+  const regexp =
+    rule.name !== undefined ? new RegExp(`^${escapeRegExp(rule.name)}(?:_\\d+)?$`) : (rule.pattern as RegExp);
   const out: { pattern: string; flags: string; outAxis?: number; gc?: boolean } = {
     pattern: withoutUnderscores(regexp.source),
     flags: regexp.flags,

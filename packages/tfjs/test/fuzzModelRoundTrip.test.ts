@@ -25,7 +25,10 @@ const MAKERS: ((variables: { name: string; outAxis?: number; gc?: boolean }[]) =
 
 function build(run: number): tf.Sequential {
   const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh', name: `m${run}a` }), tf.layers.dense({ units: 2, name: `m${run}b` })],
+    layers: [
+      tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh', name: `m${run}a` }),
+      tf.layers.dense({ units: 2, name: `m${run}b` }),
+    ],
   });
   const random = seeded(run + 1);
   model.setWeights(model.getWeights().map((w) => tf.tensor(randomArray(w.size, random, 0.5), w.shape)));
@@ -39,7 +42,8 @@ describe(`model round-trip fuzz (fast-check seed ${SEED}, 30 runs)`, () => {
     const random = seeded(5);
     const x = tf.tensor(randomArray(6 * 4, random), [6, 4]);
     const y = tf.tensor(randomArray(6 * 2, random), [6, 2]);
-    const fit = (m: tf.LayersModel, epochs: number) => m.fit(x, y, { epochs, batchSize: 6, shuffle: false, verbose: 0 });
+    const fit = (m: tf.LayersModel, epochs: number) =>
+      m.fit(x, y, { epochs, batchSize: 6, shuffle: false, verbose: 0 });
     const input = fc.record({
       optimizer: fc.nat(MAKERS.length - 1),
       first: fc.integer({ min: 1, max: 3 }),
@@ -62,7 +66,9 @@ describe(`model round-trip fuzz (fast-check seed ${SEED}, 30 runs)`, () => {
           await fit(model, o.then); // the uninterrupted run
           const loaded = await tf.loadLayersModel(fileLoader(dir));
           await fit(loaded, o.then);
-          expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(model.getWeights().map((w) => Array.from(w.dataSync())));
+          expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+            model.getWeights().map((w) => Array.from(w.dataSync())),
+          );
           loaded.dispose();
         } finally {
           rmSync(dir, { recursive: true, force: true });

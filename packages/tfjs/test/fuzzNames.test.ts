@@ -24,14 +24,17 @@ const MAKERS: (() => GcOptimizer)[] = [
 ];
 
 describe(`name fuzz (fast-check seed ${SEED})`, () => {
-  it('state saved under some _N suffixes and loaded under others, through a file, resumes bit for bit (300 runs)', async () => {
+  it('state saved under some _N suffixes, loaded under others, through a file: bit-exact (300 runs)', async () => {
     console.log(`fuzzNames: fast-check seed ${SEED}`);
     await useBackend('cpu');
     const dir = mkdtempSync(join(tmpdir(), 'gcopt-tfjs-fuzz-'));
     const suffix = fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined });
     const input = fc.record({
       optimizer: fc.nat(MAKERS.length - 1),
-      variables: fc.array(fc.record({ saved: suffix, loaded: suffix, rows: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 3 }),
+      variables: fc.array(fc.record({ saved: suffix, loaded: suffix, rows: fc.integer({ min: 1, max: 3 }) }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
       before: fc.integer({ min: 1, max: 3 }),
       after: fc.integer({ min: 1, max: 3 }),
       seed: fc.nat(1000),
@@ -43,14 +46,21 @@ describe(`name fuzz (fast-check seed ${SEED})`, () => {
           run++;
           const named = (s: number | undefined, i: number) => `fz${run}v${i}/kernel${s === undefined ? '' : `_${s}`}`;
           const initial = o.variables.map((v, i) => randomArray(v.rows * 2, seeded(o.seed + i)));
-          const targets = o.variables.map((v, i) => tf.tensor(randomArray(v.rows * 2, seeded(o.seed + 100 + i)), [v.rows, 2]));
-          const make = (names: string[], values: Float32Array[]) => names.map((n, i) => tf.variable(tf.tensor(values[i], [o.variables[i].rows, 2]), true, n));
-          const loss = (vars: tf.Variable[]) => () => tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, targets[i]))))) as tf.Scalar;
+          const targets = o.variables.map((v, i) =>
+            tf.tensor(randomArray(v.rows * 2, seeded(o.seed + 100 + i)), [v.rows, 2]),
+          );
+          const make = (names: string[], values: Float32Array[]) =>
+            names.map((n, i) => tf.variable(tf.tensor(values[i], [o.variables[i].rows, 2]), true, n));
+          const loss = (vars: tf.Variable[]) => () =>
+            tf.addN(vars.map((v, i) => tf.sum(tf.square(tf.sub(v, targets[i]))))) as tf.Scalar;
           const made: tf.Variable[] = [];
           const optimizers: GcOptimizer[] = [];
           try {
             // uninterrupted
-            const straightVars = make(o.variables.map((v, i) => named(v.saved, i)), initial);
+            const straightVars = make(
+              o.variables.map((v, i) => named(v.saved, i)),
+              initial,
+            );
             const straight = MAKERS[o.optimizer]();
             optimizers.push(straight);
             for (let s = 0; s < o.before + o.after; s++) straight.minimize(loss(straightVars));
@@ -58,7 +68,10 @@ describe(`name fuzz (fast-check seed ${SEED})`, () => {
             straightVars.forEach((v) => v.dispose());
 
             // saved after `before` steps, to a file as tfjs-layers writes optimizer weights
-            const savedVars = make(o.variables.map((v, i) => named(v.saved, i)), initial);
+            const savedVars = make(
+              o.variables.map((v, i) => named(v.saved, i)),
+              initial,
+            );
             made.push(...savedVars);
             const first = MAKERS[o.optimizer]();
             optimizers.push(first);
@@ -70,8 +83,14 @@ describe(`name fuzz (fast-check seed ${SEED})`, () => {
 
             // loaded under other names, from the file read with fs
             const bytes = readFileSync(join(dir, 'opt.bin'));
-            const decoded = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
-            const loadedVars = make(o.variables.map((v, i) => named(v.loaded, i)), values);
+            const decoded = tf.io.decodeWeights(
+              bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+              specs,
+            );
+            const loadedVars = make(
+              o.variables.map((v, i) => named(v.loaded, i)),
+              values,
+            );
             made.push(...loadedVars);
             const resumed = MAKERS[o.optimizer]();
             optimizers.push(resumed);
@@ -94,7 +113,12 @@ describe(`name fuzz (fast-check seed ${SEED})`, () => {
 
   it('name and pattern rules decide the same before and after the config round trip (1,000 runs)', () => {
     const part = fc.stringMatching(/^[a-z_0-9.]{1,8}$/);
-    const name = fc.tuple(part, fc.constantFrom('kernel', 'bias', 'w_1', 'depthwise_kernel'), fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }))
+    const name = fc
+      .tuple(
+        part,
+        fc.constantFrom('kernel', 'bias', 'w_1', 'depthwise_kernel'),
+        fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+      )
       .map(([layer, weight, n]) => `${layer}/${weight}${n === undefined ? '' : `_${n}`}`);
     const rule: fc.Arbitrary<VariableRule> = fc.oneof(
       fc.record({ name, outAxis: fc.integer({ min: -2, max: 1 }) }),
@@ -103,28 +127,39 @@ describe(`name fuzz (fast-check seed ${SEED})`, () => {
     );
     // the documented meaning of a name rule, stated independently: the name, or it plus `_<digits>`
     const nameRuleMatches = (ruleName: string, variable: string) =>
-      variable === ruleName || (variable.length > ruleName.length + 1 && variable.slice(0, ruleName.length + 1) === `${ruleName}_` && [...variable.slice(ruleName.length + 1)].every((c) => c >= '0' && c <= '9'));
+      variable === ruleName ||
+      (variable.length > ruleName.length + 1 &&
+        variable.slice(0, ruleName.length + 1) === `${ruleName}_` &&
+        [...variable.slice(ruleName.length + 1)].every((c) => c >= '0' && c <= '9'));
     fc.assert(
-      fc.property(fc.array(rule, { maxLength: 4 }), fc.array(name, { minLength: 1, maxLength: 6 }), (rules, variables) => {
-        const optimizer = new SGD_GC({ lr: 0.1, variables: rules, layerDefaults: false });
-        const saved = convertPythonicToTs(JSON.parse(JSON.stringify(optimizer.getConfig()))) as Record<string, unknown>;
-        const restored = new SGD_GC(saved as never);
-        const afterRoundTrip = validateRules(rules.map(serializeRule));
-        for (const variable of variables) {
-          const before = optimizer.layoutOf(variable, [2, 2]);
-          expect(restored.layoutOf(variable, [2, 2])).toEqual(before);
-          expect(resolveLayout(afterRoundTrip, variable, [2, 2])).toEqual(before);
-          let outAxis = -1;
-          let gc = true;
-          for (const r of rules) {
-            const hit = r.name !== undefined ? nameRuleMatches(r.name, variable) : (r.pattern as RegExp).test(variable);
-            if (!hit) continue;
-            if (r.outAxis !== undefined) outAxis = r.outAxis;
-            if (r.gc !== undefined) gc = r.gc;
+      fc.property(
+        fc.array(rule, { maxLength: 4 }),
+        fc.array(name, { minLength: 1, maxLength: 6 }),
+        (rules, variables) => {
+          const optimizer = new SGD_GC({ lr: 0.1, variables: rules, layerDefaults: false });
+          const saved = convertPythonicToTs(JSON.parse(JSON.stringify(optimizer.getConfig()))) as Record<
+            string,
+            unknown
+          >;
+          const restored = new SGD_GC(saved as never);
+          const afterRoundTrip = validateRules(rules.map(serializeRule));
+          for (const variable of variables) {
+            const before = optimizer.layoutOf(variable, [2, 2]);
+            expect(restored.layoutOf(variable, [2, 2])).toEqual(before);
+            expect(resolveLayout(afterRoundTrip, variable, [2, 2])).toEqual(before);
+            let outAxis = -1;
+            let gc = true;
+            for (const r of rules) {
+              const hit =
+                r.name !== undefined ? nameRuleMatches(r.name, variable) : (r.pattern as RegExp).test(variable);
+              if (!hit) continue;
+              if (r.outAxis !== undefined) outAxis = r.outAxis;
+              if (r.gc !== undefined) gc = r.gc;
+            }
+            expect(before).toEqual({ outAxis, gc });
           }
-          expect(before).toEqual({ outAxis, gc });
-        }
-      }),
+        },
+      ),
       { seed: SEED, numRuns: 1000 },
     );
   });

@@ -11,7 +11,26 @@ const SEED = 11302026;
 const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, name: 'fuzzopts' })] });
 
 const VALUES = fc.oneof(
-  fc.constantFrom(undefined, null, true, false, 0, 1, -1, 0.5, Number.NaN, Infinity, 'auto', 'host', 'x', [], {}, () => 0, model, /a/),
+  fc.constantFrom(
+    undefined,
+    null,
+    true,
+    false,
+    0,
+    1,
+    -1,
+    0.5,
+    Number.NaN,
+    Infinity,
+    'auto',
+    'host',
+    'x',
+    [],
+    {},
+    () => 0,
+    model,
+    /a/,
+  ),
   fc.double(),
   fc.string({ maxLength: 3 }),
 );
@@ -22,7 +41,17 @@ const VALUES = fc.oneof(
  */
 function valid(key: string, v: unknown): boolean | undefined {
   // an unknown name is refused whatever its value, undefined included
-  if (v === undefined) return ['learningRate', 'layerDefaults', 'checkFinite', 'amsgrad', 'engine', 'onWarning', 'model', 'variables'].includes(key);
+  if (v === undefined)
+    return [
+      'learningRate',
+      'layerDefaults',
+      'checkFinite',
+      'amsgrad',
+      'engine',
+      'onWarning',
+      'model',
+      'variables',
+    ].includes(key);
   switch (key) {
     case 'learningRate':
       if (v === Infinity) return undefined;
@@ -45,13 +74,28 @@ function valid(key: string, v: unknown): boolean | undefined {
 }
 
 describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
-  it('Adam_GC2: accepted exactly when every option is known and of its type; else refused naming one that is not', () => {
+  it('Adam_GC2: accepted iff every option is known and well typed, else refused naming a bad one', () => {
     console.log(`fuzzOptions: fast-check seed ${SEED}`);
-    const keys = ['learningRate', 'layerDefaults', 'checkFinite', 'amsgrad', 'engine', 'onWarning', 'model', 'variables', 'learningrate', 'momentum', 'lr_', 'optimizer'];
+    const keys = [
+      'learningRate',
+      'layerDefaults',
+      'checkFinite',
+      'amsgrad',
+      'engine',
+      'onWarning',
+      'model',
+      'variables',
+      'learningrate',
+      'momentum',
+      'lr_',
+      'optimizer',
+    ];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...keys), VALUES, { maxKeys: 4 }), (options) => {
         fc.pre(Object.entries(options).every(([k, v]) => valid(k, v) !== undefined));
-        const bad = Object.entries(options).filter(([k, v]) => !valid(k, v)).map(([k]) => k);
+        const bad = Object.entries(options)
+          .filter(([k, v]) => !valid(k, v))
+          .map(([k]) => k);
         if (bad.length === 0) {
           expect(new Adam_GC2(options as never)).toBeInstanceOf(Adam_GC2);
           return;
@@ -64,7 +108,9 @@ describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
         }
         expect(error, JSON.stringify(Object.keys(options))).toBeInstanceOf(InvalidArgumentError);
         // learningRate is named as written; which bad option is reported first is not specified
-        expect(bad.map((k) => (k === 'learningRate' ? 'learningRate' : k))).toContain((error as InvalidArgumentError).param);
+        expect(bad.map((k) => (k === 'learningRate' ? 'learningRate' : k))).toContain(
+          (error as InvalidArgumentError).param,
+        );
       }),
       { seed: SEED, numRuns: 1000 },
     );
@@ -72,12 +118,25 @@ describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
 
   it('Lookahead: unknown names and wrong types are refused naming the option', () => {
     // k and alpha are the core's to check; here the adapter's options and unknown names
-    const keys = ['checkFinite', 'engine', 'onWarning', 'layerDefaults', 'model', 'learningRate', 'lr', 'alpah', 'inner'];
+    const keys = [
+      'checkFinite',
+      'engine',
+      'onWarning',
+      'layerDefaults',
+      'model',
+      'learningRate',
+      'lr',
+      'alpah',
+      'inner',
+    ];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...keys), VALUES, { maxKeys: 3 }), (options) => {
         // Lookahead takes no learning rate (its inner optimizer's is used)
-        const ok = (k: string, v: unknown) => ['checkFinite', 'engine', 'onWarning', 'layerDefaults', 'model'].includes(k) && valid(k, v) === true;
-        const bad = Object.entries(options).filter(([k, v]) => !ok(k, v)).map(([k]) => k);
+        const ok = (k: string, v: unknown) =>
+          ['checkFinite', 'engine', 'onWarning', 'layerDefaults', 'model'].includes(k) && valid(k, v) === true;
+        const bad = Object.entries(options)
+          .filter(([k, v]) => !ok(k, v))
+          .map(([k]) => k);
         const make = () => new Lookahead({ optimizer: new Adam_GC2(), ...options } as never);
         if (bad.length === 0) {
           expect(make()).toBeInstanceOf(Lookahead);
@@ -89,7 +148,10 @@ describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
         } catch (e) {
           error = e;
         }
-        expect(error, JSON.stringify(options, (_, v) => (typeof v === 'function' ? 'fn' : v))).toBeInstanceOf(InvalidArgumentError);
+        expect(
+          error,
+          JSON.stringify(options, (_, v) => (typeof v === 'function' ? 'fn' : v)),
+        ).toBeInstanceOf(InvalidArgumentError);
         expect(bad).toContain((error as InvalidArgumentError).param);
       }),
       { seed: SEED, numRuns: 1000 },

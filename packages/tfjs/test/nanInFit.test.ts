@@ -24,8 +24,12 @@ describe('a NaN gradient in the middle of fit', () => {
     const reference = smallModel('dense');
     reference.compile({ optimizer: new SGD_GC({ lr: 0.1 }), loss: 'meanSquaredError' });
     await reference.fit(x.slice(0, 4), y.slice(0, 4), { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
-    await expect(model.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 })).rejects.toThrow(NonFiniteGradientError);
-    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(reference.getWeights().map((w) => Array.from(w.dataSync())));
+    await expect(model.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 })).rejects.toThrow(
+      NonFiniteGradientError,
+    );
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
+      reference.getWeights().map((w) => Array.from(w.dataSync())),
+    );
   });
 
   it('tf.train.sgd and checkFinite: false apply the NaN and finish fit', async () => {

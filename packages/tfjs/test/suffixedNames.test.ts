@@ -52,34 +52,44 @@ const OPTIMIZERS = [
 ] as const;
 
 describe('save → load → continue with suffixed variable names (cpu, real files)', () => {
-  it.each(OPTIMIZERS)('%s: saved with _1 names, loaded in this process (_2) and in a new one (no suffix)', async (label, make) => {
-    await useBackend('cpu');
-    const prefix = label.replace(/\W/g, '');
-    const expected = await uninterrupted(prefix, make); // builds the layers once: `…fc/kernel`
-    const model = namedModel(prefix); // second build: `…fc/kernel_1`
-    expect(variableNames(model)[0]).toBe(`${prefix}fc/kernel_1`);
-    const { x, y } = data();
-    model.compile({ optimizer: make(), loss: 'meanSquaredError' });
-    await fit(model, x, y, FIRST);
-    const dir = mkdtempSync(join(tmpdir(), 'gcopt-tfjs-suffix-'));
-    try {
-      await model.save(fileSaver(dir), { includeOptimizer: true });
-      const loaded = await tf.loadLayersModel(fileLoader(dir));
-      expect(variableNames(loaded)[0]).toBe(`${prefix}fc/kernel_2`);
-      await fit(loaded, x, y, THEN);
-      expect(weightsOf(loaded)).toEqual(expected);
+  it.each(OPTIMIZERS)(
+    '%s: saved with _1 names, loaded in this process (_2) and in a new one (no suffix)',
+    async (label, make) => {
+      await useBackend('cpu');
+      const prefix = label.replace(/\W/g, '');
+      const expected = await uninterrupted(prefix, make); // builds the layers once: `…fc/kernel`
+      const model = namedModel(prefix); // second build: `…fc/kernel_1`
+      expect(variableNames(model)[0]).toBe(`${prefix}fc/kernel_1`);
+      const { x, y } = data();
+      model.compile({ optimizer: make(), loss: 'meanSquaredError' });
+      await fit(model, x, y, FIRST);
+      const dir = mkdtempSync(join(tmpdir(), 'gcopt-tfjs-suffix-'));
+      try {
+        await model.save(fileSaver(dir), { includeOptimizer: true });
+        const loaded = await tf.loadLayersModel(fileLoader(dir));
+        expect(variableNames(loaded)[0]).toBe(`${prefix}fc/kernel_2`);
+        await fit(loaded, x, y, THEN);
+        expect(weightsOf(loaded)).toEqual(expected);
 
-      const asData = (t: tf.Tensor) => ({ data: Array.from(t.dataSync()), shape: t.shape });
-      writeFileSync(join(dir, 'data.json'), JSON.stringify({ x: asData(x), y: asData(y) }));
-      const child = fileURLToPath(new URL('./fixtures/resumeFromFiles.mjs', import.meta.url));
-      const out = JSON.parse(execFileSync(process.execPath, [child, dir, String(THEN)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-      expect(out.names[0]).toBe(`${prefix}fc/kernel`);
-      expect(out.iterations).toBe(FIRST + THEN);
-      expect(out.weights.map((w: number[]) => Float32Array.from(w))).toEqual(expected.map((w) => Float32Array.from(w)));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        const asData = (t: tf.Tensor) => ({ data: Array.from(t.dataSync()), shape: t.shape });
+        writeFileSync(join(dir, 'data.json'), JSON.stringify({ x: asData(x), y: asData(y) }));
+        const child = fileURLToPath(new URL('./fixtures/resumeFromFiles.mjs', import.meta.url));
+        const out = JSON.parse(
+          execFileSync(process.execPath, [child, dir, String(THEN)], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        );
+        expect(out.names[0]).toBe(`${prefix}fc/kernel`);
+        expect(out.iterations).toBe(FIRST + THEN);
+        expect(out.weights.map((w: number[]) => Float32Array.from(w))).toEqual(
+          expected.map((w) => Float32Array.from(w)),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('saved without suffix, loaded with one: an exact-name rule still applies to the loaded variable', async () => {
     await useBackend('cpu');

@@ -16,7 +16,10 @@ function outputMeanDrift(before: tf.Tensor, after: tf.Tensor): number {
     const means = (t: tf.Tensor) => {
       const rank = t.rank;
       const perm = [rank - 2, ...t.shape.map((_, i) => i).filter((i) => i !== rank - 2)];
-      return t.transpose(perm).reshape([t.shape[rank - 2], -1]).mean(1);
+      return t
+        .transpose(perm)
+        .reshape([t.shape[rank - 2], -1])
+        .mean(1);
     };
     return means(after).sub(means(before)).abs().max().dataSync()[0];
   });
@@ -40,12 +43,23 @@ async function train(layer: tf.layers.Layer, inShape: number[], outShape: number
 describe('transposed convolution kernels (cpu)', () => {
   it('a Conv2DTranspose layer named `up` is centred on axis -2 when the model is given; without it on -1', async () => {
     await useBackend('cpu');
-    const known = await train(tf.layers.conv2dTranspose({ inputShape: [3, 3, 2], filters: 3, kernelSize: 3, name: 'up' }), [3, 3, 2], [5, 5, 3], true);
+    const known = await train(
+      tf.layers.conv2dTranspose({ inputShape: [3, 3, 2], filters: 3, kernelSize: 3, name: 'up' }),
+      [3, 3, 2],
+      [5, 5, 3],
+      true,
+    );
     expect(known.optimizer.layoutOf(known.kernelName, known.kernelShape).outAxis).toBe(-2);
     expect(known.moved).toBeGreaterThan(1e-3);
     expect(known.drift).toBeLessThan(1e-6);
-    const unknown = await train(tf.layers.conv2dTranspose({ inputShape: [3, 3, 2], filters: 3, kernelSize: 3, name: 'up2' }), [3, 3, 2], [5, 5, 3], false);
-    expect(unknown.optimizer.layoutOf(unknown.kernelName, unknown.kernelShape).outAxis).toBe(-1); // documented: give `model` or a rule
+    const unknown = await train(
+      tf.layers.conv2dTranspose({ inputShape: [3, 3, 2], filters: 3, kernelSize: 3, name: 'up2' }),
+      [3, 3, 2],
+      [5, 5, 3],
+      false,
+    );
+    // documented: without `model`, a renamed layer needs a rule
+    expect(unknown.optimizer.layoutOf(unknown.kernelName, unknown.kernelShape).outAxis).toBe(-1);
     expect(unknown.drift).toBeGreaterThan(1e-4);
   });
 
@@ -53,15 +67,21 @@ describe('transposed convolution kernels (cpu)', () => {
     await useBackend('cpu');
     // tfjs has no gradient for Conv3DTranspose's input (Conv3DBackpropInputV2), so model.fit cannot
     // train one; the kernel is stepped directly with a loss of its own
-    for (const [name, withModel] of [['up3d', true], [undefined, false]] as const) {
-      const model = tf.sequential({ layers: [tf.layers.conv3dTranspose({ inputShape: [2, 2, 2, 2], filters: 3, kernelSize: 2, name })] });
+    for (const [name, withModel] of [
+      ['up3d', true],
+      [undefined, false],
+    ] as const) {
+      const model = tf.sequential({
+        layers: [tf.layers.conv3dTranspose({ inputShape: [2, 2, 2, 2], filters: 3, kernelSize: 2, name })],
+      });
       const optimizer = new SGD_GC({ lr: 0.05, ...(withModel ? { model } : {}) });
       const kernel = model.trainableWeights[0].read() as tf.Variable;
       if (!withModel) expect(kernel.name).toMatch(/^conv3d_transpose/);
       expect(optimizer.layoutOf(kernel.name, kernel.shape).outAxis).toBe(-2);
       const before = kernel.clone();
       const target = tf.randomNormal(kernel.shape, 0, 1, 'float32', 8);
-      for (let s = 0; s < 5; s++) optimizer.minimize(() => tf.sum(tf.square(tf.sub(kernel, target))) as tf.Scalar, false, [kernel]);
+      for (let s = 0; s < 5; s++)
+        optimizer.minimize(() => tf.sum(tf.square(tf.sub(kernel, target))) as tf.Scalar, false, [kernel]);
       expect(tf.tidy(() => kernel.sub(before).abs().max().dataSync()[0])).toBeGreaterThan(1e-3);
       expect(outputMeanDrift(before, kernel)).toBeLessThan(1e-6);
       tf.dispose([before, target]);
@@ -70,7 +90,12 @@ describe('transposed convolution kernels (cpu)', () => {
 
   it('the axis found from the model is saved with the optimizer: after a load it still applies', async () => {
     await useBackend('cpu');
-    const { model, kernelShape } = await train(tf.layers.conv2dTranspose({ inputShape: [3, 3, 2], filters: 3, kernelSize: 3, name: 'upsaved' }), [3, 3, 2], [5, 5, 3], true);
+    const { model, kernelShape } = await train(
+      tf.layers.conv2dTranspose({ inputShape: [3, 3, 2], filters: 3, kernelSize: 3, name: 'upsaved' }),
+      [3, 3, 2],
+      [5, 5, 3],
+      true,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'gcopt-tfjs-transpose-'));
     try {
       await model.save(fileSaver(dir), { includeOptimizer: true });

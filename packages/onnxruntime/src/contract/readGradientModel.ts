@@ -71,11 +71,16 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   const labelsInfo = inputs.get(labels)!;
   const labelsType = labelsTypeOf(labelsInfo, labels, elemType);
   const batchShape = shapeOf(batchInfo);
-  if (batchShape.length === 0) throw new Error(`gradientModel: the batch input '${input}' needs a batch dimension, got a scalar`);
+  if (batchShape.length === 0) {
+    throw new Error(`gradientModel: the batch input '${input}' needs a batch dimension, got a scalar`);
+  }
   const batchSize = batchShape[0] > 0 ? batchShape[0] : undefined;
   const labelsBatch = shapeOf(labelsInfo)[0];
   if (batchSize !== undefined && labelsBatch !== undefined && labelsBatch > 0 && labelsBatch !== batchSize) {
-    throw new Error(`gradientModel: the batch input '${input}' has a fixed batch dimension of ${batchSize}, the labels '${labels}' of ${labelsBatch}`);
+    throw new Error(
+      `gradientModel: the batch input '${input}' has a fixed batch dimension of ${batchSize}, ` +
+        `the labels '${labels}' of ${labelsBatch}`,
+    );
   }
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name, t]));
   const params: GradientModelParam[] = [];
@@ -88,7 +93,8 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
     checkDeclaredGradient(graph.output.find((v) => v.name === gradientName(info.name))!, info.name, shape);
     const axisText = meta.get(metadataKeys.outAxis(info.name));
     // Number('') is 0 and Number('1e0') is 1: only a plain decimal integer is an axis
-    let outAxis = axisText === undefined ? inferOutAxis(graph, info.name) : /^-?\d+$/.test(axisText) ? Number(axisText) : Number.NaN;
+    const axisFromText = (text: string) => (/^-?\d+$/.test(text) ? Number(text) : Number.NaN);
+    let outAxis = axisText === undefined ? inferOutAxis(graph, info.name) : axisFromText(axisText);
     if (outAxis === undefined) {
       if (shape.length >= 2) {
         throw new Error(`gradientModel: cannot tell the GC output axis of '${info.name}' (shape [${shape.join(', ')}]); add metadata_props '${metadataKeys.outAxis(info.name)}'`);
@@ -96,7 +102,11 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
       outAxis = 0;
     }
     if (!Number.isInteger(outAxis) || outAxis < -shape.length || outAxis >= Math.max(shape.length, 1)) {
-      throw new Error(`gradientModel: '${metadataKeys.outAxis(info.name)}' is ${JSON.stringify(axisText ?? String(outAxis))}, not an axis of shape [${shape.join(', ')}] (an integer from ${-shape.length} to ${Math.max(shape.length, 1) - 1})`);
+      throw new Error(
+        `gradientModel: '${metadataKeys.outAxis(info.name)}' is ${JSON.stringify(axisText ?? String(outAxis))}, ` +
+          `not an axis of shape [${shape.join(', ')}] ` +
+          `(an integer from ${-shape.length} to ${Math.max(shape.length, 1) - 1})`,
+      );
     }
     const gcText = meta.get(metadataKeys.gc(info.name));
     if (gcText !== undefined && gcText !== 'true' && gcText !== 'false') {
@@ -108,7 +118,10 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   if (params.length === 0) throw new Error('gradientModel: no parameter inputs (every input besides the batch and the labels is a parameter)');
   const labelsShape = shapeOf(labelsInfo).slice(1);
   if (labelsType !== 'float' && labelsShape.some((d) => d !== 1)) {
-    throw new Error(`gradientModel: the labels input '${labels}' holds ${labelsType} class indices and must have shape [N], got [${shapeOf(labelsInfo).join(', ')}]`);
+    throw new Error(
+      `gradientModel: the labels input '${labels}' holds ${labelsType} class indices and must have shape [N], ` +
+        `got [${shapeOf(labelsInfo).join(', ')}]`,
+    );
   }
   const outputInfo = output === undefined ? undefined : graph.output.find((v) => v.name === output);
   const outputClasses = outputInfo && declaredShape(outputInfo)?.at(-1);
@@ -134,16 +147,22 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
  * kernels out; say so when the model is read, not at the first step.
  */
 function refuseTrainingOps(nodes: readonly NodeProto[]): void {
-  const node = nodes.find((n) => (n.domain === 'com.microsoft' && n.opType.endsWith('Grad')) || n.domain === 'ai.onnx.preview.training');
+  const node = nodes.find(
+    (n) => (n.domain === 'com.microsoft' && n.opType.endsWith('Grad')) || n.domain === 'ai.onnx.preview.training',
+  );
   if (!node) return;
   throw new Error(
-    `gradientModel: node '${node.name ?? node.output[0]}' is ${node.domain}:${node.opType}, an onnxruntime-training op that ` +
+    `gradientModel: node '${node.name ?? node.output[0]}' is ${node.domain}:${node.opType}, ` +
+      'an onnxruntime-training op that ' +
       'onnxruntime-node and onnxruntime-web do not implement; compute the gradients with standard ONNX ops ' +
       '(e.g. a PyTorch module that returns explicit gradients, exported with torch.onnx.export)',
   );
 }
 
-const typeNames: Record<number, string> = { 1: 'float', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'double' };
+const typeNames: Record<number, string> = {
+  1: 'float', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32',
+  7: 'int64', 9: 'bool', 10: 'float16', 11: 'double',
+};
 
 /** Float labels have the batch's type; integer labels are class indices (int64 as PyTorch exports them, or int32). */
 function labelsTypeOf(info: ValueInfoProto, name: string, floatType: number | undefined): LabelsType {
@@ -171,10 +190,17 @@ function checkDeclaredGradient(info: ValueInfoProto, param: string, shape: reado
 }
 
 /** The message for a gradient of the wrong shape, shared by the load-time and the per-step check. */
-export function gradientShapeProblem(output: string, param: string, got: readonly number[], want: readonly number[], verb: string): string {
+export function gradientShapeProblem(
+  output: string,
+  param: string,
+  got: readonly number[],
+  want: readonly number[],
+  verb: string,
+): string {
   const show = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
   const hint = got.length >= 2 && isPermutationOf(got, want)
-    ? ' — it looks transposed: return the transpose of this gradient (e.g. compute dW = xᵀ·dY rather than dYᵀ·x for a ' +
+    ? ' — it looks transposed: return the transpose of this gradient ' +
+      '(e.g. compute dW = xᵀ·dY rather than dYᵀ·x for a ' +
       '[in, out] weight, or add a Transpose node)'
     : '; each gradient output must have its parameter\'s shape';
   return `gradient output '${output}' ${verb} ${show(got)}, the parameter '${param}' is ${show(want)}${hint}`;
@@ -184,7 +210,8 @@ export function gradientShapeProblem(output: string, param: string, got: readonl
 function isPermutationOf(got: readonly number[], want: readonly number[]): boolean {
   if (got.length !== want.length || got.length > 6) return false;
   const place = (i: number, used: boolean[]): boolean =>
-    i === got.length || want.some((w, j) => !used[j] && (got[i] < 0 || got[i] === w) && place(i + 1, used.map((u, k) => u || k === j)));
+    i === got.length ||
+    want.some((w, j) => !used[j] && (got[i] < 0 || got[i] === w) && place(i + 1, used.map((u, k) => u || k === j)));
   return place(0, want.map(() => false));
 }
 

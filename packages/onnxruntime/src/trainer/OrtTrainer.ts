@@ -43,6 +43,13 @@ export interface Batch {
   count?: number;
 }
 
+/** A labelled dataset: `count` examples, row-major. */
+export interface Dataset {
+  input: Float32Array;
+  labels: Batch['labels'];
+  count: number;
+}
+
 export interface TrainStepResult extends StepReport {
   loss: number;
   /** The model's output for the batch (when the gradient model exposes it). */
@@ -88,7 +95,8 @@ export class OrtTrainer {
 
   constructor(options: OrtTrainerOptions) {
     checkOptions('OrtTrainer', options, {
-      gradientModel: 'Uint8Array', ort: 'object', optimizer: 'any', params: 'any', inferenceModel: 'Uint8Array', sessionOptions: 'object',
+      gradientModel: 'Uint8Array', ort: 'object', optimizer: 'any', params: 'any',
+      inferenceModel: 'Uint8Array', sessionOptions: 'object',
       // the rest of buildGradientModel's result, which `{ ...net, ort, optimizer }` passes along (unused)
       inputShape: 'any', outputShape: 'any', names: 'any',
     });
@@ -104,11 +112,14 @@ export class OrtTrainer {
     this.inferenceModel = options.inferenceModel;
     if (this.inferenceModel) {
       const first = decodeModel(this.inferenceModel).graph.input[0]?.type?.tensorType?.shape?.dim?.[0];
-      if (first?.dimValue !== undefined && first.dimParam === undefined && Number(first.dimValue) > 0) this.inferenceBatchSize = Number(first.dimValue);
+      if (first?.dimValue !== undefined && first.dimParam === undefined && Number(first.dimValue) > 0) {
+        this.inferenceBatchSize = Number(first.dimValue);
+      }
     }
     this.sessionOptions = { ...defaultSessionOptions, ...options.sessionOptions };
     this.inputSize = this.info.inputShape.reduce((a, b) => a * b, 1);
-    this.labelSize = this.info.labelsType === 'float' ? this.info.labelsShape.reduce((a, b) => a * Math.max(b, 1), 1) : 1;
+    this.labelSize =
+      this.info.labelsType === 'float' ? this.info.labelsShape.reduce((a, b) => a * Math.max(b, 1), 1) : 1;
     this.classCount = this.info.labelsType === 'float' ? this.labelSize : this.info.classCount;
     this.params = resolveParams(this.info, options.params);
     this.optimizer = resolveOptimizer(options.optimizer, this.params, options.params !== undefined);
@@ -139,7 +150,10 @@ export class OrtTrainer {
   private async run(batch: Batch): Promise<{ out: Record<string, OrtTensor>; loss: number; output?: Float32Array }> {
     const count = this.batchCount(batch);
     const labels = this.labelFeed(batch.labels, count);
-    const labelDims = labels.type === 'float32' ? [count, ...this.info.labelsShape.map((d) => Math.max(d, 1))] : [count, ...this.info.labelsShape];
+    const labelDims =
+      labels.type === 'float32'
+        ? [count, ...this.info.labelsShape.map((d) => Math.max(d, 1))]
+        : [count, ...this.info.labelsShape];
     const feeds: Record<string, OrtTensor> = {
       [this.info.input]: new this.ort.Tensor('float32', batch.input, [count, ...this.info.inputShape]),
       [this.info.labels]: new this.ort.Tensor(labels.type, labels.data, labelDims),
@@ -162,7 +176,15 @@ export class OrtTrainer {
    * With a fixed batch dimension B in the gradient model, `batchSize` is B (the default) and the
    * partial last batch is left out: `dropped` says how many examples.
    */
-  async trainEpoch(data: { input: Float32Array; labels: Batch['labels']; count: number }, options: { batchSize?: number; random?: () => number; lr?: number; onStep?: (r: TrainStepResult, index: number) => void }): Promise<{ meanLoss: number; steps: number; dropped: number }> {
+  async trainEpoch(
+    data: Dataset,
+    options: {
+      batchSize?: number;
+      random?: () => number;
+      lr?: number;
+      onStep?: (r: TrainStepResult, index: number) => void;
+    },
+  ): Promise<{ meanLoss: number; steps: number; dropped: number }> {
     checkOptions('trainEpoch', options, { batchSize: 'number', random: 'function', lr: 'number', onStep: 'function' });
     const { batchSize, usable } = this.batching('trainEpoch', data, options.batchSize, this.info.batchSize);
     const order = Array.from({ length: data.count }, (_, i) => i);
@@ -172,7 +194,7 @@ export class OrtTrainer {
         [order[i], order[j]] = [order[j], order[i]];
       }
     }
-    const fullTargets = this.info.labelsType === 'float' && data.labels instanceof Float32Array && data.labels.length === data.count * this.labelSize;
+    const fullTargets = this.isFullTargets(data);
     let total = 0;
     let steps = 0;
     for (let start = 0; start < usable; start += batchSize) {
@@ -215,7 +237,7 @@ export class OrtTrainer {
     checkOptions('evaluate', options, { batchSize: 'number' });
     const fixed = this.inferenceModel ? this.inferenceBatchSize : this.info.batchSize;
     const { batchSize, usable } = this.batching('evaluate', data, options.batchSize, fixed, 256);
-    const classIndices = !(this.info.labelsType === 'float' && data.labels instanceof Float32Array && data.labels.length === data.count * this.labelSize);
+    const classIndices = !this.isFullTargets(data);
     let correct = 0;
     let lossSum = 0;
     for (let start = 0; start < usable; start += batchSize) {
@@ -286,23 +308,41 @@ export class OrtTrainer {
    * Checks a dataset and the batch size; with a fixed batch dimension (`fixed`), the batch size must
    * be it and only whole batches are used: `usable` examples, the rest dropped.
    */
-  private batching(where: string, data: { input: Float32Array; labels: Batch['labels']; count: number }, given: number | undefined, fixed: number | undefined, fallback?: number): { batchSize: number; usable: number } {
+  private batching(
+    where: string,
+    data: Dataset,
+    given: number | undefined,
+    fixed: number | undefined,
+    fallback?: number,
+  ): { batchSize: number; usable: number } {
     const batchSize = given ?? fixed ?? fallback;
     if (!Number.isInteger(batchSize) || batchSize! < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
     if (fixed !== undefined && batchSize !== fixed) {
-      throw new Error(`${where}: batchSize ${batchSize} differs from the ${where === 'evaluate' && this.inferenceModel ? 'inference' : 'gradient'} model's fixed batch dimension ${fixed} (leave batchSize out, or export the model with a dynamic batch axis)`);
+      const model = where === 'evaluate' && this.inferenceModel ? 'inference' : 'gradient';
+      throw new Error(
+        `${where}: batchSize ${batchSize} differs from the ${model} model's fixed batch dimension ${fixed} ` +
+          '(leave batchSize out, or export the model with a dynamic batch axis)',
+      );
     }
-    if (!data || typeof data !== 'object' || !Number.isInteger(data.count) || data.count < 1) throw new Error(`${where}: data.count must be a positive integer, got ${data?.count}`);
+    if (!data || typeof data !== 'object' || !Number.isInteger(data.count) || data.count < 1) {
+      throw new Error(`${where}: data.count must be a positive integer, got ${data?.count}`);
+    }
     this.checkInput(data.input, data.count);
     const labels = data.labels;
-    const targets = this.info.labelsType === 'float' && labels instanceof Float32Array && labels.length === data.count * this.labelSize;
-    const ok = labels != null && typeof labels === 'object' && (labels.length === data.count || targets);
+    const ok =
+      labels != null && typeof labels === 'object' && (labels.length === data.count || this.isFullTargets(data));
     if (!ok) {
-      const want = this.info.labelsType === 'float' ? `${data.count} class indices or ${data.count * this.labelSize} targets` : `${data.count} class indices`;
-      throw new Error(`${where}: data.labels must hold ${want}, got ${labels == null ? labels : `${(labels as { length?: number }).length} values`}`);
+      const want =
+        this.info.labelsType === 'float'
+          ? `${data.count} class indices or ${data.count * this.labelSize} targets`
+          : `${data.count} class indices`;
+      const got = labels == null ? labels : `${(labels as { length?: number }).length} values`;
+      throw new Error(`${where}: data.labels must hold ${want}, got ${got}`);
     }
     const usable = fixed === undefined ? data.count : data.count - (data.count % fixed);
-    if (usable === 0) throw new Error(`${where}: ${data.count} examples make no full batch of ${fixed} (the model's fixed batch dimension)`);
+    if (usable === 0) {
+      throw new Error(`${where}: ${data.count} examples make no full batch of ${fixed} (the model's fixed batch size)`);
+    }
     return { batchSize: batchSize!, usable };
   }
 
@@ -311,7 +351,10 @@ export class OrtTrainer {
     const count = batch.count ?? batch.input?.length / this.inputSize;
     this.checkInput(batch.input, count);
     if (this.info.batchSize !== undefined && count !== this.info.batchSize) {
-      throw new Error(`batch: the gradient model has a fixed batch dimension of ${this.info.batchSize}, got ${count} examples (feed batches of ${this.info.batchSize}, or export the model with a dynamic batch axis)`);
+      throw new Error(
+        `batch: the gradient model has a fixed batch dimension of ${this.info.batchSize}, got ${count} examples ` +
+          `(feed batches of ${this.info.batchSize}, or export the model with a dynamic batch axis)`,
+      );
     }
     return count;
   }
@@ -321,6 +364,13 @@ export class OrtTrainer {
     if (!Number.isInteger(count) || count < 1 || input.length !== count * this.inputSize) {
       throw new Error(`batch.input: ${input.length} values do not make ${Number.isInteger(count) ? count : 'a whole number of'} examples of shape [${this.info.inputShape.join(', ')}] (${this.inputSize} values each)`);
     }
+  }
+
+  /** Float labels given as full targets (a Float32Array of count × row size), not class indices. */
+  private isFullTargets(data: Dataset): boolean {
+    const { labels } = data;
+    const rows = data.count * this.labelSize;
+    return this.info.labelsType === 'float' && labels instanceof Float32Array && labels.length === rows;
   }
 
   private labelFeed(labels: Labels, count: number): LabelFeed {
@@ -336,9 +386,13 @@ function gradientOf(out: Record<string, OrtTensor>, p: Float32Param): Float32Arr
   const name = gradientName(p.name);
   const g = out[name];
   if (!g) throw new Error(`gradient output '${name}' is missing from the model's outputs`);
-  if (!(g.data instanceof Float32Array)) throw new Error(`gradient output '${name}' is ${g.type}, the parameter '${p.name}' is float32`);
+  if (!(g.data instanceof Float32Array)) {
+    throw new Error(`gradient output '${name}' is ${g.type}, the parameter '${p.name}' is float32`);
+  }
   const dims = [...g.dims].map(Number);
-  if (dims.length !== p.shape.length || dims.some((d, i) => d !== p.shape[i])) throw new Error(gradientShapeProblem(name, p.name, dims, p.shape, 'has shape'));
+  if (dims.length !== p.shape.length || dims.some((d, i) => d !== p.shape[i])) {
+    throw new Error(gradientShapeProblem(name, p.name, dims, p.shape, 'has shape'));
+  }
   return g.data;
 }
 

@@ -63,9 +63,12 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));
   if (magic !== CHECKPOINT_MAGIC) throw new Error(`checkpoint: not a gcopt ONNX Runtime checkpoint (starts with '${magic}', expected '${CHECKPOINT_MAGIC}')`);
   if (bytes.byteLength < prefix) throw new Error('checkpoint: truncated header');
-  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(CHECKPOINT_MAGIC.length, true);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getUint32(CHECKPOINT_MAGIC.length, true);
   const dataStart = prefix + headerLength;
-  if (dataStart > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header alone needs ${dataStart})`);
+  if (dataStart > bytes.byteLength) {
+    throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header alone needs ${dataStart})`);
+  }
   // the checksum covers the header too, but is found through it: a corrupted header fails below
   let header: Header;
   try {
@@ -76,11 +79,14 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   checkHeader(header);
   const end = dataStart + header.optimizer.offset + header.optimizer.length;
   const total = end + (header.version >= 2 ? CHECKSUM_BYTES : 0);
-  if (total > bytes.byteLength) throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header describes ${total})`);
-  if (total < bytes.byteLength) throw new Error(`checkpoint: ${bytes.byteLength - total} bytes after the end the header describes (${total} bytes)`);
-  if (header.version >= 2) {
-    const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end, true);
-    if (crc32(bytes.subarray(0, end)) !== stored) throw new Error('checkpoint: checksum mismatch (the file is corrupted)');
+  if (total > bytes.byteLength) {
+    throw new Error(`checkpoint: truncated (${bytes.byteLength} bytes, the header describes ${total})`);
+  }
+  if (total < bytes.byteLength) {
+    throw new Error(`checkpoint: ${bytes.byteLength - total} bytes after the ${total} the header describes`);
+  }
+  if (header.version >= 2 && crc32(bytes.subarray(0, end)) !== view.getUint32(end, true)) {
+    throw new Error('checkpoint: checksum mismatch (the file is corrupted)');
   }
   const params = header.params.map((p, i) => {
     const start = dataStart + p.offset;
@@ -88,7 +94,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       throw new Error(`checkpoint: header.params[${i}] ('${p.name}') overlaps the optimizer snapshot`);
     }
     // a copy: `bytes` may be a view at an offset that is not a multiple of 4
-    return { name: p.name, shape: [...p.shape], data: new Float32Array(new Uint8Array(bytes.subarray(start, start + p.length * 4)).buffer) };
+    const data = new Float32Array(new Uint8Array(bytes.subarray(start, start + p.length * 4)).buffer);
+    return { name: p.name, shape: [...p.shape], data };
   });
   const optimizer = decodeSnapshot(new Uint8Array(bytes.subarray(dataStart + header.optimizer.offset, end)));
   return { params, optimizer };
@@ -99,7 +106,10 @@ function checkHeader(header: unknown): asserts header is Header {
   const h = header as Partial<Header> | null;
   if (h === null || typeof h !== 'object') throw new Error('checkpoint: the header is not a JSON object');
   if (h.format !== 'gcopt-ort-checkpoint' || (h.version !== 1 && h.version !== CHECKPOINT_VERSION)) {
-    throw new Error(`checkpoint: unsupported format ${String(h.format)} version ${String(h.version)} (this reader: version ${CHECKPOINT_VERSION})`);
+    throw new Error(
+      `checkpoint: unsupported format ${String(h.format)} version ${String(h.version)} ` +
+        `(this reader: versions 1 and ${CHECKPOINT_VERSION})`,
+    );
   }
   const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!Array.isArray(h.params)) throw new Error('checkpoint: header.params is not an array');
@@ -110,10 +120,14 @@ function checkHeader(header: unknown): asserts header is Header {
     if (typeof p.name !== 'string' || p.name === '') throw new Error(`${where}.name is not a non-empty string`);
     if (names.has(p.name)) throw new Error(`${where}.name '${p.name}' appears twice`);
     names.add(p.name);
-    if (!Array.isArray(p.shape) || !p.shape.every(count)) throw new Error(`${where}.shape ('${p.name}') is not a list of sizes`);
+    if (!Array.isArray(p.shape) || !p.shape.every(count)) {
+      throw new Error(`${where}.shape ('${p.name}') is not a list of sizes`);
+    }
     if (!count(p.offset) || p.offset % 4 !== 0) throw new Error(`${where}.offset ('${p.name}') is not a multiple of 4`);
     if (!count(p.length) || p.length !== p.shape.reduce((a: number, b: number) => a * b, 1)) {
-      throw new Error(`${where}.length ('${p.name}') is ${String(p.length)}, its shape [${p.shape.join(', ')}] needs ${p.shape.reduce((a: number, b: number) => a * b, 1)}`);
+      const size = p.shape.reduce((a: number, b: number) => a * b, 1);
+      const shape = p.shape.join(', ');
+      throw new Error(`${where}.length ('${p.name}') is ${String(p.length)}, its shape [${shape}] needs ${size}`);
     }
   });
   const o = h.optimizer;

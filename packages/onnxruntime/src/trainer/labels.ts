@@ -14,11 +14,24 @@ export type LabelFeed =
  * class indices become one-hot rows of `rowSize`, a Float32Array of `count × rowSize` passes through.
  * Integer models take the class indices themselves, checked against `classCount` when it is known.
  */
-export function labelFeed(labels: Labels, count: number, type: LabelsType, rowSize: number, classCount: number | undefined): LabelFeed {
-  if (type === 'float' && labels instanceof Float32Array && labels.length === count * rowSize) return { type: 'float32', data: labels };
+export function labelFeed(
+  labels: Labels,
+  count: number,
+  type: LabelsType,
+  rowSize: number,
+  classCount: number | undefined,
+): LabelFeed {
+  if (type === 'float' && labels instanceof Float32Array && labels.length === count * rowSize)
+    return { type: 'float32', data: labels };
   if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number' || labels.length !== count) {
-    const got = labels === null || typeof labels !== 'object' ? String(labels) : `${(labels as { length?: number }).length} values`;
-    if (type === 'float') throw new Error(`batch.labels: expected ${count} class indices or a Float32Array of ${count * rowSize} targets, got ${got}`);
+    const got =
+      labels === null || typeof labels !== 'object'
+        ? String(labels)
+        : `${(labels as { length?: number }).length} values`;
+    if (type === 'float')
+      throw new Error(
+        `batch.labels: expected ${count} class indices or a Float32Array of ${count * rowSize} targets, got ${got}`,
+      );
     throw new Error(`batch.labels: this model takes ${count} class indices (its labels input is ${type}), got ${got}`);
   }
   const classes = type === 'float' ? rowSize : classCount;
@@ -28,7 +41,10 @@ export function labelFeed(labels: Labels, count: number, type: LabelsType, rowSi
     // only numbers are indices: Number(null) is 0 and Number('1') is 1, which would train silently
     const c = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : Number.NaN;
     if (!Number.isInteger(c) || c < 0 || (classes !== undefined && c >= classes)) {
-      throw new Error(`batch.labels[${n}]: class index ${typeof value === 'string' ? JSON.stringify(value) : String(value)} is ${classes === undefined ? 'not a non-negative integer' : `outside 0..${classes - 1}`}`);
+      throw new Error(
+        `batch.labels[${n}]: class index ${typeof value === 'string' ? JSON.stringify(value) : String(value)} is ` +
+          (classes === undefined ? 'not a non-negative integer' : `outside 0..${classes - 1}`),
+      );
     }
     indices[n] = c;
   }
@@ -39,11 +55,14 @@ export function labelFeed(labels: Labels, count: number, type: LabelsType, rowSi
   return { type: 'float32', data: oneHot };
 }
 
-/** Class indices found out of range once the model's output told the class count (integer labels without a declared one). */
+/** Indices out of range, found once the output tells the class count (integer labels, none declared). */
 export function checkIndicesBelow(feed: LabelFeed, classes: number): void {
   if (feed.type === 'float32') return;
   for (let n = 0; n < feed.data.length; n++) {
     const c = Number(feed.data[n]);
-    if (c >= classes) throw new Error(`batch.labels[${n}]: class index ${c} is outside 0..${classes - 1} (the model outputs ${classes} classes)`);
+    if (c >= classes)
+      throw new Error(
+        `batch.labels[${n}]: class index ${c} is outside 0..${classes - 1} (the model outputs ${classes} classes)`,
+      );
   }
 }

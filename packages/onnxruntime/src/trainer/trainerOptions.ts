@@ -4,17 +4,31 @@
  */
 export function checkOptions(where: string, options: unknown, types: Record<string, string>): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${where}: expected an options object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+    throw new TypeError(
+      `${where}: expected an options object, got ` +
+        (options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options),
+    );
   }
   for (const [key, value] of Object.entries(options)) {
     const expected = types[key];
-    if (expected === undefined) throw new TypeError(`${where}: unknown option '${key}'; known: ${Object.keys(types).join(', ')}`);
+    if (expected === undefined)
+      throw new TypeError(`${where}: unknown option '${key}'; known: ${Object.keys(types).join(', ')}`);
     if (value === undefined) continue;
-    const ok = expected === 'Uint8Array' ? value instanceof Uint8Array
-      : expected === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
-        : expected === 'any' || typeof value === expected;
-    if (!ok) throw new TypeError(`${where}: option '${key}' must be ${expected === 'Uint8Array' ? 'a Uint8Array' : `a${/^[aeiou]/.test(expected) ? 'n' : ''} ${expected}`}, got ${describeValue(value)}`);
+    const ok =
+      expected === 'Uint8Array'
+        ? value instanceof Uint8Array
+        : expected === 'object'
+          ? value !== null && typeof value === 'object' && !Array.isArray(value)
+          : expected === 'any' || typeof value === expected;
+    if (!ok)
+      throw new TypeError(
+        `${where}: option '${key}' must be ${article(expected)} ${expected}, got ${describeValue(value)}`,
+      );
   }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? 'an' : 'a'; // 'a Uint8Array', 'an object'
 }
 
 export function describeValue(value: unknown): string {

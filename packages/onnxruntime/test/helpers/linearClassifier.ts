@@ -29,15 +29,37 @@ export interface LinearClassifierOptions {
  * Initial W from an initializer.
  */
 export function linearClassifier(options: LinearClassifierOptions = {}): Uint8Array {
-  const { features: D = 3, classes: K = 4, labels = 'float', batch = 'n', gradient = 'right', gradShape = 'declared' } = options;
+  const {
+    features: D = 3,
+    classes: K = 4,
+    labels = 'float',
+    batch = 'n',
+    gradient = 'right',
+    gradShape = 'declared',
+  } = options;
   const g = new GraphBuilder('float32');
-  const labelType = { float: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32, uint8: DataType.UINT8 }[labels];
+  const labelType = { float: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32, uint8: DataType.UINT8 }[
+    labels
+  ];
   g.addInput('x', DataType.FLOAT, [batch, D]);
   g.addInput('y', options.labelsElemType ?? labelType, labels === 'float' ? [batch, K] : [batch]);
   g.addInput('W', DataType.FLOAT, [D, K]);
   const logits = g.opNamed('MatMul', ['x', 'W'], 'logits');
-  const t = labels === 'float' ? 'y' : g.op('OneHot', [labels === 'int64' ? 'y' : g.op('Cast', ['y'], { to: { i: DataType.INT64 } }), g.int64Const([K], []), g.floatConst([0, 1])], { axis: { i: -1 } });
-  const n = g.op('Cast', [g.op('Gather', [g.op('Shape', ['x']), g.int64Const([0], [])], { axis: { i: 0 } })], { to: { i: DataType.FLOAT } });
+  const t =
+    labels === 'float'
+      ? 'y'
+      : g.op(
+          'OneHot',
+          [
+            labels === 'int64' ? 'y' : g.op('Cast', ['y'], { to: { i: DataType.INT64 } }),
+            g.int64Const([K], []),
+            g.floatConst([0, 1]),
+          ],
+          { axis: { i: -1 } },
+        );
+  const n = g.op('Cast', [g.op('Gather', [g.op('Shape', ['x']), g.int64Const([0], [])], { axis: { i: 0 } })], {
+    to: { i: DataType.FLOAT },
+  });
   const logp = g.op('LogSoftmax', [logits], { axis: { i: -1 } });
   const total = g.op('ReduceSum', [g.op('Mul', [logp, t])], { keepdims: { i: 0 } });
   g.opNamed('Div', [g.op('Neg', [total]), n], 'loss');
@@ -64,7 +86,13 @@ export function linearClassifier(options: LinearClassifierOptions = {}): Uint8Ar
   return encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
-    graph: { name: 'linear_classifier', node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
+    graph: {
+      name: 'linear_classifier',
+      node: g.nodes,
+      initializer: g.initializers,
+      input: g.inputs,
+      output: g.outputs,
+    },
     metadataProps,
   });
 }
