@@ -6,7 +6,10 @@ export { readGradientModel, type GradientModelInfo, type GradientModelParam } fr
 export { inferOutAxis } from './contract/inferOutAxis.js';
 export { encodeModel, decodeModel } from './onnx/codec.js';
 export type { ModelProto } from './onnx/types.js';
-export { OrtTrainer, type OrtTrainerOptions, type OptimizerChoice, type Batch, type TrainStepResult, type Evaluation } from './trainer/OrtTrainer.js';
+export {
+  OrtTrainer, type OrtTrainerOptions, type OptimizerChoice, type Batch, type Dataset,
+  type TrainStepResult, type Evaluation,
+} from './trainer/OrtTrainer.js';
 export { exportInferenceModel, withParamsAsInputs } from './trainer/inferenceModels.js';
 export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, type Checkpoint } from './trainer/checkpoint.js';
 export type { OrtModule, OrtSession, OrtTensor } from './ortTypes.js';

@@ -18,7 +18,11 @@ export interface OrtSession {
 
 export interface OrtModule {
   InferenceSession: { create(model: Uint8Array, options?: Record<string, unknown>): Promise<OrtSession> };
-  Tensor: new (type: 'float32' | 'float64', data: Float32Array | Float64Array, dims: readonly number[]) => OrtTensor;
+  Tensor: new (
+    type: 'float32' | 'float64' | 'int64' | 'int32',
+    data: Float32Array | Float64Array | BigInt64Array | Int32Array,
+    dims: readonly number[],
+  ) => OrtTensor;
 }
 
 /** Session options gcopt uses: quiet logs (ORT warns about constants it folds away). */

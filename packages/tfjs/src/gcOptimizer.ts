@@ -25,6 +25,8 @@ import { hostStep, readFloat32 } from './engines/hostEngine.js';
 import { normalizedAxis, type EngineName, type StepItem, type VariableEntry } from './engines/stepItem.js';
 import { tensorStep } from './engines/tensorEngine.js';
 import { unsupportedTransforms } from './engines/tensorTransforms.js';
+import { isLayersModel, modelLayoutRules } from './modelLayoutRules.js';
+import { findSavedName } from './suffixedNames.js';
 import { lookupVariable } from './variableLookup.js';
 import { resolveLayout, serializeRule, tfjsLayerRules, validateRules, type VariableLayout, type VariableRule } from './variableRules.js';
 
@@ -47,6 +49,12 @@ export interface AdapterOptions {
   /** Receives the fan-in-1 warnings instead of the global handler. */
   onWarning?: WarningHandler;
   /**
+   * The tfjs-layers model being trained: its transposed-convolution kernels (Conv1D/2D/3DTranspose,
+   * `[k…,out,in]`) are then found by layer class, whatever the layers are named. Not saved itself;
+   * the rules it gives are (see `getConfig`).
+   */
+  model?: unknown;
+  /**
    * Where steps are computed. `'host'`: the core itself on the values read from tfjs (exact; no copy
    * on the cpu backend, a download elsewhere). `'tensor'`: the core's recipe as tf ops on the
    * backend (nothing downloaded). Default `'auto'`: host on the cpu backend, tensor elsewhere.
@@ -54,10 +62,14 @@ export interface AdapterOptions {
   engine?: 'auto' | EngineName;
 }
 
-/** State read back by `setWeights` or `loadSnapshot`, waiting for its variable's first step. */
+/**
+ * State read back by `setWeights` or `loadSnapshot`, waiting for its variable's first step. Its
+ * slots are already the (non-trainable) variables the entry will keep, so `getWeights` can hand
+ * them out without making tensors it would have to free later.
+ */
 interface PendingEntry {
   step?: number;
-  readonly slots: Map<string, { data: Float32Array; shape: number[] }>;
+  readonly slots: Map<string, tf.Variable>;
   /** Known from a snapshot: the variable must have the same shape and layout. */
   readonly shape?: readonly number[];
   readonly layout?: VariableLayout;
@@ -66,7 +78,9 @@ interface PendingEntry {
 /** Makes the core optimizer for a learning rate (undefined: the one in the options). */
 export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
 
-const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine'];
+const ADAPTER_KEYS = [
+  'learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine', 'model',
+];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
 export function splitOptions(className: string, options: Record<string, unknown>) {
@@ -79,11 +93,49 @@ export function splitOptions(className: string, options: Record<string, unknown>
     if (options.lr !== undefined) throw new InvalidArgumentError('learningRate', options.learningRate, 'give learningRate or lr, not both', className);
     core.lr = options.learningRate;
   }
+  checkAdapterTypes(className, options);
   if (options.onWarning !== undefined) core.onWarning = options.onWarning;
   // a config saved with a schedule function has no learning rate: setLearningRate must supply it
   const awaitsSchedule = options.learningRateSchedule === true && core.lr == null;
   if (awaitsSchedule) core.lr = 0;
   return { core, adapter: options as AdapterOptions, awaitsSchedule };
+}
+
+/** Types of the adapter's own options (the core checks its hyper-parameters). */
+export function checkAdapterTypes(className: string, options: Record<string, unknown>): void {
+  const fail = (key: string, problem: string) => {
+    throw new InvalidArgumentError(key, options[key], problem, className);
+  };
+  if (options.learningRate === null && options.learningRateSchedule !== true) {
+    fail('learningRate', 'must be a number or a schedule function (null only in a config saved with a schedule)');
+  }
+  const given = (key: string) => options[key] !== undefined;
+  if (given('onWarning') && typeof options.onWarning !== 'function') {
+    fail('onWarning', 'must be a function (warning) => void');
+  }
+  for (const key of ['learningRateSchedule', 'layerDefaults', 'checkFinite']) {
+    if (given(key) && typeof options[key] !== 'boolean') fail(key, 'must be true or false');
+  }
+  if (given('engine') && !['auto', 'host', 'tensor'].includes(options.engine as string)) {
+    fail('engine', "must be 'auto', 'host' or 'tensor'");
+  }
+  if (options.model !== undefined && !isLayersModel(options.model)) {
+    fail('model', 'must be a tfjs-layers model (tf.sequential, tf.model or a loaded LayersModel)');
+  }
+}
+
+/** Runs `make`; an error about `lr` names the option as the user wrote it (`learningRate`). */
+export function namingLearningRate<T>(options: Record<string, unknown>, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    const writtenAsLearningRate = options.learningRate !== undefined && options.lr === undefined;
+    if (error instanceof InvalidArgumentError && error.param === 'lr' && writtenAsLearningRate) {
+      const context = error.message.slice(0, Math.max(0, error.message.indexOf(': lr = ')));
+      throw new InvalidArgumentError('learningRate', error.value, error.referenceMessage, context);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -93,12 +145,17 @@ export function splitOptions(className: string, options: Record<string, unknown>
  */
 export abstract class GcOptimizer extends tf.Optimizer {
   protected core: CoreOptimizer;
-  private readonly rules: VariableRule[];
+  /** The built-in layer rules (unless turned off); the model's and the user's follow (see `rules`). */
+  private readonly builtInRules: readonly VariableRule[];
+  private readonly model?: unknown;
   private readonly checkFinite: boolean;
   private readonly entries = new Map<string, VariableEntry>();
   private pending = new Map<string, PendingEntry>();
-  /** Counters handed out by getWeights (tfjs callers do not dispose them); freed on the next call or dispose. */
-  private exported: tf.Tensor[] = [];
+  /**
+   * Step counters handed out by getWeights, one tensor per value: callers (tfjs-layers' save) do
+   * not dispose them and may still be reading them, so they live until `dispose()`.
+   */
+  private counters = new Map<number, tf.Tensor>();
   private awaitsSchedule: boolean;
   private readonly engine: 'auto' | EngineName;
   /** The user's rules (saved by getConfig; the built-in layer rules are a flag). */
@@ -113,29 +170,32 @@ export abstract class GcOptimizer extends tf.Optimizer {
     awaitsSchedule = false,
   ) {
     super();
-    this.core = makeCore(undefined);
+    this.core = namingLearningRate(adapter as Record<string, unknown>, () => makeCore(undefined));
     const userRules = validateRules(adapter.variables);
-    if (adapter.layerDefaults !== undefined && typeof adapter.layerDefaults !== 'boolean') {
-      throw new InvalidArgumentError('layerDefaults', adapter.layerDefaults, 'must be true or false', this.core.name);
-    }
-    if (adapter.checkFinite !== undefined && typeof adapter.checkFinite !== 'boolean') {
-      throw new InvalidArgumentError('checkFinite', adapter.checkFinite, 'must be true or false', this.core.name);
-    }
-    this.rules = [...(adapter.layerDefaults === false ? [] : tfjsLayerRules), ...userRules];
+    checkAdapterTypes(this.core.name, adapter as Record<string, unknown>);
+    this.builtInRules = adapter.layerDefaults === false ? [] : tfjsLayerRules;
+    this.model = adapter.model;
     this.userRules = userRules;
     this.layerDefaults = adapter.layerDefaults !== false;
     this.checkFinite = adapter.checkFinite !== false;
     this.awaitsSchedule = awaitsSchedule;
     this.iterations_ = 0;
     const engine = adapter.engine ?? 'auto';
-    if (!['auto', 'host', 'tensor'].includes(engine)) {
-      throw new InvalidArgumentError('engine', engine, "must be 'auto', 'host' or 'tensor'", this.core.name);
-    }
     const unsupported = unsupportedTransforms(this.core.recipe);
     if (engine === 'tensor' && unsupported.length > 0) {
       throw new InvalidArgumentError('engine', engine, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
     }
     this.engine = engine;
+  }
+
+  /** Built-in rules, then the rules read from the model's layers, then the user's (later rules win). */
+  private get rules(): VariableRule[] {
+    return [...this.builtInRules, ...this.modelRules(), ...this.userRules];
+  }
+
+  /** Rules found in the model by layer class (none without `model`); read anew, as layers build lazily. */
+  private modelRules(): VariableRule[] {
+    return this.model === undefined ? [] : modelLayoutRules(this.model);
   }
 
   /** The engine the next step runs on. */
@@ -170,7 +230,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
 
   /** Replaces the learning rate (or schedule); state and step counts are kept. */
   setLearningRate(lr: LearningRate): void {
-    this.core = this.makeCore(lr);
+    this.core = namingLearningRate({ learningRate: lr }, () => this.makeCore(lr));
     this.awaitsSchedule = false;
   }
 
@@ -188,6 +248,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
         this.core.name,
       );
     }
+    this.dropDisposedVariables();
     const pairs: [string, tf.Tensor | null | undefined][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
@@ -214,7 +275,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** The state of a variable, created at its first step (from `setWeights`' data if there is some). */
   private entryFor(name: string): VariableEntry {
     const known = this.entries.get(name);
-    if (known) return known;
+    if (known) return known; // disposed variables were dropped at the start of the step
     const variable = lookupVariable(name);
     if (variable.dtype !== 'float32') {
       throw new InvalidArgumentError(name, variable.dtype, 'gcopt optimizes float32 variables only', this.core.name);
@@ -224,8 +285,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
     const value = readFloat32(variable, `variable '${name}'`).slice();
     // init validates the layout (outAxis in range) and emits the fan-in-1 warning once per variable
     const initial = this.core.init([{ value: ndarray(value, shape), outAxis: layout.outAxis, gc: layout.gc, name }]).tensors[0];
-    const saved = this.takePending(name);
-    const slots = new Map<string, tf.Variable>();
+    const savedName = findSavedName(this.pending.keys(), (key) => this.pending.has(key), name);
+    const saved = savedName === undefined ? undefined : this.pending.get(savedName);
+    let slots = new Map<string, tf.Variable>();
     let step = 0;
     if (saved?.layout && (saved.shape!.join() !== shape.join() || saved.layout.gc !== layout.gc || normalizedAxis(saved.layout.outAxis, shape.length) !== normalizedAxis(layout.outAxis, shape.length))) {
       throw new ShapeMismatchError(
@@ -239,12 +301,16 @@ export abstract class GcOptimizer extends tf.Optimizer {
       if (expected.join() !== got.join() || saved.step === undefined) {
         throw new ShapeMismatchError(`${this.core.name}: the loaded state of '${name}' holds [${got}${saved.step === undefined ? '' : ', step'}], this optimizer keeps [${expected}, step]`);
       }
-      for (const [slot, { data, shape: savedShape }] of saved.slots) {
-        if (data.length !== variable.size || savedShape.join() !== shape.join()) {
-          throw new ShapeMismatchError(`${this.core.name}: the loaded ${slot} of '${name}' has shape [${savedShape}], the variable [${shape}]`);
+      for (const [slot, value] of saved.slots) {
+        if (value.shape.join() !== shape.join()) {
+          throw new ShapeMismatchError(
+            `${this.core.name}: the loaded ${slot} of '${name}' has shape [${value.shape}], the variable [${shape}]`,
+          );
         }
-        slots.set(slot, stateVariable(data, shape));
       }
+      // checked: the saved variables become this entry's state (nothing is copied or freed)
+      slots = saved.slots;
+      this.pending.delete(savedName!);
       step = saved.step;
     } else {
       if (this.pending.size > 0 || this.loadedNames.size > 0) {
@@ -264,16 +330,17 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** Names of the variables the last setWeights restored (a later unknown variable is an error, not a fresh start). */
   private loadedNames = new Set<string>();
 
-  /** Saved state by exact name, else by the name without tfjs-layers' uniqueness suffix (`kernel_1` → `kernel`). */
-  private takePending(name: string): PendingEntry | undefined {
-    for (const key of [name, name.replace(/_\d+$/, '')]) {
-      const found = this.pending.get(key);
-      if (found) {
-        this.pending.delete(key);
-        return found;
-      }
+  /**
+   * State belongs to the variable object: when a variable is disposed (its model disposed, or the
+   * variable made again under the same name), its state is freed, and a new variable of that name
+   * starts from fresh state as any variable the optimizer has not seen.
+   */
+  private dropDisposedVariables(): void {
+    for (const [name, entry] of this.entries) {
+      if (!entry.variable.isDisposed) continue;
+      for (const v of entry.slots.values()) v.dispose();
+      this.entries.delete(name);
     }
-    return undefined;
   }
 
   /**
@@ -281,10 +348,11 @@ export abstract class GcOptimizer extends tf.Optimizer {
    * `<name>/<slot>` (slot names as in PyTorch's state_dict: exp_avg, exp_avg_sq, momentum_buffer…).
    */
   override async getWeights(): Promise<NamedTensor[]> {
-    this.disposeExported();
+    this.dropDisposedVariables();
+    // nothing handed out earlier is freed here: another save may still be reading it
     const counter = (value: number) => {
-      const t = tf.scalar(value, 'int32');
-      this.exported.push(t);
+      let t = this.counters.get(value);
+      if (!t) this.counters.set(value, (t = tf.scalar(value, 'int32')));
       return t;
     };
     const out: NamedTensor[] = [{ name: 'iter', tensor: counter(this.iterations) }];
@@ -294,10 +362,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
     }
     for (const [name, saved] of this.pending) {
       out.push({ name: `${name}/step`, tensor: counter(saved.step ?? 0) });
-      for (const [slot, { data, shape }] of saved.slots) {
-        const t = tf.tensor(data, shape, 'float32');
-        this.exported.push(t);
-        out.push({ name: `${name}/${slot}`, tensor: t });
+      for (const slot of [...saved.slots.keys()].sort()) {
+        out.push({ name: `${name}/${slot}`, tensor: saved.slots.get(slot)! });
       }
     }
     return out;
@@ -313,20 +379,27 @@ export abstract class GcOptimizer extends tf.Optimizer {
       throw new InvalidArgumentError('weightValues', weightValues, 'expected [iter, ...state] as returned by getWeights', this.core.name);
     }
     const slotNames = this.slotNames();
-    const pending = new Map<string, PendingEntry>();
+    const read: { variable: string; key: string; data: Float32Array | number; shape: number[] }[] = [];
     for (const { name, tensor } of weightValues.slice(1)) {
-      const cut = name.lastIndexOf('/');
+      const cut = typeof name === 'string' ? name.lastIndexOf('/') : -1;
       const variable = name.slice(0, cut);
       const key = name.slice(cut + 1);
       if (cut <= 0 || (key !== 'step' && !slotNames.includes(key))) {
         throw new InvalidArgumentError('weightValues', name, `not state of ${this.core.name}: expected '<variable>/step' or '<variable>/<slot>' with slot in [${slotNames}]`);
       }
+      const data = key === 'step' ? (await tensor.data())[0] : Float32Array.from(await tensor.data());
+      read.push({ variable, key, data, shape: [...tensor.shape] });
+    }
+    const iterations = (await weightValues[0].tensor.data())[0];
+    // everything read and checked: only now is the current state replaced
+    const pending = new Map<string, PendingEntry>();
+    for (const { variable, key, data, shape } of read) {
       const entry: PendingEntry = pending.get(variable) ?? { slots: new Map() };
       pending.set(variable, entry);
-      if (key === 'step') entry.step = (await tensor.data())[0];
-      else entry.slots.set(key, { data: Float32Array.from(await tensor.data()), shape: [...tensor.shape] });
+      if (typeof data === 'number') entry.step = data;
+      else entry.slots.set(key, stateVariable(data, shape));
     }
-    this.iterations_ = (await weightValues[0].tensor.data())[0];
+    this.iterations_ = iterations;
     this.disposeState();
     this.pending = pending;
     this.loadedNames = new Set(pending.keys());
@@ -337,6 +410,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
    * format all gcopt adapters read: a float32 trainer, another tfjs optimizer, onnxruntime.
    */
   snapshot(): OptimizerSnapshot {
+    this.dropDisposedVariables();
     const hyper = serializeHyper(this.core.hyper as Record<string, unknown>);
     const params: ParamSnapshot[] = [];
     for (const [name, e] of this.entries) {
@@ -361,7 +435,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
         gc: layout.gc,
         group: 0,
         step: p.step ?? 0,
-        slots: Object.fromEntries([...p.slots].map(([slot, { data }]) => [slot, data.slice()])),
+        slots: Object.fromEntries([...p.slots].map(([slot, v]) => [slot, Float32Array.from(v.dataSync())])),
       });
     }
     return {
@@ -399,7 +473,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
         step: p.step,
         shape,
         layout: { outAxis: p.outAxis, gc: p.gc },
-        slots: new Map(Object.entries(p.slots).map(([slot, data]) => [slot, { data: Float32Array.from(data), shape }])),
+        slots: new Map(
+          Object.entries(p.slots).map(([slot, data]) => [slot, stateVariable(Float32Array.from(data), shape)]),
+        ),
       });
     }
     this.iterations_ = snapshot.count;
@@ -426,7 +502,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
   }
 
   protected adapterConfig(): tf.serialization.ConfigDict {
-    let rules = this.userRules;
+    // the model's rules are saved as rules by name: a model loaded without `model` keeps them
+    let rules = [...this.modelRules(), ...this.userRules];
     if (rules.some((r) => r.predicate)) {
       // a predicate cannot be saved: save what it decided for the variables seen so far
       if (this.entries.size === 0) {
@@ -453,20 +530,18 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** Frees every tensor this optimizer holds (its state); it may train again afterwards from fresh state. */
   override dispose(): void {
     this.disposeState();
-    this.disposeExported();
-    this.pending.clear();
+    for (const t of this.counters.values()) t.dispose();
+    this.counters.clear();
     this.loadedNames.clear();
     super.dispose();
   }
 
+  /** Frees the state of the variables and the state loaded for variables not stepped yet. */
   private disposeState(): void {
     for (const entry of this.entries.values()) for (const v of entry.slots.values()) v.dispose();
     this.entries.clear();
-  }
-
-  private disposeExported(): void {
-    for (const t of this.exported) t.dispose();
-    this.exported = [];
+    for (const p of this.pending.values()) for (const v of p.slots.values()) v.dispose();
+    this.pending.clear();
   }
 }
 

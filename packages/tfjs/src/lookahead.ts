@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, Lookahead as coreLookahead, type LearningRate } from '@gcopt/core';
 import { optimizerFromConfig } from './classRegistry.js';
-import { GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
+import { checkAdapterTypes, GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
 import { CLASS_NAME_PREFIX } from './referenceOptimizers.js';
 
 export interface LookaheadTfjsOptions extends Omit<AdapterOptions, 'learningRate'> {
@@ -27,6 +27,17 @@ export class Lookahead extends GcOptimizer {
     if ((options as { learningRate?: unknown }).learningRate !== undefined) {
       throw new InvalidArgumentError('learningRate', (options as { learningRate?: unknown }).learningRate, 'give the learning rate to the inner optimizer', 'Lookahead');
     }
+    const known = [
+      'optimizer', 'k', 'alpha', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'engine', 'model',
+      'customObjects',
+    ];
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) {
+        const value = (options as unknown as Record<string, unknown>)[key];
+        throw new InvalidArgumentError(key, value, `unknown option; known: ${known.join(', ')}`, 'Lookahead');
+      }
+    }
+    checkAdapterTypes('Lookahead', options as unknown as Record<string, unknown>);
     const inner = options.optimizer instanceof GcOptimizer ? options.optimizer : optimizerFromConfig(options.optimizer);
     if (inner instanceof Lookahead) throw new InvalidArgumentError('optimizer', inner.getClassName(), 'Lookahead of a Lookahead is not supported', 'Lookahead');
     const { k, alpha, onWarning } = options;

@@ -1,9 +1,12 @@
 import { InvalidArgumentError } from '@gcopt/core';
+import { isSuffixedCopy } from './suffixedNames.js';
 
 /**
  * How one model variable is treated, chosen by its name: its output-channel axis and whether GC
- * applies at all. A rule names its variables in exactly one way: `name` (exact), `pattern` (a
- * RegExp, or its source as a string) or `predicate` (any test of name and shape).
+ * applies at all. A rule names its variables in exactly one way: `name`, `pattern` (a RegExp, or
+ * its source as a string) or `predicate` (any test of name and shape). A `name` rule matches that
+ * variable and the copies tfjs-layers names `name_1`, `name_2`… (the same layer built again, or
+ * its model loaded in the same process), so it keeps applying after save → load.
  */
 export interface VariableRule {
   readonly name?: string;
@@ -28,14 +31,14 @@ export const TFJS_OUT_AXIS = -1;
 /**
  * Rules for the tfjs-layers weights whose layout the default does not fit, applied before the
  * user's rules (which therefore win): embedding tables and depthwise kernels are not GC'd;
- * a Conv2DTranspose kernel is `[kh,kw,out,in]`. Layer names are the user's to choose, so the
- * Conv2DTranspose rule only recognises the default names (`conv2d_transpose_…`): give renamed
- * ones a rule of their own.
+ * a Conv1D/2D/3DTranspose kernel is `[k…,out,in]`. Layer names are the user's to choose, so by
+ * name the transposed kernels are recognised only under tfjs-layers' default layer names
+ * (`conv2d_transpose_…`); given the model (option `model`), they are found by layer class.
  */
 export const tfjsLayerRules: readonly VariableRule[] = Object.freeze([
   { pattern: /\/embeddings(_\d+)?$/, gc: false },
   { pattern: /\/depthwise_kernel(_\d+)?$/, gc: false },
-  { pattern: /conv2d_transpose[^/]*\/kernel(_\d+)?$/i, outAxis: -2 },
+  { pattern: /conv[123]d_transpose[^/]*\/kernel(_\d+)?$/i, outAxis: -2 },
 ]);
 
 /** Checks rules given by a user or read back from a config; throws naming the offending field. */
@@ -69,7 +72,7 @@ export function validateRules(rules: unknown): VariableRule[] {
 }
 
 function matches(rule: VariableRule, name: string, shape: readonly number[]): boolean {
-  if (rule.name !== undefined) return rule.name === name;
+  if (rule.name !== undefined) return isSuffixedCopy(name, rule.name);
   if (rule.pattern instanceof RegExp) {
     rule.pattern.lastIndex = 0; // a /g pattern keeps state between tests
     return rule.pattern.test(name);
@@ -95,7 +98,9 @@ export function resolveLayout(rules: readonly VariableRule[], name: string, shap
  * sources with `_` spelled `\x5f`, which matches the same strings.
  */
 export function serializeRule(rule: VariableRule): { pattern: string; flags: string; outAxis?: number; gc?: boolean } {
-  const regexp = rule.name !== undefined ? new RegExp(`^${escapeRegExp(rule.name)}$`) : (rule.pattern as RegExp);
+  // a name rule is saved as the pattern that matches what it matches: the name and its `_N` copies
+  const regexp =
+    rule.name !== undefined ? new RegExp(`^${escapeRegExp(rule.name)}(?:_\\d+)?$`) : (rule.pattern as RegExp);
   const out: { pattern: string; flags: string; outAxis?: number; gc?: boolean } = {
     pattern: withoutUnderscores(regexp.source),
     flags: regexp.flags,

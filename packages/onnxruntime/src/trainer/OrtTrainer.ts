@@ -1,10 +1,12 @@
 import { createOptimizer, type Float32Optimizer, type Float32Param, type StepReport } from '@gcopt/float32';
-import { readGradientModel, type GradientModelInfo } from '../contract/readGradientModel.js';
+import { gradientShapeProblem, readGradientModel, type GradientModelInfo } from '../contract/readGradientModel.js';
 import { gradientName } from '../contract/gradientModelContract.js';
-import { encodeModel } from '../onnx/codec.js';
+import { decodeModel, encodeModel } from '../onnx/codec.js';
 import { defaultSessionOptions, type OrtModule, type OrtSession, type OrtTensor } from '../ortTypes.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { exportInferenceModel, withParamsAsInputs } from './inferenceModels.js';
+import { checkIndicesBelow, labelFeed, type LabelFeed, type Labels } from './labels.js';
+import { checkOptions, describeValue } from './trainerOptions.js';
 
 /** Which optimizer trains the model: a reference name, a name with options, or a ready optimizer. */
 export type OptimizerChoice =
@@ -30,12 +32,22 @@ export interface OrtTrainerOptions {
   sessionOptions?: Record<string, unknown>;
 }
 
-/** A batch: `count` examples, row-major. Labels are class indices (integer array) or full targets (Float32Array). */
+/**
+ * A batch: `count` examples, row-major. Labels are class indices (integer array) or full targets
+ * (Float32Array, for a model whose labels input is float); a model with integer labels takes indices only.
+ */
 export interface Batch {
   input: Float32Array;
-  labels: Float32Array | Uint8Array | Uint16Array | Int32Array | readonly number[];
+  labels: Labels;
   /** Number of examples (default: input length / input size). */
   count?: number;
+}
+
+/** A labelled dataset: `count` examples, row-major. */
+export interface Dataset {
+  input: Float32Array;
+  labels: Batch['labels'];
+  count: number;
 }
 
 export interface TrainStepResult extends StepReport {
@@ -45,7 +57,10 @@ export interface TrainStepResult extends StepReport {
 }
 
 export interface Evaluation {
+  /** Examples evaluated. */
   count: number;
+  /** Examples left out: the partial last batch of a model with a fixed batch dimension. */
+  dropped: number;
   /** Fraction of examples whose arg-max output equals the label (class-index labels only). */
   accuracy?: number;
   /** Mean loss (only when evaluated through the gradient model, i.e. without an inference model). */
@@ -68,13 +83,23 @@ export class OrtTrainer {
   private readonly gradientModel: Uint8Array;
   private readonly inferenceModel?: Uint8Array;
   private readonly inputSize: number;
+  /** Values per example of float labels (the one-hot row size); 1 for class indices. */
   private readonly labelSize: number;
+  /** Classes, when known: from the model, or from the output dims once a step has run. */
+  private classCount?: number;
+  /** The inference model's fixed batch dimension, if it has one. */
+  private readonly inferenceBatchSize?: number;
   private trainSession?: Promise<OrtSession>;
   private stepping = false;
   private evalSession?: Promise<OrtSession>;
 
   constructor(options: OrtTrainerOptions) {
-    if (!options || typeof options !== 'object') throw new TypeError('OrtTrainer: expected an options object');
+    checkOptions('OrtTrainer', options, {
+      gradientModel: 'Uint8Array', ort: 'object', optimizer: 'any', params: 'any',
+      inferenceModel: 'Uint8Array', sessionOptions: 'object',
+      // the rest of buildGradientModel's result, which `{ ...net, ort, optimizer }` passes along (unused)
+      inputShape: 'any', outputShape: 'any', names: 'any',
+    });
     const { ort, gradientModel } = options;
     if (!ort || typeof ort.InferenceSession?.create !== 'function' || typeof ort.Tensor !== 'function') {
       throw new TypeError("ort: expected the onnxruntime module (import * as ort from 'onnxruntime-node' or 'onnxruntime-web')");
@@ -85,15 +110,24 @@ export class OrtTrainer {
     this.ort = ort;
     this.gradientModel = withoutParamInitializers(this.info, gradientModel);
     this.inferenceModel = options.inferenceModel;
+    if (this.inferenceModel) {
+      const first = decodeModel(this.inferenceModel).graph.input[0]?.type?.tensorType?.shape?.dim?.[0];
+      if (first?.dimValue !== undefined && first.dimParam === undefined && Number(first.dimValue) > 0) {
+        this.inferenceBatchSize = Number(first.dimValue);
+      }
+    }
     this.sessionOptions = { ...defaultSessionOptions, ...options.sessionOptions };
     this.inputSize = this.info.inputShape.reduce((a, b) => a * b, 1);
-    this.labelSize = this.info.labelsShape.reduce((a, b) => a * Math.max(b, 1), 1);
+    this.labelSize =
+      this.info.labelsType === 'float' ? this.info.labelsShape.reduce((a, b) => a * Math.max(b, 1), 1) : 1;
+    this.classCount = this.info.labelsType === 'float' ? this.labelSize : this.info.classCount;
     this.params = resolveParams(this.info, options.params);
     this.optimizer = resolveOptimizer(options.optimizer, this.params, options.params !== undefined);
   }
 
   /** One training step on a batch; parameters and optimizer state change only if it succeeds. */
   async step(batch: Batch, options: { lr?: number } = {}): Promise<TrainStepResult> {
+    checkOptions('step', options, { lr: 'number' });
     // Two overlapping steps would both read the same parameters and then both update them.
     if (this.stepping) throw new Error('step: the previous step has not finished; await each step before starting the next');
     this.stepping = true;
@@ -105,24 +139,54 @@ export class OrtTrainer {
   }
 
   private async runStep(batch: Batch, options: { lr?: number }): Promise<TrainStepResult> {
+    const { out, loss, output } = await this.run(batch);
+    const grads: Record<string, Float32Array> = {};
+    for (const p of this.params) grads[p.name] = gradientOf(out, p);
+    const report = this.optimizer.step(grads, options.lr === undefined ? {} : { lr: options.lr });
+    return { ...report, loss, output };
+  }
+
+  /** Runs the gradient model on a batch; checks what comes back before anything is changed. */
+  private async run(batch: Batch): Promise<{ out: Record<string, OrtTensor>; loss: number; output?: Float32Array }> {
     const count = this.batchCount(batch);
+    const labels = this.labelFeed(batch.labels, count);
+    const labelDims =
+      labels.type === 'float32'
+        ? [count, ...this.info.labelsShape.map((d) => Math.max(d, 1))]
+        : [count, ...this.info.labelsShape];
     const feeds: Record<string, OrtTensor> = {
       [this.info.input]: new this.ort.Tensor('float32', batch.input, [count, ...this.info.inputShape]),
-      [this.info.labels]: new this.ort.Tensor('float32', this.targets(batch.labels, count), [count, ...this.info.labelsShape.map((d) => Math.max(d, 1))]),
+      [this.info.labels]: new this.ort.Tensor(labels.type, labels.data, labelDims),
     };
     for (const p of this.params) feeds[p.name] = new this.ort.Tensor('float32', p.data, p.shape);
     const session = await (this.trainSession ??= this.ort.InferenceSession.create(this.gradientModel, this.sessionOptions));
     const out = await session.run(feeds);
-    const grads: Record<string, Float32Array> = {};
-    for (const p of this.params) grads[p.name] = out[gradientName(p.name)].data as Float32Array;
-    const loss = (out[this.info.loss].data as Float32Array)[0];
-    const report = this.optimizer.step(grads, options.lr === undefined ? {} : { lr: options.lr });
-    return { ...report, loss, output: this.info.output ? (out[this.info.output].data as Float32Array) : undefined };
+    const output = this.info.output ? (out[this.info.output].data as Float32Array) : undefined;
+    if (output && this.info.labelsType !== 'float') {
+      // integer labels without a declared class count: the output tells it; refuse before any update
+      const classes = this.classCount ?? out[this.info.output!].dims.at(-1);
+      if (classes !== undefined) checkIndicesBelow(labels, classes);
+      this.classCount ??= classes;
+    }
+    return { out, loss: (out[this.info.loss].data as Float32Array)[0], output };
   }
 
   /** Runs one pass over `data` in batches (shuffled with `random` if given); returns the mean loss. */
-  async trainEpoch(data: { input: Float32Array; labels: Batch['labels']; count: number }, options: { batchSize: number; random?: () => number; lr?: number; onStep?: (r: TrainStepResult, index: number) => void }): Promise<{ meanLoss: number; steps: number }> {
-    this.checkDataset('trainEpoch', data, options?.batchSize);
+  /**
+   * With a fixed batch dimension B in the gradient model, `batchSize` is B (the default) and the
+   * partial last batch is left out: `dropped` says how many examples.
+   */
+  async trainEpoch(
+    data: Dataset,
+    options: {
+      batchSize?: number;
+      random?: () => number;
+      lr?: number;
+      onStep?: (r: TrainStepResult, index: number) => void;
+    },
+  ): Promise<{ meanLoss: number; steps: number; dropped: number }> {
+    checkOptions('trainEpoch', options, { batchSize: 'number', random: 'function', lr: 'number', onStep: 'function' });
+    const { batchSize, usable } = this.batching('trainEpoch', data, options.batchSize, this.info.batchSize);
     const order = Array.from({ length: data.count }, (_, i) => i);
     if (options.random) {
       for (let i = order.length - 1; i > 0; i--) {
@@ -130,11 +194,11 @@ export class OrtTrainer {
         [order[i], order[j]] = [order[j], order[i]];
       }
     }
-    const fullTargets = data.labels instanceof Float32Array && data.labels.length === data.count * this.labelSize;
+    const fullTargets = this.isFullTargets(data);
     let total = 0;
     let steps = 0;
-    for (let start = 0; start < data.count; start += options.batchSize) {
-      const idx = order.slice(start, start + options.batchSize);
+    for (let start = 0; start < usable; start += batchSize) {
+      const idx = order.slice(start, start + batchSize);
       const input = new Float32Array(idx.length * this.inputSize);
       idx.forEach((e, k) => input.set(data.input.subarray(e * this.inputSize, (e + 1) * this.inputSize), k * this.inputSize));
       let labels: Batch['labels'];
@@ -150,7 +214,7 @@ export class OrtTrainer {
       total += result.loss;
       steps++;
     }
-    return { meanLoss: total / Math.max(steps, 1), steps };
+    return { meanLoss: total / Math.max(steps, 1), steps, dropped: data.count - usable };
   }
 
   /** The model's outputs for `count` examples (needs `inferenceModel`), with the current parameters. */
@@ -170,13 +234,14 @@ export class OrtTrainer {
    * (dropout off); otherwise the gradient model, which also reports its mean loss.
    */
   async evaluate(data: { input: Float32Array; labels: Batch['labels']; count: number }, options: { batchSize?: number } = {}): Promise<Evaluation> {
-    const batchSize = options.batchSize ?? 256;
-    this.checkDataset('evaluate', data, batchSize);
-    const classIndices = !(data.labels instanceof Float32Array && data.labels.length === data.count * this.labelSize);
+    checkOptions('evaluate', options, { batchSize: 'number' });
+    const fixed = this.inferenceModel ? this.inferenceBatchSize : this.info.batchSize;
+    const { batchSize, usable } = this.batching('evaluate', data, options.batchSize, fixed, 256);
+    const classIndices = !this.isFullTargets(data);
     let correct = 0;
     let lossSum = 0;
-    for (let start = 0; start < data.count; start += batchSize) {
-      const n = Math.min(batchSize, data.count - start);
+    for (let start = 0; start < usable; start += batchSize) {
+      const n = Math.min(batchSize, usable - start);
       const input = data.input.subarray(start * this.inputSize, (start + n) * this.inputSize);
       const labels = classIndices ? Array.from({ length: n }, (_, k) => Number(data.labels[start + k])) : (data.labels as Float32Array).subarray(start * this.labelSize, (start + n) * this.labelSize);
       let output: Float32Array | undefined;
@@ -188,13 +253,15 @@ export class OrtTrainer {
         output = r.output;
       }
       if (classIndices && output) {
-        for (let k = 0; k < n; k++) if (argmax(output, k * this.labelSize, this.labelSize) === labels[k]) correct++;
+        const classes = output.length / n;
+        for (let k = 0; k < n; k++) if (argmax(output, k * classes, classes) === labels[k]) correct++;
       }
     }
     return {
-      count: data.count,
-      accuracy: classIndices && (this.inferenceModel || this.info.output) ? correct / data.count : undefined,
-      loss: this.inferenceModel ? undefined : lossSum / data.count,
+      count: usable,
+      dropped: data.count - usable,
+      accuracy: classIndices && (this.inferenceModel || this.info.output) ? correct / usable : undefined,
+      loss: this.inferenceModel ? undefined : lossSum / usable,
     };
   }
 
@@ -233,30 +300,62 @@ export class OrtTrainer {
   }
 
   private async lossAndOutput(batch: Batch): Promise<{ loss: number; output?: Float32Array }> {
-    const count = this.batchCount(batch);
-    const feeds: Record<string, OrtTensor> = {
-      [this.info.input]: new this.ort.Tensor('float32', batch.input, [count, ...this.info.inputShape]),
-      [this.info.labels]: new this.ort.Tensor('float32', this.targets(batch.labels, count), [count, ...this.info.labelsShape.map((d) => Math.max(d, 1))]),
-    };
-    for (const p of this.params) feeds[p.name] = new this.ort.Tensor('float32', p.data, p.shape);
-    const session = await (this.trainSession ??= this.ort.InferenceSession.create(this.gradientModel, this.sessionOptions));
-    const out = await session.run(feeds);
-    return { loss: (out[this.info.loss].data as Float32Array)[0], output: this.info.output ? (out[this.info.output].data as Float32Array) : undefined };
+    const { loss, output } = await this.run(batch);
+    return { loss, output };
   }
 
-  private checkDataset(where: string, data: { input: Float32Array; labels: Batch['labels']; count: number }, batchSize: number | undefined): void {
+  /**
+   * Checks a dataset and the batch size; with a fixed batch dimension (`fixed`), the batch size must
+   * be it and only whole batches are used: `usable` examples, the rest dropped.
+   */
+  private batching(
+    where: string,
+    data: Dataset,
+    given: number | undefined,
+    fixed: number | undefined,
+    fallback?: number,
+  ): { batchSize: number; usable: number } {
+    const batchSize = given ?? fixed ?? fallback;
     if (!Number.isInteger(batchSize) || batchSize! < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
-    if (!data || !Number.isInteger(data.count) || data.count < 1) throw new Error(`${where}: data.count must be a positive integer, got ${data?.count}`);
+    if (fixed !== undefined && batchSize !== fixed) {
+      const model = where === 'evaluate' && this.inferenceModel ? 'inference' : 'gradient';
+      throw new Error(
+        `${where}: batchSize ${batchSize} differs from the ${model} model's fixed batch dimension ${fixed} ` +
+          '(leave batchSize out, or export the model with a dynamic batch axis)',
+      );
+    }
+    if (!data || typeof data !== 'object' || !Number.isInteger(data.count) || data.count < 1) {
+      throw new Error(`${where}: data.count must be a positive integer, got ${data?.count}`);
+    }
     this.checkInput(data.input, data.count);
     const labels = data.labels;
-    const ok = labels != null && typeof labels === 'object' && (labels.length === data.count || (labels instanceof Float32Array && labels.length === data.count * this.labelSize));
-    if (!ok) throw new Error(`${where}: data.labels must hold ${data.count} class indices or ${data.count * this.labelSize} targets, got ${labels == null ? labels : `${(labels as { length?: number }).length} values`}`);
+    const ok =
+      labels != null && typeof labels === 'object' && (labels.length === data.count || this.isFullTargets(data));
+    if (!ok) {
+      const want =
+        this.info.labelsType === 'float'
+          ? `${data.count} class indices or ${data.count * this.labelSize} targets`
+          : `${data.count} class indices`;
+      const got = labels == null ? labels : `${(labels as { length?: number }).length} values`;
+      throw new Error(`${where}: data.labels must hold ${want}, got ${got}`);
+    }
+    const usable = fixed === undefined ? data.count : data.count - (data.count % fixed);
+    if (usable === 0) {
+      throw new Error(`${where}: ${data.count} examples make no full batch of ${fixed} (the model's fixed batch size)`);
+    }
+    return { batchSize: batchSize!, usable };
   }
 
   private batchCount(batch: Batch): number {
     if (!batch || typeof batch !== 'object') throw new TypeError('batch: expected { input, labels, count? }');
     const count = batch.count ?? batch.input?.length / this.inputSize;
     this.checkInput(batch.input, count);
+    if (this.info.batchSize !== undefined && count !== this.info.batchSize) {
+      throw new Error(
+        `batch: the gradient model has a fixed batch dimension of ${this.info.batchSize}, got ${count} examples ` +
+          `(feed batches of ${this.info.batchSize}, or export the model with a dynamic batch axis)`,
+      );
+    }
     return count;
   }
 
@@ -267,21 +366,34 @@ export class OrtTrainer {
     }
   }
 
-  /** Class indices become one-hot rows; full target arrays pass through. */
-  private targets(labels: Batch['labels'], count: number): Float32Array {
-    if (labels instanceof Float32Array && labels.length === count * this.labelSize) return labels;
-    if (labels === null || typeof labels !== 'object' || labels.length !== count) {
-      throw new Error(`batch.labels: expected ${count} class indices or a Float32Array of ${count * this.labelSize} targets, got ${labels === null ? 'null' : `${(labels as { length?: number })?.length} values`}`);
-    }
-    const classes = this.labelSize;
-    const oneHot = new Float32Array(count * classes);
-    for (let n = 0; n < count; n++) {
-      const c = Number(labels[n]);
-      if (!Number.isInteger(c) || c < 0 || c >= classes) throw new Error(`batch.labels[${n}]: class index ${labels[n]} is outside 0..${classes - 1}`);
-      oneHot[n * classes + c] = 1;
-    }
-    return oneHot;
+  /** Float labels given as full targets (a Float32Array of count × row size), not class indices. */
+  private isFullTargets(data: Dataset): boolean {
+    const { labels } = data;
+    const rows = data.count * this.labelSize;
+    return this.info.labelsType === 'float' && labels instanceof Float32Array && labels.length === rows;
   }
+
+  private labelFeed(labels: Labels, count: number): LabelFeed {
+    return labelFeed(labels, count, this.info.labelsType, this.labelSize, this.classCount);
+  }
+}
+
+/**
+ * A gradient as ONNX Runtime returned it, checked against its parameter: float32, and the parameter's
+ * exact dims (equal element counts are not enough: a [K, D] gradient for a [D, K] weight is scrambled).
+ */
+function gradientOf(out: Record<string, OrtTensor>, p: Float32Param): Float32Array {
+  const name = gradientName(p.name);
+  const g = out[name];
+  if (!g) throw new Error(`gradient output '${name}' is missing from the model's outputs`);
+  if (!(g.data instanceof Float32Array)) {
+    throw new Error(`gradient output '${name}' is ${g.type}, the parameter '${p.name}' is float32`);
+  }
+  const dims = [...g.dims].map(Number);
+  if (dims.length !== p.shape.length || dims.some((d, i) => d !== p.shape[i])) {
+    throw new Error(gradientShapeProblem(name, p.name, dims, p.shape, 'has shape'));
+  }
+  return g.data;
 }
 
 /**
@@ -294,11 +406,6 @@ function withoutParamInitializers(info: GradientModelInfo, bytes: Uint8Array): U
   if (!initializers.some((t) => names.has(t.name ?? ''))) return bytes;
   const graph = { ...info.model.graph, initializer: initializers.filter((t) => !names.has(t.name ?? '')) };
   return encodeModel({ ...info.model, graph });
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 }
 
 function argmax(values: Float32Array, offset: number, length: number): number {
