@@ -1,6 +1,6 @@
 import { gcApplies } from '../centralize/gcRule.js';
 import type { Layout } from '../tensor/layout.js';
-import type { FusedPlan } from './fusedPlan.js';
+import type { FusedPlan } from '../plan/fusedPlan.js';
 
 /** Kernel ids, as the WebAssembly dispatcher `run` reads them from slot 0 of a task. */
 export const KIND = { skip: 0, adam: 1, adamAmsgrad: 2, sgd: 3, sgdMomentum: 4, adagrad: 5, nonFinite: 6 } as const;
@@ -44,7 +44,7 @@ export function kindOf(plan: FusedPlan): Kind {
 /** Splits one tensor's work into row-aligned tasks of about CHUNK elements. */
 export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEnabled: boolean): TensorWork {
   const applies = (rule: 'gc' | 'gcc' | 'none') => gcEnabled && gcApplies(layout.rank, rule);
-  const gcGradient = applies(plan.family === 'adam' ? plan.gradRule : plan.rule);
+  const gcGradient = applies(plan.gradientRule);
   const gcUpdate = plan.family === 'adam' && applies(plan.updateRule);
   const kind = kindOf(plan);
   const n = layout.size;
@@ -75,7 +75,7 @@ export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEn
  * - sgd:     wd, ka, kb, nd, nm, lr, dec, –, –
  * - adagrad: wd, –, –, –, –, –, eps, –, clr
  * Each is the same expression the core's transforms evaluate (scaleByAdam, sgdMomentum,
- * applyUpdateWithDecoupledDecay, scaleByAdagrad, scaleByLearningRate).
+ * applyUpdateWithDecoupledDecay, scaleByAdagrad, scaleByLearningRate), from the plan's numbers.
  */
 export function stepScalars(plan: FusedPlan, t: number, lr: number, out: Float64Array): void {
   out.fill(0);
@@ -90,7 +90,7 @@ export function stepScalars(plan: FusedPlan, t: number, lr: number, out: Float64
     out[4] = 1 - plan.beta2;
     out[5] = biasCorrectedEps ? 1 / Math.sqrt(bc2) : 1;
     out[6] = plan.eps;
-    out[7] = plan.decoupledDecay;
+    out[7] = plan.decayAfterDirection;
     out[8] = biasCorrectedEps ? (1 / bc1) * lr : (Math.sqrt(bc2) / bc1) * lr;
   } else if (plan.family === 'sgd') {
     const first = t === 1;
