@@ -174,8 +174,8 @@ const LINEAR_IN_U = new Set<DescriptorKind>(['centralize', 'scaleByLearningRate'
 
 /** Whether `scaleByAdam` may move its bias correction into `scale` (see `TensorContext`). */
 export function canFoldBiasCorrection(recipe: readonly Transform[]): boolean {
-  const at = recipe.findIndex((tr) => tr.descriptor.kind === 'scaleByAdam');
-  return at >= 0 && recipe.slice(at + 1).every((tr) => LINEAR_IN_U.has(tr.descriptor.kind));
+  const at = recipe.findIndex((tr) => tr.descriptor?.kind === 'scaleByAdam');
+  return at >= 0 && recipe.slice(at + 1).every((tr) => LINEAR_IN_U.has(tr.descriptor?.kind));
 }
 
 function hasTensorForm(d: TransformDescriptor | undefined): d is Exclude<TransformDescriptor, { kind: 'custom' }> {
