@@ -24,7 +24,7 @@ import type { AdamEpsPlacement } from '../transforms/scaleByAdam.js';
  *
  * A rule "applies" to a tensor as `gcApplies(rank, rule)` says, and never to a tensor excluded from
  * GC. Means are over each output channel and subtracted at float64 (or compensated) precision
- * (docs/ALGORITHMS.md §5.1). `t` is the tensor's own step count, the current step included.
+ * (docs/ALGORITHMS.md §1). `t` is the tensor's own step count, the current step included.
  */
 export type FusedPlan = SgdPlan | AdamPlan | AdagradPlan;
 

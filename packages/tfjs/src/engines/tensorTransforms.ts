@@ -62,16 +62,24 @@ function channelSums(blocks: tf.Tensor3D): tf.Tensor {
 
 /**
  * `u` minus, for each index on `outAxis`, the mean over all other axes, with `u` seen as
- * `[outer, channels, inner]` so that one form serves any rank and layout. Also gives the channel
- * sums, which the NaN/Inf check reuses: a NaN or ±Inf in `u` makes their total non-finite.
+ * `[outer, channels, inner]` so that one form serves any rank and layout. Float32 tensors have no
+ * float64 sum, so each channel is first shifted by its first element (docs/ALGORITHMS.md §1): on
+ * a nearly constant channel `x − x₀` is exact (Sterbenz) and the float32 mean of the small
+ * differences is accurate, where the plain float32 mean would be off by half a last place of x — all
+ * of the centred value. Error of each centred value: at most about (n + 2)·2^-24·max|x − x₀| over its
+ * channel of n elements (the core's float64 mean: half a last place of the result). Also gives the
+ * channel sums (of the shifted values), which the NaN/Inf check reuses: a NaN or ±Inf in `u` makes
+ * their total non-finite.
  */
 function centralized(u: tf.Tensor, outAxis: number): { centered: tf.Tensor; sums: tf.Tensor } {
   const shape = u.shape;
   const outer = shape.slice(0, outAxis).reduce((a, b) => a * b, 1);
+  const channels = shape[outAxis];
   const inner = shape.slice(outAxis + 1).reduce((a, b) => a * b, 1);
-  const blocks = tf.reshape(u, [outer, shape[outAxis], inner]) as tf.Tensor3D;
-  const sums = channelSums(blocks);
-  const centered = tf.reshape(tf.sub(blocks, tf.div(sums, outer * inner)), shape);
+  const blocks = tf.reshape(u, [outer, channels, inner]) as tf.Tensor3D;
+  const shifted = tf.sub(blocks, tf.slice(blocks, [0, 0, 0], [1, channels, 1])) as tf.Tensor3D;
+  const sums = channelSums(shifted);
+  const centered = tf.reshape(tf.sub(shifted, tf.div(sums, outer * inner)), shape);
   return { centered, sums };
 }
 
