@@ -78,7 +78,7 @@ function rowSum(value) {
 
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
   (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
-  (local $pv v128) (local $gg v128) (local $MG v128)`;
+  (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128)`;
 
 const splat = (name) => `(local.set $V${name} (f32x4.splat (local.get $${name})))`;
 
@@ -91,39 +91,69 @@ const rowMean = () => `(f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u
  * (docs/ALGORITHMS.md §1). A float32 mean would be off by up to half a last place of the row's values,
  * all of the centred value on a nearly constant row.
  */
-function centre(x, mean) {
-  const half = (lanes) => `(f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 ${lanes}) (local.get ${mean})))`;
+function centre(x, mean, meanHigh = mean) {
+  const half = (lanes, m) => `(f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 ${lanes}) (local.get ${m})))`;
   return `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      ${half(`(local.get ${x})`)}
-      ${half(`(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${x}) (local.get ${x}))`)})`;
+      ${half(`(local.get ${x})`, mean)}
+      ${half(`(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${x}) (local.get ${x}))`, meanHigh)})`;
 }
+
+/**
+ * Where a task's gradient means come from (`$gcg`): none (0); computed here per row (1, channels
+ * first: each row is a channel); given by the host per row (2, output axis in the middle: rows are the
+ * contiguous runs of one channel, `$mp` walks one float64 per row); given per column (3, output axis
+ * last: each row holds one element of every channel, lane j centred by the float64 at `$mp + 8j`).
+ * The same numbers as src/fast/tasks.ts's GC_MEANS.
+ */
+const GC = { none: 0, rowComputed: 1, rowGiven: 2, columnGiven: 3 };
 
 /**
  * The mean of the gradient row that GC removes, `mean(g + wd·p)` summed in float64 (the coupled L2
  * term is centred too, docs/ALGORITHMS.md §5.2), into $MG; only when this tensor is centred on the gradient.
  */
 function gradientMean(wd) {
-  return `(if (local.get $gcg) (then
+  return `(if (i32.eq (local.get $gcg) (i32.const ${GC.rowComputed})) (then
       (if (f32.eq (local.get $${wd}) (f32.const 0))
         (then ${rowSum((m) => m.ld('$g'))})
         (else ${rowSum((m) => `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) ${m.ld('$p')}))`)}))
-      (local.set $MG ${rowMean()})))`;
+      (local.set $MG ${rowMean()})))
+    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven})) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
 }
 
-/** `gg = g + wd·p`, minus the row mean $MG when `centred`; p loaded into $pv. */
+/** The float64 means of this pass's lanes, per column (GC.columnGiven), into $MG (lanes 0–1) and $MG2 (2–3). */
+function columnMeans(m) {
+  const at = `(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))`;
+  return m.width === 4
+    ? `(local.set $MG (v128.load ${at})) (local.set $MG2 (v128.load offset=16 ${at}))`
+    : `(local.set $MG (v128.load64_zero ${at}))`;
+}
+
+/**
+ * `gg = g + wd·p`, minus the gradient mean when `centred` (`'row'`: $MG for the whole row,
+ * `'column'`: one per lane); p loaded into $pv.
+ */
 function centredGradient(m, wd, centred) {
-  return `(local.set $pv ${m.ld('$p')})
-    (local.set $gg (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))))
-    ${centred ? `(local.set $gg ${centre('$gg', '$MG')})` : ''}`;
+  const x = `(local.set $pv ${m.ld('$p')})
+    (local.set $gg (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))))`;
+  if (centred === 'row') return `${x} (local.set $gg ${centre('$gg', '$MG')})`;
+  if (centred === 'column') return `${x} ${columnMeans(m)} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`;
+  return x;
 }
 
-/** One pass over a row, specialized for a tensor centred on the gradient (`$gcg`) or not. */
+/** A row body specialized for where the gradient means come from (`$gcg`). */
+function byGradientMeans(row) {
+  return `(if (i32.eq (local.get $gcg) (i32.const ${GC.columnGiven})) (then ${row('column')})
+    (else (if (local.get $gcg) (then ${row('row')}) (else ${row(false)}))))`;
+}
+
+/** One pass over a row, specialized for where the gradient means come from. */
 function gradientRowPass(body) {
-  return `(if (local.get $gcg) (then ${rowPass((m) => body(m, true))}) (else ${rowPass((m) => body(m, false))}))`;
+  return byGradientMeans((centred) => rowPass((m) => body(m, centred)));
 }
 
 function advance(ptrs) {
-  return ptrs.map((q) => `(local.set ${q} (i32.add (local.get ${q}) (local.get $bytes)))`).join(' ');
+  return `${ptrs.map((q) => `(local.set ${q} (i32.add (local.get ${q}) (local.get $bytes)))`).join(' ')}
+    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven})) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))`;
 }
 
 /** Loops over `$rows` rows of `$len` elements; `rowBody` processes one. */
@@ -172,7 +202,7 @@ function adamKernel(name, amsgrad) {
   const row = (centred) => `(if (local.get $gcu) (then ${staged(centred)}) (else ${fused(centred)}))`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   ${COMMON_LOCALS}
@@ -180,8 +210,7 @@ function adamKernel(name, amsgrad) {
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
-  ${overRows(ptrs, `${gradientMean('wd1')}
-    (if (local.get $gcg) (then ${row(true)}) (else ${row(false)}))`)})`;
+  ${overRows(ptrs, `${gradientMean('wd1')} ${byGradientMeans(row)}`)})`;
 }
 
 /**
@@ -203,7 +232,7 @@ function sgdKernel(name, momentum) {
     }
     ${m.st('$p', '(f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv)))')}`;
   return `(func $${name}
-  (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
   ${COMMON_LOCALS} (local $b v128)
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
@@ -220,7 +249,7 @@ function adagradKernel(name) {
     ${m.st('$sq', '(local.get $acc2)')}
     ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps)))))')}`;
   return `(func $${name}
-  (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $eps f32) (param $clr f32)
   ${COMMON_LOCALS} (local $acc2 v128)
   (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
@@ -247,17 +276,17 @@ function runFunction() {
     (local.set $t (i32.add (local.get $table) (i32.mul (local.get $first) (i32.const ${TASK_SLOTS * 8}))))
     (local.set $kind ${I(0)})
     (if (i32.eq (local.get $kind) (i32.const 1)) (then
-      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr)
+      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr) ${I(20)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
-      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr)
+      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr) ${I(20)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
-      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
     (if (i32.eq (local.get $kind) (i32.const 4)) (then
-      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
     (if (i32.eq (local.get $kind) (i32.const 5)) (then
-      (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(16)} ${F(18)})))
+      (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(16)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 6)) (then
       (f64.store offset=${19 * 8} (local.get $t) (f64.convert_i32_u (call $non_finite ${I(2)} ${I(7)})))))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))

@@ -9,7 +9,7 @@ import { compilePlan } from '../plan/compilePlan.js';
 import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
 import { emitWarning, notFusedWarning, type WarningHandler } from '../warnings.js';
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
-import { CHUNK, KIND, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
+import { channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -160,7 +160,7 @@ function finishStep(state: OptimizerState, active: boolean[], count: number): vo
   state.count = count;
 }
 
-/** A tensor whose channels are not rows (channels-last GC): the core recipe, transform by transform. */
+/** GC on the update of a tensor whose channels are not rows (e.g. tfjs's channels-last): the core recipe. */
 function runRecipe(optimizer: Optimizer, param: Param, grad: FloatArray, layout: Layout, state: OptimizerState, i: number, count: number, lr: number) {
   const p = param.value.data as FloatArray;
   const ts = state.tensors[i];
@@ -212,6 +212,7 @@ function jsOptimizer(
     return { p: p.value.data as FloatArray, g: grads[i], s1: s[0], s2: s[1], s3: s[2] };
   });
   const scratch = new Float64Array(Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : []))));
+  const means = works.map((w, i) => (meansGiven(w) ? new Float64Array(layouts[i].channels) : null));
   const k = new Float64Array(SCALAR_COUNT);
   return {
     optimizer, params, grads, state, backend: 'js', threads: 1, plan, note,
@@ -226,7 +227,9 @@ function jsOptimizer(
         if (!active[i]) return;
         if (w.viaRecipe) return runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
         stepScalars(plan, state.tensors[i].step + 1, lr, k);
-        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t.start, t.rows, t.len, w.gcGradient, w.gcUpdate, k, scratch);
+        const m = means[i];
+        if (m) channelMeans(arrays[i].p, arrays[i].g, layouts[i], plan.coupledDecay, m);
+        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t, w.gcGradient, w.gcUpdate, k, scratch, m);
       });
       finishStep(state, active, count);
     },
@@ -280,6 +283,8 @@ function wasmOptimizer(
   const updateTable = take(updateTasks.length * TASK_BYTES);
   const scratch = Array.from({ length: threads }, () => take(scratchLen * 4));
   const tensorAt = layouts.map((l) => ({ p: take(l.size * 4), g: take(l.size * 4), slots: slotNames.map(() => take(l.size * 4)) }));
+  // float64 channel means the host gives the kernels, for tensors whose channels are not rows
+  const meansAt = works.map((w, i) => (meansGiven(w) ? take(layouts[i].channels * 8) : 0));
   if (at > MAX_WASM_BYTES) return null;
   const pages = Math.ceil(at / 65536);
   const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
@@ -324,7 +329,8 @@ function wasmOptimizer(
     tensorAt[t.tensor].slots.forEach((s, k) => (r[SLOT.s1 + k] = ptr(s)));
     r[SLOT.rows] = t.rows;
     r[SLOT.len] = t.len;
-    r[SLOT.gcg] = w.gcGradient ? 1 : 0;
+    r[SLOT.gcg] = w.gcGradient;
+    r[SLOT.means] = meansAt[t.tensor] + (t.channel0 ?? 0) * 8;
     r[SLOT.gcu] = w.gcUpdate ? 1 : 0;
   });
 
@@ -354,6 +360,9 @@ function wasmOptimizer(
       works.forEach((w, i) => {
         const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
         if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
+        if (kind !== KIND.skip && meansGiven(w)) {
+          channelMeans(params[i].value.data as FloatArray, grads[i], layouts[i], plan.coupledDecay, new Float64Array(buffer, meansAt[i], layouts[i].channels));
+        }
         for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
           updates[j * TASK_SLOTS + SLOT.kind] = kind;
           if (kind !== KIND.skip) updates.set(k, j * TASK_SLOTS + SLOT.scalars);
