@@ -13,7 +13,8 @@ export function gpuJsPlan(recipe: readonly Transform[]): PlanCompilation {
   const plan = compiled.plan;
   if (plan?.family === 'adam' && plan.gradientRule !== 'none' && plan.updateRule !== 'none') {
     const second = recipe.filter((tr) => tr.descriptor.kind === 'centralize')[1];
-    return { plan: null, transform: second.name, reason: `${second.name}: the gpu.js kernels centre the gradient or the update, not both` };
+    const reason = `${second.name}: the gpu.js kernels centre the gradient or the update, not both`;
+    return { plan: null, transform: second.name, reason };
   }
   return compiled;
 }

@@ -125,5 +125,8 @@ function fusedPlan(r: RecipeCursor): FusedPlan {
   r.expect('applyUpdate');
   const { beta1, beta2, amsgrad } = core;
   const { eps, epsPlacement } = direction;
-  return { family: 'adam', coupledDecay, gradientRule, beta1, beta2, amsgrad, eps, epsPlacement, decayAfterDirection, updateRule };
+  return {
+    family: 'adam', coupledDecay, gradientRule, beta1, beta2, amsgrad, eps, epsPlacement,
+    decayAfterDirection, updateRule,
+  };
 }

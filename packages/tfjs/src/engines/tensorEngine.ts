@@ -7,7 +7,9 @@ import {
   type Optimizer as CoreOptimizer,
   type WarningHandler,
 } from '@gcopt/core';
-import { applyTensorTransform, canFoldBiasCorrection, unsupportedTransforms, type TensorContext } from './tensorTransforms.js';
+import {
+  applyTensorTransform, canFoldBiasCorrection, unsupportedTransforms, type TensorContext,
+} from './tensorTransforms.js';
 import { normalizedAxis, type StepItem } from './stepItem.js';
 
 /**
