@@ -65,7 +65,8 @@ export function tensorEngineRuns(core: CoreOptimizer, onWarning?: WarningHandler
   if (!missing) return true;
   if (!warned.has(core)) {
     warned.add(core);
-    const reason = `${missing.name}: no tf-op form for descriptor kind '${missing.descriptor?.kind}'`;
+    const kind = missing.descriptor?.kind;
+    const reason = `${missing.name}: ${kind === undefined ? 'it has no descriptor' : `no tf-op form for descriptor kind '${kind}'`}`;
     emitWarning(notFusedWarning('the tfjs tensor engine', core.name, missing.name, reason), onWarning);
   }
   return false;
