@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type AsyncReplayEngine } from '@gcopt/core';
+import type { AsyncReplayEngine, WarningHandler } from '@gcopt/core';
 import type * as GpuModule from '@gcopt/core/gpu';
 import { BackendUnavailableError } from './backendUnavailable.js';
 
@@ -6,10 +6,10 @@ export type GpuMode = 'cpu' | 'webasm' | 'webgpu';
 
 /**
  * `@gcopt/core/gpu`'s gpu.js kernels in `mode`: parameters uploaded in the replayed layout (`outAxis`
- * per tensor), one `step` per recorded gradient, parameters and state read back. An optimizer
- * without fused kernels (refused with an InvalidArgumentError naming `optimizer`) runs the fallback
- * that error documents, the `'js'` device backend, and the case says so. Kernels that gpu.js
- * quietly compiled for another mode fail the case.
+ * per tensor), one `step` per recorded gradient, parameters and state read back. A recipe without
+ * fused kernels runs the documented fallback, the `'js'` device backend, announced by one `not-fused`
+ * warning naming the transform; the case says so. Kernels that gpu.js quietly compiled for another
+ * mode (or a fallback without its warning) fail the case.
  */
 export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayEngine> {
   const probe = await gpu.probeBackend(mode);
@@ -22,14 +22,11 @@ export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Pro
       outAxis: run.outAxes[i],
     }));
     let fallback: string | undefined;
-    let device: GpuModule.DeviceOptimizer;
-    try {
-      device = await gpu.createDeviceOptimizer(run.optimizer, params, { backend: mode, onWarning: run.onWarning });
-    } catch (e) {
-      if (!(e instanceof InvalidArgumentError && e.param === 'optimizer')) throw e;
-      fallback = `gpu.js ${mode}: ${e.referenceMessage}`;
-      device = await gpu.createDeviceOptimizer(run.optimizer, params, { backend: 'js', onWarning: run.onWarning });
-    }
+    const onWarning: WarningHandler = (w) => {
+      if (w.code === 'not-fused') fallback = `gpu.js ${mode}: ${w.message}`;
+      else run.onWarning(w);
+    };
+    const device = await gpu.createDeviceOptimizer(run.optimizer, params, { backend: mode, onWarning });
     try {
       const trajectory: Float32Array[][] = [];
       for (const stepGrads of run.grads) {
