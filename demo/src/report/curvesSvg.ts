@@ -55,7 +55,9 @@ const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
  * The demo's figure as SVG text: training loss (log scale, mean batch loss over windows of an
  * epoch) and test accuracy after each epoch, against epochs, one line per optimizer (mean over seeds).
  */
-export function curvesSvg(summaries: readonly OptimizerSummary[], title: string, subtitle: string): string {
+export function curvesSvg(
+  summaries: readonly OptimizerSummary[], title: string, subtitle: string, options: { epochs?: number } = {},
+): string {
   const n = summaries.length;
   const styled = summaries.map((s, i) => ({
     s,
@@ -64,7 +66,8 @@ export function curvesSvg(summaries: readonly OptimizerSummary[], title: string,
       width: Math.max(1.2, 3 - 0.25 * i),
     },
   }));
-  const epochs = Math.max(1, ...summaries.map((s) => s.meanTestAccuracyByEpoch.length));
+  // the x axes span `options.epochs` when given (a live plot keeps its axes while runs are still training)
+  const epochs = Math.max(1, options.epochs ?? 0, ...summaries.map((s) => s.meanTestAccuracyByEpoch.length));
   // sideways offset of series i at each epoch of the accuracy panel: the n series spread over 0.12 epoch per epoch shown
   const dodge = (i: number) => (n > 1 ? (i - (n - 1) / 2) * ((0.12 * Math.max(1, epochs - 1)) / (n - 1)) : 0);
   const lossPanel: Panel = {

@@ -8,6 +8,7 @@ import type { TensorContext } from '../transforms/transform.js';
 import { fusedPlanOf, type FusedPlan } from './fusedPlan.js';
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
 import { CHUNK, KIND, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
+import { prestartBrowserWorkers } from './threads/browserWorkers.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -105,6 +106,8 @@ export async function createFastOptimizer(
   options: FastOptions = {},
 ): Promise<FastOptimizer> {
   if (wasmSimdSupported()) await Promise.all([compileKernels(false), ...(sharedMemorySupported() ? [compileKernels(true)] : [])]);
+  // in a browser, threads are Workers that must be running before the pool starts (threads/browserWorkers.ts)
+  if (typeof options.threads === 'number' && options.threads > 1) await prestartBrowserWorkers(options.threads - 1);
   return createFastOptimizerSync(optimizer, specs, options);
 }
 
