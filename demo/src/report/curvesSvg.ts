@@ -62,13 +62,16 @@ export function curvesSvg(
   const styled = summaries.map((s, i) => ({
     s,
     style: {
-      ...(STYLE[s.label] ?? { color: FALLBACK_COLORS[i % FALLBACK_COLORS.length], dashed: false, marker: MARKERS[i % MARKERS.length] }),
+      ...(STYLE[s.label] ?? {
+        color: FALLBACK_COLORS[i % FALLBACK_COLORS.length], dashed: false, marker: MARKERS[i % MARKERS.length],
+      }),
       width: Math.max(1.2, 3 - 0.25 * i),
     },
   }));
   // the x axes span `options.epochs` when given (a live plot keeps its axes while runs are still training)
   const epochs = Math.max(1, options.epochs ?? 0, ...summaries.map((s) => s.meanTestAccuracyByEpoch.length));
-  // sideways offset of series i at each epoch of the accuracy panel: the n series spread over 0.12 epoch per epoch shown
+  // sideways offset of series i at each epoch of the accuracy panel: the n series spread over 0.12 epoch
+  // per epoch shown
   const dodge = (i: number) => (n > 1 ? (i - (n - 1) / 2) * ((0.12 * Math.max(1, epochs - 1)) / (n - 1)) : 0);
   const lossPanel: Panel = {
     title: 'training loss (cross-entropy, log scale)',
@@ -167,7 +170,8 @@ export function staggeredMarkers(length: number, count: number, i: number, n: nu
 function markerSvg(marker: Marker, x: number, y: number, color: string, hollow: boolean): string {
   const r = 4;
   const paint = `fill="${hollow ? 'white' : color}" stroke="${color}" stroke-width="1.5"`;
-  const poly = (pts: [number, number][]) => `<polygon points="${pts.map(([dx, dy]) => `${(x + dx).toFixed(1)},${(y + dy).toFixed(1)}`).join(' ')}" ${paint}/>`;
+  const poly = (pts: [number, number][]) =>
+    `<polygon points="${pts.map(([dx, dy]) => `${(x + dx).toFixed(1)},${(y + dy).toFixed(1)}`).join(' ')}" ${paint}/>`;
   switch (marker) {
     case 'circle':
       return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" ${paint}/>`;
@@ -180,7 +184,10 @@ function markerSvg(marker: Marker, x: number, y: number, color: string, hollow: 
     case 'diamond':
       return poly([[0, -r - 1], [r + 1, 0], [0, r + 1], [-r - 1, 0]]);
     case 'cross':
-      return poly([[-r, -1.5], [-1.5, -1.5], [-1.5, -r], [1.5, -r], [1.5, -1.5], [r, -1.5], [r, 1.5], [1.5, 1.5], [1.5, r], [-1.5, r], [-1.5, 1.5], [-r, 1.5]]);
+      return poly([
+        [-r, -1.5], [-1.5, -1.5], [-1.5, -r], [1.5, -r], [1.5, -1.5], [r, -1.5],
+        [r, 1.5], [1.5, 1.5], [1.5, r], [-1.5, r], [-1.5, 1.5], [-r, 1.5],
+      ]);
     case 'star': {
       const pts: [number, number][] = [];
       for (let k = 0; k < 10; k++) {

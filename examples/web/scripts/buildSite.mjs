@@ -30,8 +30,16 @@ export const nodeBuiltinStub = {
 
 export function bundleOptions(entryPoints, outdir, minify = true) {
   return {
-    entryPoints, outdir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify, sourcemap: true,
-    metafile: true, logLevel: 'warning',
+    entryPoints,
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify,
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
     // workspace packages from source; onnxruntime-web's build that loads its wasm from ort.env.wasm.wasmPaths
     conditions: ['source', 'onnxruntime-web-use-extern-wasm'],
     plugins: [nodeBuiltinStub],
@@ -44,25 +52,39 @@ export function bundleOptions(entryPoints, outdir, minify = true) {
 export async function buildSite({ out = DEFAULT_OUT, minify = true } = {}) {
   const started = Date.now();
   await mkdir(path.join(out, 'ort'), { recursive: true });
-  const result = await esbuild.build(bundleOptions({ main: path.join(pkg, 'src/page/main.ts'), worker: path.join(pkg, 'src/worker/worker.ts') }, out, minify));
+  const result = await esbuild.build(
+    bundleOptions(
+      { main: path.join(pkg, 'src/page/main.ts'), worker: path.join(pkg, 'src/worker/worker.ts') },
+      out,
+      minify,
+    ),
+  );
   await copyFile(path.join(pkg, 'public/index.html'), path.join(out, 'index.html'));
 
   const require = createRequire(import.meta.url);
   const ortDist = path.dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-  for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) await copyFile(path.join(ortDist, f), path.join(out, 'ort', f));
+  for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'])
+    await copyFile(path.join(ortDist, f), path.join(out, 'ort', f));
 
   const { train, test } = loadDigits();
   const header = new Int32Array([train.count, test.count]);
-  await writeFile(path.join(out, 'digits.bin'), Buffer.concat([
-    Buffer.from(header.buffer), Buffer.from(train.images.buffer, train.images.byteOffset, train.images.byteLength),
-    Buffer.from(test.images.buffer, test.images.byteOffset, test.images.byteLength), Buffer.from(train.labels), Buffer.from(test.labels),
-  ]));
+  await writeFile(
+    path.join(out, 'digits.bin'),
+    Buffer.concat([
+      Buffer.from(header.buffer),
+      Buffer.from(train.images.buffer, train.images.byteOffset, train.images.byteLength),
+      Buffer.from(test.images.buffer, test.images.byteOffset, test.images.byteLength),
+      Buffer.from(train.labels),
+      Buffer.from(test.labels),
+    ]),
+  );
 
   const golden = path.join(pkg, '../../fixtures/golden');
   await cp(golden, path.join(out, 'golden'), { recursive: true });
   const files = [];
   for (const family of ['first_release', 'advanced']) {
-    for (const f of (await readdir(path.join(golden, family))).filter((f) => f.endsWith('.json')).sort()) files.push(`${family}/${f}`);
+    for (const f of (await readdir(path.join(golden, family))).filter((f) => f.endsWith('.json')).sort())
+      files.push(`${family}/${f}`);
   }
   await writeFile(path.join(out, 'golden/manifest.json'), JSON.stringify(files));
   console.log(`built ${path.relative(process.cwd(), out) || '.'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

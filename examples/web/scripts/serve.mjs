@@ -11,8 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.map': 'application/json', '.bin': 'application/octet-stream', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
 };
 
 /** Serves `root`; resolves to the URL and a close function. */
@@ -24,8 +30,15 @@ export function startServer({ root, port = 0, host = '127.0.0.1', isolate = true
     if (!file.startsWith(base)) return void res.writeHead(403).end();
     try {
       if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const headers = { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
-      if (isolate) Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+      const headers = {
+        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      };
+      if (isolate)
+        Object.assign(headers, {
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+        });
       res.writeHead(200, headers);
       createReadStream(file).pipe(res);
     } catch {
@@ -36,14 +49,28 @@ export function startServer({ root, port = 0, host = '127.0.0.1', isolate = true
     server.once('error', reject);
     server.listen(port, host, () => {
       const { port: actual } = server.address();
-      resolve({ url: `http://${host}:${actual}/`, close: () => new Promise((r) => server.close(() => r()))  });
+      resolve({ url: `http://${host}:${actual}/`, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, root: { type: 'string' }, 'no-isolation': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      root: { type: 'string' },
+      'no-isolation': { type: 'boolean' },
+    },
+  });
   const root = values.root ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../out/site');
-  const { url } = await startServer({ root, port: Number(values.port ?? 8080), host: values.host ?? '127.0.0.1', isolate: !values['no-isolation'] });
-  console.log(`gcopt web page: ${url}${values['no-isolation'] ? ' (not cross-origin isolated: one thread)' : ''}  (Ctrl-C stops)`);
+  const { url } = await startServer({
+    root,
+    port: Number(values.port ?? 8080),
+    host: values.host ?? '127.0.0.1',
+    isolate: !values['no-isolation'],
+  });
+  console.log(
+    `gcopt web page: ${url}${values['no-isolation'] ? ' (not cross-origin isolated: one thread)' : ''}  (Ctrl-C stops)`,
+  );
 }

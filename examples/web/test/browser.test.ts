@@ -39,7 +39,10 @@ async function open(url: string): Promise<{ page: Page; errors: string[]; report
 }
 
 function request(page: Page, message: Request): Promise<Reply> {
-  return page.evaluate((m) => (window as unknown as { gcopt: { request(m: Request): Promise<Reply> } }).gcopt.request(m), message);
+  return page.evaluate(
+    (m) => (window as unknown as { gcopt: { request(m: Request): Promise<Reply> } }).gcopt.request(m),
+    message,
+  );
 }
 
 /** Largest |a−b| / max(1, |b|) over every weight. */
@@ -49,7 +52,9 @@ function maxRelError(a: readonly NamedTensor[], b: readonly NamedTensor[]): numb
     expect(t.name).toBe(b[i].name);
     expect(t.data.length).toBe(b[i].data.length);
     const other = b[i].data;
-    Object.values(t.data).forEach((v, k) => (worst = Math.max(worst, Math.abs(v - other[k]) / Math.max(1, Math.abs(other[k])))));
+    Object.values(t.data).forEach(
+      (v, k) => (worst = Math.max(worst, Math.abs(v - other[k]) / Math.max(1, Math.abs(other[k])))),
+    );
   });
   return worst;
 }
@@ -70,7 +75,8 @@ afterAll(async () => {
 });
 
 describe('the page in headless Chromium', () => {
-  it('loads without console errors, says which backends it found, trains the optimizer pairs and draws curves and a table', async () => {
+  const title = 'loads with no console error, lists its backends, trains the pairs, draws curves and a table';
+  it(title, async () => {
     const query = 'autostart&engine=ort-fast&epochs=2&train=256&test=200&batch=32';
     const { page, errors, report } = await open(`${isolated.url}?${query}`);
     console.log(`backends: ${JSON.stringify(report)}`);
@@ -93,32 +99,60 @@ describe('each engine in the browser equals the same engine in Node', () => {
   const train = loadDigits().train;
   // tfjs compiles dozens of WebGL programs on SwiftShader (slow): one optimizer, fewer steps
   const cases: { engine: EngineId; optimizer: string; steps: number }[] = ENGINE_IDS.flatMap((engine) =>
-    (engine === 'tfjs' ? ['Adam_GC2'] : ['SGD_GC', 'Adam_GC2']).map((optimizer) => ({ engine, optimizer, steps: engine === 'tfjs' ? 3 : 6 })));
+    (engine === 'tfjs' ? ['Adam_GC2'] : ['SGD_GC', 'Adam_GC2']).map((optimizer) => ({
+      engine,
+      optimizer,
+      steps: engine === 'tfjs' ? 3 : 6,
+    })),
+  );
   const tolerance = 1e-5;
 
-  it.each(cases)('$engine, $optimizer: $steps steps from seed 3', async ({ engine, optimizer, steps }) => {
-    const plan = { seed: 3, steps, batchSize: 32 };
-    const inBrowser = await request(shared.page, { type: 'steps', engine, optimizer, ...plan });
-    if (inBrowser.type !== 'steps') throw new Error(inBrowser.type === 'error' ? inBrowser.message : inBrowser.type);
-    const inNode = await trainSteps(await nodeEngine(engine), train, { optimizer: findDemoOptimizer(optimizer)!, ...plan });
-    const err = maxRelError(inBrowser.weights, inNode.weights);
-    console.log(`${engine} ${optimizer}: browser (${inBrowser.engine}) vs Node: max relative weight difference ${err.toExponential(2)}`);
-    expect(err).toBeLessThanOrEqual(tolerance);
-    // the runs trained: the weights moved away from the initial ones
-    const moved = maxRelError(inNode.weights, (await import('@gcopt/demo/browser')).initialWeights(plan.seed));
-    expect(moved).toBeGreaterThan(100 * tolerance);
-    expect(shared.errors).toEqual([]);
-  }, 180_000);
+  it.each(cases)(
+    '$engine, $optimizer: $steps steps from seed 3',
+    async ({ engine, optimizer, steps }) => {
+      const plan = { seed: 3, steps, batchSize: 32 };
+      const inBrowser = await request(shared.page, { type: 'steps', engine, optimizer, ...plan });
+      if (inBrowser.type !== 'steps') throw new Error(inBrowser.type === 'error' ? inBrowser.message : inBrowser.type);
+      const inNode = await trainSteps(await nodeEngine(engine), train, {
+        optimizer: findDemoOptimizer(optimizer)!,
+        ...plan,
+      });
+      const err = maxRelError(inBrowser.weights, inNode.weights);
+      console.log(
+        `${engine} ${optimizer}: browser (${inBrowser.engine}) vs Node: ` +
+          `max relative weight difference ${err.toExponential(2)}`,
+      );
+      expect(err).toBeLessThanOrEqual(tolerance);
+      // the runs trained: the weights moved away from the initial ones
+      const moved = maxRelError(inNode.weights, (await import('@gcopt/demo/browser')).initialWeights(plan.seed));
+      expect(moved).toBeGreaterThan(100 * tolerance);
+      expect(shared.errors).toEqual([]);
+    },
+    180_000,
+  );
 });
 
 describe('gpu.js kernels in the browser on the golden trajectories', () => {
   const inputs = JSON.parse(readFileSync(path.join(GOLDEN, 'inputs.json'), 'utf8')) as GoldenInputs;
   const files = ['first_release', 'advanced'].flatMap((family) =>
-    readdirSync(path.join(GOLDEN, family)).filter((f) => f.endsWith('.json')).sort()
-      .map((f) => ({ name: `${family}/${f}`, golden: JSON.parse(readFileSync(path.join(GOLDEN, family, f), 'utf8')) as GoldenFile })));
+    readdirSync(path.join(GOLDEN, family))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => ({
+        name: `${family}/${f}`,
+        golden: JSON.parse(readFileSync(path.join(GOLDEN, family, f), 'utf8')) as GoldenFile,
+      })),
+  );
   // on software WebGPU every file takes minutes; by default one file per kernel family (GCOPT_WEB_ALL_GOLDEN=1: all)
-  const FAMILIES = ['first_release/SGD_GC.json', 'first_release/SGDW_GCC.json', 'first_release/Adam_GC2.json',
-    'first_release/AdamW_GCC.json', 'first_release/Adagrad_GC.json', 'advanced/Adam.json', 'advanced/SGD.json'];
+  const FAMILIES = [
+    'first_release/SGD_GC.json',
+    'first_release/SGDW_GCC.json',
+    'first_release/Adam_GC2.json',
+    'first_release/AdamW_GCC.json',
+    'first_release/Adagrad_GC.json',
+    'advanced/Adam.json',
+    'advanced/SGD.json',
+  ];
   const webgpuFiles = process.env.GCOPT_WEB_ALL_GOLDEN === '1' ? files : files.filter((f) => FAMILIES.includes(f.name));
 
   async function replay(mode: string, which = files) {
@@ -130,8 +164,11 @@ describe('gpu.js kernels in the browser on the golden trajectories', () => {
   function expectAgreement(r: Awaited<ReturnType<typeof replay>>, minCases: number) {
     const worstCore = Math.max(...r.cases.map((c) => c.vsCore));
     const worstGolden = Math.max(...r.cases.map((c) => c.vsGolden));
-    console.log(`gpu.js ${r.mode}: ${r.cases.length} golden cases; worst vs core ${worstCore.toExponential(2)}, vs PyTorch float32 ${worstGolden.toExponential(2)}`
-      + `; not fused: ${[...new Set(r.notFused.map((c) => c.file))].join(', ')}`);
+    console.log(
+      `gpu.js ${r.mode}: ${r.cases.length} golden cases; worst vs core ${worstCore.toExponential(2)}, ` +
+        `vs PyTorch float32 ${worstGolden.toExponential(2)}` +
+        `; not fused: ${[...new Set(r.notFused.map((c) => c.file))].join(', ')}`,
+    );
     expect(r.cases.length).toBeGreaterThanOrEqual(minCases);
     for (const c of r.cases) {
       expect(c.vsCore, `${c.file} ${c.id}`).toBeLessThanOrEqual(1e-5);
@@ -146,18 +183,27 @@ describe('gpu.js kernels in the browser on the golden trajectories', () => {
   // before use; WGSL does not, so webgpu works), and with that worked around, `readParams` reads a
   // GL texture gpu.js has already deleted. `it.fails` keeps the check running: it turns red once
   // WebGL works, and then becomes a plain `it`. The page's self-test skips WebGL meanwhile.
-  it.fails('WebGL 2 (SwiftShader) equals the core and PyTorch on every fused golden case', async () => {
-    expect(shared.report.webgl).toMatch(/WebGL 2/);
-    expectAgreement(await replay('webgl2', webgpuFiles), webgpuFiles.length);
-  }, 300_000);
+  it.fails(
+    'WebGL 2 (SwiftShader) equals the core and PyTorch on every fused golden case',
+    async () => {
+      expect(shared.report.webgl).toMatch(/WebGL 2/);
+      expectAgreement(await replay('webgl2', webgpuFiles), webgpuFiles.length);
+    },
+    300_000,
+  );
 
   it('the page says that gpu.js on WebGL 2 is not usable, and why', async () => {
     expect(shared.report.gpujsWebgl2).toMatch(/./);
-    expect(await shared.page.locator('#backends').innerText()).toContain(`gpu.js on WebGL 2: not usable — ${shared.report.gpujsWebgl2}`);
+    expect(await shared.page.locator('#backends').innerText()).toContain(
+      `gpu.js on WebGL 2: not usable — ${shared.report.gpujsWebgl2}`,
+    );
   });
 
   it('WebGPU, where the browser exposes an adapter', async () => {
-    console.log(`WebGPU adapter: ${shared.report.webgpu.available ? shared.report.webgpu.detail : `none (${shared.report.webgpu.detail})`}`);
+    const gpu = shared.report.webgpu;
+    console.log(
+      `WebGPU adapter: ${gpu.available ? gpu.detail : `none (${gpu.detail})`}`,
+    );
     if (!shared.report.webgpu.available) {
       expect(shared.report.webgpu.detail).not.toBe('');
       return;
@@ -180,7 +226,12 @@ describe('the fast path in a Worker', () => {
     expect(report.threads).toBe(1);
     expect(report.notes.join(' ')).toMatch(/not cross-origin isolated/);
     const r = await request(page, { type: 'fastThreads', threads: 2 });
-    expect(r).toMatchObject({ type: 'fastThreads', threads: 1, backend: 'wasm-simd', note: expect.stringMatching(/one thread/) });
+    expect(r).toMatchObject({
+      type: 'fastThreads',
+      threads: 1,
+      backend: 'wasm-simd',
+      note: expect.stringMatching(/one thread/),
+    });
     expect(await page.locator('#backends').innerText()).toMatch(/fallback: not cross-origin isolated/);
     expect(errors).toEqual([]);
     await page.close();

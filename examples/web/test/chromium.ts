@@ -7,7 +7,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** CHROME_PATH, else a Chromium on the PATH, else Debian's chromium installed by scripts/provision-chromium.sh. */
 export function chromiumPath(): string {
-  const out = execFileSync('sh', [path.join(here, '../scripts/provision-chromium.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('sh', [path.join(here, '../scripts/provision-chromium.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return out.trim().split('\n').pop()!;
 }
 
@@ -18,6 +21,12 @@ export function chromiumPath(): string {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu', '--ignore-gpu-blocklist'],
+    args: [
+      '--no-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--enable-unsafe-webgpu',
+      '--ignore-gpu-blocklist',
+    ],
   });
 }

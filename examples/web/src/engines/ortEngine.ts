@@ -3,7 +3,13 @@ import type { BackendMode } from '@gcopt/core/gpu';
 import { gatherBatch } from '@gcopt/demo/browser';
 import { IMAGE_SIZE } from '@gcopt/mnist-data';
 import { OrtGradients } from './ortGradients.js';
-import { deviceUpdater, fastUpdater, float32Updater, type HostParam, type ParameterUpdater } from './parameterUpdaters.js';
+import {
+  deviceUpdater,
+  fastUpdater,
+  float32Updater,
+  type HostParam,
+  type ParameterUpdater,
+} from './parameterUpdaters.js';
 import { fromOnnxLayout, smallCnnOnnx, toOnnxLayout } from './smallCnnOnnx.js';
 import type { WebEngine, WebRunSetup, WebTrainingRun } from './webEngine.js';
 
@@ -26,13 +32,19 @@ export function createOrtEngine(ort: OrtModule, update: OrtUpdate, runtime: stri
     async startRun(setup: WebRunSetup): Promise<WebTrainingRun> {
       const session = await OrtGradients.create(ort, built.gradientModel, built.inferenceModel);
       const onnx = toOnnxLayout(setup.initialWeights, built.params);
-      const initial: HostParam[] = onnx.map((p, i) => ({ ...p, outAxis: session.info.params[i].outAxis, gc: session.info.params[i].gc }));
+      const initial: HostParam[] = onnx.map((p, i) => ({
+        ...p,
+        outAxis: session.info.params[i].outAxis,
+        gc: session.info.params[i].gc,
+      }));
       let updater: ParameterUpdater;
       try {
         updater =
-          update.kind === 'float32' ? float32Updater(setup.optimizer, initial)
-          : update.kind === 'fast' ? await fastUpdater(setup.optimizer, initial, update.threads)
-          : await deviceUpdater(setup.optimizer, initial, update.mode);
+          update.kind === 'float32'
+            ? float32Updater(setup.optimizer, initial)
+            : update.kind === 'fast'
+              ? await fastUpdater(setup.optimizer, initial, update.threads)
+              : await deviceUpdater(setup.optimizer, initial, update.mode);
       } catch (e) {
         await session.release();
         throw e;

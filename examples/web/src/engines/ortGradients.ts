@@ -1,6 +1,13 @@
 import {
-  decodeModel, encodeModel, gradientName, readGradientModel, withParamsAsInputs,
-  type GradientModelInfo, type OrtModule, type OrtSession, type OrtTensor,
+  decodeModel,
+  encodeModel,
+  gradientName,
+  readGradientModel,
+  withParamsAsInputs,
+  type GradientModelInfo,
+  type OrtModule,
+  type OrtSession,
+  type OrtTensor,
 } from '@gcopt/onnxruntime';
 import { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
 import { softmaxCrossEntropy, type Evaluation } from '@gcopt/demo/browser';
@@ -23,7 +30,12 @@ export class OrtGradients {
     this.info = info;
   }
 
-  static async create(ort: OrtModule, gradientModel: Uint8Array, inferenceModel: Uint8Array, sessionOptions: Record<string, unknown> = {}) {
+  static async create(
+    ort: OrtModule,
+    gradientModel: Uint8Array,
+    inferenceModel: Uint8Array,
+    sessionOptions: Record<string, unknown> = {},
+  ) {
     const info = readGradientModel(gradientModel);
     // ORT's JS sessions take no feeds for initializers: drop the parameters' initial values
     const names = new Set(info.params.map((p) => p.name));
@@ -44,12 +56,19 @@ export class OrtGradients {
   /** Loss and gradients (in `params` order) of a batch of `count` digits with class labels. */
   async gradients(
     params: readonly { name: string; shape: readonly number[]; data: Float32Array }[],
-    images: Float32Array, labels: ArrayLike<number>, count: number,
+    images: Float32Array,
+    labels: ArrayLike<number>,
+    count: number,
   ): Promise<{ loss: number; grads: Float32Array[] }> {
     const oneHot = new Float32Array(count * NUM_CLASSES);
     for (let n = 0; n < count; n++) oneHot[n * NUM_CLASSES + labels[n]] = 1;
     const feeds = this.paramFeeds(params);
-    feeds[this.info.input] = new this.ort.Tensor('float32', images.subarray(0, count * IMAGE_SIZE), [count, 1, IMAGE_SIDE, IMAGE_SIDE]);
+    feeds[this.info.input] = new this.ort.Tensor('float32', images.subarray(0, count * IMAGE_SIZE), [
+      count,
+      1,
+      IMAGE_SIDE,
+      IMAGE_SIDE,
+    ]);
     feeds[this.info.labels] = new this.ort.Tensor('float32', oneHot, [count, NUM_CLASSES]);
     const out = await this.train.run(feeds);
     return {
@@ -58,14 +77,22 @@ export class OrtGradients {
     };
   }
 
-  async evaluate(params: readonly { name: string; shape: readonly number[]; data: Float32Array }[], set: DigitSet): Promise<Evaluation> {
+  async evaluate(
+    params: readonly { name: string; shape: readonly number[]; data: Float32Array }[],
+    set: DigitSet,
+  ): Promise<Evaluation> {
     const input = this.infer.inputNames.find((n) => !params.some((p) => p.name === n))!;
     let lossSum = 0;
     let correct = 0;
     for (let at = 0; at < set.count; at += EVAL_BATCH) {
       const n = Math.min(EVAL_BATCH, set.count - at);
       const feeds = this.paramFeeds(params);
-      feeds[input] = new this.ort.Tensor('float32', set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [n, 1, IMAGE_SIDE, IMAGE_SIDE]);
+      feeds[input] = new this.ort.Tensor('float32', set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [
+        n,
+        1,
+        IMAGE_SIDE,
+        IMAGE_SIDE,
+      ]);
       const out = await this.infer.run(feeds);
       const logits = out[this.infer.outputNames[0]].data as Float32Array;
       const r = softmaxCrossEntropy(logits, set.labels.subarray(at, at + n), n, NUM_CLASSES, null, 1);

@@ -41,8 +41,15 @@ export function float32Updater(optimizer: DemoOptimizer, initial: readonly HostP
   };
 }
 
-/** `@gcopt/core/fast`: fused WebAssembly SIMD kernels; `threads` > 1 needs SharedArrayBuffer (cross-origin isolation). */
-export async function fastUpdater(optimizer: DemoOptimizer, initial: readonly HostParam[], threads: number): Promise<ParameterUpdater> {
+/**
+ * `@gcopt/core/fast`: fused WebAssembly SIMD kernels; `threads` > 1 needs SharedArrayBuffer (in a browser:
+ * cross-origin isolation).
+ */
+export async function fastUpdater(
+  optimizer: DemoOptimizer,
+  initial: readonly HostParam[],
+  threads: number,
+): Promise<ParameterUpdater> {
   const fast = await createFastOptimizer(
     coreOptimizer(optimizer.name, { ...optimizer.options }, optimizer.family),
     initial.map((p) => ({ name: p.name, shape: [...p.shape], outAxis: p.outAxis, gc: p.gc, init: p.data })),
@@ -51,7 +58,9 @@ export async function fastUpdater(optimizer: DemoOptimizer, initial: readonly Ho
   const params = initial.map((p, i) => ({ ...p, data: fast.params[i].value.data as Float32Array }));
   return {
     params,
-    backend: `@gcopt/core/fast ${fast.backend}, ${fast.threads} thread${fast.threads > 1 ? 's' : ''}${fast.note ? ` (${fast.note})` : ''}`,
+    backend:
+      `@gcopt/core/fast ${fast.backend}, ${fast.threads} thread${fast.threads > 1 ? 's' : ''}` +
+      (fast.note ? ` (${fast.note})` : ''),
     async step(grads) {
       grads.forEach((g, i) => fast.grads[i].set(g));
       fast.step();
@@ -61,9 +70,17 @@ export async function fastUpdater(optimizer: DemoOptimizer, initial: readonly Ho
 }
 
 /** `@gcopt/core/gpu`: the fused gpu.js kernels; weights and state stay on the device, read back after each step. */
-export async function deviceUpdater(optimizer: DemoOptimizer, initial: readonly HostParam[], mode: BackendMode): Promise<ParameterUpdater> {
+export async function deviceUpdater(
+  optimizer: DemoOptimizer,
+  initial: readonly HostParam[],
+  mode: BackendMode,
+): Promise<ParameterUpdater> {
   const params = initial.map((p) => ({ ...p, data: p.data.slice() }));
-  const opt = await createDeviceOptimizer(coreOptimizer(optimizer.name, { ...optimizer.options }, optimizer.family), params, { backend: mode });
+  const opt = await createDeviceOptimizer(
+    coreOptimizer(optimizer.name, { ...optimizer.options }, optimizer.family),
+    params,
+    { backend: mode },
+  );
   return {
     params,
     backend: `@gcopt/core/gpu ${mode}`,

@@ -31,8 +31,12 @@ function transpose(data: Float32Array, rows: number, cols: number): Float32Array
  * PyTorch-layout weights in the built model's layout: the same order (conv1, conv2, dense; weight then
  * bias), the dense weight transposed to ONNX Gemm's `[in, out]`.
  */
-export function toOnnxLayout(weights: readonly NamedTensor[], built: readonly { name: string; shape: readonly number[] }[]) {
-  if (weights.length !== built.length) throw new Error(`the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
+export function toOnnxLayout(
+  weights: readonly NamedTensor[],
+  built: readonly { name: string; shape: readonly number[] }[],
+) {
+  if (weights.length !== built.length)
+    throw new Error(`the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
   return built.map((b, i) => {
     const w = weights[i];
     if (w.shape.join(',') === b.shape.join(',')) return { name: b.name, shape: [...b.shape], data: w.data.slice() };
@@ -44,7 +48,10 @@ export function toOnnxLayout(weights: readonly NamedTensor[], built: readonly { 
 }
 
 /** The inverse of `toOnnxLayout`: back to the demo's names, PyTorch layout. */
-export function fromOnnxLayout(params: readonly { shape: readonly number[]; data: Float32Array }[], like: readonly NamedTensor[]): NamedTensor[] {
+export function fromOnnxLayout(
+  params: readonly { shape: readonly number[]; data: Float32Array }[],
+  like: readonly NamedTensor[],
+): NamedTensor[] {
   return like.map((w, i) => {
     const p = params[i];
     if (p.shape.join(',') === w.shape.join(',')) return { name: w.name, shape: [...w.shape], data: p.data.slice() };

@@ -19,7 +19,13 @@ export function createTfjsEngine(tf: typeof Tf): WebEngine {
     const c2 = SMALL_CNN.conv2;
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1], filters: c1.out, kernelSize: c1.k, padding: 'valid', activation: 'relu' }),
+        tf.layers.conv2d({
+          inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1],
+          filters: c1.out,
+          kernelSize: c1.k,
+          padding: 'valid',
+          activation: 'relu',
+        }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
         tf.layers.conv2d({ filters: c2.out, kernelSize: c2.k, padding: 'valid', activation: 'relu' }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
@@ -29,7 +35,14 @@ export function createTfjsEngine(tf: typeof Tf): WebEngine {
     });
     const [w1, b1, w2, b2, wf, bf] = weights;
     const tensor = (x: { data: Float32Array; shape: readonly number[] }) => tf.tensor(x.data, [...x.shape]);
-    const values = [tensor(convToTfjs(w1)), tensor(b1), tensor(convToTfjs(w2)), tensor(b2), tensor(denseToTfjs(wf, c2.out, LAST_SIDE)), tensor(bf)];
+    const values = [
+      tensor(convToTfjs(w1)),
+      tensor(b1),
+      tensor(convToTfjs(w2)),
+      tensor(b2),
+      tensor(denseToTfjs(wf, c2.out, LAST_SIDE)),
+      tensor(bf),
+    ];
     model.setWeights(values);
     tf.dispose(values);
     return model;
@@ -52,7 +65,10 @@ export function createTfjsEngine(tf: typeof Tf): WebEngine {
           const cost = tf.tidy(() => {
             const x = tf.tensor4d(images.subarray(0, n * IMAGE_SIZE), [n, IMAGE_SIDE, IMAGE_SIDE, 1]);
             const y = tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), NUM_CLASSES);
-            return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as Tf.Tensor) as Tf.Scalar, true) as Tf.Scalar;
+            return optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as Tf.Tensor) as Tf.Scalar,
+              true,
+            ) as Tf.Scalar;
           });
           const loss = (await cost.data())[0];
           cost.dispose();
@@ -63,8 +79,17 @@ export function createTfjsEngine(tf: typeof Tf): WebEngine {
           let correct = 0;
           for (let at = 0; at < set.count; at += EVAL_BATCH) {
             const n = Math.min(EVAL_BATCH, set.count - at);
-            const out = tf.tidy(() =>
-              model.predict(tf.tensor4d(set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [n, IMAGE_SIDE, IMAGE_SIDE, 1])) as Tf.Tensor);
+            const out = tf.tidy(
+              () =>
+                model.predict(
+                  tf.tensor4d(set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [
+                    n,
+                    IMAGE_SIDE,
+                    IMAGE_SIDE,
+                    1,
+                  ]),
+                ) as Tf.Tensor,
+            );
             const logits = (await out.data()) as Float32Array;
             out.dispose();
             const r = softmaxCrossEntropy(logits, set.labels.subarray(at, at + n), n, NUM_CLASSES, null, 1);
@@ -77,9 +102,12 @@ export function createTfjsEngine(tf: typeof Tf): WebEngine {
           const values = await Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>));
           const like = setup.initialWeights;
           return [
-            convFromTfjs(values[0], like[0]), { ...like[1], data: values[1].slice() },
-            convFromTfjs(values[2], like[2]), { ...like[3], data: values[3].slice() },
-            denseFromTfjs(values[4], like[4], SMALL_CNN.conv2.out, LAST_SIDE), { ...like[5], data: values[5].slice() },
+            convFromTfjs(values[0], like[0]),
+            { ...like[1], data: values[1].slice() },
+            convFromTfjs(values[2], like[2]),
+            { ...like[3], data: values[3].slice() },
+            denseFromTfjs(values[4], like[4], SMALL_CNN.conv2.out, LAST_SIDE),
+            { ...like[5], data: values[5].slice() },
           ];
         },
         async dispose() {

@@ -22,7 +22,8 @@ export function convFromTfjs(data: Float32Array, like: NamedTensor): NamedTensor
 function forConv(o: number, i: number, kh: number, kw: number, visit: (torch: number, tfjs: number) => void): void {
   for (let a = 0; a < o; a++)
     for (let b = 0; b < i; b++)
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) visit(((a * i + b) * kh + y) * kw + x, ((y * kw + x) * i + b) * o + a);
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) visit(((a * i + b) * kh + y) * kw + x, ((y * kw + x) * i + b) * o + a);
 }
 
 export function denseToTfjs(t: NamedTensor, channels: number, side: number): { data: Float32Array; shape: number[] } {
@@ -39,9 +40,16 @@ export function denseFromTfjs(data: Float32Array, like: NamedTensor, channels: n
   return { name: like.name, shape: [...like.shape], data: out };
 }
 
-function forDense(outs: number, ins: number, channels: number, side: number, visit: (torch: number, tfjs: number) => void): void {
+function forDense(
+  outs: number,
+  ins: number,
+  channels: number,
+  side: number,
+  visit: (torch: number, tfjs: number) => void,
+): void {
   for (let o = 0; o < outs; o++)
     for (let c = 0; c < channels; c++)
       for (let h = 0; h < side; h++)
-        for (let w = 0; w < side; w++) visit(o * ins + (c * side + h) * side + w, ((h * side + w) * channels + c) * outs + o);
+        for (let w = 0; w < side; w++)
+          visit(o * ins + (c * side + h) * side + w, ((h * side + w) * channels + c) * outs + o);
 }

@@ -17,7 +17,7 @@ const params = new URLSearchParams(location.search);
 const ENGINE_LABELS: Record<EngineId, string> = {
   'ort-fast': 'onnxruntime-web (wasm) + @gcopt/core/fast update (WebAssembly SIMD, threads)',
   'ort-float32': 'onnxruntime-web (wasm) + @gcopt/float32 update',
-  'ort-gpujs': 'onnxruntime-web (wasm) gradients + gpu.js device optimizer update (WebGPU/WebGL)',
+  'ort-gpujs': 'onnxruntime-web (wasm) gradients + gpu.js device optimizer update (the mode listed above)',
   tfjs: 'TensorFlow.js (webgpu / webgl) + @gcopt/tfjs optimizer',
 };
 
@@ -30,7 +30,8 @@ function fillControls(): void {
   for (const o of DEMO_OPTIMIZERS) {
     const label = document.createElement('label');
     label.title = describeHyper(o);
-    label.innerHTML = `<input type="checkbox" value="${o.label}" ${!chosen || chosen.includes(o.label) ? 'checked' : ''}> ${o.label}`;
+    const checked = !chosen || chosen.includes(o.label) ? 'checked' : '';
+    label.innerHTML = `<input type="checkbox" value="${o.label}" ${checked}> ${o.label}`;
     boxes.append(label);
   }
   for (const key of ['epochs', 'train', 'test', 'batch', 'seed']) {
@@ -42,13 +43,17 @@ function fillControls(): void {
 function showBackends(r: BackendReport): void {
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const items = [
-    `cross-origin isolated: <b>${yes(r.crossOriginIsolated)}</b>; SharedArrayBuffer: ${yes(r.sharedMemory)}; cores: ${r.cores}; `
-      + `threads for ONNX Runtime and the fast path: <b>${r.threads}</b>`,
+    `cross-origin isolated: <b>${yes(r.crossOriginIsolated)}</b>; ` +
+      `SharedArrayBuffer: ${yes(r.sharedMemory)}; cores: ${r.cores}; ` +
+      `threads for ONNX Runtime and the fast path: <b>${r.threads}</b>`,
     `WebAssembly SIMD: ${yes(r.wasmSimd)}`,
     `WebGL: ${r.webgl}`,
     `WebGPU: ${r.webgpu.available ? `<b>adapter</b> ${r.webgpu.detail}` : `none — ${r.webgpu.detail}`}`,
-    `gpu.js device optimizer: <b>${r.gpujs.mode}</b> <details><summary>why</summary><pre>${r.gpujs.explanation}</pre></details>`,
-    ...(r.gpujs.mode !== 'webgl2' ? [`gpu.js on WebGL 2: ${r.gpujsWebgl2 === null ? 'works too' : `not usable — ${r.gpujsWebgl2}`}`] : []),
+    `gpu.js device optimizer: <b>${r.gpujs.mode}</b> ` +
+      `<details><summary>why</summary><pre>${r.gpujs.explanation}</pre></details>`,
+    ...(r.gpujs.mode !== 'webgl2'
+      ? [`gpu.js on WebGL 2: ${r.gpujsWebgl2 === null ? 'works too' : `not usable — ${r.gpujsWebgl2}`}`]
+      : []),
     `TensorFlow.js: <b>${r.tfjs.backend}</b> — ${r.tfjs.why}`,
     ...r.notes.map((n) => `fallback: ${n}`),
   ];
@@ -57,7 +62,9 @@ function showBackends(r: BackendReport): void {
 
 function draw(runs: readonly RunResult[], epochs: number, subtitle: string): void {
   const optimizers = DEMO_OPTIMIZERS.filter((o) => runs.some((r) => r.optimizer === o.label));
-  $('curves').innerHTML = curvesSvg(summarize(runs, optimizers), 'GC vs no GC on MNIST, in this browser', subtitle, { epochs });
+  $('curves').innerHTML = curvesSvg(summarize(runs, optimizers), 'GC vs no GC on MNIST, in this browser', subtitle, {
+    epochs,
+  });
 }
 
 async function train(): Promise<void> {
@@ -75,7 +82,9 @@ async function train(): Promise<void> {
     batchSize: Number($<HTMLInputElement>('batch').value),
     seed: Number($<HTMLInputElement>('seed').value),
   };
-  const subtitle = (engine: string) => `${request.trainSize} training / ${request.testSize} test digits, batch ${request.batchSize}, seed ${request.seed}; ${engine}`;
+  const subtitle = (engine: string) =>
+    `${request.trainSize} training / ${request.testSize} test digits, ` +
+    `batch ${request.batchSize}, seed ${request.seed}; ${engine}`;
   try {
     const reply = await client.request(request, (m: Reply) => {
       if (m.type !== 'progress') return;

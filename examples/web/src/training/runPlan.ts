@@ -1,5 +1,13 @@
 import type { MnistSplit } from '@gcopt/mnist-data';
-import { batchesOf, epochOrder, initialWeights, type CurvePoint, type DemoOptimizer, type EpochRecord, type RunResult } from '@gcopt/demo/browser';
+import {
+  batchesOf,
+  epochOrder,
+  initialWeights,
+  type CurvePoint,
+  type DemoOptimizer,
+  type EpochRecord,
+  type RunResult,
+} from '@gcopt/demo/browser';
 import type { WebEngine } from '../engines/webEngine.js';
 
 export interface PagePlan {
@@ -24,7 +32,12 @@ export interface PlanProgress {
  * weights on the same batches, the test digits evaluated after each epoch. `onProgress` gets a
  * snapshot after every curve point and every epoch.
  */
-export async function runPlan(engine: WebEngine, data: MnistSplit, plan: PagePlan, onProgress: (p: PlanProgress) => void): Promise<RunResult[]> {
+export async function runPlan(
+  engine: WebEngine,
+  data: MnistSplit,
+  plan: PagePlan,
+  onProgress: (p: PlanProgress) => void,
+): Promise<RunResult[]> {
   const weights = initialWeights(plan.seed);
   const orders = Array.from({ length: plan.epochs }, (_, e) => epochOrder(data.train.count, plan.seed, e + 1));
   const perEpoch = Math.ceil(data.train.count / plan.batchSize);
@@ -32,13 +45,23 @@ export async function runPlan(engine: WebEngine, data: MnistSplit, plan: PagePla
   const done: RunResult[] = [];
   let stepsDone = 0;
   for (const optimizer of plan.optimizers) {
-    const run = await engine.startRun({ initialWeights: weights, optimizer, train: data.train, batchSize: plan.batchSize });
+    const run = await engine.startRun({
+      initialWeights: weights,
+      optimizer,
+      train: data.train,
+      batchSize: plan.batchSize,
+    });
     const started = performance.now();
     const epochs: EpochRecord[] = [];
     const curve: CurvePoint[] = [];
     const snapshot = (): RunResult => ({
-      optimizer: optimizer.label, seed: plan.seed, initial, epochs: [...epochs], curve: [...curve],
-      wallSeconds: (performance.now() - started) / 1000, cpuSeconds: NaN,
+      optimizer: optimizer.label,
+      seed: plan.seed,
+      initial,
+      epochs: [...epochs],
+      curve: [...curve],
+      wallSeconds: (performance.now() - started) / 1000,
+      cpuSeconds: NaN,
     });
     const report = () => onProgress({ runs: [...done, snapshot()], stepsDone, stepsTotal, current: optimizer.label });
     const initial = await run.evaluate(data.test);
@@ -51,12 +74,16 @@ export async function runPlan(engine: WebEngine, data: MnistSplit, plan: PagePla
         let windowStart = 0;
         for (let b = 0; b < batches.length; b++) {
           const loss = await run.trainBatch(batches[b]);
-          if (!Number.isFinite(loss)) throw new Error(`${optimizer.label}: the training loss became ${loss} at epoch ${e + 1}, batch ${b + 1}`);
+          if (!Number.isFinite(loss))
+            throw new Error(`${optimizer.label}: the training loss became ${loss} at epoch ${e + 1}, batch ${b + 1}`);
           stepsDone++;
           epochSum += loss;
           windowSum += loss;
           if (b + 1 - windowStart === window || b === batches.length - 1) {
-            curve.push({ epoch: e + (windowStart + b + 1) / 2 / batches.length, loss: windowSum / (b + 1 - windowStart) });
+            curve.push({
+              epoch: e + (windowStart + b + 1) / 2 / batches.length,
+              loss: windowSum / (b + 1 - windowStart),
+            });
             windowSum = 0;
             windowStart = b + 1;
             report();
@@ -64,7 +91,10 @@ export async function runPlan(engine: WebEngine, data: MnistSplit, plan: PagePla
         }
         const evaluation = await run.evaluate(data.test);
         epochs.push({
-          epoch: e + 1, trainLoss: epochSum / batches.length, testLoss: evaluation.loss, testAccuracy: evaluation.accuracy,
+          epoch: e + 1,
+          trainLoss: epochSum / batches.length,
+          testLoss: evaluation.loss,
+          testAccuracy: evaluation.accuracy,
           elapsedSeconds: (performance.now() - started) / 1000,
         });
         report();

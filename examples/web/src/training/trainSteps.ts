@@ -13,10 +13,22 @@ export interface StepsPlan {
  * A fixed number of steps from a seed's initial weights on the seed's first-epoch batch order (the
  * demo's), returning the losses and the final weights: what the browser tests compare with Node.
  */
-export async function trainSteps(engine: WebEngine, train: DigitSet, plan: StepsPlan): Promise<{ losses: number[]; weights: NamedTensor[] }> {
+export async function trainSteps(
+  engine: WebEngine,
+  train: DigitSet,
+  plan: StepsPlan,
+): Promise<{ losses: number[]; weights: NamedTensor[] }> {
   const batches = batchesOf(epochOrder(train.count, plan.seed, 1), plan.batchSize);
-  if (plan.steps > batches.length) throw new Error(`steps: at most ${batches.length} batches of ${plan.batchSize} in one epoch of ${train.count} digits`);
-  const run = await engine.startRun({ initialWeights: initialWeights(plan.seed), optimizer: plan.optimizer, train, batchSize: plan.batchSize });
+  if (plan.steps > batches.length)
+    throw new Error(
+      `steps: at most ${batches.length} batches of ${plan.batchSize} in one epoch of ${train.count} digits`,
+    );
+  const run = await engine.startRun({
+    initialWeights: initialWeights(plan.seed),
+    optimizer: plan.optimizer,
+    train,
+    batchSize: plan.batchSize,
+  });
   try {
     const losses: number[] = [];
     for (let s = 0; s < plan.steps; s++) losses.push(await run.trainBatch(batches[s]));

@@ -29,7 +29,8 @@ interface GpuAdapterLike {
 
 export async function webgpuAdapter(): Promise<{ available: boolean; detail: string }> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
-  if (!gpu) return { available: false, detail: 'navigator.gpu is missing (no WebGPU in this browser, or it is disabled)' };
+  if (!gpu)
+    return { available: false, detail: 'navigator.gpu is missing (no WebGPU in this browser, or it is disabled)' };
   let adapter: GpuAdapterLike | null;
   try {
     adapter = await gpu.requestAdapter();
@@ -39,7 +40,10 @@ export async function webgpuAdapter(): Promise<{ available: boolean; detail: str
   if (!adapter) return { available: false, detail: 'navigator.gpu exists but requestAdapter() returned no adapter' };
   const i = adapter.info ?? {};
   const parts = [i.vendor, i.architecture, i.device, i.description].filter((s) => s);
-  return { available: true, detail: `${parts.join(' / ') || 'unnamed adapter'}${adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}` };
+  return {
+    available: true,
+    detail: `${parts.join(' / ') || 'unnamed adapter'}${adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
+  };
 }
 
 export function webglRenderer(): string {
@@ -62,7 +66,9 @@ export async function deviceSelfTest(mode: BackendMode): Promise<string | null> 
   const data = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
   const grad = Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i));
   const read = async (m: BackendMode) => {
-    const opt = await createDeviceOptimizer(Adam_GC2({ lr: 0.1 }), [{ shape: [3, 4], data: data.slice() }], { backend: m });
+    const opt = await createDeviceOptimizer(Adam_GC2({ lr: 0.1 }), [{ shape: [3, 4], data: data.slice() }], {
+      backend: m,
+    });
     try {
       await opt.step([grad]);
       await opt.step([grad]);
@@ -80,7 +86,10 @@ export async function deviceSelfTest(mode: BackendMode): Promise<string | null> 
   }
 }
 
-/** gpu.js's first mode (webgpu, webgl2, webgl, webasm) that is available and passes `deviceSelfTest`, with the reasons. */
+/**
+ * gpu.js's first mode (webgpu, webgl2, webgl, webasm) that is available and passes `deviceSelfTest`,
+ * with the reasons.
+ */
 async function gpujsMode(): Promise<{ mode: BackendMode; explanation: string }> {
   const choice = await chooseBackend(['webgpu', 'webgl2', 'webgl', 'webasm', 'js']);
   const lines: string[] = [];
@@ -90,7 +99,8 @@ async function gpujsMode(): Promise<{ mode: BackendMode; explanation: string }> 
       continue;
     }
     const failure = p.mode === 'js' ? null : await deviceSelfTest(p.mode);
-    if (!failure) return { mode: p.mode, explanation: [...lines, `${p.mode}: yes (${p.reason}) → chose ${p.mode}`].join('\n') };
+    if (!failure)
+      return { mode: p.mode, explanation: [...lines, `${p.mode}: yes (${p.reason}) → chose ${p.mode}`].join('\n') };
     lines.push(`${p.mode}: available but a 2-step self-test failed: ${failure}`);
   }
   return { mode: 'js', explanation: lines.join('\n') };
@@ -102,15 +112,26 @@ export async function probeBackends(): Promise<Omit<BackendReport, 'tfjs'>> {
   const cores = navigator.hardwareConcurrency || 1;
   const shared = sharedMemorySupported();
   const notes: string[] = [];
-  if (!isolated) notes.push('not cross-origin isolated (the server sends no COOP/COEP): no SharedArrayBuffer, so one thread');
+  if (!isolated)
+    notes.push('not cross-origin isolated (the server sends no COOP/COEP): no SharedArrayBuffer, so one thread');
   else if (cores < 2) notes.push('one core: one thread');
   const gpujs = await gpujsMode();
   const webgl2Line = gpujs.explanation.split('\n').find((l) => l.startsWith('webgl2:'));
-  const gpujsWebgl2 = webgl2Line ? (webgl2Line.includes(': yes') ? null : webgl2Line.slice(8)) : await deviceSelfTest('webgl2');
+  const gpujsWebgl2 = webgl2Line
+    ? webgl2Line.includes(': yes')
+      ? null
+      : webgl2Line.slice(8)
+    : await deviceSelfTest('webgl2');
   return {
-    crossOriginIsolated: isolated, cores, wasmSimd: wasmSimdSupported(), sharedMemory: shared,
+    crossOriginIsolated: isolated,
+    cores,
+    wasmSimd: wasmSimdSupported(),
+    sharedMemory: shared,
     threads: isolated && shared && cores >= 2 ? 2 : 1,
-    webgl: webglRenderer(), webgpu: await webgpuAdapter(),
-    gpujs: { mode: gpujs.mode, explanation: gpujs.explanation }, gpujsWebgl2, notes,
+    webgl: webglRenderer(),
+    webgpu: await webgpuAdapter(),
+    gpujs: { mode: gpujs.mode, explanation: gpujs.explanation },
+    gpujsWebgl2,
+    notes,
   };
 }

@@ -18,7 +18,10 @@ export function decodeDigits(buffer: ArrayBuffer): MnistSplit {
   const testImages = images(test);
   const trainLabels = new Uint8Array(buffer.slice(at, at + train));
   const testLabels = new Uint8Array(buffer.slice(at + train, at + train + test));
-  return { train: { images: trainImages, labels: trainLabels, count: train }, test: { images: testImages, labels: testLabels, count: test } };
+  return {
+    train: { images: trainImages, labels: trainLabels, count: train },
+    test: { images: testImages, labels: testLabels, count: test },
+  };
 }
 
 /** The first `n` digits of a set (the demo's `trainLimit` keeps the first N of its training split too). */

@@ -5,7 +5,10 @@ export interface GoldenDeviceCase {
   readonly file: string;
   readonly id: string;
   readonly steps: number;
-  /** Largest `|a−b|/max(1,|b|)` over every step and parameter: device vs the core (float32), device vs PyTorch's float32 run. */
+  /**
+   * Largest `|a−b|/max(1,|b|)` over every step and parameter: device vs the core (float32), device vs
+   * PyTorch's float32 run.
+   */
   readonly vsCore: number;
   readonly vsGolden: number;
 }
@@ -30,7 +33,9 @@ function maxError(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>
  * step by step, against the core's own float32 replay and against the recorded PyTorch values.
  */
 export async function replayGoldenOnDevice(
-  files: readonly { name: string; golden: GoldenFile }[], inputs: GoldenInputs, mode: BackendMode,
+  files: readonly { name: string; golden: GoldenFile }[],
+  inputs: GoldenInputs,
+  mode: BackendMode,
 ): Promise<GoldenDeviceReport> {
   const cases: GoldenDeviceCase[] = [];
   const notFused: { file: string; id: string; reason: string }[] = [];
@@ -48,8 +53,18 @@ export async function replayGoldenOnDevice(
       }
       const init = inputs.float32.init.map(toF32);
       const grads = inputs.float32.grads.slice(0, c.steps).map((g) => g.map(toF32));
-      const core = coreEngine()({ optimizer: fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, quiet), dtype: 'float32', shapes, init, grads });
-      const device = await createDeviceOptimizer(optimizer, shapes.map((shape, i) => ({ shape, data: init[i].slice() })), { backend: mode, ...quiet });
+      const core = coreEngine()({
+        optimizer: fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, quiet),
+        dtype: 'float32',
+        shapes,
+        init,
+        grads,
+      });
+      const device = await createDeviceOptimizer(
+        optimizer,
+        shapes.map((shape, i) => ({ shape, data: init[i].slice() })),
+        { backend: mode, ...quiet },
+      );
       let vsCore = 0;
       let vsGolden = 0;
       try {

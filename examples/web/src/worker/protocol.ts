@@ -8,8 +8,25 @@ import type { GoldenDeviceReport } from './goldenDevice.js';
 /** Page → Worker. */
 export type Request =
   | { type: 'probe' }
-  | { type: 'train'; engine: EngineId; optimizers: readonly string[]; epochs: number; trainSize: number; testSize: number; batchSize: number; seed: number }
-  | { type: 'steps'; engine: EngineId; optimizer: string; seed: number; steps: number; batchSize: number; threads?: number }
+  | {
+      type: 'train';
+      engine: EngineId;
+      optimizers: readonly string[];
+      epochs: number;
+      trainSize: number;
+      testSize: number;
+      batchSize: number;
+      seed: number;
+    }
+  | {
+      type: 'steps';
+      engine: EngineId;
+      optimizer: string;
+      seed: number;
+      steps: number;
+      batchSize: number;
+      threads?: number;
+    }
   | { type: 'golden'; files: readonly { name: string; golden: GoldenFile }[]; inputs: GoldenInputs; mode?: string }
   | { type: 'fastThreads'; threads: number };
 

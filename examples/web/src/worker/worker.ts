@@ -21,7 +21,10 @@ import type { Reply, Request } from './protocol.js';
  * The training Worker: every engine runs here, so the page's thread only draws. Requests come one
  * at a time from the page (src/page/main.ts) or the browser tests (test/browser.test.ts).
  */
-const scope = globalThis as unknown as { postMessage(m: Reply): void; onmessage: ((e: MessageEvent<Request>) => void) | null };
+const scope = globalThis as unknown as {
+  postMessage(m: Reply): void;
+  onmessage: ((e: MessageEvent<Request>) => void) | null;
+};
 const post = (m: Reply) => scope.postMessage(m);
 
 let digits: Promise<MnistSplit> | null = null;
@@ -59,7 +62,13 @@ async function pickTfjsBackend(): Promise<{ backend: string; why: string }> {
 /** One Adam_GC2 step on a tiny dense layer, read back both ways: null, or why the current tfjs backend cannot train. */
 async function tfjsSelfTest(): Promise<string | null> {
   try {
-    const w = tf.variable(tf.tensor2d([[0.5, -1], [2, 0.25], [1, 1]]));
+    const w = tf.variable(
+      tf.tensor2d([
+        [0.5, -1],
+        [2, 0.25],
+        [1, 1],
+      ]),
+    );
     const opt = optimizerByName('Adam_GC2', { lr: 1e-2 });
     const x = tf.tensor2d([[1, 2, 3]]);
     const loss = opt.minimize(() => tf.sum(tf.square(tf.matMul(x, w))), true) as tf.Scalar;
@@ -115,7 +124,12 @@ async function fastThreads(threads: number): Promise<Reply> {
       fast.grads[0].set(grad);
       fast.step();
     }
-    const out = { values: (fast.params[0].value.data as Float32Array).slice(), threads: fast.threads, backend: fast.backend, note: fast.note };
+    const out = {
+      values: (fast.params[0].value.data as Float32Array).slice(),
+      threads: fast.threads,
+      backend: fast.backend,
+      note: fast.note,
+    };
     fast.dispose();
     return out;
   };
@@ -135,12 +149,17 @@ async function handle(req: Request): Promise<Reply> {
       const engine = await makeEngine(req.engine);
       const optimizers = req.optimizers.map((label) => {
         const o = findDemoOptimizer(label);
-        if (!o) throw new Error(`optimizers: unknown ${label} (known: ${DEMO_OPTIMIZERS.map((d) => d.label).join(', ')})`);
+        if (!o)
+          throw new Error(`optimizers: unknown ${label} (known: ${DEMO_OPTIMIZERS.map((d) => d.label).join(', ')})`);
         return o;
       });
       const started = performance.now();
-      const runs = await runPlan(engine, split, { optimizers, seed: req.seed, epochs: req.epochs, batchSize: req.batchSize, pointsPerEpoch: 10 },
-        (progress) => post({ type: 'progress', progress, engine: engine.description }));
+      const runs = await runPlan(
+        engine,
+        split,
+        { optimizers, seed: req.seed, epochs: req.epochs, batchSize: req.batchSize, pointsPerEpoch: 10 },
+        (progress) => post({ type: 'progress', progress, engine: engine.description }),
+      );
       return { type: 'trained', runs, engine: engine.description, seconds: (performance.now() - started) / 1000 };
     }
     case 'steps': {
@@ -148,7 +167,12 @@ async function handle(req: Request): Promise<Reply> {
       const engine = await makeEngine(req.engine, req.threads);
       const optimizer = findDemoOptimizer(req.optimizer);
       if (!optimizer) throw new Error(`optimizer: unknown ${req.optimizer}`);
-      const r = await trainSteps(engine, data.train, { optimizer, seed: req.seed, steps: req.steps, batchSize: req.batchSize });
+      const r = await trainSteps(engine, data.train, {
+        optimizer,
+        seed: req.seed,
+        steps: req.steps,
+        batchSize: req.batchSize,
+      });
       return { type: 'steps', ...r, engine: engine.description };
     }
     case 'golden': {
@@ -163,5 +187,9 @@ async function handle(req: Request): Promise<Reply> {
 // one request at a time, in order
 let queue = Promise.resolve();
 scope.onmessage = (e) => {
-  queue = queue.then(() => handle(e.data).then(post, (err: unknown) => post({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) })));
+  queue = queue.then(() =>
+    handle(e.data).then(post, (err: unknown) =>
+      post({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) }),
+    ),
+  );
 };

@@ -40,9 +40,20 @@ const idle: { worker: BrowserWorker; port: Port }[] = [];
 
 /** Whether Workers can serve as the fast path's threads here. */
 export function browserWorkersPossible(): boolean {
-  const g = globalThis as { Worker?: unknown; WorkerGlobalScope?: unknown; crossOriginIsolated?: boolean; process?: unknown };
-  const inWorker = typeof g.WorkerGlobalScope === 'function' && globalThis instanceof (g.WorkerGlobalScope as new () => object);
-  return inWorker && typeof g.Worker === 'function' && g.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  const g = globalThis as {
+    Worker?: unknown;
+    WorkerGlobalScope?: unknown;
+    crossOriginIsolated?: boolean;
+    process?: unknown;
+  };
+  const inWorker =
+    typeof g.WorkerGlobalScope === 'function' && globalThis instanceof (g.WorkerGlobalScope as new () => object);
+  return (
+    inWorker &&
+    typeof g.Worker === 'function' &&
+    g.crossOriginIsolated === true &&
+    typeof SharedArrayBuffer === 'function'
+  );
 }
 
 /** Starts Workers until `count` wait idle (none where `browserWorkersPossible()` is false). */
@@ -56,7 +67,8 @@ export async function prestartBrowserWorkers(count: number): Promise<void> {
       const channel = new MessageChannel();
       await new Promise<void>((resolve, reject) => {
         worker.onmessage = () => resolve();
-        worker.onerror = (e) => reject(new Error(`a fast-path worker failed to start: ${e.message ?? 'unknown error'}`));
+        worker.onerror = (e) =>
+          reject(new Error(`a fast-path worker failed to start: ${e.message ?? 'unknown error'}`));
         worker.postMessage(channel.port2, [channel.port2]);
       });
       worker.onmessage = null;
@@ -76,7 +88,10 @@ export function browserWorkerThreads(): { Worker: new (source: string, options: 
       private readonly worker: BrowserWorker;
       constructor(source: string, options: object) {
         const started = idle.shift();
-        if (!started) throw new Error('no prestarted Worker left for the fast path (createFastOptimizer starts them; the sync variant cannot)');
+        if (!started)
+          throw new Error(
+            'no prestarted Worker left for the fast path (createFastOptimizer starts them; the sync variant cannot)',
+          );
         started.port.postMessage({ source, workerData: (options as { workerData?: unknown }).workerData });
         this.worker = started.worker;
       }
