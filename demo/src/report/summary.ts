@@ -43,7 +43,9 @@ export interface OptimizerSummary {
   };
 }
 
-const last = <T>(xs: readonly T[]): T => xs[xs.length - 1];
+/** The last epoch's record; a run still in its first epoch (the web page's live plot) has none yet: NaNs. */
+const NO_EPOCH = { testAccuracy: NaN, testLoss: NaN, trainLoss: NaN } as const;
+const last = (xs: RunResult['epochs']) => xs[xs.length - 1] ?? NO_EPOCH;
 
 export function summarize(results: readonly RunResult[], optimizers: readonly DemoOptimizer[]): OptimizerSummary[] {
   const byLabel = new Map<string, RunResult[]>();

@@ -12,6 +12,7 @@ import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
 import {
   channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork,
 } from './tasks.js';
+import { prestartBrowserWorkers } from './threads/browserWorkers.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -97,6 +98,8 @@ export async function createFastOptimizer(
   options: FastOptions = {},
 ): Promise<FastOptimizer> {
   if (wasmSimdSupported()) await Promise.all([compileKernels(false), ...(sharedMemorySupported() ? [compileKernels(true)] : [])]);
+  // in a browser, threads are Workers that must be running before the pool starts (threads/browserWorkers.ts)
+  if (typeof options.threads === 'number' && options.threads > 1) await prestartBrowserWorkers(options.threads - 1);
   return createFastOptimizerSync(optimizer, specs, options);
 }
 

@@ -1,4 +1,5 @@
 import type { KernelExports } from '../wasm/loadKernels.js';
+import { browserWorkerThreads } from './browserWorkers.js';
 
 /**
  * Worker threads that run the same WebAssembly kernels over one shared memory. Node only (uses
@@ -150,9 +151,9 @@ export class ThreadPool {
 
 type WorkerThreads = { Worker: new (source: string, options: object) => unknown };
 
-/** node:worker_threads, loaded synchronously (Node ≥ 20.16), or null outside Node. */
+/** node:worker_threads, loaded synchronously (Node ≥ 20.16), or prestarted browser Workers, or null. */
 function workerThreads(): WorkerThreads | null {
-  return nodeBuiltin<WorkerThreads>('node:worker_threads');
+  return nodeBuiltin<WorkerThreads>('node:worker_threads') ?? browserWorkerThreads();
 }
 
 export function nodeBuiltin<T>(id: string): T | null {

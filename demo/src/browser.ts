@@ -1,0 +1,14 @@
+/**
+ * The demo's pieces that also run in a browser (no Node built-ins, no native modules): the small CNN
+ * and its seeded initial weights, the batch order, the optimizer pairs, the loss, and the report's
+ * summaries and plot. `examples/web` trains with them, so the page and `pnpm demo` are one experiment.
+ */
+export { SMALL_CNN, SMALL_CNN_PARAMS, initialWeights, cloneTensors, type NamedTensor } from './model/smallCnn.js';
+export { epochOrder, batchesOf } from './batches.js';
+export { DEMO_OPTIMIZERS, findDemoOptimizer, describeHyper, type DemoOptimizer } from './optimizers.js';
+export { gatherBatch } from './engines/gatherBatch.js';
+export { softmaxCrossEntropy } from './engines/js/layers.js';
+export { summarize, meanStd, type MeanStd, type OptimizerSummary } from './report/summary.js';
+export { curvesSvg } from './report/curvesSvg.js';
+export type { Engine, TrainingRun, RunSetup, Evaluation } from './engine.js';
+export type { RunResult, EpochRecord, CurvePoint } from './experiment.js';
