@@ -55,10 +55,14 @@ export async function replayGoldenOnDevice(
       const grads = inputs.float32.grads.slice(0, c.steps).map((g) => g.map(toF32));
       const core = coreEngine()({
         optimizer: fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, quiet),
+        reference: { name: golden.optimizer, family: golden.family, kwargs: c.kwargs },
         dtype: 'float32',
+        names: golden.params.map((p) => p.name),
         shapes,
+        outAxes: shapes.map(() => 0),
         init,
         grads,
+        onWarning: quiet.onWarning,
       });
       const device = await createDeviceOptimizer(
         optimizer,
