@@ -11,7 +11,7 @@
 // gradients; every backend's parameters after the same steps are compared with it (max rel. error).
 // GB/s counts 32 B/param: Adam reads p, g, m, v and writes p, m, v (28 B), GC reads g once more (+4).
 // Run on a software adapter here (lavapipe: sh packages/core/scripts/provision-lavapipe.sh node …),
-// on a GPU with /work/shared/gpu/pack.sh (it bundles this file; results also go to $OUT/gpu-bench.json).
+// on a GPU machine bundled with its dependencies (results also go to $OUT/gpu-bench.json).
 import { Adam_GC } from '@gcopt/core';
 import { createDeviceOptimizer, loadGpuJs, probeBackend } from '@gcopt/core/gpu';
 

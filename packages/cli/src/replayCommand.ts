@@ -7,7 +7,7 @@ export const REPLAY_USAGE = `usage: gcopt replay --golden FILE|DIR [--golden FIL
 
 Replays every case of gc-golden/1 trajectory files (recorded from the reference PyTorch code) through
 gcopt in float64 (and float64_nocast where present) and float32, checks the errors/accepted records,
-and prints the max relative error |a-b|/max(1,|b|) of each case against the SPEC §0.5 tolerances.
+and prints the max relative error |a-b|/max(1,|b|) of each case against the docs/ALGORITHMS.md §0.5 tolerances.
 --inputs defaults to the file named by each golden file's "inputs" field, beside it.
 A directory is searched recursively for *.json files other than inputs.json.
 With --json the last line is {"cases","passed","failed":[ids],"errorsChecked","errorsPassed"}.

@@ -84,7 +84,7 @@ const splat = (name) => `(local.set $V${name} (f32x4.splat (local.get $${name}))
 
 /**
  * The mean of the gradient row that GC removes: `mean(g + wd·p)` (the coupled L2 term is centred
- * too, SPEC §5.2), or 0 when this tensor is not centred on the gradient.
+ * too, docs/ALGORITHMS.md §5.2), or 0 when this tensor is not centred on the gradient.
  */
 function gradientMean(wd) {
   return `(local.set $mean (f32.const 0))

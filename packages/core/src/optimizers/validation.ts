@@ -3,7 +3,7 @@ import { pythonFloat } from '../reference/pythonFormat.js';
 import type { LearningRate } from './types.js';
 
 /**
- * Argument checks, in the order and with the messages of the reference code (SPEC §4): the first
+ * Argument checks, in the order and with the messages of the reference code (docs/ALGORITHMS.md §4): the first
  * failure throws an InvalidArgumentError naming the parameter; `referenceMessage` is the original's
  * ValueError text. Non-numbers and NaN are rejected too (the reference lets some NaNs through).
  */

@@ -1,5 +1,5 @@
 /**
- * The `gc-golden/1` trajectory format (SPEC §0): what an optimizer did, step by step, recorded from
+ * The `gc-golden/1` trajectory format (docs/ALGORITHMS.md §0): what an optimizer did, step by step, recorded from
  * PyTorch. Flattening is row-major of the PyTorch shape; the output channel is axis 0.
  */
 export interface GoldenParamInfo {
@@ -65,7 +65,7 @@ export interface GoldenFile {
   readonly accepted?: readonly { kwargs: Record<string, unknown> }[];
 }
 
-/** SPEC §0.5 tolerances on `|a−b| / max(1, |b|)`. */
+/** docs/ALGORITHMS.md §0.5 tolerances on `|a−b| / max(1, |b|)`. */
 export const TOLERANCE = {
   float64: 1e-12,
   float32: 1e-5,

@@ -30,7 +30,7 @@ export interface RectifyOptions {
  * RAdam's direction. Rectified phase: `u = m / (sqrt(v) + eps)` (no bias correction of v, it is
  * inside the factor), `scale ·= r`. SGD phase: `u` **becomes `exp_avg` itself** and `scale ·= 1/(1−β1^t)`,
  * so weight decay and GC applied afterwards are written into the first moment and persist into later
- * steps — the reference's aliasing, kept on purpose (SPEC §5.8).
+ * steps — the reference's aliasing, kept on purpose (docs/ALGORITHMS.md §5.8).
  */
 export function rectify({ beta1, beta2, eps, threshold, comparison }: RectifyOptions): Transform {
   return {

@@ -15,7 +15,7 @@ export type AdvancedAdamOptions = Partial<AdvancedAdamHyper> & OptimizerOptions;
 const NAMES = [...ADAM_OPTION_NAMES, ...GC_FLAG_NAMES, 'gcLoc'];
 
 /**
- * Advanced `Adam` (SPEC §3.2): coupled L2 `g + wd·p`; GC on the gradient when `gcLoc`, else (the
+ * Advanced `Adam` (docs/ALGORITHMS.md §3.2): coupled L2 `g + wd·p`; GC on the gradient when `gcLoc`, else (the
  * default) on the update direction `m/(sqrt(v̂)/sqrt(1−β2^t) + eps)`; `p ← p − lr/(1−β1^t)·G`.
  * A negative `weightDecay` is rejected (unlike the first-release Adam_*).
  */
@@ -45,10 +45,10 @@ export function Adam(options: AdvancedAdamOptions = {}): Optimizer<AdvancedAdamH
 }
 
 /**
- * Advanced `AdamW` (SPEC §3.3) — a third AdamW formula: `G = m/(sqrt(v̂)/sqrt(1−β2^t) + eps) + wd·p`,
+ * Advanced `AdamW` (docs/ALGORITHMS.md §3.3) — a third AdamW formula: `G = m/(sqrt(v̂)/sqrt(1−β2^t) + eps) + wd·p`,
  * `p ← p − lr/(1−β1^t)·G` (the decay is scaled by lr/(1−β1^t), not lr as in torch's AdamW).
  * Defaults differ from Adam: `weightDecay` 1e-2 and `gcLoc` true (GC on the gradient); with
- * `gcLoc: false` the decay term is centred too (SPEC §5.3).
+ * `gcLoc: false` the decay term is centred too (docs/ALGORITHMS.md §5.3).
  */
 export function AdamW(options: AdvancedAdamOptions = {}): Optimizer<AdvancedAdamHyper> {
   rejectUnknownOptions('AdamW', options, NAMES);

@@ -11,7 +11,7 @@ export interface LookaheadOptions extends OptimizerOptions {
 }
 
 /**
- * `Lookahead(optimizer, k, alpha)` (SPEC §3.6) around any gcopt optimizer: its recipe followed by
+ * `Lookahead(optimizer, k, alpha)` (docs/ALGORITHMS.md §3.6) around any gcopt optimizer: its recipe followed by
  * the lookahead sync. Reference schedule kept: the first sync, after step 1, takes the slow weights
  * from the weights after that step; later syncs follow every k steps. The reference validates
  * nothing; gcopt requires an integer k ≥ 1 and a finite alpha.

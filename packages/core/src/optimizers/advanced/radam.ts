@@ -63,9 +63,9 @@ function radamRecipe(h: RAdamHyper, threshold: number, comparison: 'inclusive' |
 export { radamRecipe };
 
 /**
- * `RAdam` (SPEC §3.4): rectified Adam; SGD phase with `1/(1−β1^t)` while N_sma < 5 (steps 1–5 with
+ * `RAdam` (docs/ALGORITHMS.md §3.4): rectified Adam; SGD phase with `1/(1−β1^t)` while N_sma < 5 (steps 1–5 with
  * default betas). Reference arithmetic kept: in the SGD phase the update *is* `exp_avg`, so decay
- * and GC leak into the first moment (SPEC §5.8); the decay term is scaled by r·lr (§5.11).
+ * and GC leak into the first moment (docs/ALGORITHMS.md §5.8); the decay term is scaled by r·lr (§5.11).
  * Float64 parameters compute in float64 (the reference computes them in float32, §5.7).
  */
 export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
@@ -74,8 +74,8 @@ export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
 }
 
 /**
- * `PlainRAdam` (SPEC §3.5): as RAdam but the step multiplies by `lr` twice — the effective
- * learning rate is lr² (SPEC §5.10), kept as the reference computes it.
+ * `PlainRAdam` (docs/ALGORITHMS.md §3.5): as RAdam but the step multiplies by `lr` twice — the effective
+ * learning rate is lr² (docs/ALGORITHMS.md §5.10), kept as the reference computes it.
  */
 export function PlainRAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
   const h = parseRAdam('PlainRAdam', options);

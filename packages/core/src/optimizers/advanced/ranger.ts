@@ -31,7 +31,7 @@ export type RangerOptions = Partial<RangerHyper> & OptimizerOptions;
 const NAMES = ['lr', 'alpha', 'k', 'nSmaThreshold', 'betas', 'eps', 'weightDecay', ...GC_FLAG_NAMES, 'gcLoc'];
 
 /**
- * `Ranger` (SPEC §3.7): RAdam (always degenerating to SGD below the threshold) plus its own
+ * `Ranger` (docs/ALGORITHMS.md §3.7): RAdam (always degenerating to SGD below the threshold) plus its own
  * lookahead: slow weights start as the initial weights and sync after steps k, 2k, … of each tensor.
  */
 export function Ranger(options: RangerOptions = {}): Optimizer<RangerHyper> {

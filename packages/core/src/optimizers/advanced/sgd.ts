@@ -13,7 +13,7 @@ export type AdvancedSgdHyper = SgdHyper & GcFlags;
 export type AdvancedSgdOptions = SgdOptions & Partial<GcFlags> & OptimizerOptions;
 
 /**
- * Advanced `SGD` (SPEC §3.1): torch.optim.SGD plus `GC(g + wd·p)` when `useGc`
+ * Advanced `SGD` (docs/ALGORITHMS.md §3.1): torch.optim.SGD plus `GC(g + wd·p)` when `useGc`
  * (`gcConvOnly`: rank ≥ 4 only). For SGD, GC on the gradient and on the update are the same
  * (it is linear), hence no `gcLoc`. `lr` is required.
  */

@@ -23,7 +23,7 @@ export interface AdagradHyper {
 export type AdagradOptions = Partial<AdagradHyper> & OptimizerOptions;
 const NAMES = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;
 
-/** First-release Adagrad with GC (SPEC §2.5): `g ← GC(g + wd·p)`, `sum += g²`, `p ← p − clr·g/(sqrt(sum)+eps)`. */
+/** First-release Adagrad with GC (docs/ALGORITHMS.md §2.5): `g ← GC(g + wd·p)`, `sum += g²`, `p ← p − clr·g/(sqrt(sum)+eps)`. */
 function adagrad(name: string, rule: GcRule, options: AdagradOptions): Optimizer<AdagradHyper> {
   rejectUnknownOptions(name, options, NAMES);
   const c = new Checker(name);

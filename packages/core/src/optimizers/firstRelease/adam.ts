@@ -13,7 +13,7 @@ import { rejectUnknownOptions } from '../validation.js';
 export type AdamOptions = Partial<AdamHyper> & OptimizerOptions;
 
 /**
- * First-release Adam with coupled L2 (SPEC §2.3): `g ← g + wd·p`, Adam moments,
+ * First-release Adam with coupled L2 (docs/ALGORITHMS.md §2.3): `g ← g + wd·p`, Adam moments,
  * `p ← p − lr/(1−β1^t) · m / (sqrt(v̂)/sqrt(1−β2^t) + eps)`; GC either on the gradient
  * (`where: 'gradient'`, Adam_GC/GCC: the L2 term is centred too) or on the update
  * (`where: 'update'`, Adam_GC2/GCC2: each centred tensor keeps its per-channel mean exactly).

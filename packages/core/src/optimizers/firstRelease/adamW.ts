@@ -12,10 +12,10 @@ import type { AdamOptions } from './adam.js';
 import type { AdamHyper } from '../options/adamOptions.js';
 
 /**
- * First-release AdamW (SPEC §2.4) — not torch's AdamW: eps outside the bias correction,
+ * First-release AdamW (docs/ALGORITHMS.md §2.4) — not torch's AdamW: eps outside the bias correction,
  * `s = lr·sqrt(1−β2^t)/(1−β1^t)` and `p ← p − s·(wd·p + m/(sqrt(v̂) + eps))`, so the decay is scaled
- * by `s`, not by `lr` (SPEC §5.4). `weightDecay` defaults to 0. GC on the gradient (AdamW_GC/GCC)
- * or on the whole update including the decay term (AdamW_GC2/GCC2, SPEC §5.3: the per-channel
+ * by `s`, not by `lr` (docs/ALGORITHMS.md §5.4). `weightDecay` defaults to 0. GC on the gradient (AdamW_GC/GCC)
+ * or on the whole update including the decay term (AdamW_GC2/GCC2, docs/ALGORITHMS.md §5.3: the per-channel
  * weight mean is never decayed).
  */
 function adamWFirstRelease(name: string, rule: GcRule, where: 'gradient' | 'update', options: AdamOptions): Optimizer<AdamHyper> {

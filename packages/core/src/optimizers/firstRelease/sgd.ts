@@ -9,9 +9,9 @@ import type { Optimizer, OptimizerOptions } from '../types.js';
 import { rejectUnknownOptions } from '../validation.js';
 
 /**
- * SGD with coupled L2 decay and GC on the gradient (SPEC §2.1):
+ * SGD with coupled L2 decay and GC on the gradient (docs/ALGORITHMS.md §2.1):
  * `d = GC(g + wd·p)`, momentum/Nesterov as torch.optim.SGD, `p ← p − lr·d`.
- * The L2 term is centred too (SPEC §5.2), so per-channel weight means are preserved exactly.
+ * The L2 term is centred too (docs/ALGORITHMS.md §5.2), so per-channel weight means are preserved exactly.
  */
 function sgdCoupled(name: string, rule: GcRule, options: SgdOptions & OptimizerOptions): Optimizer<SgdHyper> {
   rejectUnknownOptions(name, options, SGD_OPTION_NAMES);
@@ -25,7 +25,7 @@ function sgdCoupled(name: string, rule: GcRule, options: SgdOptions & OptimizerO
 }
 
 /**
- * SGDW (SPEC §2.2): GC on the gradient, momentum, `p ← p − lr·d`, then the decoupled decay
+ * SGDW (docs/ALGORITHMS.md §2.2): GC on the gradient, momentum, `p ← p − lr·d`, then the decoupled decay
  * `p ← p − lr·wd·p_old` from the pre-step weights (not centred, not in momentum). Per-channel
  * weight means therefore decay by exactly `(1 − lr·wd)` per step.
  */

@@ -20,7 +20,7 @@ export interface AdamParseOptions {
   defaultWeightDecay?: number;
 }
 
-/** Adam-family defaults and checks, in the reference's order (SPEC §4). */
+/** Adam-family defaults and checks, in the reference's order (docs/ALGORITHMS.md §4). */
 export function parseAdamOptions(name: string, o: Partial<AdamHyper>, how: AdamParseOptions): AdamHyper {
   const c = new Checker(name);
   const lr = c.learningRate(o.lr ?? 1e-3, (v) => v >= 0, (v) => `Invalid learning rate: ${v}`);

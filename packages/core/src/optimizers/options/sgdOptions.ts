@@ -16,7 +16,7 @@ export interface SgdHyper {
 
 export type SgdOptions = Partial<SgdHyper> & { lr: LearningRate };
 
-/** SGD-family defaults and checks, in the reference's order (SPEC §4). */
+/** SGD-family defaults and checks, in the reference's order (docs/ALGORITHMS.md §4). */
 export function parseSgdOptions(name: string, o: Partial<SgdHyper>): SgdHyper {
   const c = new Checker(name);
   const lr = c.learningRate(o.lr, (v) => v >= 0, (v) => `Invalid learning rate: ${v}`);
