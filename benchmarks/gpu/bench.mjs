@@ -94,11 +94,12 @@ for (const size of SIZES) {
     for (const placement of mode === 'js' ? ['host'] : ['device', 'device, per-tensor', 'upload+readback']) {
       let device;
       let gpu;
+      let ms;
       try {
         if (placement === 'upload+readback' || mode === 'js') {
           // gradients arrive as Float32Arrays every step and the parameters are read back every step
           device = await createDeviceOptimizer(optimizer(), params, { backend: mode });
-          var ms = await timeSteps(device, async () => {
+          ms = await timeSteps(device, async () => {
             await device.step(grads);
             if (mode !== 'js') await device.readParams();
           });
@@ -122,7 +123,7 @@ for (const size of SIZES) {
               onDevice.push(await copy(host, slab.shape));
             }
           }
-          var ms = await timeSteps(device, () => (perTensor ? device.step(onDevice) : device.stepSlabs(onDevice)));
+          ms = await timeSteps(device, () => (perTensor ? device.step(onDevice) : device.stepSlabs(onDevice)));
         }
         const finalParams = await device.readParams();
         if (mode === 'js') baseline = { ms, params: finalParams };

@@ -16,9 +16,6 @@ import {
   type Family,
   type LearningRate,
   type Optimizer as CoreOptimizer,
-  type OptimizerState,
-  type Param,
-  type TensorState,
   type WarningHandler,
 } from '@gcopt/core';
 import { hostStep, readFloat32 } from './engines/hostEngine.js';

@@ -154,7 +154,7 @@ function paramLabel(param: Param, i: number): string {
 }
 
 function paramLayout(param: Param, i: number): Layout {
-  if (!param || !param.value || !Array.isArray(param.value.shape)) {
+  if (!param?.value || !Array.isArray(param.value.shape)) {
     throw new InvalidArgumentError(`params[${i}]`, param, 'a Param needs `value`, an ndarray over a Float32Array or Float64Array');
   }
   if (!isFloatArray(param.value.data)) {

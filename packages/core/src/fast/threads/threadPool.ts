@@ -16,7 +16,6 @@ import type { KernelExports } from '../wasm/loadKernels.js';
 export const CONTROL_INTS = 64;
 const GEN = 0;
 const STOP = 1;
-const DONE = 2;
 const TABLE = 3;
 const FAILED = 4;
 const READY = 5;
