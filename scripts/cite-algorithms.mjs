@@ -15,7 +15,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = 'docs/ALGORITHMS.md';
 
 // Recorded data and lockfiles are not prose; the target itself names the reference's own files.
-const SKIPPED = [/^fixtures\//, /^scripts\/cite-algorithms\.mjs$/, /(^|\/)pnpm-lock\.yaml$/, /^docs\/ALGORITHMS\.md$/, /\.(png|jpe?g|gif|wasm|onnx|bin)$/];
+const SKIPPED = [
+  /^fixtures\//,
+  /^scripts\/cite-algorithms\.mjs$/,
+  /(^|\/)pnpm-lock\.yaml$/,
+  /^docs\/ALGORITHMS\.md$/,
+  /\.(png|jpe?g|gif|wasm|onnx|bin)$/,
+];
 
 /** Rewrites, applied in order: longest forms first, so that a path is not half-rewritten by a shorter rule. */
 export const REWRITES = [
@@ -37,7 +43,10 @@ export const REWRITES = [
 const OUTSIDE = [
   [/\bSPEC(?:\.md)?\b(?!_)/, 'cites SPEC, which is not in the repository: cite docs/ALGORITHMS.md §X.Y'],
   [/\/work\/[\w.-]+/, 'an absolute path of the development machine'],
-  [/(?<![\w/])(?:\.\.\/)*shared\/(?:reference|gpu|bench|hooks)\b/, "the workplace's shared/ folder is not in the repository"],
+  [
+    /(?<![\w/])(?:\.\.\/)*shared\/(?:reference|gpu|bench|hooks)\b/,
+    "the workplace's shared/ folder is not in the repository",
+  ],
 ];
 
 function trackedFiles() {
@@ -99,7 +108,9 @@ function main() {
   }
   if (problems.length) {
     console.error(problems.join('\n'));
-    console.error(`\n${problems.length} citation(s) outside the repository (node scripts/cite-algorithms.mjs rewrites the SPEC ones)`);
+    console.error(
+      `\n${problems.length} citation(s) outside the repository (node scripts/cite-algorithms.mjs rewrites the SPEC ones)`,
+    );
     process.exit(1);
   }
   console.log('citations: every cited path is inside the repository');
