@@ -11,7 +11,7 @@
  * - SGDW_GC: the decoupled decay −lr·wd·p_old is not centred (docs/ALGORITHMS.md §2.2): means decay by exactly
  *   (1 − lr·wd) per step.
  * - no claim: GC on the gradient followed by a nonlinear step (Adam_GC, AdamW_GC, Adagrad_GC, gcLoc = true);
- *   the suite shows a counterexample is found if one claims it (test/claims.test.ts).
+ *   the suite shows a counterexample is found if one claims it (test/mutants/optimizers.test.ts).
  * - fan-in 1 (docs/ALGORITHMS.md §5.18): GC zeroes the gradient; the weight never moves wherever nothing outside the
  *   centred path moves it: not under decoupled decay (SGDW_GC with wd ≠ 0, AdamW_GC with wd ≠ 0,
  *   advanced AdamW with gcLoc and wd ≠ 0) nor under the RAdam family's gcLoc = true with wd ≠ 0, whose
