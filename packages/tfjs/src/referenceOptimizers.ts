@@ -70,7 +70,7 @@ export class Adam_GCC2 extends ReferenceOptimizer {
 
 // First release: AdamW family (its plain AdamW is not the advanced AdamW)
 export class AdamW_FirstRelease extends ReferenceOptimizer {
-  static className = `${CLASS_NAME_PREFIX}firstRelease.AdamW`;
+  static className = `${CLASS_NAME_PREFIX}AdamW_FirstRelease`;
   constructor(options: TfjsOptions<AdamOptions> = {}) { super('AdamW', 'first_release', options as Opts); }
 }
 export class AdamW_GC extends ReferenceOptimizer {

@@ -38,7 +38,7 @@ function adamWFirstRelease(name: string, rule: GcRule, where: 'gradient' | 'upda
   );
 }
 
-/** First-release `AdamW` (no GC). Also exported as `firstRelease.AdamW`. */
+/** First-release `AdamW` (no GC); `createOptimizer('AdamW', options, 'first_release')` by reference name. */
 export const AdamW_FirstRelease = (options: AdamOptions = {}) => adamWFirstRelease('AdamW', 'none', 'gradient', options);
 /** `AdamW_GC`: GC on the gradient, rank ≥ 2. */
 export const AdamW_GC = (options: AdamOptions = {}) => adamWFirstRelease('AdamW_GC', 'gc', 'gradient', options);
