@@ -103,7 +103,7 @@ try {
     if (check && changed) failures.push(`${pkg}/etc/${report}.api.md`);
     if (!result.succeeded && !(check && changed)) failures.push(`${pkg} (${entry}): API Extractor failed`);
     console.log(
-      `${report.padEnd(15)} ${changed ? (check ? 'DIFFERS from the committed report' : 'report updated') : 'unchanged'}`,
+      `${report.padEnd(15)} ${changed ? (check ? 'DIFFERS from the committed report' : 'updated') : 'unchanged'}`,
     );
   }
 } finally {

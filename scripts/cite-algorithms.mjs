@@ -109,7 +109,8 @@ function main() {
   if (problems.length) {
     console.error(problems.join('\n'));
     console.error(
-      `\n${problems.length} citation(s) outside the repository (node scripts/cite-algorithms.mjs rewrites the SPEC ones)`,
+      `\n${problems.length} citation(s) outside the repository ` +
+        '(node scripts/cite-algorithms.mjs rewrites the SPEC ones)',
     );
     process.exit(1);
   }

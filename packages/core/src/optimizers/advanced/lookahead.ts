@@ -15,6 +15,21 @@ export interface LookaheadOptions extends OptimizerOptions {
  * the lookahead sync. Reference schedule kept: the first sync, after step 1, takes the slow weights
  * from the weights after that step; later syncs follow every k steps. The reference validates
  * nothing; gcopt requires an integer k ≥ 1 and a finite alpha.
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { Lookahead, SGD } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = Lookahead(SGD({ lr: 0.1, useGc: true }), { k: 2, alpha: 0.5 });
+ * const state = opt.init([w]);
+ * for (let t = 0; t < 3; t++) opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.6, 2.2, 3.2, 4.2, 5.2, 5.6 ]
+ * // syncs after steps 1 and 3
+ * ```
  */
 export function Lookahead<H extends { lr: LearningRate }>(
   inner: Optimizer<H>,

@@ -67,6 +67,21 @@ export { radamRecipe };
  * default betas). Reference arithmetic kept: in the SGD phase the update *is* `exp_avg`, so decay
  * and GC leak into the first moment (docs/ALGORITHMS.md §5.8); the decay term is scaled by r·lr (§5.11).
  * Float64 parameters compute in float64 (the reference computes them in float32, §5.7).
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { RAdam } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = RAdam({ lr: 0.1, useGc: true });
+ * const state = opt.init([w]);
+ * opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.8, 2.1, 3.1, 4.1, 5.1, 5.8 ]
+ * // step 1 is in the SGD phase: p ← p − lr/(1 − β1)·GC(m)
+ * ```
  */
 export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
   const h = parseRAdam('RAdam', options);
@@ -76,6 +91,21 @@ export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
 /**
  * `PlainRAdam` (docs/ALGORITHMS.md §3.5): as RAdam but the step multiplies by `lr` twice — the effective
  * learning rate is lr² (docs/ALGORITHMS.md §5.10), kept as the reference computes it.
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { PlainRAdam } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = PlainRAdam({ lr: 0.1, useGc: true });
+ * const state = opt.init([w]);
+ * opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.98, 2.01, 3.01, 4.01, 5.01, 5.98 ]
+ * // lr enters twice: a step of lr² = 0.01 times the RAdam direction
+ * ```
  */
 export function PlainRAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
   const h = parseRAdam('PlainRAdam', options);
