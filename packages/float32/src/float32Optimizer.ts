@@ -25,6 +25,7 @@ import {
   type SerializedHyper,
 } from './snapshot.js';
 
+/** Options of one `step`. */
 export interface Float32StepOptions {
   /** Learning rate of this step: one for every group, or one per group (index = group). */
   readonly lr?: number | readonly number[];
@@ -52,6 +53,7 @@ export interface ParamInfo {
   readonly group: number;
 }
 
+/** Options of `loadState`: how strictly a snapshot must match this optimizer. */
 export interface LoadStateOptions {
   /**
    * Accept a snapshot made with other hyper-parameters, `gc` flags or group assignment: the state

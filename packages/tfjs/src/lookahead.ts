@@ -4,6 +4,7 @@ import { optimizerFromConfig } from './classRegistry.js';
 import { GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
 import { CLASS_NAME_PREFIX } from './referenceOptimizers.js';
 
+/** Options of the tfjs `Lookahead`: the inner optimizer, `k` and `alpha`. */
 export interface LookaheadTfjsOptions extends Omit<AdapterOptions, 'learningRate'> {
   /** The inner optimizer (its learning rate is the one used), or its `{ className, config }`. */
   optimizer: GcOptimizer | { className: string; config: tf.serialization.ConfigDict };

@@ -34,6 +34,7 @@ import type { MeanClaims, UpdateBoundContext } from './instance.js';
 
 type Hyper = Record<string, any>;
 
+/** One optimizer of the catalog: how to draw its hyper-parameters and what it promises. */
 export interface CatalogEntry {
   /** Reference class name; Lookahead entries are `Lookahead(SGD)` / `Lookahead(Adam)`. */
   readonly name: string;
@@ -158,6 +159,7 @@ function lookahead(innerName: 'SGD' | 'Adam', inner: fc.Arbitrary<Hyper>, innerC
   };
 }
 
+/** Every reference optimizer (and Lookahead around SGD and Adam) with its hyper-parameters and claims. */
 export const referenceCatalog: readonly CatalogEntry[] = [
   sgdFirstRelease('SGD_GC', 'gc'),
   sgdFirstRelease('SGD_GCC', 'gcc'),
@@ -185,6 +187,7 @@ export const referenceCatalog: readonly CatalogEntry[] = [
   lookahead('Adam', advancedAdamHyperArb, advancedAdamClaims(false)),
 ];
 
+/** The catalog entry of a reference optimizer; throws a RangeError for an unknown name. */
 export function catalogEntry(name: string, family?: Family | 'wrapper'): CatalogEntry {
   const found = referenceCatalog.find((e) => e.name === name && (family === undefined || e.family === family));
   if (!found) throw new RangeError(`no catalog entry '${name}'${family ? ` (${family})` : ''}`);

@@ -7,6 +7,7 @@
  */
 export type GcRule = 'gc' | 'gcc' | 'none';
 
+/** Whether a tensor of this rank is centred under `rule` (`'gc'`: rank ≥ 2, `'gcc'`: rank ≥ 4, `'none'`: never). */
 export function gcApplies(rank: number, rule: GcRule): boolean {
   if (rule === 'gc') return rank >= 2;
   if (rule === 'gcc') return rank >= 4;

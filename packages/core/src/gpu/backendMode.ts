@@ -5,11 +5,13 @@
  *   headless-gl (fragment shaders), WebAssembly (`webasm`) or plain JavaScript (`cpu`).
  */
 export type BackendMode = 'js' | GpuJsMode;
+/** The gpu.js modes a device optimizer can compile its kernels for. */
 export type GpuJsMode = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' | 'cpu';
 
 /** Best first: the order `chooseBackend` tries them in. */
 export const BACKEND_PREFERENCE: readonly BackendMode[] = ['webgpu', 'webgl2', 'headlessgl', 'webgl', 'webasm', 'js', 'cpu'];
 
+/** Whether `mode` is one of gpu.js's own modes (everything but `'js'`). */
 export function isGpuJsMode(mode: string): mode is GpuJsMode {
   return ['webgpu', 'webgl2', 'webgl', 'headlessgl', 'webasm', 'cpu'].includes(mode);
 }

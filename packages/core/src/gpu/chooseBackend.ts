@@ -1,6 +1,7 @@
 import { BACKEND_PREFERENCE, type BackendMode } from './backendMode.js';
 import { loadGpuJs, provideNavigatorGpu } from './loadGpuJs.js';
 
+/** Whether one mode can run here, with the reason. */
 export interface BackendProbe {
   readonly mode: BackendMode;
   readonly available: boolean;
@@ -8,6 +9,7 @@ export interface BackendProbe {
   readonly reason: string;
 }
 
+/** What `chooseBackend` picked, and why the modes before it were passed over. */
 export interface BackendChoice {
   /** The first available mode of the preference list. */
   readonly mode: BackendMode;

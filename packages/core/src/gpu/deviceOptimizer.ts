@@ -22,6 +22,7 @@ export interface DeviceParam {
  */
 export type DeviceGradient = Float32Array | DeviceValue;
 
+/** Options of one device step. */
 export interface DeviceStepOptions {
   /** This step's learning rate (default: the optimizer's lr or schedule). */
   lr?: number;
@@ -77,12 +78,14 @@ export interface DeviceOptimizer {
   dispose(): void;
 }
 
+/** One slab: a device array holding the rows of every tensor of one row width. */
 export interface SlabInfo {
   /** gpu.js output size `[width, rows]`. */
   readonly shape: [number, number];
   readonly tensors: readonly { index: number; rowOffset: number; rows: number; transposed: boolean }[];
 }
 
+/** Options of `createDeviceOptimizer`: where to compute, how to pack tensors, state to resume from. */
 export interface DeviceOptimizerOptions {
   /** Where to compute (see `chooseBackend`). */
   backend: BackendMode;

@@ -19,6 +19,7 @@ import type { AdamEpsPlacement } from '../transforms/scaleByAdam.js';
  */
 export type FusedRecipe = SgdRecipe | AdamRecipe | AdagradRecipe;
 
+/** The fused SGD-family step (SGD_GC/GCC, SGDW*, advanced SGD) with its resolved hyper-parameters. */
 export interface SgdRecipe {
   readonly family: 'sgd';
   readonly rule: GcRule;
@@ -29,6 +30,7 @@ export interface SgdRecipe {
   readonly nesterov: boolean;
 }
 
+/** The fused Adam-family step (Adam_*, AdamW*, advanced Adam/AdamW) with its resolved hyper-parameters. */
 export interface AdamRecipe {
   readonly family: 'adam';
   readonly rule: GcRule;
@@ -42,6 +44,7 @@ export interface AdamRecipe {
   readonly epsPlacement: AdamEpsPlacement;
 }
 
+/** The fused Adagrad step (Adagrad_GC/GCC) with its resolved hyper-parameters. */
 export interface AdagradRecipe {
   readonly family: 'adagrad';
   readonly rule: GcRule;

@@ -169,6 +169,7 @@ function updateBufferFrom(grad: Grad, p: FloatArray): FloatArray {
   return p instanceof Float64Array ? Float64Array.from(flat) : Float32Array.from(flat);
 }
 
+/** The learning rate of step `step` (1-based): the number itself, or the schedule's value, checked finite and ≥ 0. */
 export function resolveLearningRate(lr: LearningRate, step: number): number {
   const value = typeof lr === 'function' ? lr(step) : lr;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -188,6 +189,7 @@ function checkFinite(params: readonly Param[], grads: readonly (Grad | null)[]):
   });
 }
 
+/** A deep copy of an optimizer state (its slot arrays copied). */
 export function cloneState(state: OptimizerState): OptimizerState {
   return {
     optimizer: state.optimizer,

@@ -17,6 +17,7 @@ export function rectificationFactor(beta1: number, beta2: number, t: number): nu
   return Math.sqrt((((((bc2 * (n - 4)) / (nMax - 4)) * (n - 2)) / n) * nMax) / (nMax - 2)) / (1 - beta1 ** t);
 }
 
+/** Options of the `rectify` transform (RAdam's rectification). */
 export interface RectifyOptions {
   beta1: number;
   beta2: number;

@@ -9,6 +9,7 @@ import type { Transform } from './transform.js';
  */
 export type AdamEpsPlacement = 'bias-corrected-eps' | 'raw-eps';
 
+/** Options of the `scaleByAdam` transform. */
 export interface ScaleByAdamOptions {
   beta1: number;
   beta2: number;

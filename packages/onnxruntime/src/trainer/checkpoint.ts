@@ -1,7 +1,9 @@
 import { decodeSnapshot, encodeSnapshot, type OptimizerSnapshot } from '@gcopt/float32';
 
 /** Magic bytes, then a little-endian uint32 header length, the JSON header, then the data blocks. */
+/** The first bytes of every checkpoint file. */
 export const CHECKPOINT_MAGIC = 'GCOPTORT';
+/** The checkpoint version this package writes and reads. */
 export const CHECKPOINT_VERSION = 1;
 
 interface Header {
@@ -11,6 +13,7 @@ interface Header {
   optimizer: { offset: number; length: number };
 }
 
+/** A training checkpoint: parameters and the optimizer snapshot. */
 export interface Checkpoint {
   params: { name: string; shape: number[]; data: Float32Array }[];
   /** The `@gcopt/float32` optimizer snapshot. */
@@ -45,6 +48,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   return out;
 }
 
+/** Reads a checkpoint written by `encodeCheckpoint`; throws on a wrong magic, version or length. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('checkpoint: expected a Uint8Array');
   const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));

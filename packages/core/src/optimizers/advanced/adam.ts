@@ -10,7 +10,9 @@ import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { Optimizer, OptimizerOptions } from '../types.js';
 import { rejectUnknownOptions } from '../validation.js';
 
+/** Resolved hyper-parameters of the advanced `Adam` and `AdamW`: Adam's, plus the GC switches and location. */
 export type AdvancedAdamHyper = AdamHyper & GcFlags & GcLocation;
+/** Options of the advanced `Adam` and `AdamW`; unset ones take the reference's defaults. */
 export type AdvancedAdamOptions = Partial<AdvancedAdamHyper> & OptimizerOptions;
 const NAMES = [...ADAM_OPTION_NAMES, ...GC_FLAG_NAMES, 'gcLoc'];
 

@@ -3,6 +3,7 @@ import { lookaheadSync } from '../../transforms/lookahead.js';
 import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 
+/** Options of the `Lookahead` wrapper. */
 export interface LookaheadOptions extends OptimizerOptions {
   /** Default 5: sync after optimizer steps 1, k+1, 2k+1, … */
   k?: number;

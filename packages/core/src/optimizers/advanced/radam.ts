@@ -10,6 +10,7 @@ import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 import { Checker, rejectUnknownOptions } from '../validation.js';
 
+/** Resolved hyper-parameters of `RAdam` and `PlainRAdam`. */
 export interface RAdamHyper extends GcFlags, GcLocation {
   /** Default 1e-3. */
   lr: LearningRate;
@@ -26,6 +27,7 @@ export interface RAdamHyper extends GcFlags, GcLocation {
   degeneratedToSgd: boolean;
 }
 
+/** Options of `RAdam` and `PlainRAdam`; unset ones take the reference's defaults. */
 export type RAdamOptions = Partial<RAdamHyper> & OptimizerOptions;
 const NAMES = ['lr', 'betas', 'eps', 'weightDecay', 'degeneratedToSgd', ...GC_FLAG_NAMES, 'gcLoc'];
 

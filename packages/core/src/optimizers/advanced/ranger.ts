@@ -6,6 +6,7 @@ import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 import { Checker, rejectUnknownOptions } from '../validation.js';
 import { radamRecipe } from './radam.js';
 
+/** Resolved hyper-parameters of `Ranger`. */
 export interface RangerHyper extends GcFlags, GcLocation {
   /** Default 1e-3; must be > 0. */
   lr: LearningRate;
@@ -27,6 +28,7 @@ export interface RangerHyper extends GcFlags, GcLocation {
   weightDecay: number;
 }
 
+/** Options of `Ranger`; unset ones take the reference's defaults. */
 export type RangerOptions = Partial<RangerHyper> & OptimizerOptions;
 const NAMES = ['lr', 'alpha', 'k', 'nSmaThreshold', 'betas', 'eps', 'weightDecay', ...GC_FLAG_NAMES, 'gcLoc'];
 

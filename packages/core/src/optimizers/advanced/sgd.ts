@@ -9,7 +9,9 @@ import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { Optimizer, OptimizerOptions } from '../types.js';
 import { rejectUnknownOptions } from '../validation.js';
 
+/** Resolved hyper-parameters of the advanced `SGD`: SGD's, plus the GC switches. */
 export type AdvancedSgdHyper = SgdHyper & GcFlags;
+/** Options of the advanced `SGD` (`lr` required). */
 export type AdvancedSgdOptions = SgdOptions & Partial<GcFlags> & OptimizerOptions;
 
 /**

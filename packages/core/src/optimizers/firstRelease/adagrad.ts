@@ -7,6 +7,7 @@ import { Checker, rejectUnknownOptions } from '../validation.js';
 import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 
+/** Resolved hyper-parameters of `Adagrad_GC` and `Adagrad_GCC`. */
 export interface AdagradHyper {
   /** Default 1e-2. */
   lr: LearningRate;
@@ -20,6 +21,7 @@ export interface AdagradHyper {
   eps: number;
 }
 
+/** Options of `Adagrad_GC` and `Adagrad_GCC`; unset ones take the reference's defaults. */
 export type AdagradOptions = Partial<AdagradHyper> & OptimizerOptions;
 const NAMES = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;
 

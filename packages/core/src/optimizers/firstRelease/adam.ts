@@ -10,6 +10,7 @@ import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { Optimizer, OptimizerOptions } from '../types.js';
 import { rejectUnknownOptions } from '../validation.js';
 
+/** Options of the first-release Adam_* and AdamW*; unset ones take the reference's defaults. */
 export type AdamOptions = Partial<AdamHyper> & OptimizerOptions;
 
 /**

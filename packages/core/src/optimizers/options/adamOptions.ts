@@ -1,6 +1,7 @@
 import { Checker } from '../validation.js';
 import type { LearningRate } from '../types.js';
 
+/** Resolved hyper-parameters of the Adam family. */
 export interface AdamHyper {
   /** Default 1e-3. */
   lr: LearningRate;

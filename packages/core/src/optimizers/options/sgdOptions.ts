@@ -1,6 +1,7 @@
 import { Checker } from '../validation.js';
 import type { LearningRate } from '../types.js';
 
+/** Resolved hyper-parameters of the SGD family. */
 export interface SgdHyper {
   /** Required: the reference has no default. */
   lr: LearningRate;
@@ -14,6 +15,7 @@ export interface SgdHyper {
   nesterov: boolean;
 }
 
+/** Options of the SGD family (`lr` required, as in the reference). */
 export type SgdOptions = Partial<SgdHyper> & { lr: LearningRate };
 
 /** SGD-family defaults and checks, in the reference's order (docs/ALGORITHMS.md §4). */
