@@ -5,7 +5,7 @@
  *
  * @module @gcopt/core/gpu
  */
-export type { BackendMode, GpuJsMode } from './backendMode.js';
+export type { DeviceBackend, GpuJsMode } from './backendMode.js';
 export { BACKEND_PREFERENCE, isGpuJsMode } from './backendMode.js';
 export { chooseBackend, probeBackend, type BackendChoice, type BackendProbe } from './chooseBackend.js';
 export { provideNavigatorGpu, loadGpuJs } from './loadGpuJs.js';
