@@ -5,7 +5,7 @@
 //
 //   node scripts/check-line-length.mjs [--max 120]
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +19,12 @@ const GENERATED = [/^fixtures\//, /\/kernelsBinary\.ts$/, /\.wat$/, /(^|\/)dist\
 const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root })
   .toString('utf8')
   .split('\0')
-  .filter((f) => SOURCE.test(f) && !GENERATED.some((re) => re.test(f)) && existsSync(resolve(root, f)));
+  .filter(
+    (f) =>
+      SOURCE.test(f) &&
+      !GENERATED.some((re) => re.test(f)) &&
+      statSync(resolve(root, f), { throwIfNoEntry: false })?.isFile(),
+  );
 
 const long = [];
 for (const file of files) {

@@ -7,7 +7,7 @@
 //   node scripts/cite-algorithms.mjs           rewrite every tracked text file in place, list what changed
 //   node scripts/cite-algorithms.mjs --check   change nothing; exit 1 listing every citation still outside
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,7 +54,9 @@ function trackedFiles() {
   return out
     .toString('utf8')
     .split('\0')
-    .filter((f) => f && !SKIPPED.some((re) => re.test(f)) && existsSync(resolve(root, f)));
+    .filter(
+      (f) => f && !SKIPPED.some((re) => re.test(f)) && statSync(resolve(root, f), { throwIfNoEntry: false })?.isFile(),
+    );
 }
 
 function readText(file) {
