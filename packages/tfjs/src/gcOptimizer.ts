@@ -19,7 +19,7 @@ import {
   type WarningHandler,
 } from '@gcopt/core';
 import { hostStep, readFloat32 } from './engines/hostEngine.js';
-import { normalizedAxis, type EngineName, type StepItem, type VariableEntry } from './engines/stepItem.js';
+import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './engines/stepItem.js';
 import { tensorStep } from './engines/tensorEngine.js';
 import { unsupportedTransforms } from './engines/tensorTransforms.js';
 import { lookupVariable } from './variableLookup.js';
@@ -48,7 +48,7 @@ export interface AdapterOptions {
    * on the cpu backend, a download elsewhere). `'tensor'`: the core's recipe as tf ops on the
    * backend (nothing downloaded). Default `'auto'`: host on the cpu backend, tensor elsewhere.
    */
-  engine?: 'auto' | EngineName;
+  backend?: 'auto' | StepBackend;
 }
 
 /** State read back by `setWeights` or `loadSnapshot`, waiting for its variable's first step. */
@@ -63,7 +63,7 @@ interface PendingEntry {
 /** Makes the core optimizer for a learning rate (undefined: the one in the options). */
 export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
 
-const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine'];
+const ADAPTER_KEYS = ['learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'backend'];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
 export function splitOptions(className: string, options: Record<string, unknown>) {
@@ -85,7 +85,7 @@ export function splitOptions(className: string, options: Record<string, unknown>
 
 /**
  * A `tf.Optimizer` that runs a gcopt core optimizer: its recipe, its state layout (slot names) and
- * its validation. A step runs inside `tf.tidy` on one of two engines (see `AdapterOptions.engine`)
+ * its validation. A step runs inside `tf.tidy` on one of two backends (see `AdapterOptions.backend`)
  * and writes variables and state (non-trainable tf.Variables) with `assign`.
  */
 export abstract class GcOptimizer extends tf.Optimizer {
@@ -97,7 +97,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** Counters handed out by getWeights (tfjs callers do not dispose them); freed on the next call or dispose. */
   private exported: tf.Tensor[] = [];
   private awaitsSchedule: boolean;
-  private readonly engine: 'auto' | EngineName;
+  private readonly backend: 'auto' | StepBackend;
   /** The user's rules (saved by getConfig; the built-in layer rules are a flag). */
   private readonly userRules: VariableRule[];
   private readonly layerDefaults: boolean;
@@ -124,20 +124,20 @@ export abstract class GcOptimizer extends tf.Optimizer {
     this.checkFinite = adapter.checkFinite !== false;
     this.awaitsSchedule = awaitsSchedule;
     this.iterations_ = 0;
-    const engine = adapter.engine ?? 'auto';
-    if (!['auto', 'host', 'tensor'].includes(engine)) {
-      throw new InvalidArgumentError('engine', engine, "must be 'auto', 'host' or 'tensor'", this.core.name);
+    const backend = adapter.backend ?? 'auto';
+    if (!['auto', 'host', 'tensor'].includes(backend)) {
+      throw new InvalidArgumentError('backend', backend, "must be 'auto', 'host' or 'tensor'", this.core.name);
     }
     const unsupported = unsupportedTransforms(this.core.recipe);
-    if (engine === 'tensor' && unsupported.length > 0) {
-      throw new InvalidArgumentError('engine', engine, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
+    if (backend === 'tensor' && unsupported.length > 0) {
+      throw new InvalidArgumentError('backend', backend, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
     }
-    this.engine = engine;
+    this.backend = backend;
   }
 
-  /** The engine the next step runs on. */
-  get activeEngine(): EngineName {
-    if (this.engine !== 'auto') return this.engine;
+  /** Where the next step runs: `'host'` or `'tensor'` (`'auto'` resolved for the current tfjs backend). */
+  get activeBackend(): StepBackend {
+    if (this.backend !== 'auto') return this.backend;
     return tf.getBackend() === 'cpu' || unsupportedTransforms(this.core.recipe).length > 0 ? 'host' : 'tensor';
   }
 
@@ -204,7 +204,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
     if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
       for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
     }
-    const step = this.activeEngine === 'host' ? hostStep : tensorStep;
+    const step = this.activeBackend === 'host' ? hostStep : tensorStep;
     this.iterations_ = tf.tidy(() => step(this.core, stepped, this.iterations, this.checkFinite));
   }
 
@@ -443,7 +443,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
       variables: rules.map(serializeRule) as unknown as tf.serialization.ConfigDictArray,
       layerDefaults: this.layerDefaults,
       checkFinite: this.checkFinite,
-      engine: this.engine,
+      backend: this.backend,
     };
   }
 
