@@ -11,6 +11,7 @@ const [cmd, args] = /\.[cm]?js$/.test(pnpm) ? [process.execPath, [pnpm, ...runAr
 const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the terminal's colour escapes
 const ansi = /\u001b\[[0-9;]*m/g;
 let pending = '';
 function scan(text) {

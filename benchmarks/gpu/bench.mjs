@@ -11,7 +11,7 @@
 // gradients; every backend's parameters after the same steps are compared with it (max rel. error).
 // GB/s counts 32 B/param: Adam reads p, g, m, v and writes p, m, v (28 B), GC reads g once more (+4).
 // Run on a software adapter here (lavapipe: sh packages/core/scripts/provision-lavapipe.sh node …),
-// on a GPU with /work/shared/gpu/pack.sh (it bundles this file; results also go to $OUT/gpu-bench.json).
+// on a GPU machine bundled with its dependencies (results also go to $OUT/gpu-bench.json).
 import { Adam_GC } from '@gcopt/core';
 import { createDeviceOptimizer, loadGpuJs, probeBackend } from '@gcopt/core/gpu';
 
@@ -94,11 +94,12 @@ for (const size of SIZES) {
     for (const placement of mode === 'js' ? ['host'] : ['device', 'device, per-tensor', 'upload+readback']) {
       let device;
       let gpu;
+      let ms;
       try {
         if (placement === 'upload+readback' || mode === 'js') {
           // gradients arrive as Float32Arrays every step and the parameters are read back every step
           device = await createDeviceOptimizer(optimizer(), params, { backend: mode });
-          var ms = await timeSteps(device, async () => {
+          ms = await timeSteps(device, async () => {
             await device.step(grads);
             if (mode !== 'js') await device.readParams();
           });
@@ -122,7 +123,7 @@ for (const size of SIZES) {
               onDevice.push(await copy(host, slab.shape));
             }
           }
-          var ms = await timeSteps(device, () => (perTensor ? device.step(onDevice) : device.stepSlabs(onDevice)));
+          ms = await timeSteps(device, () => (perTensor ? device.step(onDevice) : device.stepSlabs(onDevice)));
         }
         const finalParams = await device.readParams();
         if (mode === 'js') baseline = { ms, params: finalParams };

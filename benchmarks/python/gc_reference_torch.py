@@ -1,6 +1,6 @@
 """PyTorch baseline for the gcopt benchmark.
 
-The five GC optimizers written for this benchmark from ../shared/reference/SPEC.md (sections 2.1,
+The five GC optimizers written for this benchmark from docs/ALGORITHMS.md (sections 2.1,
 2.3, 2.4, 2.5), in the reference's style: one loop over the parameter tensors, torch tensor ops on
 each (GC as `x - x.mean(dim=axes 1.., keepdim=True)` for tensors with more dims than the rule's k),
 plus torch.optim.Adam for the no-GC line. Where the reference writes into p.grad in place, the first
@@ -21,14 +21,14 @@ import torch
 
 
 def centralize(x, k):
-    """GC_k: subtract the mean over axes 1.. when the tensor has more than k dims (SPEC §1)."""
+    """GC_k: subtract the mean over axes 1.. when the tensor has more than k dims (docs/ALGORITHMS.md §1)."""
     if x.dim() > k:
         return x.sub(x.mean(dim=tuple(range(1, x.dim())), keepdim=True))
     return x
 
 
 class SgdGc:
-    """SGD_GC (SPEC 2.1): d = GC_1(g + wd p); momentum buffer (copy on step 1); p -= lr d."""
+    """SGD_GC (docs/ALGORITHMS.md §2.1): d = GC_1(g + wd p); momentum buffer (copy on step 1); p -= lr d."""
 
     def __init__(self, params, lr, momentum=0.0, dampening=0.0, weight_decay=0.0):
         self.params, self.lr, self.momentum, self.dampening, self.wd = params, lr, momentum, dampening, weight_decay
@@ -95,7 +95,7 @@ class AdamFamily:
 
 
 class AdagradGc:
-    """Adagrad_GC (SPEC 2.5): g = GC_1(g + wd p); sum += g²; p -= clr g / (sqrt(sum) + eps)."""
+    """Adagrad_GC (docs/ALGORITHMS.md §2.5): g = GC_1(g + wd p); sum += g²; p -= clr g / (sqrt(sum) + eps)."""
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
         self.params, self.lr, self.lr_decay, self.wd, self.eps = params, lr, lr_decay, weight_decay, eps

@@ -1,4 +1,4 @@
-import { Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC2, SGD_GC, advanced, type Optimizer } from '@gcopt/core';
+import { Adagrad_GC, Adam, Adam_GC, Adam_GCC2, AdamW_GC2, SGD_GC, type Optimizer } from '@gcopt/core';
 
 /**
  * One optimizer configuration, run identically by every implementation.
@@ -57,7 +57,7 @@ export const BENCH_OPTIMIZERS: BenchOptimizer[] = [
     // the no-GC line: advanced Adam without GC is torch.optim.Adam's formula exactly
     name: 'Adam',
     kwargs: { lr: 1e-3 },
-    make: () => advanced.Adam({ lr: 1e-3, ...quiet }),
+    make: () => Adam({ lr: 1e-3, ...quiet }),
     bytesPerParam: 4 * (4 + 3),
     centralizes: false,
   },

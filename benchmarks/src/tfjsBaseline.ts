@@ -19,7 +19,7 @@ export async function useTfBackend(name: TfBackend): Promise<string> {
   return `tfjs ${tf.version.tfjs} cpu`;
 }
 
-/** GC with tf ops: `x − mean(x, axes 1.., keepDims)` when rank > k (SPEC §1; PyTorch layout, axis 0 out). */
+/** GC with tf ops: `x − mean(x, axes 1.., keepDims)` when rank > k (docs/ALGORITHMS.md §1; PyTorch layout, axis 0 out). */
 function centralize(x: tf.Tensor, k: number): tf.Tensor {
   if (x.rank <= k) return x;
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
@@ -29,7 +29,7 @@ function centralize(x: tf.Tensor, k: number): tf.Tensor {
 /**
  * The tfjs baseline: tf.train.adam / tf.train.momentum with GC done by tf ops on the gradient
  * (Adam_GC, SGD_GC, plain Adam), and the variants tf.train has no optimizer for (GC on the update,
- * first-release AdamW, Adagrad with eps outside the sqrt) written as tf ops from SPEC §2.3–2.5.
+ * first-release AdamW, Adagrad with eps outside the sqrt) written as tf ops from docs/ALGORITHMS.md §2.3–2.5.
  */
 export async function runTfjs(set: ParamSet, opt: BenchOptimizer, data: BenchData, schedule: Schedule): Promise<RunResult> {
   const vars = set.shapes.map((shape, i) => tf.variable(tf.tensor(data.init[i], shape, 'float32'), true, `p${i}`));

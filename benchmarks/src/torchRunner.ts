@@ -28,8 +28,8 @@ export function setupTorch(): { ok: boolean; log: string } {
 }
 
 /**
- * Runs the PyTorch baselines for one parameter set in one python process: the SPEC-written
- * per-tensor GC optimizers (name `<Class>`) and torch.optim.Adam (for the `Adam` no-GC line).
+ * Runs the PyTorch baselines for one parameter set in one python process: the per-tensor GC optimizers
+ * written from docs/ALGORITHMS.md (name `<Class>`) and torch.optim.Adam (for the `Adam` no-GC line).
  */
 export function runTorch(
   set: ParamSet,

@@ -16,6 +16,7 @@ export interface Backend {
   readonly coreOptimizers?: (name: string, family: Family | 'wrapper', hyper: Record<string, any>) => Optimizer;
 }
 
+/** An implementation of the reference optimizers that the whole optimizer suite runs on (core, float32, tfjs…). */
 export interface OptimizerBackend extends OptimizerSubjectOptions {
   /** Whether it implements this reference optimizer (`Lookahead(SGD)` etc. for the wrapper). */
   supports(name: string, family: Family | 'wrapper'): boolean;

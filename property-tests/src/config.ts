@@ -17,8 +17,11 @@ export interface RunConfig {
   readonly path?: string;
 }
 
+/** The fixed seed of every run, unless `GCOPT_PROPERTY_SEED` or soak mode chooses another. */
 export const DEFAULT_SEED = 20200407;
+/** Cases per property in a normal run. */
 export const DEFAULT_NUM_RUNS = 60;
+/** How many times more cases a soak run (`GCOPT_PROPERTY_SOAK=1`) checks. */
 export const SOAK_FACTOR = 20;
 
 function env(name: string): string | undefined {

@@ -1,7 +1,9 @@
 /**
- * @gcopt/property-tests — fast-check properties of Gradient Centralization and of GC optimizers,
+ * Fast-check properties of Gradient Centralization and of GC optimizers,
  * reusable against any implementation: `verifyCentralization(impl)`, `verifyOptimizer(factory, claims)`,
  * `verifyStepForms(create)`, plus the arbitraries they draw from. See README.md.
+ *
+ * @module @gcopt/property-tests
  */
 export { verifyCentralization, checkCentralization, type CentralizationVerifyOptions } from './centralization/verify.js';
 export type { CentralizationImplementation } from './centralization/implementation.js';

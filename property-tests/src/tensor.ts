@@ -25,10 +25,6 @@ export function toDType(dtype: DType, values: ArrayLike<number>): FloatArray {
   return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
 }
 
-export function layoutOfSpec(t: { shape: readonly number[]; outAxis: number }): Layout {
-  return layoutOf(t.shape, t.outAxis);
-}
-
 /** Index of the output channel that flat element `i` belongs to. */
 export function channelOf(i: number, layout: Layout): number {
   return Math.floor(i / layout.inner) % layout.channels;

@@ -14,7 +14,7 @@ export function defineOptimizerSuite(file: string, select: (b: Backend) => boole
     const opt = backend.optimizers;
     describe(`optimizers on ${backend.name}`, () => {
       for (const entry of referenceCatalog) {
-        if (!opt || !opt.supports(entry.name, entry.family)) continue;
+        if (!opt?.supports(entry.name, entry.family)) continue;
         it(`${entry.name} (${entry.family})`, async () => {
           const report = await checkOptimizer((params, hyper) => opt.create(entry.name, entry.family, hyper, params), {
             name: `${backend.name} ${entry.name}`,

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(HERE, '../src/fast/wasm');
 
-/** f64 slots per task in the task table (see src/fast/wasm/taskTable.ts). */
+/** f64 slots per task in the task table (the slot indices: `SLOT` in src/fast/tasks.ts). */
 export const TASK_SLOTS = 24;
 
 let labelCounter = 0;

@@ -1,7 +1,9 @@
 /**
- * @gcopt/core — Gradient Centralization (Yong et al., ECCV 2020) as a projection operator, and the
+ * Gradient Centralization (Yong et al., ECCV 2020) as a projection operator, and the
  * paper's 23 reference optimizers as pure update rules over typed arrays and ndarray views.
  * Browser-safe: no Node-only imports.
+ *
+ * @module @gcopt/core
  */
 export type { FloatArray, DType } from './tensor/floatArray.js';
 export { dtypeOf, isFloatArray } from './tensor/floatArray.js';
@@ -44,18 +46,16 @@ export type { RAdamHyper, RAdamOptions } from './optimizers/advanced/radam.js';
 export type { RangerHyper, RangerOptions } from './optimizers/advanced/ranger.js';
 export type { LookaheadOptions } from './optimizers/advanced/lookahead.js';
 
-// First release, by reference name (its plain AdamW is `firstRelease.AdamW`).
+// One name per optimizer: the reference's class name. The first release's plain AdamW, whose name the
+// advanced AdamW also has, is AdamW_FirstRelease (README "Optimizer names").
 export {
   SGD_GC, SGD_GCC, SGDW, SGDW_GC, SGDW_GCC,
   Adam_GC, Adam_GCC, Adam_GC2, Adam_GCC2,
   AdamW_GC, AdamW_GCC, AdamW_GC2, AdamW_GCC2,
   Adagrad_GC, Adagrad_GCC,
 } from './optimizers/firstRelease/index.js';
-// Advanced release, by reference name (top-level `AdamW` is the advanced one).
+export { AdamW_FirstRelease } from './optimizers/firstRelease/adamW.js';
 export { SGD, Adam, AdamW, RAdam, PlainRAdam, Lookahead, Ranger } from './optimizers/advanced/index.js';
-export * as firstRelease from './optimizers/firstRelease/index.js';
-export * as advanced from './optimizers/advanced/index.js';
-export * from './optimizers/factories.js';
 
 export { createOptimizer, findReferenceOptimizer, referenceOptimizers } from './reference/registry.js';
 export type { Family, ReferenceOptimizer, OptimizerFactory } from './reference/registry.js';

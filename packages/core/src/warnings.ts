@@ -22,6 +22,7 @@ export interface GcoptWarning {
   readonly outAxis?: number;
 }
 
+/** Receives gcopt's warnings (by default they go to `console.warn`). */
 export type WarningHandler = (warning: GcoptWarning) => void;
 
 const consoleHandler: WarningHandler = (w) => console.warn(`[gcopt] ${w.message}`);
@@ -32,10 +33,12 @@ export function setWarningHandler(handler: WarningHandler | null): void {
   globalHandler = handler ?? consoleHandler;
 }
 
+/** Sends a warning to `local` if given, else to the process-wide handler (`setWarningHandler`). */
 export function emitWarning(warning: GcoptWarning, local?: WarningHandler): void {
   (local ?? globalHandler)(warning);
 }
 
+/** The warning for a tensor with one element per output channel, whose gradient GC makes exactly zero. */
 export function zeroedGradientWarning(
   shape: readonly number[],
   outAxis: number,

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GoldenFile, GoldenInputs } from '../src/index.js';
 
-/** The trajectories recorded from the reference PyTorch code (copied from shared/reference/golden). */
+/** The trajectories recorded from the reference PyTorch code (format: docs/ALGORITHMS.md §0). */
 export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/golden');
 
 export function loadInputs(): GoldenInputs {

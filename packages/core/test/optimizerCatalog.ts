@@ -1,4 +1,4 @@
-import { advanced, createOptimizer, Lookahead, referenceOptimizers, type Optimizer } from '../src/index.js';
+import { Adam, createOptimizer, Lookahead, referenceOptimizers, SGD, type Optimizer } from '../src/index.js';
 
 /** Options that make each reference optimizer take visible steps on a toy problem. */
 const OPTIONS: Record<string, Record<string, unknown>> = {
@@ -38,11 +38,11 @@ export function optimizerCatalog(): CatalogEntry[] {
   }));
   entries.push({
     label: 'advanced/Lookahead(SGD)',
-    create: (extra = {}) => Lookahead(advanced.SGD({ lr: 0.1, momentum: 0.9, useGc: true, ...extra }), { k: 2, onWarning: extra.onWarning as never }),
+    create: (extra = {}) => Lookahead(SGD({ lr: 0.1, momentum: 0.9, useGc: true, ...extra }), { k: 2, onWarning: extra.onWarning as never }),
   });
   entries.push({
     label: 'advanced/Lookahead(Adam)',
-    create: (extra = {}) => Lookahead(advanced.Adam({ lr: 0.05, useGc: true, ...extra }), { k: 3, alpha: 0.8, onWarning: extra.onWarning as never }),
+    create: (extra = {}) => Lookahead(Adam({ lr: 0.05, useGc: true, ...extra }), { k: 3, alpha: 0.8, onWarning: extra.onWarning as never }),
   });
   return entries;
 }

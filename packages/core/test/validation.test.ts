@@ -5,7 +5,7 @@ import {
   Adam_GC2,
   AdamW,
   createOptimizer,
-  firstRelease,
+  AdamW_FirstRelease,
   InvalidArgumentError,
   Lookahead,
   PlainRAdam,
@@ -57,7 +57,7 @@ describe('construction', () => {
 
   it('keeps the reference defaults, including the two AdamW families', () => {
     expect(AdamW().hyper).toMatchObject({ weightDecay: 1e-2, gcLoc: true, useGc: false, lr: 1e-3, eps: 1e-8 });
-    expect(firstRelease.AdamW().hyper).toMatchObject({ weightDecay: 0, lr: 1e-3 });
+    expect(AdamW_FirstRelease().hyper).toMatchObject({ weightDecay: 0, lr: 1e-3 });
     expect(Adam().hyper).toMatchObject({ gcLoc: false, weightDecay: 0, betas: [0.9, 0.999] });
     expect(Ranger().hyper).toMatchObject({ lr: 1e-3, alpha: 0.5, k: 6, nSmaThreshold: 5, betas: [0.95, 0.999], eps: 1e-5 });
     expect(createOptimizer('AdamW').name).toBe('AdamW');

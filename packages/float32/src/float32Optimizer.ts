@@ -21,6 +21,7 @@ import {
 } from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
 import { GROUP_PARAM_KEYS, SETTING_KEYS, type Float32OptimizerOptions, type NonFinitePolicy, type ParamGroup } from './options.js';
+import type { OptionsFor } from './optionsByName.js';
 import {
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
@@ -31,6 +32,7 @@ import {
   type SerializedHyper,
 } from './snapshot.js';
 
+/** Options of one `step`. */
 export interface Float32StepOptions {
   /** Learning rate of this step: one for every group, or one per group (index = group). */
   readonly lr?: number | readonly number[];
@@ -58,6 +60,7 @@ export interface ParamInfo {
   readonly group: number;
 }
 
+/** Options of `loadState`: how strictly a snapshot must match this optimizer. */
 export interface LoadStateOptions {
   /**
    * Accept a snapshot made with other hyper-parameters, `gc` flags or group assignment: the state
@@ -99,9 +102,14 @@ interface Group {
  * Creates an optimizer by reference name (`'Adam_GC2'`, `'SGD_GC'`, advanced `'SGD'` with
  * `useGc`, …) over a model of named Float32Arrays. Each parameter group gets one core optimizer,
  * made with the base options overridden by the group's; `step` runs the core's in-place kernels
- * on the model's own arrays.
+ * on the model's own arrays. With a literal name, `options` is type-checked against that optimizer's
+ * options (`OptionsByName`).
  */
-export function createOptimizer(name: string, options: Float32OptimizerOptions, model: ModelInput): Float32Optimizer {
+export function createOptimizer<N extends string>(
+  name: N,
+  options: Float32OptimizerOptions<OptionsFor<N>>,
+  model: ModelInput,
+): Float32Optimizer {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'options must be an object');
   const settings = options as Float32OptimizerOptions;
   const entries = readModel(model);

@@ -1,14 +1,16 @@
 /**
- * @gcopt/float32 — GC optimizers for models that are named Float32Arrays: in-place steps over the
+ * GC optimizers for models that are named Float32Arrays: in-place steps over the
  * core's kernels, param groups, atomic validated steps, and versioned checkpoints that resume bit
  * for bit. Browser-safe: no Node-only imports.
+ *
+ * @module @gcopt/float32
  */
 export type { Float32Param, ModelInput } from './model.js';
 export type { GradientInput, Gradients, NonFiniteLocation } from './gradients.js';
 export type { Float32OptimizerOptions, Float32Settings, GroupSelector, NonFinitePolicy, ParamGroup } from './options.js';
 export { createOptimizer } from './float32Optimizer.js';
 export type { Float32Optimizer, Float32StepOptions, LoadStateOptions, ParamInfo, StepReport } from './float32Optimizer.js';
-export * from './factories.js';
+export type { OptionsByName, OptionsFor } from './optionsByName.js';
 
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, validateSnapshot, cloneSnapshot, serializeHyper } from './snapshot.js';
 export type { OptimizerSnapshot, ParamSnapshot, SerializedHyper, HyperValue } from './snapshot.js';

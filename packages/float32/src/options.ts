@@ -18,6 +18,7 @@ export type ParamGroup<O extends object = Record<string, unknown>> = {
 /** What a non-finite (NaN/±Inf) gradient does: throw (default) or skip the whole step and report it. */
 export type NonFinitePolicy = 'throw' | 'skip';
 
+/** The options `createOptimizer` reads itself (the rest are the core optimizer's hyper-parameters). */
 export interface Float32Settings<O extends object = Record<string, unknown>> {
   /** For `AdamW`, which release: 'advanced' (default) or 'first_release'. */
   readonly family?: Family;

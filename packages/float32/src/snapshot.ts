@@ -1,11 +1,14 @@
 import type { Family } from '@gcopt/core';
 import { SnapshotFormatError } from './errors.js';
 
+/** The `format` field of every optimizer snapshot. */
 export const SNAPSHOT_FORMAT = 'gcopt-optimizer-state';
+/** The snapshot version this package writes and reads. */
 export const SNAPSHOT_VERSION = 1;
 
 /** A hyper-parameter value that survives JSON: schedules (functions) become `null`. */
 export type HyperValue = number | boolean | readonly number[] | null;
+/** A core optimizer's resolved hyper-parameters, by name, as JSON-safe values. */
 export type SerializedHyper = Readonly<Record<string, HyperValue>>;
 
 /** One parameter tensor's optimizer state. */

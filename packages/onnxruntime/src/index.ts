@@ -1,3 +1,10 @@
+/**
+ * Train ONNX models on onnxruntime-node / onnxruntime-web with GC optimizers, through gradient models
+ * (ONNX graphs that output the loss and every parameter's gradient): a TypeScript builder of such models,
+ * the contract for bringing your own, a trainer and checkpoints.
+ *
+ * @module @gcopt/onnxruntime
+ */
 export { buildGradientModel, OPSET, type NetworkSpec, type BuiltModels, type BuiltParam } from './builder/buildGradientModel.js';
 export { layers, type LayerSpec } from './builder/layerSpecs.js';
 export type { LossName } from './builder/losses.js';

@@ -9,6 +9,7 @@ export interface OrtTensor {
   readonly type: string;
 }
 
+/** The part of an ONNX Runtime `InferenceSession` the trainer uses. */
 export interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
@@ -16,6 +17,7 @@ export interface OrtSession {
   release(): Promise<void>;
 }
 
+/** The part of `onnxruntime-node` / `onnxruntime-web` the trainer uses (pass the module itself). */
 export interface OrtModule {
   InferenceSession: { create(model: Uint8Array, options?: Record<string, unknown>): Promise<OrtSession> };
   Tensor: new (

@@ -16,13 +16,10 @@ import {
   type Family,
   type LearningRate,
   type Optimizer as CoreOptimizer,
-  type OptimizerState,
-  type Param,
-  type TensorState,
   type WarningHandler,
 } from '@gcopt/core';
 import { hostStep, readFloat32 } from './engines/hostEngine.js';
-import { normalizedAxis, type EngineName, type StepItem, type VariableEntry } from './engines/stepItem.js';
+import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './engines/stepItem.js';
 import { tensorEngineRuns, tensorStep } from './engines/tensorEngine.js';
 import { unsupportedTransforms } from './engines/tensorTransforms.js';
 import { isLayersModel, modelLayoutRules } from './modelLayoutRules.js';
@@ -59,7 +56,7 @@ export interface AdapterOptions {
    * on the cpu backend, a download elsewhere). `'tensor'`: the core's recipe as tf ops on the
    * backend (nothing downloaded). Default `'auto'`: host on the cpu backend, tensor elsewhere.
    */
-  engine?: 'auto' | EngineName;
+  backend?: 'auto' | StepBackend;
 }
 
 /**
@@ -79,7 +76,7 @@ interface PendingEntry {
 export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
 
 const ADAPTER_KEYS = [
-  'learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'engine', 'model',
+  'learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'backend', 'model',
 ];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
@@ -116,8 +113,8 @@ export function checkAdapterTypes(className: string, options: Record<string, unk
   for (const key of ['learningRateSchedule', 'layerDefaults', 'checkFinite']) {
     if (given(key) && typeof options[key] !== 'boolean') fail(key, 'must be true or false');
   }
-  if (given('engine') && !['auto', 'host', 'tensor'].includes(options.engine as string)) {
-    fail('engine', "must be 'auto', 'host' or 'tensor'");
+  if (given('backend') && !['auto', 'host', 'tensor'].includes(options.backend as string)) {
+    fail('backend', "must be 'auto', 'host' or 'tensor'");
   }
   if (options.model !== undefined && !isLayersModel(options.model)) {
     fail('model', 'must be a tfjs-layers model (tf.sequential, tf.model or a loaded LayersModel)');
@@ -140,7 +137,7 @@ export function namingLearningRate<T>(options: Record<string, unknown>, make: ()
 
 /**
  * A `tf.Optimizer` that runs a gcopt core optimizer: its recipe, its state layout (slot names) and
- * its validation. A step runs inside `tf.tidy` on one of two engines (see `AdapterOptions.engine`)
+ * its validation. A step runs inside `tf.tidy` on one of two backends (see `AdapterOptions.backend`)
  * and writes variables and state (non-trainable tf.Variables) with `assign`.
  */
 export abstract class GcOptimizer extends tf.Optimizer {
@@ -157,7 +154,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
    */
   private counters = new Map<number, tf.Tensor>();
   private awaitsSchedule: boolean;
-  private readonly engine: 'auto' | EngineName;
+  private readonly backend: 'auto' | StepBackend;
   /** The user's rules (saved by getConfig; the built-in layer rules are a flag). */
   private readonly userRules: VariableRule[];
   private readonly layerDefaults: boolean;
@@ -181,12 +178,15 @@ export abstract class GcOptimizer extends tf.Optimizer {
     this.checkFinite = adapter.checkFinite !== false;
     this.awaitsSchedule = awaitsSchedule;
     this.iterations_ = 0;
-    const engine = adapter.engine ?? 'auto';
-    const unsupported = unsupportedTransforms(this.core.recipe);
-    if (engine === 'tensor' && unsupported.length > 0) {
-      throw new InvalidArgumentError('engine', engine, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
+    const backend = adapter.backend ?? 'auto';
+    if (!['auto', 'host', 'tensor'].includes(backend)) {
+      throw new InvalidArgumentError('backend', backend, "must be 'auto', 'host' or 'tensor'", this.core.name);
     }
-    this.engine = engine;
+    const unsupported = unsupportedTransforms(this.core.recipe);
+    if (backend === 'tensor' && unsupported.length > 0) {
+      throw new InvalidArgumentError('backend', backend, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
+    }
+    this.backend = backend;
     this.onWarning = adapter.onWarning;
   }
 
@@ -200,9 +200,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
     return this.model === undefined ? [] : modelLayoutRules(this.model);
   }
 
-  /** The engine the next step runs on. */
-  get activeEngine(): EngineName {
-    if (this.engine !== 'auto') return this.engine;
+  /** Where the next step runs: `'host'` or `'tensor'` (`'auto'` resolved for the current tfjs backend). */
+  get activeBackend(): StepBackend {
+    if (this.backend !== 'auto') return this.backend;
     return tf.getBackend() !== 'cpu' && tensorEngineRuns(this.core, this.onWarning) ? 'tensor' : 'host';
   }
 
@@ -270,7 +270,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
     if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
       for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
     }
-    const step = this.activeEngine === 'host' ? hostStep : tensorStep;
+    const step = this.activeBackend === 'host' ? hostStep : tensorStep;
     this.iterations_ = tf.tidy(() => step(this.core, stepped, this.iterations, this.checkFinite));
   }
 
@@ -525,7 +525,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
       variables: rules.map(serializeRule) as unknown as tf.serialization.ConfigDictArray,
       layerDefaults: this.layerDefaults,
       checkFinite: this.checkFinite,
-      engine: this.engine,
+      backend: this.backend,
     };
   }
 

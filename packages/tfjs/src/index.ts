@@ -1,20 +1,20 @@
 /**
- * @gcopt/tfjs — every gcopt optimizer as a drop-in `tf.Optimizer` for TensorFlow.js
+ * Every gcopt optimizer as a drop-in `tf.Optimizer` for TensorFlow.js
  * (`model.compile({ optimizer: new Adam_GC2({ learningRate: 1e-3 }), … })`, `model.fit`,
  * `optimizer.minimize`), under the reference names. `@tensorflow/tfjs-core` is a peer dependency:
  * the application's own tfjs (and backend) is used.
+ *
+ * @module @gcopt/tfjs
  */
 import { registerGcoptClass } from './classRegistry.js';
 import { Lookahead } from './lookahead.js';
-import {
-  AdamW_FirstRelease,
-  referenceClasses,
-} from './referenceOptimizers.js';
+import { referenceClasses } from './referenceOptimizers.js';
 import type { Family } from '@gcopt/core';
 import { InvalidArgumentError } from '@gcopt/core';
 import type { GcOptimizer } from './gcOptimizer.js';
 
 export { GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
+export type { StepBackend } from './engines/stepItem.js';
 export {
   SGD_GC, SGD_GCC, SGDW, SGDW_GC, SGDW_GCC,
   Adam_GC, Adam_GCC, Adam_GC2, Adam_GCC2,
@@ -28,9 +28,6 @@ export { Lookahead, type LookaheadTfjsOptions } from './lookahead.js';
 export { optimizerFromConfig, camelCasedName } from './classRegistry.js';
 export { tfjsLayerRules, TFJS_OUT_AXIS, type VariableRule, type VariableLayout } from './variableRules.js';
 export { DuplicateTfjsCoreError } from './variableLookup.js';
-
-/** The first release's plain AdamW under its reference name (the top-level `AdamW` is the advanced one). */
-export const firstRelease = Object.freeze({ AdamW: AdamW_FirstRelease });
 
 for (const { cls } of referenceClasses) registerGcoptClass(cls);
 registerGcoptClass(Lookahead);

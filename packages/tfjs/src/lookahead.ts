@@ -4,6 +4,7 @@ import { optimizerFromConfig } from './classRegistry.js';
 import { checkAdapterTypes, GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
 import { CLASS_NAME_PREFIX } from './referenceOptimizers.js';
 
+/** Options of the tfjs `Lookahead`: the inner optimizer, `k` and `alpha`. */
 export interface LookaheadTfjsOptions extends Omit<AdapterOptions, 'learningRate'> {
   /** The inner optimizer (its learning rate is the one used), or its `{ className, config }`. */
   optimizer: GcOptimizer | { className: string; config: tf.serialization.ConfigDict };
@@ -28,7 +29,7 @@ export class Lookahead extends GcOptimizer {
       throw new InvalidArgumentError('learningRate', (options as { learningRate?: unknown }).learningRate, 'give the learning rate to the inner optimizer', 'Lookahead');
     }
     const known = [
-      'optimizer', 'k', 'alpha', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'engine', 'model',
+      'optimizer', 'k', 'alpha', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'backend', 'model',
       'customObjects',
     ];
     for (const key of Object.keys(options)) {

@@ -17,7 +17,7 @@ describe('tfjs optimizer options', () => {
   it('checks types, naming the option as written', () => {
     expect(() => new Adam_GC2({ learningRate: 'fast' } as never)).toThrow(/learningRate = "fast" rejected/);
     expect(() => new Adam_GC2({ learningRate: Number.NaN })).toThrow(/learningRate = (NaN|null) rejected/);
-    expect(() => new Adam_GC2({ engine: 5 } as never)).toThrow(/engine = 5 rejected/);
+    expect(() => new Adam_GC2({ backend: 5 } as never)).toThrow(/backend = 5 rejected/);
     expect(() => new Adam_GC2({ onWarning: 'log' } as never)).toThrow(/onWarning = "log" rejected: must be a function/);
     expect(() => new Adam_GC2({ learningRateSchedule: 'yes' } as never)).toThrow(
       /learningRateSchedule = "yes" rejected/,

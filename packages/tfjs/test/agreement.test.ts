@@ -38,7 +38,7 @@ async function trainWithCore(kind: 'dense' | 'conv', name: string, options: Reco
 async function trainWithAdapter(kind: 'dense' | 'conv', name: string, options: Record<string, unknown>, family: Family, engine: string) {
   const model = smallModel(kind);
   const { x, y } = smallData(kind);
-  const optimizer = optimizerByName(name, { ...options, engine }, family);
+  const optimizer = optimizerByName(name, { ...options, backend: engine }, family);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   await model.fit(x, y, { epochs: STEPS, batchSize: x.shape[0], shuffle: false, verbose: 0 });
   expect(optimizer.iterations).toBe(STEPS);

@@ -25,7 +25,7 @@ describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
     const id = `e${serial++}`;
     const w = param(`${id}/w`, [3, 2]);
     const b = param(`${id}/b`, [2], 2);
-    const opt = new Adam_GC2({ lr: 0.1, engine });
+    const opt = new Adam_GC2({ lr: 0.1, backend: engine });
     const good = () => tf.sum(tf.square(tf.add(w, b))) as tf.Scalar;
     opt.minimize(good);
     opt.minimize(good);
@@ -57,7 +57,7 @@ describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
       seen.push(step);
       return 0.1 / step;
     };
-    const opt = new SGD_GC({ learningRate: schedule, momentum: 0.9, engine });
+    const opt = new SGD_GC({ learningRate: schedule, momentum: 0.9, backend: engine });
     const loss = () => tf.sum(tf.square(tf.sub(w, 1))) as tf.Scalar;
     const core = coreSgdGc({ lr: (step) => 0.1 / step, momentum: 0.9 });
     const p = [{ value: ndarray(Float32Array.from(w.dataSync()), [4, 3]), outAxis: -1 }];
@@ -100,7 +100,7 @@ describe('validation', () => {
     expect(param(() => new Adam_GC2({ learningRate: 1e-3, lr: 1e-3 }))).toBe('learningRate');
     expect(param(() => new SGD_GC({} as never))).toBe('lr');
     expect(param(() => new Adam_GC({ lerningRate: 1e-3 } as never))).toBe('lerningRate');
-    expect(param(() => new Adam_GC({ engine: 'gpu' as never }))).toBe('engine');
+    expect(param(() => new Adam_GC({ backend: 'gpu' as never }))).toBe('backend');
     expect(param(() => new Adam_GC({ variables: [{ outAxis: 1 }] }))).toBe('variables[0]');
     expect(param(() => new Adam_GC({ variables: [{ name: 'a', outAxis: 0.5 }] }))).toBe('variables[0].outAxis');
   });

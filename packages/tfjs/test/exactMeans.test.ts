@@ -65,8 +65,8 @@ function updateError(fused: Float64Array[], core: Float64Array[]): number {
 describe.each(BACKENDS)('tensor engine on nearly constant channels (%s)', (backend) => {
   it.each(CASES)('%s', async (name, options, family, zeroParams) => {
     await useBackend(backend);
-    const make = (engine: 'host' | 'tensor') => () =>
-      optimizerByName(name, { ...options, engine, variables: [{ pattern: /\/rows$/, outAxis: 0 }] }, family);
+    const make = (backend: 'host' | 'tensor') => () =>
+      optimizerByName(name, { ...options, backend, variables: [{ pattern: /\/rows$/, outAxis: 0 }] }, family);
     const host = updates(make('host'), zeroParams);
     expect(Math.min(...host[0].map(Math.abs))).toBeGreaterThan(0);
     // a few float32 last places of the weights, relative to the update (a float32 mean: 0.1–1)

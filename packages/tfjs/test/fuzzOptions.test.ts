@@ -47,7 +47,7 @@ function valid(key: string, v: unknown): boolean | undefined {
       'layerDefaults',
       'checkFinite',
       'amsgrad',
-      'engine',
+      'backend',
       'onWarning',
       'model',
       'variables',
@@ -60,7 +60,7 @@ function valid(key: string, v: unknown): boolean | undefined {
     case 'checkFinite':
     case 'amsgrad':
       return typeof v === 'boolean';
-    case 'engine':
+    case 'backend':
       return v === 'auto' || v === 'host' || v === 'tensor';
     case 'onWarning':
       return typeof v === 'function';
@@ -81,7 +81,7 @@ describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
       'layerDefaults',
       'checkFinite',
       'amsgrad',
-      'engine',
+      'backend',
       'onWarning',
       'model',
       'variables',
@@ -120,7 +120,7 @@ describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
     // k and alpha are the core's to check; here the adapter's options and unknown names
     const keys = [
       'checkFinite',
-      'engine',
+      'backend',
       'onWarning',
       'layerDefaults',
       'model',
@@ -133,7 +133,7 @@ describe(`options fuzz (fast-check seed ${SEED}, 1,000 runs each)`, () => {
       fc.property(fc.dictionary(fc.constantFrom(...keys), VALUES, { maxKeys: 3 }), (options) => {
         // Lookahead takes no learning rate (its inner optimizer's is used)
         const ok = (k: string, v: unknown) =>
-          ['checkFinite', 'engine', 'onWarning', 'layerDefaults', 'model'].includes(k) && valid(k, v) === true;
+          ['checkFinite', 'backend', 'onWarning', 'layerDefaults', 'model'].includes(k) && valid(k, v) === true;
         const bad = Object.entries(options)
           .filter(([k, v]) => !ok(k, v))
           .map(([k]) => k);

@@ -16,10 +16,10 @@ const options = (name: string) => (name.startsWith('SGD') ? { lr: 0.05, momentum
 const CASES: [string, () => GcOptimizer][] = [
   ...referenceOptimizers.map(({ name, family }): [string, () => GcOptimizer] => [
     `${name} (${family})`,
-    () => optimizerByName(name, { ...options(name), ...(family === 'advanced' ? { useGc: true } : {}), engine: 'tensor', variables: RULES }, family),
+    () => optimizerByName(name, { ...options(name), ...(family === 'advanced' ? { useGc: true } : {}), backend: 'tensor', variables: RULES }, family),
   ]),
-  ['Adam_GC2 amsgrad', () => new Adam_GC2({ lr: 0.01, amsgrad: true, engine: 'tensor', variables: RULES })],
-  ['RAdam gcLoc', () => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, engine: 'tensor', variables: RULES })],
+  ['Adam_GC2 amsgrad', () => new Adam_GC2({ lr: 0.01, amsgrad: true, backend: 'tensor', variables: RULES })],
+  ['RAdam gcLoc', () => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, backend: 'tensor', variables: RULES })],
 ];
 
 let serial = 0;

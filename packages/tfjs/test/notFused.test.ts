@@ -62,10 +62,10 @@ function train(recipe: () => Transform[], adapter: AdapterOptions): Float32Array
 describe('the tfjs tensor engine (wasm backend)', () => {
   it('runs a recipe changed by hand as written', async () => {
     await useBackend('wasm');
-    const host = train(movedDecay, { engine: 'host' });
-    const tensor = train(movedDecay, { engine: 'tensor' });
+    const host = train(movedDecay, { backend: 'host' });
+    const tensor = train(movedDecay, { backend: 'tensor' });
     const coupled = () => [movedDecay()[3], ...movedDecay().filter((_, i) => i !== 3)];
-    expect(maxRelativeDifference(train(coupled, { engine: 'host' }), host)).toBeGreaterThan(1e-3);
+    expect(maxRelativeDifference(train(coupled, { backend: 'host' }), host)).toBeGreaterThan(1e-3);
     expect(maxRelativeDifference(tensor, host)).toBeLessThan(1e-5);
   });
 
@@ -77,13 +77,13 @@ describe('the tfjs tensor engine (wasm backend)', () => {
     expect(notFused).toHaveLength(1);
     expect(notFused[0]).toMatchObject({ transform: 'halveUpdate', backend: 'the tfjs tensor engine' });
     expect(notFused[0].message).toMatch(/UnderTest on the core path .*halveUpdate/);
-    const host = train(withCustom, { engine: 'host' });
+    const host = train(withCustom, { backend: 'host' });
     expect(auto).toEqual(host);
-    expect(maxRelativeDifference(train(movedDecay, { engine: 'host' }), host)).toBeGreaterThan(1e-3);
+    expect(maxRelativeDifference(train(movedDecay, { backend: 'host' }), host)).toBeGreaterThan(1e-3);
   });
 
-  it("refuses engine: 'tensor' for it, naming it", async () => {
+  it("refuses backend: 'tensor' for it, naming it", async () => {
     await useBackend('wasm');
-    expect(() => train(withCustom, { engine: 'tensor' })).toThrow(/halveUpdate/);
+    expect(() => train(withCustom, { backend: 'tensor' })).toThrow(/halveUpdate/);
   });
 });

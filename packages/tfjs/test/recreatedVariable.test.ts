@@ -11,8 +11,8 @@ const makeW = (name: string, seed: number) => tf.variable(tf.tensor(randomArray(
 
 describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
   it.each([
-    ['Adam_GC2', () => new Adam_GC2({ learningRate: 0.05, engine })],
-    ['Lookahead(Adam_GC2)', () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 0.05 }), k: 2, engine })],
+    ['Adam_GC2', () => new Adam_GC2({ learningRate: 0.05, backend: engine })],
+    ['Lookahead(Adam_GC2)', () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 0.05 }), k: 2, backend: engine })],
   ] as const)(
     '%s: a variable disposed and re-created under the same name trains from fresh state',
     async (label, make) => {

@@ -16,18 +16,18 @@ const RULES = [
 ];
 
 const base = (name: string) => (name.startsWith('SGD') ? { lr: 0.05, momentum: 0.9, weightDecay: 1e-3 } : { lr: 0.01, weightDecay: 1e-3 });
-const CASES: [string, (engine: 'host' | 'tensor') => GcOptimizer][] = [
-  ...referenceOptimizers.map(({ name, family }): [string, (engine: 'host' | 'tensor') => GcOptimizer] => [
+const CASES: [string, (backend: 'host' | 'tensor') => GcOptimizer][] = [
+  ...referenceOptimizers.map(({ name, family }): [string, (backend: 'host' | 'tensor') => GcOptimizer] => [
     `${name} (${family})`,
-    (engine) => optimizerByName(name, { ...base(name), ...(family === 'advanced' ? { useGc: true } : {}), engine, variables: RULES }, family),
+    (engine) => optimizerByName(name, { ...base(name), ...(family === 'advanced' ? { useGc: true } : {}), backend: engine, variables: RULES }, family),
   ]),
-  ['Adam_GC2 amsgrad', (engine) => new Adam_GC2({ lr: 0.01, amsgrad: true, engine, variables: RULES })],
-  ['SGD_GC nesterov', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.9, nesterov: true, engine, variables: RULES })],
-  ['SGD_GC dampening, no momentum buffer at 0', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.5, dampening: 0.3, engine, variables: RULES })],
-  ['Adagrad_GC lrDecay, initial accumulator', (engine) => new Adagrad_GC({ lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.2, engine, variables: RULES })],
-  ['RAdam gcLoc, decay', (engine) => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, weightDecay: 0.05, engine, variables: RULES })],
-  ['Ranger gcConvOnly', (engine) => optimizerByName('Ranger', { lr: 0.01, useGc: true, gcConvOnly: true, k: 4, engine, variables: RULES })],
-  ['Lookahead(SGD_GC)', (engine) => new Lookahead({ optimizer: new SGD_GC({ lr: 0.05, momentum: 0.9 }), k: 3, engine, variables: RULES })],
+  ['Adam_GC2 amsgrad', (engine) => new Adam_GC2({ lr: 0.01, amsgrad: true, backend: engine, variables: RULES })],
+  ['SGD_GC nesterov', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.9, nesterov: true, backend: engine, variables: RULES })],
+  ['SGD_GC dampening, no momentum buffer at 0', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.5, dampening: 0.3, backend: engine, variables: RULES })],
+  ['Adagrad_GC lrDecay, initial accumulator', (engine) => new Adagrad_GC({ lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.2, backend: engine, variables: RULES })],
+  ['RAdam gcLoc, decay', (engine) => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, weightDecay: 0.05, backend: engine, variables: RULES })],
+  ['Ranger gcConvOnly', (engine) => optimizerByName('Ranger', { lr: 0.01, useGc: true, gcConvOnly: true, k: 4, backend: engine, variables: RULES })],
+  ['Lookahead(SGD_GC)', (engine) => new Lookahead({ optimizer: new SGD_GC({ lr: 0.05, momentum: 0.9 }), k: 3, backend: engine, variables: RULES })],
 ];
 
 let serial = 0;

@@ -11,6 +11,7 @@ export interface TrainingCase {
   readonly grads: readonly (readonly FloatArray[])[];
 }
 
+/** Bounds of the training cases (parameters, gradient sequences, steps) the optimizer properties draw. */
 export interface TrainingCaseConstraints {
   dtypes?: readonly DType[];
   outAxes?: readonly OutAxisChoice[];

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 
+/** Bounds of the tensor shapes the properties draw. */
 export interface ShapeConstraints {
   /** Smallest rank (default 1). */
   minRank?: number;

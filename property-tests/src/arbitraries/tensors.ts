@@ -6,6 +6,7 @@ import { shapeArb, type ShapeConstraints } from './shapes.js';
 /** The two layouts gcopt meets: PyTorch/ONNX (`outAxis` 0) and tfjs (`outAxis` -1, the last axis). */
 export type OutAxisChoice = 0 | -1;
 
+/** Bounds of the tensors the properties draw: shapes, dtypes and layouts. */
 export interface TensorConstraints extends ShapeConstraints {
   /** Default both. */
   dtypes?: readonly DType[];

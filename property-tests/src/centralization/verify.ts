@@ -5,6 +5,7 @@ import { assertReport, checkAll, type VerificationReport } from '../runner.js';
 import type { CentralizationImplementation } from './implementation.js';
 import { centralizationProperties } from './properties.js';
 
+/** Options of `verifyCentralization` / `checkCentralization`. */
 export interface CentralizationVerifyOptions extends Partial<RunConfig> {
   /** Largest tensor drawn, in elements (default 240). */
   maxSize?: number;

@@ -1,21 +1,21 @@
 /**
- * The 23 reference optimizers (SPEC §2–§3; Lookahead around the advanced SGD and Adam), each with
+ * The 23 reference optimizers (docs/ALGORITHMS.md §2–§3; Lookahead around the advanced SGD and Adam), each with
  * valid hyper-parameters and what the algorithm promises about per-channel weight means, derived from
- * the update formulas in ../shared/reference/SPEC.md:
+ * the update formulas in docs/ALGORITHMS.md:
  *
  * - mean preserved  ⇔ the whole update of a tensor is centred: GC on a gradient that the rest of the step
  *   treats linearly (SGD_GC: L2 term added *before* GC, momentum linear), or GC on the final update
- *   direction (Adam_GC2, AdamW_GC2 — decay inside the centred delta, SPEC §5.3 —, advanced Adam/AdamW and
+ *   direction (Adam_GC2, AdamW_GC2 — decay inside the centred delta, docs/ALGORITHMS.md §5.3 —, advanced Adam/AdamW and
  *   RAdam/PlainRAdam/Ranger with gcLoc = false). Lookahead/Ranger's slow-weight syncs are convex
  *   combinations of weights with the same channel means, so they keep them.
- * - SGDW_GC: the decoupled decay −lr·wd·p_old is not centred (SPEC §2.2): means decay by exactly
+ * - SGDW_GC: the decoupled decay −lr·wd·p_old is not centred (docs/ALGORITHMS.md §2.2): means decay by exactly
  *   (1 − lr·wd) per step.
  * - no claim: GC on the gradient followed by a nonlinear step (Adam_GC, AdamW_GC, Adagrad_GC, gcLoc = true);
- *   the suite shows a counterexample is found if one claims it (test/claims.test.ts).
- * - fan-in 1 (SPEC §5.18): GC zeroes the gradient; the weight never moves wherever nothing outside the
+ *   the suite shows a counterexample is found if one claims it (test/mutants/optimizers.test.ts).
+ * - fan-in 1 (docs/ALGORITHMS.md §5.18): GC zeroes the gradient; the weight never moves wherever nothing outside the
  *   centred path moves it: not under decoupled decay (SGDW_GC with wd ≠ 0, AdamW_GC with wd ≠ 0,
  *   advanced AdamW with gcLoc and wd ≠ 0) nor under the RAdam family's gcLoc = true with wd ≠ 0, whose
- *   SGD phase writes the decay into exp_avg (SPEC §5.8).
+ *   SGD phase writes the decay into exp_avg (docs/ALGORITHMS.md §5.8).
  */
 import fc from 'fast-check';
 import { ruleFromFlags, type Family, type GcRule } from '@gcopt/core';
@@ -34,6 +34,7 @@ import type { MeanClaims, UpdateBoundContext } from './instance.js';
 
 type Hyper = Record<string, any>;
 
+/** One optimizer of the catalog: how to draw its hyper-parameters and what it promises. */
 export interface CatalogEntry {
   /** Reference class name; Lookahead entries are `Lookahead(SGD)` / `Lookahead(Adam)`. */
   readonly name: string;
@@ -55,7 +56,7 @@ function sgdBound(h: Hyper) {
 
 /**
  * Adam family: |m̂|/sqrt(v̂) ≤ C_t (tolerance.ts adamDirectionBound), and with every eps placement and
- * bias-correction variant of SPEC §2.3/§2.4/§3.2/§3.3 the scaled direction is ≤ lr·C_t; the decay term
+ * bias-correction variant of docs/ALGORITHMS.md §2.3/§2.4/§3.2/§3.3 the scaled direction is ≤ lr·C_t; the decay term
  * adds at most lr/(1−β1^t)·|wd|·|p|.
  */
 function adamBound(h: Hyper) {
@@ -65,7 +66,7 @@ function adamBound(h: Hyper) {
 
 /**
  * RAdam family: the rectified direction is ≤ lrEff·C_t (r ≤ sqrt(1−β2^t)/(1−β1^t)), the SGD phase's
- * m/(1−β1^t) ≤ max|g|, the decay adds lrEff/(1−β1^t)·|wd|·|p|. The SGD-phase alias (SPEC §5.8) writes
+ * m/(1−β1^t) ≤ max|g|, the decay adds lrEff/(1−β1^t)·|wd|·|p|. The SGD-phase alias (docs/ALGORITHMS.md §5.8) writes
  * decay and centring into exp_avg, which voids any a-priori bound of later directions; the observed
  * step is added for that part (an update that large shows in the weights).
  */
@@ -158,6 +159,7 @@ function lookahead(innerName: 'SGD' | 'Adam', inner: fc.Arbitrary<Hyper>, innerC
   };
 }
 
+/** Every reference optimizer (and Lookahead around SGD and Adam) with its hyper-parameters and claims. */
 export const referenceCatalog: readonly CatalogEntry[] = [
   sgdFirstRelease('SGD_GC', 'gc'),
   sgdFirstRelease('SGD_GCC', 'gcc'),
@@ -185,6 +187,7 @@ export const referenceCatalog: readonly CatalogEntry[] = [
   lookahead('Adam', advancedAdamHyperArb, advancedAdamClaims(false)),
 ];
 
+/** The catalog entry of a reference optimizer; throws a RangeError for an unknown name. */
 export function catalogEntry(name: string, family?: Family | 'wrapper'): CatalogEntry {
   const found = referenceCatalog.find((e) => e.name === name && (family === undefined || e.family === family));
   if (!found) throw new RangeError(`no catalog entry '${name}'${family ? ` (${family})` : ''}`);

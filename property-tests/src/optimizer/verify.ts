@@ -5,6 +5,7 @@ import { assertReport, checkAll, type VerificationReport } from '../runner.js';
 import type { MeanClaims, OptimizerFactory, OptimizerSubjectOptions } from './instance.js';
 import { optimizerProperties } from './properties.js';
 
+/** Options of `verifyOptimizer` / `checkOptimizer`. */
 export interface OptimizerVerifyOptions<H> extends OptimizerSubjectOptions, Partial<RunConfig> {
   /** Shown in reports (default 'optimizer'). */
   readonly name?: string;

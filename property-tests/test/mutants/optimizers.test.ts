@@ -98,7 +98,7 @@ describe('optimizer mutants are caught', () => {
     expectPropertyFails(report, 'zero learning rate');
   });
 
-  it('an optimizer that centralizes the caller’s gradient in place (as the reference does, SPEC §5.1): purity fails', async () => {
+  it('an optimizer that centralizes the caller’s gradient in place (as the reference does, docs/ALGORITHMS.md §5.1): purity fails', async () => {
     const mutating: OptimizerFactory<H> = (params, h) => {
       const inner = coreInstance(coreOptimizer('SGD_GC', 'first_release', h), params);
       return {
@@ -219,7 +219,7 @@ describe('the suite rejects a wrong mean claim (a counterexample is found)', () 
     expectPropertyFails(report, 'weight means follow');
   });
 
-  it('RAdam with gcLoc and weight decay moves fan-in-1 weights (SPEC §5.8): claiming them frozen fails', async () => {
+  it('RAdam with gcLoc and weight decay moves fan-in-1 weights (docs/ALGORITHMS.md §5.8): claiming them frozen fails', async () => {
     const entry = catalogEntry('RAdam');
     const fix = (h: H) => ({ ...h, useGc: true, gcConvOnly: false, gcLoc: true, weightDecay: h.weightDecay || 0.05 });
     const report = await checkOptimizer((params, h: H) => coreInstance(coreOptimizer('RAdam', 'advanced', fix(h)), params), {

@@ -12,7 +12,6 @@ const S0 = IMAGE_SIDE; // 28
 const S1 = S0 - C1.k + 1; // 26
 const P1 = S1 >> 1; // 13
 const S2 = P1 - C2.k + 1; // 11
-const P2 = S2 >> 1; // 5
 
 /** The small CNN's weights by name, as the layers read them. */
 interface Weights {

@@ -1,5 +1,5 @@
 import type { OrtModule } from '@gcopt/onnxruntime';
-import type { BackendMode } from '@gcopt/core/gpu';
+import type { DeviceBackend } from '@gcopt/core/gpu';
 import { gatherBatch } from '@gcopt/demo/browser';
 import { IMAGE_SIZE } from '@gcopt/mnist-data';
 import { OrtGradients } from './ortGradients.js';
@@ -14,7 +14,7 @@ import { fromOnnxLayout, smallCnnOnnx, toOnnxLayout } from './smallCnnOnnx.js';
 import type { WebEngine, WebRunSetup, WebTrainingRun } from './webEngine.js';
 
 /** How the update is applied to the weights ONNX Runtime differentiates. */
-export type OrtUpdate = { kind: 'float32' } | { kind: 'fast'; threads: number } | { kind: 'gpujs'; mode: BackendMode };
+export type OrtUpdate = { kind: 'float32' } | { kind: 'fast'; threads: number } | { kind: 'gpujs'; mode: DeviceBackend };
 
 /**
  * The demo's CNN as a gradient model built by `@gcopt/onnxruntime`, run by `ort` (onnxruntime-web:

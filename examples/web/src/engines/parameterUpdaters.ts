@@ -1,6 +1,6 @@
 import { createOptimizer as coreOptimizer } from '@gcopt/core';
 import { createFastOptimizer } from '@gcopt/core/fast';
-import { createDeviceOptimizer, type BackendMode } from '@gcopt/core/gpu';
+import { createDeviceOptimizer, type DeviceBackend } from '@gcopt/core/gpu';
 import { createOptimizer as float32Optimizer } from '@gcopt/float32';
 import type { DemoOptimizer } from '@gcopt/demo/browser';
 
@@ -73,7 +73,7 @@ export async function fastUpdater(
 export async function deviceUpdater(
   optimizer: DemoOptimizer,
   initial: readonly HostParam[],
-  mode: BackendMode,
+  mode: DeviceBackend,
 ): Promise<ParameterUpdater> {
   const params = initial.map((p) => ({ ...p, data: p.data.slice() }));
   const opt = await createDeviceOptimizer(

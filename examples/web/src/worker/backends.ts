@@ -1,5 +1,5 @@
 import { Adam_GC2 } from '@gcopt/core';
-import { chooseBackend, createDeviceOptimizer, type BackendMode } from '@gcopt/core/gpu';
+import { chooseBackend, createDeviceOptimizer, type DeviceBackend } from '@gcopt/core/gpu';
 import { sharedMemorySupported, wasmSimdSupported } from '@gcopt/core/fast';
 
 /** What this browser offers the engines, and why each engine runs where it does. */
@@ -14,7 +14,7 @@ export interface BackendReport {
   /** The WebGPU adapter (vendor, architecture, description), or why there is none. */
   readonly webgpu: { readonly available: boolean; readonly detail: string };
   /** gpu.js's choice for the device optimizer, with every mode it tried. */
-  readonly gpujs: { readonly mode: BackendMode; readonly explanation: string };
+  readonly gpujs: { readonly mode: DeviceBackend; readonly explanation: string };
   /** gpu.js on WebGL 2 when the choice did not get that far: null (it works), or why not. */
   readonly gpujsWebgl2: string | null;
   /** The tfjs backend used, and why. */
@@ -62,10 +62,10 @@ export function webglRenderer(): string {
  * One Adam_GC2 step of the device optimizer on `mode` over a small tensor, read back and compared
  * with the core's typed-array path: null, or why the mode cannot train here.
  */
-export async function deviceSelfTest(mode: BackendMode): Promise<string | null> {
+export async function deviceSelfTest(mode: DeviceBackend): Promise<string | null> {
   const data = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
   const grad = Float32Array.from({ length: 12 }, (_, i) => Math.cos(3 * i));
-  const read = async (m: BackendMode) => {
+  const read = async (m: DeviceBackend) => {
     const opt = await createDeviceOptimizer(Adam_GC2({ lr: 0.1 }), [{ shape: [3, 4], data: data.slice() }], {
       backend: m,
     });
@@ -90,18 +90,18 @@ export async function deviceSelfTest(mode: BackendMode): Promise<string | null> 
  * gpu.js's first mode (webgpu, webgl2, webgl, webasm) that is available and passes `deviceSelfTest`,
  * with the reasons.
  */
-async function gpujsMode(): Promise<{ mode: BackendMode; explanation: string }> {
+async function gpujsMode(): Promise<{ mode: DeviceBackend; explanation: string }> {
   const choice = await chooseBackend(['webgpu', 'webgl2', 'webgl', 'webasm', 'js']);
   const lines: string[] = [];
   for (const p of choice.probes) {
     if (!p.available) {
-      lines.push(`${p.mode}: no (${p.reason})`);
+      lines.push(`${p.backend}: no (${p.reason})`);
       continue;
     }
-    const failure = p.mode === 'js' ? null : await deviceSelfTest(p.mode);
+    const failure = p.backend === 'js' ? null : await deviceSelfTest(p.backend);
     if (!failure)
-      return { mode: p.mode, explanation: [...lines, `${p.mode}: yes (${p.reason}) → chose ${p.mode}`].join('\n') };
-    lines.push(`${p.mode}: available but a 2-step self-test failed: ${failure}`);
+      return { mode: p.backend, explanation: [...lines, `${p.backend}: yes (${p.reason}) → chose ${p.backend}`].join('\n') };
+    lines.push(`${p.backend}: available but a 2-step self-test failed: ${failure}`);
   }
   return { mode: 'js', explanation: lines.join('\n') };
 }

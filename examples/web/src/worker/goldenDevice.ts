@@ -1,5 +1,5 @@
 import { coreEngine, fromReferenceKwargs, relativeError, type GoldenFile, type GoldenInputs } from '@gcopt/core';
-import { createDeviceOptimizer, fusedRecipeOf, type BackendMode } from '@gcopt/core/gpu';
+import { createDeviceOptimizer, fusedRecipeOf, type DeviceBackend } from '@gcopt/core/gpu';
 
 export interface GoldenDeviceCase {
   readonly file: string;
@@ -14,7 +14,7 @@ export interface GoldenDeviceCase {
 }
 
 export interface GoldenDeviceReport {
-  readonly mode: BackendMode;
+  readonly mode: DeviceBackend;
   readonly cases: readonly GoldenDeviceCase[];
   /** Cases whose optimizer has no fused kernel (RAdam, Ranger, Lookahead), with the reason. */
   readonly notFused: readonly { file: string; id: string; reason: string }[];
@@ -35,7 +35,7 @@ function maxError(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>
 export async function replayGoldenOnDevice(
   files: readonly { name: string; golden: GoldenFile }[],
   inputs: GoldenInputs,
-  mode: BackendMode,
+  mode: DeviceBackend,
 ): Promise<GoldenDeviceReport> {
   const cases: GoldenDeviceCase[] = [];
   const notFused: { file: string; id: string; reason: string }[] = [];

@@ -55,7 +55,7 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
       tf.tensor(Float32Array.from(values), [...run.shapes[i]], 'float32');
     const variables = run.init.map((values, i) => tf.variable(tensor(values, i), true, names[i]));
     const adapter = {
-      engine,
+      backend: engine,
       layerDefaults: false,
       variables: names.map((name, i) => ({ name, outAxis: run.outAxes[i] })),
       onWarning: run.onWarning,
@@ -70,7 +70,7 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
             ...adapter,
           })
         : gc.optimizerByName(name, { ...options, ...adapter }, family);
-      if (optimizer.activeEngine !== engine) throw new Error(`the ${optimizer.activeEngine} engine ran, not ${engine}`);
+      if (optimizer.activeBackend !== engine) throw new Error(`the ${optimizer.activeBackend} step backend ran, not ${engine}`);
       const params: Float32Array[][] = [];
       for (const stepGrads of run.grads) {
         const grads = Object.fromEntries(names.map((n, i) => [n, tensor(stepGrads[i], i)]));

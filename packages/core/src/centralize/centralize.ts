@@ -6,6 +6,7 @@ import { emitWarning, zeroedGradientWarning, type WarningHandler } from '../warn
 import { centralizeInPlace } from './centralizeInPlace.js';
 import { gcApplies, type GcRule } from './gcRule.js';
 
+/** Options of `centralize`: where the output channels are and which ranks are centred. */
 export interface CentralizeOptions {
   /** Axis of the output channels (negative counts from the end). PyTorch/ONNX: 0; tfjs: -1. */
   outAxis: number;

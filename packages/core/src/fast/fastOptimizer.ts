@@ -32,6 +32,7 @@ export interface FastParamSpec {
 /** `'wasm-simd'`: fused f32x4 kernels (optionally on worker threads); `'js'`: the fused plain-JS loops; `'core'`: the optimizer's own recipe (not covered). */
 export type FastBackend = 'wasm-simd' | 'js' | 'core';
 
+/** Options of `createFastOptimizer`: which kernels, how many threads, which dtype. */
 export interface FastOptions {
   /** `'auto'` (default): WebAssembly SIMD when available and the dtype is float32, else JS. */
   backend?: 'auto' | 'wasm-simd' | 'js';
@@ -43,6 +44,7 @@ export interface FastOptions {
   onWarning?: WarningHandler;
 }
 
+/** Options of one fast-path step. */
 export interface FastStepOptions {
   /** This step's learning rate (overrides the optimizer's value or schedule). */
   lr?: number;

@@ -1,9 +1,11 @@
 /**
- * @gcopt/core/fast — a CPU fast path for the GC optimizers: fused WebAssembly SIMD kernels (f32x4)
+ * A CPU fast path for the GC optimizers: fused WebAssembly SIMD kernels (f32x4)
  * over parameters, gradients and state held in one WebAssembly memory, on worker threads over a
  * shared memory where available (Node), with a fused plain-JS fallback (no SIMD, float64, no
  * SharedArrayBuffer) and the core path for optimizers it does not fuse. Same numbers as the core
  * within float32 rounding; the golden replay runs on it (test/fast/).
+ *
+ * @module @gcopt/core/fast
  */
 export {
   createFastOptimizer,

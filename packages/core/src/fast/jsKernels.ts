@@ -40,7 +40,7 @@ export function runJsTask(
   }
 }
 
-/** mean(g + wd·p) over one row: what GC subtracts (the L2 term is centred too, SPEC §5.2). */
+/** mean(g + wd·p) over one row: what GC subtracts (the L2 term is centred too, docs/ALGORITHMS.md §5.2). */
 function gradientMean(p: FloatArray, g: FloatArray, base: number, len: number, wd: number): number {
   let sum = 0;
   for (let i = base, end = base + len; i < end; i++) sum += g[i] + wd * p[i];

@@ -3,6 +3,7 @@ import type { ReplayEngine } from '../reference/replay.js';
 import type { FloatArray } from '../tensor/floatArray.js';
 import { createFastOptimizerSync, type FastOptimizer, type FastOptions } from './fastOptimizer.js';
 
+/** Options of the replay engine that runs golden trajectories through the fast path. */
 export interface FastEngineOptions extends Omit<FastOptions, 'dtype'> {
   /** Called with every fast optimizer the engine makes (to see which backend ran). */
   onCreate?: (fast: FastOptimizer) => void;

@@ -1,5 +1,5 @@
 import type { Optimizer, OptimizerState } from '../optimizers/types.js';
-import type { BackendMode } from './backendMode.js';
+import type { DeviceBackend } from './backendMode.js';
 import type { DeviceValue } from './deviceValues.js';
 import type { Packing } from './slabLayout.js';
 import type { WarningHandler } from '../warnings.js';
@@ -22,6 +22,7 @@ export interface DeviceParam {
  */
 export type DeviceGradient = Float32Array | DeviceValue;
 
+/** Options of one device step. */
 export interface DeviceStepOptions {
   /** This step's learning rate (default: the optimizer's lr or schedule). */
   lr?: number;
@@ -35,7 +36,7 @@ export interface DeviceStepOptions {
  * Every tensor steps every step (a gradient per parameter is required).
  */
 export interface DeviceOptimizer {
-  readonly backend: BackendMode;
+  readonly backend: DeviceBackend;
   /** The core optimizer's name, e.g. `Adam_GC2`. */
   readonly optimizer: string;
   /** Completed steps. */
@@ -77,15 +78,17 @@ export interface DeviceOptimizer {
   dispose(): void;
 }
 
+/** One slab: a device array holding the rows of every tensor of one row width. */
 export interface SlabInfo {
   /** gpu.js output size `[width, rows]`. */
   readonly shape: [number, number];
   readonly tensors: readonly { index: number; rowOffset: number; rows: number; transposed: boolean }[];
 }
 
+/** Options of `createDeviceOptimizer`: where to compute, how to pack tensors, state to resume from. */
 export interface DeviceOptimizerOptions {
   /** Where to compute (see `chooseBackend`). */
-  backend: BackendMode;
+  backend: DeviceBackend;
   /**
    * `'by-width'` (default): tensors of one row width share device arrays, so a step dispatches a few
    * kernels for the whole model; `'per-tensor'`: one set of arrays per tensor, so gradients produced

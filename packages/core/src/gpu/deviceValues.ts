@@ -42,7 +42,3 @@ export function outputOf(value: DeviceValue): number[] | undefined {
   const o = (value as Readable | null)?.output;
   return Array.isArray(o) ? o : undefined;
 }
-
-export function isHostArray(value: unknown): value is Float32Array {
-  return value instanceof Float32Array;
-}

@@ -186,7 +186,7 @@ export async function gpuJsDeviceOptimizer(
         const out = outputOf(g);
         if (out && (out[0] !== width || (out[1] ?? 1) !== rows)) throw new ShapeMismatchError(`${name}: slab gradient #${i} has output [${out}], expected [${width}, ${rows}]`);
       });
-      await runStep(options, async (s, i) => ({ g: grads[i], owned: false }));
+      await runStep(options, async (_s, i) => ({ g: grads[i], owned: false }));
     },
     async readParams() {
       const out: Float32Array[] = new Array(params.length);
@@ -348,7 +348,6 @@ class SlabEngine {
   /** One step of the recipe on one slab; returns the new parameter and state values (each kernel's last argument is `one`, see kernels.ts). */
   async step(s: SlabOnDevice, g: DeviceValue, t: number, lr: number): Promise<{ p: DeviceValue; slots: Record<string, DeviceValue> }> {
     const r = this.recipe;
-    const out = this.rows(s);
     const made: DeviceValue[] = [];
     const keep = async (v: unknown) => {
       const value = await v;

@@ -1,9 +1,11 @@
 /**
- * @gcopt/core/gpu — GC and fused optimizer steps as gpu.js kernels (WebGPU, WebGL 2/1, headless-gl,
+ * GC and fused optimizer steps as gpu.js kernels (WebGPU, WebGL 2/1, headless-gl,
  * WebAssembly, JavaScript), with parameters and state kept on the device across steps.
  * gpu.js (and, in Node, `webgpu`) are optional peer dependencies, loaded on first use.
+ *
+ * @module @gcopt/core/gpu
  */
-export type { BackendMode, GpuJsMode } from './backendMode.js';
+export type { DeviceBackend, GpuJsMode } from './backendMode.js';
 export { BACKEND_PREFERENCE, isGpuJsMode } from './backendMode.js';
 export { chooseBackend, probeBackend, type BackendChoice, type BackendProbe } from './chooseBackend.js';
 export { provideNavigatorGpu, loadGpuJs } from './loadGpuJs.js';

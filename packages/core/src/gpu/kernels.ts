@@ -14,7 +14,6 @@
  * `shift + (dh + dl)` (a float-float sum built with error-free transformations) and centre with one
  * final rounding, like the core. The L2 term `g + l2·p` is likewise rounded once.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type KernelThis = any;
 type Rows = any;
 

@@ -30,6 +30,7 @@ export type GpuJsKernel = ((...args: unknown[]) => unknown) & { kernel?: { const
 
 let gpuJs: Promise<GpuJsModule> | null = null;
 
+/** Loads the optional `gpu.js` peer dependency, once per process. */
 export function loadGpuJs(): Promise<GpuJsModule> {
   gpuJs ??= import('gpu.js').then(
     (m: unknown) => {

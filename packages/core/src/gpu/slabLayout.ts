@@ -36,6 +36,7 @@ export interface Slab {
   readonly centredToZero: boolean;
 }
 
+/** How tensors share device arrays: all tensors of one row width in one slab, or one array set per tensor. */
 export type Packing = 'by-width' | 'per-tensor';
 
 /**

@@ -181,7 +181,7 @@ function paramLabel(param: Param, i: number): string {
 }
 
 function paramLayout(param: Param, i: number): Layout {
-  if (!param || !param.value || !Array.isArray(param.value.shape)) {
+  if (!param?.value || !Array.isArray(param.value.shape)) {
     throw new InvalidArgumentError(`params[${i}]`, param, 'a Param needs `value`, an ndarray over a Float32Array or Float64Array');
   }
   if (!isFloatArray(param.value.data)) {
@@ -196,6 +196,7 @@ function updateBufferFrom(grad: Grad, p: FloatArray): FloatArray {
   return p instanceof Float64Array ? Float64Array.from(flat) : Float32Array.from(flat);
 }
 
+/** The learning rate of step `step` (1-based): the number itself, or the schedule's value, checked finite and ≥ 0. */
 export function resolveLearningRate(lr: LearningRate, step: number): number {
   const value = typeof lr === 'function' ? lr(step) : lr;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -234,6 +235,7 @@ function firstNonFiniteAsFloat32(a: Float64Array): number {
   return -1;
 }
 
+/** A deep copy of an optimizer state (its slot arrays copied). */
 export function cloneState(state: OptimizerState): OptimizerState {
   return {
     optimizer: state.optimizer,

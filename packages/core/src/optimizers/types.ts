@@ -43,6 +43,7 @@ export interface OptimizerState {
   readonly tensors: TensorState[];
 }
 
+/** Options of one `step` / `stepInPlace` call. */
 export interface StepOptions {
   /** Learning rate of this step, overriding the optimizer's (schedule) value. */
   lr?: number;
@@ -50,11 +51,13 @@ export interface StepOptions {
   checkFinite?: boolean;
 }
 
+/** What the pure `step` returns: new parameters and a new state (its inputs are left untouched). */
 export interface StepResult {
   readonly params: Param[];
   readonly state: OptimizerState;
 }
 
+/** Options every optimizer factory accepts besides its hyper-parameters. */
 export interface OptimizerOptions {
   /** Receives warnings (fan-in-1 tensors zeroed by GC) instead of the global handler. */
   onWarning?: WarningHandler;

@@ -1,5 +1,5 @@
 /**
- * The `gc-golden/1` trajectory format (SPEC §0): what an optimizer did, step by step, recorded from
+ * The `gc-golden/1` trajectory format (docs/ALGORITHMS.md §0): what an optimizer did, step by step, recorded from
  * PyTorch. Flattening is row-major of the PyTorch shape; the output channel is axis 0.
  */
 export interface GoldenParamInfo {
@@ -7,6 +7,7 @@ export interface GoldenParamInfo {
   readonly shape: readonly number[];
 }
 
+/** The initial values and gradient sequences of one precision in `inputs.json` (docs/ALGORITHMS.md §0.3). */
 export interface GoldenPrecisionInputs {
   /** [P][flat] initial values. */
   readonly init: number[][];
@@ -14,6 +15,7 @@ export interface GoldenPrecisionInputs {
   readonly grads: number[][][];
 }
 
+/** `inputs.json`: the parameters and gradients shared by every golden case (docs/ALGORITHMS.md §0.3). */
 export interface GoldenInputs {
   readonly schema: 'gc-golden/1';
   readonly params: readonly GoldenParamInfo[];
@@ -22,11 +24,13 @@ export interface GoldenInputs {
   readonly float32: GoldenPrecisionInputs;
 }
 
+/** A tensor of recorded optimizer state: its dtype and row-major values. */
 export interface GoldenTensor {
   readonly dtype: string;
   readonly data: number[];
 }
 
+/** One recorded trajectory of a case in one precision (docs/ALGORITHMS.md §0.4). */
 export interface GoldenRun {
   /** [steps][P][flat]: every parameter after each step. */
   readonly params: number[][][];
@@ -36,6 +40,7 @@ export interface GoldenRun {
   readonly group_state?: Record<string, unknown>;
 }
 
+/** One case of a golden file: the reference's keyword arguments and what it did with them. */
 export interface GoldenCase {
   readonly id: string;
   readonly kwargs: Record<string, unknown>;
@@ -46,6 +51,7 @@ export interface GoldenCase {
   readonly float64_nocast?: GoldenRun;
 }
 
+/** Arguments the reference rejects, with its error and message (docs/ALGORITHMS.md §4). */
 export interface GoldenError {
   readonly kwargs: Record<string, unknown>;
   readonly error: string;
@@ -55,6 +61,7 @@ export interface GoldenError {
   readonly step?: number;
 }
 
+/** `<family>/<Class>.json`: one reference optimizer's recorded cases, errors and accepted odd arguments. */
 export interface GoldenFile {
   readonly schema: 'gc-golden/1';
   readonly optimizer: string;
@@ -65,7 +72,7 @@ export interface GoldenFile {
   readonly accepted?: readonly { kwargs: Record<string, unknown> }[];
 }
 
-/** SPEC §0.5 tolerances on `|a−b| / max(1, |b|)`. */
+/** docs/ALGORITHMS.md §0.5 tolerances on `|a−b| / max(1, |b|)`. */
 export const TOLERANCE = {
   float64: 1e-12,
   float32: 1e-5,

@@ -10,6 +10,7 @@ export function camelCaseOption(pythonName: string): string {
   return SPECIAL_NAMES[pythonName] ?? pythonName.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
 }
 
+/** The reference's keyword arguments with gcopt's camelCase names (`weight_decay` → `weightDecay`). */
 export function camelCaseOptions(kwargs: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [camelCaseOption(k), v]));
 }

@@ -3,11 +3,13 @@ import * as firstRelease from '../optimizers/firstRelease/index.js';
 import type { Optimizer } from '../optimizers/types.js';
 import { InvalidArgumentError } from '../errors.js';
 
+/** Which release of the reference a class comes from (docs/ALGORITHMS.md §2, §3). */
 export type Family = 'first_release' | 'advanced';
 
 /** Any gcopt optimizer factory, taking gcopt's camelCase options. */
 export type OptimizerFactory = (options: Record<string, unknown>) => Optimizer;
 
+/** One of the reference's optimizer classes and the gcopt factory that reproduces it. */
 export interface ReferenceOptimizer {
   /** The reference class name. `AdamW` exists in both families. */
   readonly name: string;

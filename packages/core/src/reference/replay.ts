@@ -66,8 +66,10 @@ export function coreEngine(mode: 'in-place' | 'pure' = 'in-place'): ReplayEngine
   };
 }
 
+/** Which recorded trajectory a replay compares against (docs/ALGORITHMS.md §0.4). */
 export type Precision = 'float64' | 'float64_nocast' | 'float32';
 
+/** The outcome of replaying one golden case in one precision. */
 export interface CaseReport {
   readonly id: string;
   readonly precision: Precision;
@@ -81,6 +83,7 @@ export interface CaseReport {
   readonly fallback?: string;
 }
 
+/** Whether gcopt rejects an argument the reference rejects, with the reference's message. */
 export interface ErrorRecordReport {
   readonly kwargs: Record<string, unknown>;
   readonly expected: string;
@@ -88,6 +91,7 @@ export interface ErrorRecordReport {
   readonly passed: boolean;
 }
 
+/** The outcome of replaying one golden file: every case, every error record, every accepted argument. */
 export interface ReplayReport {
   readonly optimizer: string;
   readonly family: Family;
@@ -97,6 +101,7 @@ export interface ReplayReport {
   readonly errorRecords: ErrorRecordReport[];
 }
 
+/** Options of `replayGolden`. */
 export interface ReplayOptions {
   engine?: ReplayEngine;
   /** Receives the optimizers' warnings (default: ignored — the fixtures' `[3,1]` tensor is zeroed by design). */
@@ -239,6 +244,7 @@ function checkParamsMatch(golden: GoldenFile, inputs: GoldenInputs): void {
   }
 }
 
+/** `|a − b| / max(1, |b|)`, the golden tolerances' measure; 0 when both are NaN, Infinity when one is. */
 export function relativeError(a: number, b: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
   return Math.abs(a - b) / Math.max(1, Math.abs(b));

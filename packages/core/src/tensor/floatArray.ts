@@ -1,11 +1,14 @@
 /** The storage types gcopt computes on. Arithmetic runs in the storage's own precision. */
 export type FloatArray = Float32Array | Float64Array;
+/** The two element types gcopt computes in. */
 export type DType = 'float32' | 'float64';
 
+/** The dtype of a Float32Array or Float64Array. */
 export function dtypeOf(a: FloatArray): DType {
   return a instanceof Float64Array ? 'float64' : 'float32';
 }
 
+/** Whether `a` is a Float32Array or a Float64Array. */
 export function isFloatArray(a: unknown): a is FloatArray {
   return a instanceof Float32Array || a instanceof Float64Array;
 }

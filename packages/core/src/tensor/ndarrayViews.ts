@@ -43,7 +43,3 @@ export function cloneContiguous(a: NdArray): NdArray<FloatArray> {
   else ops.assign(ndarray(copy, a.shape.slice()), a);
   return ndarray(copy, a.shape.slice());
 }
-
-export function asNdArray(x: NdArray | FloatArray, shape: readonly number[]): NdArray {
-  return isFloatArray(x) ? ndarray(x, shape.slice()) : x;
-}

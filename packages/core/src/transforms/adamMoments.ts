@@ -1,6 +1,7 @@
 import { zerosLike } from '../tensor/floatArray.js';
 import type { Transform } from './transform.js';
 
+/** Options of the `adamMoments` transform. */
 export interface MomentOptions {
   beta1: number;
   beta2: number;

@@ -25,7 +25,7 @@ export function applyUpdate(): Transform {
 
 /**
  * SGDW's step: `p ← (p − scale·u) − (wd·lr)·p_old`, the decoupled decay taken from the weights before
- * the step and left out of momentum and GC (SPEC §2.2, §5.20).
+ * the step and left out of momentum and GC (docs/ALGORITHMS.md §2.2, §5.20).
  */
 export function applyUpdateWithDecoupledDecay(weightDecay: number): Transform {
   return {

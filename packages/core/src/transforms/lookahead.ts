@@ -10,7 +10,7 @@ function pullTowardsSlow(p: Float32Array | Float64Array, slow: Float32Array | Fl
 }
 
 /**
- * The `Lookahead(optimizer, k, alpha)` wrapper's schedule (SPEC §3.6): a sync after optimizer steps
+ * The `Lookahead(optimizer, k, alpha)` wrapper's schedule (docs/ALGORITHMS.md §3.6): a sync after optimizer steps
  * 1, k+1, 2k+1, …; the step-1 sync only takes the slow copy (of the weights *after* step 1).
  * Runs for every parameter, with or without a gradient.
  */
@@ -30,7 +30,7 @@ export function lookaheadSync(k: number, alpha: number): Transform {
 }
 
 /**
- * Ranger's built-in lookahead (SPEC §3.7): slow weights start as the initial weights and sync after
+ * Ranger's built-in lookahead (docs/ALGORITHMS.md §3.7): slow weights start as the initial weights and sync after
  * this tensor's steps k, 2k, ….
  */
 export function rangerLookahead(k: number, alpha: number): Transform {

@@ -17,6 +17,7 @@ export function rectificationFactor(beta1: number, beta2: number, t: number): nu
   return Math.sqrt((((((bc2 * (n - 4)) / (nMax - 4)) * (n - 2)) / n) * nMax) / (nMax - 2)) / (1 - beta1 ** t);
 }
 
+/** Options of the `rectify` transform (RAdam's rectification). */
 export interface RectifyOptions {
   beta1: number;
   beta2: number;
@@ -30,7 +31,7 @@ export interface RectifyOptions {
  * RAdam's direction. Rectified phase: `u = m / (sqrt(v) + eps)` (no bias correction of v, it is
  * inside the factor), `scale ·= r`. SGD phase: `u` **becomes `exp_avg` itself** and `scale ·= 1/(1−β1^t)`,
  * so weight decay and GC applied afterwards are written into the first moment and persist into later
- * steps — the reference's aliasing, kept on purpose (SPEC §5.8).
+ * steps — the reference's aliasing, kept on purpose (docs/ALGORITHMS.md §5.8).
  */
 export function rectify({ beta1, beta2, eps, threshold, comparison }: RectifyOptions): Transform {
   return {

@@ -1,5 +1,6 @@
 import type { Transform } from './transform.js';
 
+/** Options of the `scaleByAdagrad` transform. */
 export interface AdagradOptions {
   lrDecay: number;
   eps: number;

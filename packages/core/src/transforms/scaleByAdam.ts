@@ -2,13 +2,14 @@ import { secondMoment } from './adamMoments.js';
 import type { Transform } from './transform.js';
 
 /**
- * Where eps sits and how the bias corrections enter, the two variants of the reference (SPEC §5.4):
+ * Where eps sits and how the bias corrections enter, the two variants of the reference (docs/ALGORITHMS.md §5.4):
  * - `'bias-corrected-eps'` (first-release Adam_*, advanced Adam/AdamW):
  *   `u = m / (sqrt(v̂)/sqrt(1−β2^t) + eps)`, `scale ·= 1/(1−β1^t)`;
  * - `'raw-eps'` (first-release AdamW*): `u = m / (sqrt(v̂) + eps)`, `scale ·= sqrt(1−β2^t)/(1−β1^t)`.
  */
 export type AdamEpsPlacement = 'bias-corrected-eps' | 'raw-eps';
 
+/** Options of the `scaleByAdam` transform. */
 export interface ScaleByAdamOptions {
   beta1: number;
   beta2: number;

@@ -1,6 +1,7 @@
 import { zerosLike } from '../tensor/floatArray.js';
 import type { Transform } from './transform.js';
 
+/** Options of the `sgdMomentum` transform. */
 export interface MomentumOptions {
   momentum: number;
   dampening: number;

@@ -12,7 +12,7 @@ export interface TensorContext {
   /**
    * The working update: a copy of the gradient at the start, in the parameter's dtype. A transform
    * may point it at a state slot (the RAdam-family SGD phase, where the reference's `G` *is* `exp_avg`,
-   * so later in-place transforms write into that state — SPEC §5.8).
+   * so later in-place transforms write into that state — docs/ALGORITHMS.md §5.8).
    */
   u: FloatArray;
   readonly layout: Layout;

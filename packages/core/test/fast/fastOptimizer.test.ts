@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC2, NonFiniteGradientError, Ranger, SGD_GC, SGDW_GC, advanced, cloneState,
+  Adagrad_GC, Adam, Adam_GC, Adam_GCC2, AdamW_GC2, NonFiniteGradientError, Ranger, SGD_GC, SGDW_GC, cloneState,
   type Optimizer, type Param,
 } from '../../src/index.js';
 import { createFastOptimizer, createFastOptimizerSync, fastPathCovers, type FastOptions } from '../../src/fast/index.js';
@@ -33,7 +33,7 @@ const OPTIMIZERS: [string, () => Optimizer][] = [
   ['Adam_GCC2 amsgrad', () => Adam_GCC2({ lr: 1e-2, amsgrad: true, ...quiet })],
   ['AdamW_GC2 wd', () => AdamW_GC2({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],
   ['Adagrad_GC lrDecay+wd', () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-3, initialAccumulatorValue: 0.1, ...quiet })],
-  ['advanced Adam gcLoc=false', () => advanced.Adam({ lr: 1e-2, useGc: true, weightDecay: 1e-3, ...quiet })],
+  ['advanced Adam gcLoc=false', () => Adam({ lr: 1e-2, useGc: true, weightDecay: 1e-3, ...quiet })],
 ];
 
 function coreRun(make: () => Optimizer, steps: number) {

@@ -8,7 +8,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC, AdamW_GC2, advanced, cloneState, compilePlan, layoutOf, SGD_GC, SGDW_GCC,
+  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC, AdamW_GC2, Adam, AdamW, cloneState, compilePlan, layoutOf, SGD_GC, SGDW_GCC,
   type DType, type FloatArray, type Optimizer, type Param,
 } from '../../src/index.js';
 import { createFastOptimizerSync, type FastOptions } from '../../src/fast/index.js';
@@ -33,7 +33,7 @@ const OPTIMIZERS: [string, () => Optimizer][] = [
   ['SGDW_GCC dampening', () => SGDW_GCC({ lr: 0.1, momentum: 0.9, dampening: 0.2, weightDecay: 1e-2, ...quiet })],
   ['Adam_GC wd', () => Adam_GC({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],
   ['AdamW_GC amsgrad', () => AdamW_GC({ lr: 1e-2, weightDecay: 1e-2, amsgrad: true, ...quiet })],
-  ['advanced AdamW (GC on the gradient)', () => advanced.AdamW({ lr: 1e-2, useGc: true, ...quiet })],
+  ['advanced AdamW (GC on the gradient)', () => AdamW({ lr: 1e-2, useGc: true, ...quiet })],
   ['Adagrad_GC wd', () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-2, initialAccumulatorValue: 0.1, ...quiet })],
   ['Adam_GCC2 (GC on the update)', () => Adam_GCC2({ lr: 1e-2, ...quiet })],
   ['AdamW_GC2 (GC on the update)', () => AdamW_GC2({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],

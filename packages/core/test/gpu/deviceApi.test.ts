@@ -11,10 +11,10 @@ describe('backend choice', () => {
   it('explains every mode it passes over, and picks an available one', async () => {
     const choice = await chooseBackend(['webgl2', 'webgl', 'webasm', 'js']);
     // Node has no WebGL context: both are passed over, each with its reason
-    expect(choice.probes[0]).toMatchObject({ mode: 'webgl2', available: false });
+    expect(choice.probes[0]).toMatchObject({ backend: 'webgl2', available: false });
     expect(choice.probes[0].reason).toMatch(/WebGL 2/);
-    expect(choice.probes[1]).toMatchObject({ mode: 'webgl', available: false });
-    expect(choice.mode).toBe('webasm');
+    expect(choice.probes[1]).toMatchObject({ backend: 'webgl', available: false });
+    expect(choice.backend).toBe('webasm');
     expect(choice.explanation).toMatch(/webgl2: no \(.+\)\nwebgl: no \(.+\)\nwebasm: yes \(.+\)\n→ chose webasm/);
   });
 
@@ -33,8 +33,8 @@ describe('backend choice', () => {
     Object.defineProperty(nav, 'gpu', { value: { requestAdapter: async () => null }, configurable: true });
     try {
       const choice = await chooseBackend(['webgpu', 'webasm']);
-      expect(choice.mode).toBe('webasm');
-      expect(choice.probes[0]).toMatchObject({ mode: 'webgpu', available: false });
+      expect(choice.backend).toBe('webasm');
+      expect(choice.probes[0]).toMatchObject({ backend: 'webgpu', available: false });
       expect(choice.explanation).toMatch(/^webgpu: no \(navigator\.gpu\.requestAdapter\(\) returned no adapter/);
     } finally {
       Object.defineProperty(nav, 'gpu', { value: real, configurable: true });
@@ -43,7 +43,7 @@ describe('backend choice', () => {
 
   it('falls back to js when nothing else is allowed', async () => {
     const choice = await chooseBackend(['js']);
-    expect(choice.mode).toBe('js');
+    expect(choice.backend).toBe('js');
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adagrad_GCC, Adam, Adam_GC, Adam_GC2, Adam_GCC2, AdamW, AdamW_GC, AdamW_GC2, firstRelease,
+  Adagrad_GC, Adagrad_GCC, Adam, Adam_GC, Adam_GC2, Adam_GCC2, AdamW, AdamW_FirstRelease, AdamW_GC, AdamW_GC2,
   planSlots, SGD, SGD_GC, SGD_GCC, SGDW, SGDW_GC, setWarningHandler, type Optimizer,
 } from '../../src/index.js';
 import { createDeviceOptimizer, fusedRecipeOf, type DeviceParam, type Packing } from '../../src/gpu/index.js';
@@ -23,7 +23,7 @@ const CASES: [string, () => Optimizer][] = [
   ['Adam_GCC2 amsgrad', () => Adam_GCC2({ lr: 1e-2, amsgrad: true })],
   ['AdamW_GC', () => AdamW_GC({ lr: 1e-2, weightDecay: 1e-2 })],
   ['AdamW_GC2 amsgrad', () => AdamW_GC2({ lr: 1e-2, weightDecay: 0.1, amsgrad: true })],
-  ['AdamW (first release)', () => firstRelease.AdamW({ lr: 1e-2, weightDecay: 1e-2 })],
+  ['AdamW (first release)', () => AdamW_FirstRelease({ lr: 1e-2, weightDecay: 1e-2 })],
   ['Adam (advanced) GC on update', () => Adam({ lr: 1e-2, weightDecay: 1e-2, useGc: true })],
   ['AdamW (advanced) GC on gradient', () => AdamW({ lr: 1e-2, useGc: true, gcLoc: true })],
   ['AdamW (advanced) GC on update, amsgrad', () => AdamW({ lr: 1e-2, useGc: true, gcLoc: false, amsgrad: true })],

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Adam_GC2, SGD_GC, type Optimizer } from '../../src/index.js';
-import { createDeviceOptimizer, type BackendMode } from '../../src/gpu/index.js';
+import { createDeviceOptimizer, type DeviceBackend } from '../../src/gpu/index.js';
 import { requireMode } from './backends.js';
 import { mlp } from './mlp.js';
 
-async function train(mode: BackendMode, make: () => Optimizer, steps: number): Promise<number[]> {
+async function train(mode: DeviceBackend, make: () => Optimizer, steps: number): Promise<number[]> {
   const model = mlp();
   const init = model.init();
   const device = await createDeviceOptimizer(make(), model.shapes.map((shape, i) => ({ shape, data: init[i] })), { backend: mode });

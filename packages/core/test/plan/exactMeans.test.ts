@@ -7,7 +7,7 @@
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam_GC, AdamW_GC, AdamW_GC2, advanced, SGD_GC, SGDW_GC, setWarningHandler, type Optimizer, type Param,
+  Adagrad_GC, Adam_GC, AdamW_GC, AdamW_GC2, Adam, AdamW, SGD_GC, SGDW_GC, setWarningHandler, type Optimizer, type Param,
 } from '../../src/index.js';
 import { createFastOptimizerSync } from '../../src/fast/index.js';
 import { createDeviceOptimizer } from '../../src/gpu/index.js';
@@ -33,13 +33,13 @@ const CASES: [string, () => Optimizer, Float32Array, Float32Array][] = [
   ['Adam_GC', () => Adam_GC({ lr: 0.01 }), GRADIENT, PARAMS],
   ['AdamW_GC', () => AdamW_GC({ lr: 0.01, weightDecay: 0 }), GRADIENT, PARAMS],
   ['Adagrad_GC', () => Adagrad_GC({ lr: 0.01 }), GRADIENT, PARAMS],
-  ['advanced Adam, GC on the gradient', () => advanced.Adam({ lr: 0.01, useGc: true, gcLoc: true }), GRADIENT, PARAMS],
-  ['advanced AdamW, GC on the gradient', () => advanced.AdamW({ lr: 0.01, useGc: true, weightDecay: 0 }), GRADIENT, PARAMS],
+  ['advanced Adam, GC on the gradient', () => Adam({ lr: 0.01, useGc: true, gcLoc: true }), GRADIENT, PARAMS],
+  ['advanced AdamW, GC on the gradient', () => AdamW({ lr: 0.01, useGc: true, weightDecay: 0 }), GRADIENT, PARAMS],
   ['SGD_GC', () => SGD_GC({ lr: 0.01, momentum: 0.9 }), GRADIENT, ZEROS],
   ['SGDW_GC', () => SGDW_GC({ lr: 0.01 }), GRADIENT, ZEROS],
   // a huge lr makes the centred update (about 2^-25·|p|) visible in the weights
   ['AdamW_GC2', () => AdamW_GC2({ lr: 1e5, weightDecay: 0.5 }), ZEROS, NEAR_CONSTANT_PARAMS],
-  ['advanced AdamW, GC on the update', () => advanced.AdamW({ lr: 1e5, weightDecay: 0.5, useGc: true, gcLoc: false }), ZEROS, NEAR_CONSTANT_PARAMS],
+  ['advanced AdamW, GC on the update', () => AdamW({ lr: 1e5, weightDecay: 0.5, useGc: true, gcLoc: false }), ZEROS, NEAR_CONSTANT_PARAMS],
 ];
 
 /** The updates (p_after − p_before) of each step, per the core. */

@@ -16,6 +16,7 @@ import { planDropout, planFlatten, planReshape } from './layers/shaping.js';
 export const OPSET = 17;
 const IR_VERSION = 8;
 
+/** A network for `buildGradientModel`: input shape, loss and layers. */
 export interface NetworkSpec<F extends FloatType = 'float32'> {
   /** Shape of one example, without the batch dimension: [features] or [channels, height, width]. */
   input: number[];
@@ -42,6 +43,7 @@ export interface BuiltParam<F extends FloatType = 'float32'> {
   gc: boolean;
 }
 
+/** What `buildGradientModel` returns: the gradient model, the inference model and the parameters. */
 export interface BuiltModels<F extends FloatType = 'float32'> {
   /** The gradient model (see gradientModelContract.ts), serialized. */
   gradientModel: Uint8Array;

@@ -22,6 +22,7 @@
  */
 export const CONTRACT_VERSION = 'gradient-model/1';
 
+/** The `metadata_props` keys of the gradient-model contract. */
 export const metadataKeys = {
   contract: 'gcopt.contract',
   input: 'gcopt.input',

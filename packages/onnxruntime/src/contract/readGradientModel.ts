@@ -4,6 +4,7 @@ import { DataType, type ModelProto, type NodeProto, type ValueInfoProto } from '
 import { CONTRACT_VERSION, gradientName, metadataKeys } from './gradientModelContract.js';
 import { inferOutAxis } from './inferOutAxis.js';
 
+/** One trainable parameter of a gradient model, as read from the model. */
 export interface GradientModelParam {
   name: string;
   shape: number[];

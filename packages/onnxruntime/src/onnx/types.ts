@@ -59,6 +59,7 @@ export interface GraphProto {
   docString?: string;
 }
 
+/** The subset of ONNX's ModelProto this package reads and writes. */
 export interface ModelProto {
   irVersion: number;
   opsetImport: { domain?: string; version: number }[];

@@ -14,6 +14,7 @@ export type OptimizerChoice =
   | ({ name: string } & Record<string, unknown>)
   | Float32Optimizer;
 
+/** Options of `OrtTrainer`: the gradient model, the ONNX Runtime module and the optimizer. */
 export interface OrtTrainerOptions {
   /** The gradient model's bytes (see gradientModelContract.ts); float32. */
   gradientModel: Uint8Array;
@@ -50,12 +51,14 @@ export interface Dataset {
   count: number;
 }
 
+/** What one training step returns: the loss and the optimizer's step report. */
 export interface TrainStepResult extends StepReport {
   loss: number;
   /** The model's output for the batch (when the gradient model exposes it). */
   output?: Float32Array;
 }
 
+/** What `evaluate` returns: mean loss and accuracy over the examples. */
 export interface Evaluation {
   /** Examples evaluated. */
   count: number;

@@ -16,6 +16,7 @@ interface Header {
   optimizer: { offset: number; length: number };
 }
 
+/** A training checkpoint: parameters and the optimizer snapshot. */
 export interface Checkpoint {
   params: { name: string; shape: number[]; data: Float32Array }[];
   /** The `@gcopt/float32` optimizer snapshot. */

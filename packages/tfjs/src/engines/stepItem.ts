@@ -19,7 +19,7 @@ export interface StepItem {
 }
 
 /** Where a step is computed: `host` runs the core on the values; `tensor` runs the recipe as tf ops. */
-export type EngineName = 'host' | 'tensor';
+export type StepBackend = 'host' | 'tensor';
 
 export function normalizedAxis(axis: number, rank: number): number {
   if (rank === 0) return 0;

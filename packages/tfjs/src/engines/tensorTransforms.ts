@@ -156,7 +156,7 @@ const implementations: { [K in Exclude<DescriptorKind, 'custom'>]: TensorTransfo
       replaceU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.sqrt(ctx.slots.exp_avg_sq), eps)));
       ctx.scale *= rectificationFactor(beta1, beta2, ctx.t);
     } else {
-      // the reference's aliasing (SPEC §5.8): later decay and GC are written into exp_avg
+      // the reference's aliasing (docs/ALGORITHMS.md §5.8): later decay and GC are written into exp_avg
       ctx.u = ctx.slots.exp_avg;
       ctx.aliasOf = 'exp_avg';
       ctx.scale /= 1 - beta1 ** ctx.t;

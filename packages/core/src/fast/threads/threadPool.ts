@@ -17,7 +17,6 @@ import { browserWorkerThreads } from './browserWorkers.js';
 export const CONTROL_INTS = 64;
 const GEN = 0;
 const STOP = 1;
-const DONE = 2;
 const TABLE = 3;
 const FAILED = 4;
 const READY = 5;

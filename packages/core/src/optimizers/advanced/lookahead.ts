@@ -4,6 +4,7 @@ import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 import { rejectUnknownOptions } from '../validation.js';
 
+/** Options of the `Lookahead` wrapper. */
 export interface LookaheadOptions extends OptimizerOptions {
   /** Default 5: sync after optimizer steps 1, k+1, 2k+1, … */
   k?: number;
@@ -17,6 +18,21 @@ export interface LookaheadOptions extends OptimizerOptions {
  * from the weights after that step; later syncs follow every k steps. The reference validates
  * nothing; gcopt requires an inner gcopt optimizer, an integer k ≥ 1 and a finite alpha, and
  * refuses unknown option names like every other constructor.
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { Lookahead, SGD } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = Lookahead(SGD({ lr: 0.1, useGc: true }), { k: 2, alpha: 0.5 });
+ * const state = opt.init([w]);
+ * for (let t = 0; t < 3; t++) opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.6, 2.2, 3.2, 4.2, 5.2, 5.6 ]
+ * // syncs after steps 1 and 3
+ * ```
  */
 export function Lookahead<H extends { lr: LearningRate }>(
   inner: Optimizer<H>,

@@ -10,6 +10,7 @@ import { recipeOptimizer } from '../recipeOptimizer.js';
 import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 import { Checker, rejectUnknownOptions } from '../validation.js';
 
+/** Resolved hyper-parameters of `RAdam` and `PlainRAdam`. */
 export interface RAdamHyper extends GcFlags, GcLocation {
   /** Default 1e-3. */
   lr: LearningRate;
@@ -26,6 +27,7 @@ export interface RAdamHyper extends GcFlags, GcLocation {
   degeneratedToSgd: boolean;
 }
 
+/** Options of `RAdam` and `PlainRAdam`; unset ones take the reference's defaults. */
 export type RAdamOptions = Partial<RAdamHyper> & OptimizerOptions;
 const NAMES = ['lr', 'betas', 'eps', 'weightDecay', 'degeneratedToSgd', ...GC_FLAG_NAMES, 'gcLoc'];
 
@@ -63,10 +65,25 @@ function radamRecipe(h: RAdamHyper, threshold: number, comparison: 'inclusive' |
 export { radamRecipe };
 
 /**
- * `RAdam` (SPEC §3.4): rectified Adam; SGD phase with `1/(1−β1^t)` while N_sma < 5 (steps 1–5 with
+ * `RAdam` (docs/ALGORITHMS.md §3.4): rectified Adam; SGD phase with `1/(1−β1^t)` while N_sma < 5 (steps 1–5 with
  * default betas). Reference arithmetic kept: in the SGD phase the update *is* `exp_avg`, so decay
- * and GC leak into the first moment (SPEC §5.8); the decay term is scaled by r·lr (§5.11).
+ * and GC leak into the first moment (docs/ALGORITHMS.md §5.8); the decay term is scaled by r·lr (§5.11).
  * Float64 parameters compute in float64 (the reference computes them in float32, §5.7).
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { RAdam } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = RAdam({ lr: 0.1, useGc: true });
+ * const state = opt.init([w]);
+ * opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.8, 2.1, 3.1, 4.1, 5.1, 5.8 ]
+ * // step 1 is in the SGD phase: p ← p − lr/(1 − β1)·GC(m)
+ * ```
  */
 export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
   const h = parseRAdam('RAdam', options);
@@ -74,8 +91,23 @@ export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
 }
 
 /**
- * `PlainRAdam` (SPEC §3.5): as RAdam but the step multiplies by `lr` twice — the effective
- * learning rate is lr² (SPEC §5.10), kept as the reference computes it.
+ * `PlainRAdam` (docs/ALGORITHMS.md §3.5): as RAdam but the step multiplies by `lr` twice — the effective
+ * learning rate is lr² (docs/ALGORITHMS.md §5.10), kept as the reference computes it.
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { PlainRAdam } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = PlainRAdam({ lr: 0.1, useGc: true });
+ * const state = opt.init([w]);
+ * opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.98, 2.01, 3.01, 4.01, 5.01, 5.98 ]
+ * // lr enters twice: a step of lr² = 0.01 times the RAdam direction
+ * ```
  */
 export function PlainRAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
   const h = parseRAdam('PlainRAdam', options);

@@ -6,6 +6,7 @@ import type { LearningRate, Optimizer, OptimizerOptions } from '../types.js';
 import { Checker, plainText, rejectUnknownOptions } from '../validation.js';
 import { radamRecipe } from './radam.js';
 
+/** Resolved hyper-parameters of `Ranger`. */
 export interface RangerHyper extends GcFlags, GcLocation {
   /** Default 1e-3; must be > 0. */
   lr: LearningRate;
@@ -27,12 +28,28 @@ export interface RangerHyper extends GcFlags, GcLocation {
   weightDecay: number;
 }
 
+/** Options of `Ranger`; unset ones take the reference's defaults. */
 export type RangerOptions = Partial<RangerHyper> & OptimizerOptions;
 const NAMES = ['lr', 'alpha', 'k', 'nSmaThreshold', 'betas', 'eps', 'weightDecay', ...GC_FLAG_NAMES, 'gcLoc'];
 
 /**
- * `Ranger` (SPEC §3.7): RAdam (always degenerating to SGD below the threshold) plus its own
+ * `Ranger` (docs/ALGORITHMS.md §3.7): RAdam (always degenerating to SGD below the threshold) plus its own
  * lookahead: slow weights start as the initial weights and sync after steps k, 2k, … of each tensor.
+ *
+ * @example
+ * ```ts
+ * import ndarray from 'ndarray';
+ * import { Ranger } from '@gcopt/core';
+ *
+ * const w = { value: ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]) }; // 2 output channels (rows)
+ * const g = new Float64Array([3, 0, 0, 0, 0, 3]);
+ * const opt = Ranger({ lr: 0.1, useGc: true, k: 2 });
+ * const state = opt.init([w]);
+ * for (let t = 0; t < 2; t++) opt.stepInPlace([w], [g], state);
+ * const p = Array.from(w.value.data, (v) => +v.toFixed(4));
+ * console.log(p); // prints: [ 0.8, 2.1, 3.1, 4.1, 5.1, 5.8 ]
+ * // after step 2 the weights are pulled halfway back to the initial ones
+ * ```
  */
 export function Ranger(options: RangerOptions = {}): Optimizer<RangerHyper> {
   rejectUnknownOptions('Ranger', options, NAMES);

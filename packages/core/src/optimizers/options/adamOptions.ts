@@ -1,6 +1,7 @@
 import { Checker } from '../validation.js';
 import type { LearningRate } from '../types.js';
 
+/** Resolved hyper-parameters of the Adam family. */
 export interface AdamHyper {
   /** Default 1e-3. */
   lr: LearningRate;
@@ -20,7 +21,7 @@ export interface AdamParseOptions {
   defaultWeightDecay?: number;
 }
 
-/** Adam-family defaults and checks, in the reference's order (SPEC §4). */
+/** Adam-family defaults and checks, in the reference's order (docs/ALGORITHMS.md §4). */
 export function parseAdamOptions(name: string, o: Partial<AdamHyper>, how: AdamParseOptions): AdamHyper {
   const c = new Checker(name);
   const lr = c.learningRate(o.lr ?? 1e-3, (v) => v >= 0, (v) => `Invalid learning rate: ${v}`);

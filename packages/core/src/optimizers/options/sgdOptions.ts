@@ -1,6 +1,7 @@
 import { Checker } from '../validation.js';
 import type { LearningRate } from '../types.js';
 
+/** Resolved hyper-parameters of the SGD family. */
 export interface SgdHyper {
   /** Required: the reference has no default. */
   lr: LearningRate;
@@ -14,9 +15,10 @@ export interface SgdHyper {
   nesterov: boolean;
 }
 
+/** Options of the SGD family (`lr` required, as in the reference). */
 export type SgdOptions = Partial<SgdHyper> & { lr: LearningRate };
 
-/** SGD-family defaults and checks, in the reference's order (SPEC §4). */
+/** SGD-family defaults and checks, in the reference's order (docs/ALGORITHMS.md §4). */
 export function parseSgdOptions(name: string, o: Partial<SgdHyper>): SgdHyper {
   const c = new Checker(name);
   const lr = c.learningRate(o.lr, (v) => v >= 0, (v) => `Invalid learning rate: ${v}`);
