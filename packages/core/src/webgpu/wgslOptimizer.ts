@@ -129,7 +129,7 @@ export async function createWgslOptimizer(
     return [x, Math.ceil(groups / x)];
   };
   const tensorUniform = device.createBuffer({ size: TENSOR_STRIDE * params.length, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'tensors' });
-  const stepWords = 2 + rule.stepFields.length;
+  const stepWords = 4 + rule.stepFields.length;
   const stepUniform = device.createBuffer({ size: Math.ceil((stepWords * 4) / 16) * 16, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'step' });
   const flagWords = 2 + 2 * params.length;
   const flags = device.createBuffer({ size: flagWords * 4, usage: STORAGE, label: 'flags' });
@@ -298,7 +298,9 @@ export async function createWgslOptimizer(
       const f32 = new Float32Array(stepData);
       f32[0] = 1;
       new Uint32Array(stepData)[1] = t;
-      f32.set(rule.stepValues(t, lr), 2);
+      f32[2] = rule.l2;
+      f32[3] = rule.l2 - f32[2]; // the part of the double l2 that float32 drops
+      f32.set(rule.stepValues(t, lr), 4);
       device.queue.writeBuffer(stepUniform, 0, stepData);
       const groups = grads.map((g, i) => {
         const tensor = tensors[i];

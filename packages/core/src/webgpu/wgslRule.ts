@@ -22,7 +22,9 @@ export interface WgslRule {
   readonly rule: GcRule;
   /** State slots in binding order, with the value a fresh state holds. */
   readonly slots: readonly { readonly name: string; readonly initial: number }[];
-  /** Names of the f32 fields of the step uniform after `one` and `t`. */
+  /** The coupled L2 factor (`g + l2·p`, 0 for none), as a double: the shader carries it as float-float. */
+  readonly l2: number;
+  /** Names of the f32 fields of the step uniform after `one`, `t`, `l2` and `l2Low`. */
   readonly stepFields: readonly string[];
   /** Their values for step `t` (1-based) at learning rate `lr`, in `stepFields` order. */
   stepValues(t: number, lr: number): number[];
@@ -58,8 +60,9 @@ function ruleOfRecipe(optimizer: string, r: FusedRecipe): WgslRule {
       optimizer,
       rule: r.rule,
       slots,
-      stepFields: ['lr', 'l2', 'momentum', 'oneMinusDampening', 'first', 'decoupled'],
-      stepValues: (t, lr) => [lr, r.l2, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, r.decoupledDecay * lr],
+      l2: r.l2,
+      stepFields: ['lr', 'momentum', 'oneMinusDampening', 'first', 'decoupled'],
+      stepValues: (t, lr) => [lr, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, r.decoupledDecay * lr],
       elementCode: `
 fn source(a: u32) -> f32 {${LOAD_GRADIENT}
 }
@@ -80,8 +83,9 @@ fn apply(a: u32, c: f32, pOld: f32) {
       optimizer,
       rule: r.rule,
       slots,
-      stepFields: ['l2', 'clr', 'eps'],
-      stepValues: (t, lr) => [r.l2, (1 / (1 + (t - 1) * r.lrDecay)) * lr, r.eps],
+      l2: r.l2,
+      stepFields: ['clr', 'eps'],
+      stepValues: (t, lr) => [(1 / (1 + (t - 1) * r.lrDecay)) * lr, r.eps],
       elementCode: `
 fn source(a: u32) -> f32 {${LOAD_GRADIENT}
 }
@@ -102,9 +106,9 @@ fn apply(a: u32, c: f32, pOld: f32) {
     const bc2 = 1 - r.beta2 ** t;
     const sqrtBc2 = biasCorrectedEps ? Math.sqrt(bc2) : 1;
     const scale = (biasCorrectedEps ? 1 / bc1 : Math.sqrt(bc2) / bc1) * lr;
-    return [r.l2, r.beta1, 1 - r.beta1, r.beta2, 1 - r.beta2, scale, sqrtBc2, r.eps, r.decayAfterDirection];
+    return [r.beta1, 1 - r.beta1, r.beta2, 1 - r.beta2, scale, sqrtBc2, r.eps, r.decayAfterDirection];
   };
-  const stepFields = ['l2', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'scale', 'sqrtBc2', 'eps', 'decay'];
+  const stepFields = ['beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'scale', 'sqrtBc2', 'eps', 'decay'];
   // new moments of gradient term x; v̂ is the running max under amsgrad
   const moments = (store: boolean) => `
   let m = S.beta1 * s0[a] + S.oneMinusBeta1 * x;
@@ -118,6 +122,7 @@ fn apply(a: u32, c: f32, pOld: f32) {
       optimizer,
       rule: r.rule,
       slots,
+      l2: r.l2,
       stepFields,
       stepValues,
       elementCode: `
@@ -137,6 +142,7 @@ fn apply(a: u32, c: f32, pOld: f32) {
     optimizer,
     rule: r.rule,
     slots,
+    l2: r.l2,
     stepFields,
     stepValues,
     elementCode: `

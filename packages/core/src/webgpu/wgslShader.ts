@@ -44,7 +44,7 @@ const PER: u32 = ${PER_THREAD}u;
 const TILE: u32 = ${TILE}u;
 
 struct Tensor { ${TENSOR_FIELDS.map((f) => `${f}: u32`).join(', ')} }
-struct Step { one: f32, t: u32, ${rule.stepFields.map((f) => `${f}: f32`).join(', ')} }
+struct Step { one: f32, t: u32, l2: f32, l2Low: f32, ${rule.stepFields.map((f) => `${f}: f32`).join(', ')} }
 
 @group(0) @binding(${BINDING.tensor}) var<uniform> T: Tensor;
 @group(0) @binding(${BINDING.step}) var<uniform> S: Step;
@@ -81,11 +81,12 @@ fn productError(a: f32, b: f32, q: f32) -> f32 {
   return ((ah * bh - q) * S.one + ah * bl + al * bh) * S.one + al * bl;
 }
 
-// g + l2·p rounded once (l2 = 0: exactly g)
+// g + l2·p rounded once (l2 = 0: exactly g); l2 is the float-float S.l2 + S.l2Low, so the product
+// is the one of the double decay factor, as in the core
 fn gradientTerm(gv: f32, pv: f32) -> f32 {
   if (S.l2 == 0.0) { return gv; }
   let ph = S.l2 * pv * S.one;
-  let pl = productError(S.l2, pv, ph);
+  let pl = productError(S.l2, pv, ph) + S.l2Low * pv;
   let sh = (gv + ph) * S.one;
   return sh + (sumError(gv, ph, sh) + pl);
 }
