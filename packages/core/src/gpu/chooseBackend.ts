@@ -20,6 +20,11 @@ export interface BackendChoice {
 /** Whether one mode can run here, and why (or why not). */
 export async function probeBackend(mode: BackendMode): Promise<BackendProbe> {
   if (mode === 'js') return { mode, available: true, reason: 'typed-array path of @gcopt/core, always available' };
+  if (mode === 'wgsl') {
+    const adapter = await probeAdapter();
+    if (!adapter.available) return { mode, ...adapter };
+    return { mode, available: true, reason: `hand-written WGSL, one fused pass per step, on ${adapter.reason}` };
+  }
   let GPU;
   try {
     ({ GPU } = await loadGpuJs());
@@ -28,28 +33,7 @@ export async function probeBackend(mode: BackendMode): Promise<BackendProbe> {
   }
   switch (mode) {
     case 'webgpu': {
-      const missing = await provideNavigatorGpu();
-      if (missing) return { mode, available: false, reason: missing };
-      const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator.gpu;
-      let adapter: AdapterLike | null;
-      try {
-        adapter = await gpu.requestAdapter();
-      } catch (e) {
-        return { mode, available: false, reason: `requestAdapter() failed: ${(e as Error).message}` };
-      }
-      if (!adapter) {
-        return {
-          mode,
-          available: false,
-          reason:
-            'navigator.gpu.requestAdapter() returned no adapter (no Vulkan/Metal/D3D12 device; on Linux without a GPU, ' +
-            "Mesa ≥ 25 lavapipe gives a software one: see packages/core/scripts/provision-lavapipe.sh)",
-        };
-      }
-      const info = adapter.info ?? {};
-      const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
-      const software = adapter.isFallbackAdapter || info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(name);
-      return { mode, available: true, reason: `adapter ${name}${software ? ' (software fallback adapter)' : ''}` };
+      return { mode, ...(await probeAdapter()) };
     }
     case 'webgl2':
       return GPU.isWebGL2Supported
@@ -72,13 +56,38 @@ export async function probeBackend(mode: BackendMode): Promise<BackendProbe> {
   }
 }
 
+/** Whether `navigator.gpu` (Dawn in Node) gives an adapter, and which (or why not). */
+async function probeAdapter(): Promise<{ available: boolean; reason: string }> {
+  const missing = await provideNavigatorGpu();
+  if (missing) return { available: false, reason: missing };
+  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator.gpu;
+  let adapter: AdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return { available: false, reason: `requestAdapter() failed: ${(e as Error).message}` };
+  }
+  if (!adapter) {
+    return {
+      available: false,
+      reason:
+        'navigator.gpu.requestAdapter() returned no adapter (no Vulkan/Metal/D3D12 device; on Linux without a GPU, ' +
+        "Mesa ≥ 25 lavapipe gives a software one: see packages/core/scripts/provision-lavapipe.sh)",
+    };
+  }
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  const software = adapter.isFallbackAdapter || info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(name);
+  return { available: true, reason: `adapter ${name}${software ? ' (software fallback adapter)' : ''}` };
+}
+
 interface AdapterLike {
   readonly isFallbackAdapter?: boolean;
   readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
 }
 
 /**
- * Picks the best available backend of `preference` (default: webgpu, webgl2, headlessgl, webgl,
+ * Picks the best available backend of `preference` (default: wgsl, webgpu, webgl2, headlessgl, webgl,
  * webasm, js, cpu) and says why each better one was passed over.
  */
 export async function chooseBackend(preference: readonly BackendMode[] = BACKEND_PREFERENCE): Promise<BackendChoice> {

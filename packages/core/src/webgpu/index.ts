@@ -6,6 +6,6 @@
  */
 export { createWgslOptimizer, type WgslOptimizer, type WgslOptimizerOptions, type WgslStepOptions, type WgslGradient } from './wgslOptimizer.js';
 export { acquireWebGpuDevice, type AcquiredDevice } from './webGpuDevice.js';
-export { wgslRuleOf, type WgslRule } from './wgslRule.js';
+export { wgslPlan, wgslRuleOf, type WgslRule } from './wgslRule.js';
 export { createCopyFloor, type CopyFloor } from './copyFloor.js';
 export type { GpuBuffer, GpuDevice } from './gpuTypes.js';

@@ -1,12 +1,15 @@
 import type { GcRule } from '../centralize/gcRule.js';
-import { fusedRecipeOf, slotNamesOf, type FusedRecipe } from '../gpu/fusedRecipe.js';
+import { InvalidArgumentError } from '../errors.js';
+import { compilePlan, type PlanCompilation } from '../plan/compilePlan.js';
+import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
 import type { Optimizer } from '../optimizers/types.js';
+import type { Transform } from '../transforms/transform.js';
 
 /**
  * What the WGSL update shader needs from an optimizer, and nothing else: the per-element code, the
- * state slots, and the scalars each step writes into the step uniform. This is the only file that
- * reads the fused recipe (`fusedRecipeOf`), so the shader and the runner do not depend on how
- * recipes are described.
+ * state slots, and the scalars each step writes into the step uniform. It is made from the fused
+ * plan that `compilePlan` reads off the optimizer's recipe (the recipe stays the one definition;
+ * nothing here reads an optimizer's name).
  *
  * The element code is written against the shader's bindings (see wgslShader.ts): `g`, `p`, the
  * state slots `s0`, `s1`, `s2` (in `slots` order), the step uniform `S` (`S.one` is always 1, see
@@ -19,6 +22,7 @@ import type { Optimizer } from '../optimizers/types.js';
  */
 export interface WgslRule {
   readonly optimizer: string;
+  /** Which tensors the one centring of the plan (of the gradient, or of Adam's update) applies to. */
   readonly rule: GcRule;
   /** State slots in binding order, with the value a fresh state holds. */
   readonly slots: readonly { readonly name: string; readonly initial: number }[];
@@ -39,10 +43,25 @@ export interface WgslRule {
   readonly sourceBytes: number;
 }
 
-/** The WGSL rule of a core optimizer, or a clear error for the ones without a fused form. */
-export function wgslRuleOf(optimizer: Optimizer): WgslRule {
-  const recipe = fusedRecipeOf(optimizer);
-  return ruleOfRecipe(optimizer.name, recipe);
+/**
+ * The plan the WGSL kernels run for a recipe: `compilePlan`'s, except an Adam plan that centres both
+ * the gradient and the update (no reference optimizer does; a tensor's row is reduced once per pass).
+ */
+export function wgslPlan(recipe: readonly Transform[]): PlanCompilation {
+  const compiled = compilePlan(recipe);
+  const plan = compiled.plan;
+  if (plan?.family === 'adam' && plan.gradientRule !== 'none' && plan.updateRule !== 'none') {
+    const second = recipe.filter((tr) => tr.descriptor.kind === 'centralize')[1];
+    return { plan: null, transform: second.name, reason: `${second.name}: the WGSL kernels centre the gradient or the update, not both` };
+  }
+  return compiled;
+}
+
+/** The WGSL rule of a core optimizer, or a clear error naming the transform the WGSL kernels cannot run. */
+export function wgslRuleOf(optimizer: Pick<Optimizer, 'name' | 'recipe'>): WgslRule {
+  const { plan, reason } = wgslPlan(optimizer.recipe);
+  if (!plan) throw new InvalidArgumentError('optimizer', optimizer.name, `has no fused WGSL kernels: ${reason}`);
+  return ruleOfPlan(optimizer.name, plan);
 }
 
 /** `g + l2·p` rounded once (see wgslShader.ts `gradientTerm`), the gradient every family starts from. */
@@ -50,17 +69,17 @@ const LOAD_GRADIENT = `
   loadedP = p[a];
   return gradientTerm(g[a], loadedP);`;
 
-function ruleOfRecipe(optimizer: string, r: FusedRecipe): WgslRule {
-  const slots = slotNamesOf(r).map((name) => ({ name, initial: r.family === 'adagrad' ? r.initialAccumulatorValue : 0 }));
+function ruleOfPlan(optimizer: string, r: FusedPlan): WgslRule {
+  const slots = planSlots(r).map((name) => ({ name, initial: r.family === 'adagrad' ? r.initialAccumulatorValue : 0 }));
   if (r.family === 'sgd') {
     const momentum = r.momentum !== 0;
     // d = c (no momentum), buf (heavy ball) or c + μ·buf (Nesterov); the first step's buf is c
     const direction = !momentum ? 'c' : r.nesterov ? 'c + S.momentum * buf' : 'buf';
     return {
       optimizer,
-      rule: r.rule,
+      rule: r.gradientRule,
       slots,
-      l2: r.l2,
+      l2: r.coupledDecay,
       stepFields: ['lr', 'momentum', 'oneMinusDampening', 'first', 'decoupled'],
       stepValues: (t, lr) => [lr, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, r.decoupledDecay * lr],
       elementCode: `
@@ -81,9 +100,9 @@ fn apply(a: u32, c: f32, pOld: f32) {
   if (r.family === 'adagrad') {
     return {
       optimizer,
-      rule: r.rule,
+      rule: r.gradientRule,
       slots,
-      l2: r.l2,
+      l2: r.coupledDecay,
       stepFields: ['clr', 'eps'],
       stepValues: (t, lr) => [(1 / (1 + (t - 1) * r.lrDecay)) * lr, r.eps],
       elementCode: `
@@ -117,12 +136,12 @@ fn apply(a: u32, c: f32, pOld: f32) {
   ${store ? `s0[a] = m;\n  s1[a] = v;${amsgrad ? '\n  s2[a] = vhat;' : ''}` : ''}`;
   const direction = 'm / (sqrt(vhat) / S.sqrtBc2 + S.eps) + S.decay * loadedP';
   const stateBytes = amsgrad ? 24 : 16;
-  if (r.gcOn === 'gradient') {
+  if (r.updateRule === 'none') {
     return {
       optimizer,
-      rule: r.rule,
+      rule: r.gradientRule,
       slots,
-      l2: r.l2,
+      l2: r.coupledDecay,
       stepFields,
       stepValues,
       elementCode: `
@@ -140,9 +159,9 @@ fn apply(a: u32, c: f32, pOld: f32) {
   }
   return {
     optimizer,
-    rule: r.rule,
+    rule: r.updateRule,
     slots,
-    l2: r.l2,
+    l2: r.coupledDecay,
     stepFields,
     stepValues,
     elementCode: `
