@@ -2,7 +2,7 @@
 // moves the same bytes per parameter on the same adapter (the floor), in one process.
 //
 //   node benchmarks/gpu/wgslBench.mjs [--sets 1M,resnet50,100M] [--optimizers Adam_GC,Adam,SGD_GC]
-//                                     [--steps 10] [--verify-max 30000000]
+//                                     [--steps 10] [--verify-max 30000000] [--row-reduction workgroup|invocation]
 //
 // Per set and optimizer: the state and the gradients stay on the device (each tensor's gradient is
 // written once into the optimizer's gradient buffer and passed as a GPUBuffer every step), with the
@@ -10,9 +10,10 @@
 // - ms/step: wall time of STEPS − WARMUP steps submitted back to back, until the queue is idle;
 // - submits/step: counted by wrapping the device queue's submit() during the timed steps;
 // - B/param: what the step's shaders read and write per parameter (4 per float32 load or store, as
-//   they are written: WgslOptimizer.bytesPerParam), and the floor's copy kernel moves the same;
-// - floor ms, × floor: the copy kernel's time over the same tensors, one dispatch per tensor, one
-//   submit, same workgroup shape; the ratio step/floor is the goal's measure (≤ 1.5 on lavapipe);
+//   they are written: WgslOptimizer.bytesPerParam), and in brackets the floor's: each array the step
+//   needs read or written once (Adam_GC: p, g, m, v in, p, m, v out = 28; + 4 for the device check);
+// - floor ms, × floor: a copy kernel moving the floor's bytes over the same tensors, one dispatch per
+//   tensor, one submit, same workgroup shape; the ratio step/floor is the goal's measure;
 // - max rel. err: the parameters after all steps against the core's typed-array path (sets up to
 //   --verify-max parameters), max|a−b|/max|b| per tensor.
 // On an NVIDIA adapter it also prints the PyTorch figures of the issue (H200) for comparison.
@@ -20,7 +21,7 @@
 // bash .gpu/remote.sh wgslBench.mjs … (see benchmarks/RESULTS.md); results also go to $OUT.
 import ndarray from 'ndarray';
 import { Adam, Adam_GC, SGD_GC } from '@gcopt/core';
-import { acquireWebGpuDevice, createCopyFloor, createWgslOptimizer } from '@gcopt/core/webgpu';
+import { acquireWebGpuDevice, createCopyFloor, createWgslOptimizer, wgslRuleOf } from '@gcopt/core/webgpu';
 import resnet50 from '../data/resnet50-shapes.json' with { type: 'json' };
 
 const arg = (name, fallback) => {
@@ -31,6 +32,7 @@ const SETS = arg('sets', '1M,resnet50').split(',');
 const OPTIMIZERS = arg('optimizers', 'Adam_GC').split(',');
 const STEPS = Number(arg('steps', '10'));
 const VERIFY_MAX = Number(arg('verify-max', '30000000'));
+const ROW_REDUCTION = arg('row-reduction', undefined); // 'workgroup' | 'invocation'; default: by adapter
 const WARMUP = 2;
 
 const MAKERS = {
@@ -80,7 +82,9 @@ function maxRelError(a, b) {
 
 const { device, adapterName, software } = await acquireWebGpuDevice();
 const nvidia = /nvidia/i.test(adapterName);
-console.log(`adapter: ${adapterName}${software ? ' (software)' : ''}; ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up`);
+console.log(
+  `adapter: ${adapterName}${software ? ' (software)' : ''}; ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up`,
+);
 let submits = 0;
 const submit = device.queue.submit.bind(device.queue);
 device.queue.submit = (buffers) => {
@@ -105,7 +109,13 @@ const rows = [];
 for (const set of SETS) {
   const shapes = shapesOf(set);
   const count = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  const params = shapes.map((shape, i) => ({ shape, data: filled(shape.reduce((a, b) => a * b, 1), 100 + i) }));
+  const params = shapes.map((shape, i) => ({
+    shape,
+    data: filled(
+      shape.reduce((a, b) => a * b, 1),
+      100 + i,
+    ),
+  }));
   const grads = params.map((p, i) => filled(p.data.length, 900 + i));
   for (const name of OPTIMIZERS) {
     const make = MAKERS[name];
@@ -120,7 +130,7 @@ for (const set of SETS) {
       reference = coreParams.map((p) => p.value.data);
     }
     for (const checkFinite of [true, false]) {
-      const wgsl = await createWgslOptimizer(make(), params, { device });
+      const wgsl = await createWgslOptimizer(make(), params, { device, rowReduction: ROW_REDUCTION });
       grads.forEach((g, i) => device.queue.writeBuffer(wgsl.gradientBuffer(i), 0, g));
       const onDevice = params.map((_, i) => wgsl.gradientBuffer(i));
       const step = await timed(() => wgsl.step(onDevice, { checkFinite }));
@@ -128,20 +138,39 @@ for (const set of SETS) {
       const err = reference ? maxRelError(await wgsl.readParams(), reference) : null;
       const bytes = wgsl.bytesPerParam(checkFinite);
       const dispatches = wgsl.lastDispatches;
+      const rowReduction = wgsl.rowReduction;
       wgsl.dispose();
-      // the floor: a copy kernel reading and writing as many float32 arrays per parameter
-      const writes = 1 + (bytes >= 28 ? 2 : bytes >= 20 ? 1 : 0);
-      const reads = Math.round(bytes / 4) - writes;
+      // the floor: a copy kernel moving the bytes the step cannot do without (each array it reads or
+      // writes once; the check's read of g included when on), however many the kernels move
+      const floorBytes = wgslRuleOf(make()).bytesPerParam + (checkFinite ? 4 : 0);
+      const writes = 1 + (floorBytes >= 28 ? 2 : floorBytes >= 20 ? 1 : 0);
+      const reads = Math.round(floorBytes / 4) - writes;
       let floor = null;
       if (reads + writes <= 8 && reads >= writes) {
-        const copy = createCopyFloor(device, shapes.map((s) => s.reduce((a, b) => a * b, 1)), reads, writes);
+        const copy = createCopyFloor(
+          device,
+          shapes.map((s) => s.reduce((a, b) => a * b, 1)),
+          reads,
+          writes,
+        );
         floor = await timed(() => copy.run());
         copy.dispose();
       }
       const row = {
-        set, optimizer: name, check: checkFinite, params: count, msPerStep: step.ms, submitsPerStep: step.submitsPerStep,
-        dispatchesPerStep: dispatches, bytesPerParam: bytes, floorMs: floor?.ms ?? null, overFloor: floor ? step.ms / floor.ms : null,
-        gbPerS: (bytes * count) / (step.ms / 1000) / 1e9, maxRelErrorVsCore: err,
+        set,
+        optimizer: name,
+        check: checkFinite,
+        rowReduction,
+        params: count,
+        msPerStep: step.ms,
+        submitsPerStep: step.submitsPerStep,
+        dispatchesPerStep: dispatches,
+        bytesPerParam: bytes,
+        floorBytesPerParam: floorBytes,
+        floorMs: floor?.ms ?? null,
+        overFloor: floor ? step.ms / floor.ms : null,
+        gbPerS: (bytes * count) / (step.ms / 1000) / 1e9,
+        maxRelErrorVsCore: err,
       };
       rows.push(row);
       console.log(JSON.stringify(row));
@@ -151,12 +180,16 @@ for (const set of SETS) {
 
 const fmt = (v, d) => (v === null || v === undefined ? '—' : v.toFixed(d));
 console.log(`\nWGSL fused step vs WGSL copy kernel of the same bytes (${adapterName})`);
-console.log('| set | optimizer | check | params | ms/step | floor ms | × floor | B/param | submits/step | dispatches/step | GB/s | max rel. err vs core |');
-console.log('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  '| set | optimizer | check | rows per | params | ms/step | floor ms | × floor | B/param (floor) | submits/step ' +
+    '| dispatches/step | GB/s | max rel. err vs core |',
+);
+console.log('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.set} | ${r.optimizer} | ${r.check ? 'device check' : 'no check'} | ${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 3)} | ` +
-      `${fmt(r.floorMs, 3)} | ${fmt(r.overFloor, 2)} | ${fmt(r.bytesPerParam, 1)} | ${r.submitsPerStep} | ${r.dispatchesPerStep} | ` +
+    `| ${r.set} | ${r.optimizer} | ${r.check ? 'device check' : 'no check'} | ${r.rowReduction} | ` +
+      `${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 3)} | ${fmt(r.floorMs, 3)} | ${fmt(r.overFloor, 2)} | ` +
+      `${fmt(r.bytesPerParam, 1)} (${r.floorBytesPerParam}) | ${r.submitsPerStep} | ${r.dispatchesPerStep} | ` +
       `${fmt(r.gbPerS, 1)} | ${r.maxRelErrorVsCore === null ? '—' : r.maxRelErrorVsCore.toExponential(1)} |`,
   );
 }
@@ -164,12 +197,24 @@ if (nvidia) {
   console.log('\nPyTorch 2.11 on an NVIDIA H200 (issue figures), ms/step:');
   for (const [set, figures] of Object.entries(PYTORCH_H200)) {
     const ours = rows.filter((r) => r.set === set && r.optimizer === 'Adam_GC');
-    const line = Object.entries(figures).map(([k, v]) => `${k} ${v}`).join('; ');
-    console.log(`${set}: ${line}; gcopt WGSL Adam_GC ${ours.map((r) => `${fmt(r.msPerStep, 3)} (${r.check ? 'check' : 'no check'})`).join(', ') || 'not run'}`);
+    const line = Object.entries(figures)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ');
+    console.log(
+      `${set}: ${line}; gcopt WGSL Adam_GC ` +
+        (ours.map((r) => `${fmt(r.msPerStep, 3)} (${r.check ? 'check' : 'no check'})`).join(', ') || 'not run'),
+    );
   }
 }
 if (process.env.OUT) {
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(`${process.env.OUT}/wgsl-bench.json`, JSON.stringify({ date: new Date().toISOString(), adapter: adapterName, steps: STEPS, warmup: WARMUP, rows }, null, 2));
+  writeFileSync(
+    `${process.env.OUT}/wgsl-bench.json`,
+    JSON.stringify(
+      { date: new Date().toISOString(), adapter: adapterName, steps: STEPS, warmup: WARMUP, rows },
+      null,
+      2,
+    ),
+  );
 }
 process.exit(0);

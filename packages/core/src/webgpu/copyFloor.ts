@@ -17,17 +17,23 @@ export interface CopyFloor {
 
 export function createCopyFloor(device: GpuDevice, sizes: readonly number[], reads: number, writes: number): CopyFloor {
   if (!(reads >= writes && writes >= 1 && reads + writes <= 8)) {
-    throw new RangeError(`createCopyFloor: reads (${reads}) ≥ writes (${writes}) ≥ 1 and reads + writes ≤ 8 storage bindings`);
+    throw new RangeError(
+      `createCopyFloor: reads (${reads}) ≥ writes (${writes}) ≥ 1 and reads + writes ≤ 8 storage bindings`,
+    );
   }
   const decl = [
     'struct Size { n: u32, groupsX: u32 }',
     '@group(0) @binding(0) var<uniform> N: Size;',
     ...Array.from({ length: reads }, (_, k) => `@group(0) @binding(${1 + k}) var<storage, read> in${k}: array<f32>;`),
-    ...Array.from({ length: writes }, (_, k) => `@group(0) @binding(${1 + reads + k}) var<storage, read_write> out${k}: array<f32>;`),
+    ...Array.from(
+      { length: writes },
+      (_, k) => `@group(0) @binding(${1 + reads + k}) var<storage, read_write> out${k}: array<f32>;`,
+    ),
   ];
   // every value read reaches an output, so no load can be dropped
   const body = Array.from({ length: writes }, (_, k) => {
-    const extra = k === writes - 1 ? Array.from({ length: reads - writes }, (_, e) => ` + in${writes + e}[j]`).join('') : '';
+    const extra =
+      k === writes - 1 ? Array.from({ length: reads - writes }, (_, e) => ` + in${writes + e}[j]`).join('') : '';
     return `out${k}[j] = in${k}[j]${extra};`;
   });
   const code = `${decl.join('\n')}
@@ -39,7 +45,10 @@ fn copy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (j < N.n) { ${body.join(' ')} }
   }
 }`;
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'copy' } });
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'copy' },
+  });
   const layout = (pipeline as { getBindGroupLayout(i: number): unknown }).getBindGroupLayout(0);
   const maxGroups = device.limits.maxComputeWorkgroupsPerDimension ?? 65535;
   const buffers: GpuBuffer[] = [];
@@ -54,7 +63,10 @@ fn copy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     buffers.push(size, ...arrays);
     const group = device.createBindGroup({
       layout,
-      entries: [{ binding: 0, resource: { buffer: size } }, ...arrays.map((b, k) => ({ binding: 1 + k, resource: { buffer: b } }))],
+      entries: [
+        { binding: 0, resource: { buffer: size } },
+        ...arrays.map((b, k) => ({ binding: 1 + k, resource: { buffer: b } })),
+      ],
     });
     return { group, x, y: Math.ceil(groups / x) };
   });

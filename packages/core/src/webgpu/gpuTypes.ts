@@ -15,7 +15,13 @@ export interface GpuBuffer {
 
 export interface GpuQueue {
   submit(commandBuffers: readonly unknown[]): void;
-  writeBuffer(buffer: GpuBuffer, offset: number, data: ArrayBufferView | ArrayBuffer, dataOffset?: number, size?: number): void;
+  writeBuffer(
+    buffer: GpuBuffer,
+    offset: number,
+    data: ArrayBufferView | ArrayBuffer,
+    dataOffset?: number,
+    size?: number,
+  ): void;
   onSubmittedWorkDone(): Promise<void>;
 }
 
@@ -37,7 +43,9 @@ export interface GpuDevice {
   readonly queue: GpuQueue;
   readonly limits: Record<string, number>;
   createBuffer(descriptor: { size: number; usage: number; mappedAtCreation?: boolean; label?: string }): GpuBuffer;
-  createShaderModule(descriptor: { code: string; label?: string }): { getCompilationInfo?(): Promise<{ messages: readonly any[] }> };
+  createShaderModule(descriptor: { code: string; label?: string }): {
+    getCompilationInfo?(): Promise<{ messages: readonly any[] }>;
+  };
   createComputePipeline(descriptor: any): unknown;
   createComputePipelineAsync?(descriptor: any): Promise<unknown>;
   createBindGroupLayout(descriptor: any): unknown;
@@ -52,7 +60,13 @@ export interface GpuDevice {
 export interface GpuAdapter {
   readonly limits: Record<string, number>;
   readonly isFallbackAdapter?: boolean;
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
   requestDevice(descriptor?: any): Promise<GpuDevice>;
 }
 
@@ -69,7 +83,10 @@ export const MAP_READ_MODE = 0x0001;
 /** A GPUBuffer-like value (what `step` accepts as a device gradient). */
 export function isGpuBuffer(value: unknown): value is GpuBuffer {
   return (
-    typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) &&
-    typeof (value as GpuBuffer).mapAsync === 'function' && typeof (value as GpuBuffer).size === 'number'
+    typeof value === 'object' &&
+    value !== null &&
+    !ArrayBuffer.isView(value) &&
+    typeof (value as GpuBuffer).mapAsync === 'function' &&
+    typeof (value as GpuBuffer).size === 'number'
   );
 }

@@ -30,7 +30,9 @@ export async function wgslDeviceOptimizer(
   const asGradients = (grads: readonly DeviceGradient[]): WgslGradient[] =>
     grads.map((g, i) => {
       if (g instanceof Float32Array || isGpuBuffer(g)) return g;
-      throw new ShapeMismatchError(`${optimizer.name}: gradient #${i} must be a Float32Array or a GPUBuffer for the wgsl backend`);
+      throw new ShapeMismatchError(
+        `${optimizer.name}: gradient #${i} must be a Float32Array or a GPUBuffer for the wgsl backend`,
+      );
     });
   // a step with host gradients: one update per tensor, plus the partial sums of long centred rows
   let dispatchesPerStep = 0;
@@ -47,7 +49,10 @@ export async function wgslDeviceOptimizer(
       await wgsl.step(asGradients(grads), stepOptions);
       dispatchesPerStep = wgsl.lastDispatches;
     },
-    slabs: sizes.map((size, index) => ({ shape: [size, 1] as [number, number], tensors: [{ index, rowOffset: 0, rows: 1, transposed: false }] })),
+    slabs: sizes.map((size, index) => ({
+      shape: [size, 1] as [number, number],
+      tensors: [{ index, rowOffset: 0, rows: 1, transposed: false }],
+    })),
     stepSlabs: (grads, stepOptions) => self.step(grads, stepOptions),
     readParams: () => wgsl.readParams(),
     readState: () => wgsl.readState(),

@@ -7,11 +7,11 @@ import type { Optimizer, OptimizerState, TensorState } from '../optimizers/types
 import { layoutOf, type Layout } from '../tensor/layout.js';
 import { emitWarning, zeroedGradientWarning, type WarningHandler } from '../warnings.js';
 import { BufferUsage, isGpuBuffer, MAP_READ_MODE, type GpuBuffer, type GpuDevice } from './gpuTypes.js';
-import { acquireWebGpuDevice } from './webGpuDevice.js';
-import { BINDING, TENSOR_FIELDS, TILE, wgslModule } from './wgslShader.js';
+import { acquireWebGpuDevice, isSoftwareDevice } from './webGpuDevice.js';
+import { BINDING, ROW_LANES, TENSOR_FIELDS, TILE, wgslModule } from './wgslShader.js';
 import { wgslRuleOf, type WgslRule } from './wgslRule.js';
 
-/** A gradient for one tensor: host values (uploaded by the step) or a device buffer of float32s in the parameter's layout. */
+/** One tensor's gradient: host values (uploaded by the step) or a device buffer of float32s in the tensor's layout. */
 export type WgslGradient = Float32Array | GpuBuffer;
 
 export interface WgslStepOptions {
@@ -37,7 +37,16 @@ export interface WgslOptimizerOptions {
   state?: OptimizerState;
   /** Receives warnings (fan-in-1 tensors that GC zeroes) instead of the process-wide handler. */
   onWarning?: WarningHandler;
+  /**
+   * How a centred tensor's rows are reduced: `'workgroup'` (one workgroup per row, the row summed in
+   * workgroup memory: GPUs) or `'invocation'` (one invocation per row, no barriers: software
+   * adapters, which run invocations as CPU SIMD lanes). Default: `'invocation'` on a software
+   * adapter (lavapipe, SwiftShader), else `'workgroup'`.
+   */
+  rowReduction?: RowReduction;
 }
+
+export type RowReduction = 'workgroup' | 'invocation';
 
 /**
  * An optimizer that steps a model's tensors on a WebGPU device with hand-written WGSL: parameters,
@@ -49,6 +58,8 @@ export interface WgslOptimizer {
   /** The core optimizer's name, e.g. `Adam_GC`. */
   readonly optimizer: string;
   readonly device: GpuDevice;
+  /** How centred rows are reduced (see `WgslOptimizerOptions.rowReduction`). */
+  readonly rowReduction: RowReduction;
   /** Completed steps (a step found refused later is taken back: see `finish`). */
   readonly count: number;
   /** Compute dispatches of the last step (checks, long-row partial sums, updates). */
@@ -76,7 +87,11 @@ export interface WgslOptimizer {
   dispose(): void;
 }
 
+/** Which entry point updates a tensor (see wgslShader.ts). */
+type UpdateKernel = 'update' | 'updateRows' | 'updateFlat';
+
 interface TensorOnDevice {
+  readonly kernel: UpdateKernel;
   readonly layout: Layout;
   readonly centred: boolean;
   readonly rows: number;
@@ -105,20 +120,44 @@ export async function createWgslOptimizer(
 ): Promise<WgslOptimizer> {
   const rule = wgslRuleOf(optimizer);
   const name = optimizer.name;
-  if (!Array.isArray(params) || params.length === 0) throw new InvalidArgumentError('params', params, 'must be a non-empty array of parameters');
+  if (!Array.isArray(params) || params.length === 0)
+    throw new InvalidArgumentError('params', params, 'must be a non-empty array of parameters');
   const layouts = params.map((p, i) => layoutOf(p.shape, p.outAxis ?? 0, `params[${i}].shape`));
   params.forEach((p, i) => {
     if (!(p.data instanceof Float32Array) || p.data.length !== layouts[i].size) {
-      throw new InvalidArgumentError(`params[${i}].data`, p.data?.length, `must be a Float32Array of ${layouts[i].size} elements (shape [${p.shape}])`);
+      throw new InvalidArgumentError(
+        `params[${i}].data`,
+        p.data?.length,
+        `must be a Float32Array of ${layouts[i].size} elements (shape [${p.shape}])`,
+      );
     }
   });
   const resume = options.state;
-  if (resume) checkResumeState(name, layouts, rule.slots.map((s) => s.name), resume);
+  if (resume)
+    checkResumeState(
+      name,
+      layouts,
+      rule.slots.map((s) => s.name),
+      resume,
+    );
+  if (
+    options.rowReduction !== undefined &&
+    options.rowReduction !== 'workgroup' &&
+    options.rowReduction !== 'invocation'
+  ) {
+    throw new InvalidArgumentError('rowReduction', options.rowReduction, "must be 'workgroup' or 'invocation'");
+  }
   const ownDevice = !options.device;
   const device = options.device ?? (await acquireWebGpuDevice()).device;
+  const rowReduction = options.rowReduction ?? (isSoftwareDevice(device) ? 'invocation' : 'workgroup');
   const maxBinding = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   layouts.forEach((l, i) => {
-    if (l.size * 4 > maxBinding) throw new InvalidArgumentError(`params[${i}]`, l.shape, `holds ${l.size * 4} bytes; this device binds at most ${maxBinding}`);
+    if (l.size * 4 > maxBinding)
+      throw new InvalidArgumentError(
+        `params[${i}]`,
+        l.shape,
+        `holds ${l.size * 4} bytes; this device binds at most ${maxBinding}`,
+      );
   });
 
   device.pushErrorScope('validation');
@@ -128,9 +167,17 @@ export async function createWgslOptimizer(
     const x = Math.max(1, Math.min(groups, maxGroups));
     return [x, Math.ceil(groups / x)];
   };
-  const tensorUniform = device.createBuffer({ size: TENSOR_STRIDE * params.length, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'tensors' });
+  const tensorUniform = device.createBuffer({
+    size: TENSOR_STRIDE * params.length,
+    usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
+    label: 'tensors',
+  });
   const stepWords = 4 + rule.stepFields.length;
-  const stepUniform = device.createBuffer({ size: Math.ceil((stepWords * 4) / 16) * 16, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'step' });
+  const stepUniform = device.createBuffer({
+    size: Math.ceil((stepWords * 4) / 16) * 16,
+    usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST,
+    label: 'step',
+  });
   const flagWords = 2 + 2 * params.length;
   const flags = device.createBuffer({ size: flagWords * 4, usage: STORAGE, label: 'flags' });
   const noRowSums = device.createBuffer({ size: 16, usage: BufferUsage.STORAGE, label: 'no row sums' });
@@ -138,11 +185,13 @@ export async function createWgslOptimizer(
   const tensorWords = new Uint32Array((TENSOR_STRIDE / 4) * params.length);
   const tensors: TensorOnDevice[] = layouts.map((layout, i) => {
     const centred = params[i].gc !== false && gcApplies(layout.rank, rule.rule);
-    if (centred && layout.fanIn === 1) emitWarning(zeroedGradientWarning(layout.shape, layout.outAxis, i, params[i].name), options.onWarning);
+    if (centred && layout.fanIn === 1)
+      emitWarning(zeroedGradientWarning(layout.shape, layout.outAxis, i, params[i].name), options.onWarning);
     const rows = centred ? layout.channels : 1;
     const fanIn = centred ? layout.fanIn : layout.size;
-    const tiles = Math.ceil(fanIn / TILE);
-    const groups = grid(rows * tiles);
+    const kernel: UpdateKernel = !centred ? 'updateFlat' : rowReduction === 'invocation' ? 'updateRows' : 'update';
+    const tiles = kernel === 'updateRows' ? 1 : Math.ceil(fanIn / TILE);
+    const groups = grid(kernel === 'updateRows' ? Math.ceil(rows / ROW_LANES) : rows * tiles);
     const checkGroups = grid(Math.ceil(layout.size / TILE));
     const fields: Record<(typeof TENSOR_FIELDS)[number], number> = {
       index: i,
@@ -165,12 +214,37 @@ export async function createWgslOptimizer(
     };
     const p = buffer('p', params[i].data);
     const g = buffer('g', new Float32Array(layout.size));
-    const slots = rule.slots.map((s) => buffer(s.name, resume ? Float32Array.from(resume.tensors[i].slots[s.name]) : new Float32Array(layout.size).fill(s.initial)));
-    const rowSums = centred && tiles > 1 ? buffer('row sums', new Float32Array(rows * (1 + 2 * tiles))) : null;
-    const t: TensorOnDevice = { layout, centred, rows, fanIn, tiles, groups, checkGroups, p, g, slots, rowSums, bindGroup: null, foreign: null };
+    const slots = rule.slots.map((s) =>
+      buffer(
+        s.name,
+        resume ? Float32Array.from(resume.tensors[i].slots[s.name]) : new Float32Array(layout.size).fill(s.initial),
+      ),
+    );
+    const rowSums =
+      kernel === 'update' && tiles > 1 ? buffer('row sums', new Float32Array(rows * (1 + 2 * tiles))) : null;
+    const t: TensorOnDevice = {
+      kernel,
+      layout,
+      centred,
+      rows,
+      fanIn,
+      tiles,
+      groups,
+      checkGroups,
+      p,
+      g,
+      slots,
+      rowSums,
+      bindGroup: null,
+      foreign: null,
+    };
     return { ...t, bindGroup: bindGroupOf(t, i, g) };
   });
   device.queue.writeBuffer(tensorUniform, 0, tensorWords);
+  // the pipelines this model's steps use, compiled now so that a compile error shows here
+  pipelines.get('check');
+  for (const kernel of new Set(tensors.map((t) => t.kernel))) pipelines.get(kernel);
+  if (tensors.some((t) => t.rowSums)) pipelines.get('rowPartials');
   const setupError = await device.popErrorScope();
   if (setupError) {
     owned.forEach((b) => b.destroy());
@@ -181,7 +255,10 @@ export async function createWgslOptimizer(
 
   function bindGroupOf(t: Omit<TensorOnDevice, 'bindGroup'>, i: number, g: GpuBuffer): unknown {
     const entries = [
-      { binding: BINDING.tensor, resource: { buffer: tensorUniform, offset: TENSOR_STRIDE * i, size: TENSOR_FIELDS.length * 4 } },
+      {
+        binding: BINDING.tensor,
+        resource: { buffer: tensorUniform, offset: TENSOR_STRIDE * i, size: TENSOR_FIELDS.length * 4 },
+      },
       { binding: BINDING.step, resource: { buffer: stepUniform } },
       { binding: BINDING.flags, resource: { buffer: flags } },
       { binding: BINDING.g, resource: { buffer: g, offset: 0, size: Math.max(4, t.layout.size * 4) } },
@@ -213,7 +290,9 @@ export async function createWgslOptimizer(
       count = refusedStep - 1;
       clearFlags = true;
       const error = new NonFiniteGradientError(i, params[i].name, ~key >>> 0, value);
-      error.message = `step ${refusedStep}: ${error.message}` + (steps > 1 ? ` (the ${steps - 1} step(s) submitted after it were refused too)` : '');
+      error.message =
+        `step ${refusedStep}: ${error.message}` +
+        (steps > 1 ? ` (the ${steps - 1} step(s) submitted after it were refused too)` : '');
       return error;
     }
     throw new Error(`${name}: the device refused step ${refusedStep} but recorded no tensor (internal error)`);
@@ -221,7 +300,11 @@ export async function createWgslOptimizer(
 
   async function readBack(sources: { buffer: GpuBuffer; bytes: number }[]): Promise<Float32Array[]> {
     const total = sources.reduce((n, s) => n + Math.ceil(s.bytes / 4) * 4, 0);
-    const staging = device.createBuffer({ size: Math.max(4, total), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST, label: 'readback' });
+    const staging = device.createBuffer({
+      size: Math.max(4, total),
+      usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST,
+      label: 'readback',
+    });
     try {
       const encoder = device.createCommandEncoder();
       let at = 0;
@@ -248,7 +331,8 @@ export async function createWgslOptimizer(
     if (disposed) throw new Error(`${name}: this WGSL optimizer was disposed`);
   };
   const tensorIndex = (index: number) => {
-    if (!Number.isInteger(index) || index < 0 || index >= params.length) throw new InvalidArgumentError('index', index, `must name one of the ${params.length} parameters`);
+    if (!Number.isInteger(index) || index < 0 || index >= params.length)
+      throw new InvalidArgumentError('index', index, `must name one of the ${params.length} parameters`);
     return index;
   };
 
@@ -256,6 +340,7 @@ export async function createWgslOptimizer(
     backend: 'wgsl',
     optimizer: name,
     device,
+    rowReduction,
     get count() {
       return count;
     },
@@ -267,7 +352,9 @@ export async function createWgslOptimizer(
       let elements = 0;
       for (const t of tensors) {
         elements += t.layout.size;
-        bytes += t.layout.size * (rule.bytesPerParam + (checkFinite ? 4 : 0) + (t.rowSums ? rule.sourceBytes : 0));
+        // a row read twice: the tiles of a long row (partial sums, then the update), or one invocation's row
+        const rereads = t.rowSums || t.kernel === 'updateRows';
+        bytes += t.layout.size * (rule.bytesPerParam + (checkFinite ? 4 : 0) + (rereads ? rule.sourceBytes : 0));
       }
       return bytes / elements;
     },
@@ -276,18 +363,33 @@ export async function createWgslOptimizer(
     async step(grads, stepOptions = {}) {
       alive();
       if (!Array.isArray(grads) || grads.length !== params.length) {
-        throw new ShapeMismatchError(`${name}: ${Array.isArray(grads) ? grads.length : 'no'} gradients given for ${params.length} parameters`);
+        throw new ShapeMismatchError(
+          `${name}: ${Array.isArray(grads) ? grads.length : 'no'} gradients given for ${params.length} parameters`,
+        );
       }
       const checkFinite = stepOptions.checkFinite !== false;
       // 1. validate everything before anything reaches the device
       grads.forEach((g, i) => {
         const size = layouts[i].size;
         if (g instanceof Float32Array) {
-          if (g.length !== size) throw new ShapeMismatchError(`${name}: gradient #${i} has ${g.length} elements, expected ${size} (shape [${layouts[i].shape}])`);
-          if (checkFinite) for (let j = 0; j < size; j++) if (g[j] - g[j] !== 0) throw new NonFiniteGradientError(i, params[i].name, j, g[j]);
+          if (g.length !== size)
+            throw new ShapeMismatchError(
+              `${name}: gradient #${i} has ${g.length} elements, expected ${size} (shape [${layouts[i].shape}])`,
+            );
+          if (checkFinite)
+            for (let j = 0; j < size; j++)
+              if (g[j] - g[j] !== 0) throw new NonFiniteGradientError(i, params[i].name, j, g[j]);
         } else if (isGpuBuffer(g)) {
-          if (g.size < size * 4) throw new ShapeMismatchError(`${name}: device gradient #${i} holds ${g.size} bytes, expected at least ${size * 4} (${size} float32s)`);
-          if ((g.usage & BufferUsage.STORAGE) === 0) throw new InvalidArgumentError(`grads[${i}]`, 'GPUBuffer', 'a device gradient needs GPUBufferUsage.STORAGE');
+          if (g.size < size * 4)
+            throw new ShapeMismatchError(
+              `${name}: device gradient #${i} holds ${g.size} bytes, expected at least ${size * 4} (${size} float32s)`,
+            );
+          if ((g.usage & BufferUsage.STORAGE) === 0)
+            throw new InvalidArgumentError(
+              `grads[${i}]`,
+              'GPUBuffer',
+              'a device gradient needs GPUBufferUsage.STORAGE',
+            );
         } else {
           throw new ShapeMismatchError(`${name}: gradient #${i} must be a Float32Array or a GPUBuffer`);
         }
@@ -321,7 +423,7 @@ export async function createWgslOptimizer(
       const pass = encoder.beginComputePass();
       let dispatches = 0;
       if (checkFinite) {
-        pass.setPipeline(pipelines.check);
+        pass.setPipeline(pipelines.get('check'));
         grads.forEach((g, i) => {
           if (g instanceof Float32Array) return; // scanned on the host
           pass.setBindGroup(0, groups[i]);
@@ -330,7 +432,7 @@ export async function createWgslOptimizer(
         });
       }
       if (tensors.some((x) => x.rowSums)) {
-        pass.setPipeline(pipelines.rowPartials);
+        pass.setPipeline(pipelines.get('rowPartials'));
         tensors.forEach((x, i) => {
           if (!x.rowSums) return;
           pass.setBindGroup(0, groups[i]);
@@ -338,12 +440,16 @@ export async function createWgslOptimizer(
           dispatches++;
         });
       }
-      pass.setPipeline(pipelines.update);
-      tensors.forEach((x, i) => {
-        pass.setBindGroup(0, groups[i]);
-        pass.dispatchWorkgroups(...x.groups);
-        dispatches++;
-      });
+      for (const kernel of ['updateFlat', 'updateRows', 'update'] as const) {
+        if (!tensors.some((x) => x.kernel === kernel)) continue;
+        pass.setPipeline(pipelines.get(kernel));
+        tensors.forEach((x, i) => {
+          if (x.kernel !== kernel) return;
+          pass.setBindGroup(0, groups[i]);
+          pass.dispatchWorkgroups(...x.groups);
+          dispatches++;
+        });
+      }
       pass.end();
       device.queue.submit([encoder.finish()]);
       lastDispatches = dispatches;
@@ -359,7 +465,9 @@ export async function createWgslOptimizer(
     },
     async readState() {
       alive();
-      const values = await readBack(tensors.flatMap((x) => x.slots.map((b) => ({ buffer: b, bytes: x.layout.size * 4 }))));
+      const values = await readBack(
+        tensors.flatMap((x) => x.slots.map((b) => ({ buffer: b, bytes: x.layout.size * 4 }))),
+      );
       let k = 0;
       const out: TensorState[] = layouts.map((l) => {
         const slots: Record<string, Float32Array> = {};
@@ -384,11 +492,12 @@ export async function createWgslOptimizer(
   return self;
 }
 
+type EntryPoint = 'check' | 'rowPartials' | UpdateKernel;
+
+/** One module's bind group layout and its pipelines, each compiled on first request. */
 interface Pipelines {
   readonly layout: unknown;
-  readonly check: unknown;
-  readonly rowPartials: unknown;
-  readonly update: unknown;
+  get(entryPoint: EntryPoint): unknown;
 }
 
 /** Compiled pipelines per device and shader text: optimizers that differ only in hyper-parameters share them. */
@@ -401,7 +510,11 @@ function makePipelines(device: GpuDevice, rule: WgslRule): Pipelines {
   const known = cache.get(code);
   if (known) return known;
   const COMPUTE = 0x4;
-  const buffer = (binding: number, type: 'uniform' | 'storage' | 'read-only-storage') => ({ binding, visibility: COMPUTE, buffer: { type } });
+  const buffer = (binding: number, type: 'uniform' | 'storage' | 'read-only-storage') => ({
+    binding,
+    visibility: COMPUTE,
+    buffer: { type },
+  });
   const layout = device.createBindGroupLayout({
     entries: [
       buffer(BINDING.tensor, 'uniform'),
@@ -415,8 +528,19 @@ function makePipelines(device: GpuDevice, rule: WgslRule): Pipelines {
   });
   const module = device.createShaderModule({ code, label: `${rule.optimizer} WGSL` });
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
-  const pipeline = (entryPoint: string) => device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint } });
-  const made = { layout, check: pipeline('check'), rowPartials: pipeline('rowPartials'), update: pipeline('update') };
+  const compiledEntries = new Map<EntryPoint, unknown>();
+  const made: Pipelines = {
+    layout,
+    get(entryPoint) {
+      let p = compiledEntries.get(entryPoint);
+      if (!p) {
+        // compiling is slow on software adapters: only the entry points some tensor uses
+        p = device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint } });
+        compiledEntries.set(entryPoint, p);
+      }
+      return p;
+    },
+  };
   cache.set(code, made);
   return made;
 }

@@ -52,7 +52,11 @@ export function wgslPlan(recipe: readonly Transform[]): PlanCompilation {
   const plan = compiled.plan;
   if (plan?.family === 'adam' && plan.gradientRule !== 'none' && plan.updateRule !== 'none') {
     const second = recipe.filter((tr) => tr.descriptor.kind === 'centralize')[1];
-    return { plan: null, transform: second.name, reason: `${second.name}: the WGSL kernels centre the gradient or the update, not both` };
+    return {
+      plan: null,
+      transform: second.name,
+      reason: `${second.name}: the WGSL kernels centre the gradient or the update, not both`,
+    };
   }
   return compiled;
 }
@@ -87,9 +91,13 @@ fn source(a: u32) -> f32 {${LOAD_GRADIENT}
 }
 fn sourceAndStore(a: u32) -> f32 { return source(a); }
 fn apply(a: u32, c: f32, pOld: f32) {
-  ${momentum ? `var buf = c;
+  ${
+    momentum
+      ? `var buf = c;
   if (S.first == 0.0) { buf = S.momentum * s0[a] + S.oneMinusDampening * c; }
-  s0[a] = buf;` : ''}
+  s0[a] = buf;`
+      : ''
+  }
   p[a] = pOld - S.lr * (${direction}) - S.decoupled * pOld;
 }`,
       // g, p in; p out; the momentum buffer in and out

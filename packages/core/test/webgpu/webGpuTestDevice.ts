@@ -9,7 +9,10 @@ export async function testDevice(): Promise<GpuDevice | null> {
     return (await acquireWebGpuDevice()).device;
   } catch (e) {
     if (process.env.GCOPT_ALLOW_NO_WEBGPU === '1') return null;
-    throw new Error(`${(e as Error).message}. Run the tests through the package's test script (it provisions lavapipe), or set GCOPT_ALLOW_NO_WEBGPU=1 to skip.`);
+    throw new Error(
+      `${(e as Error).message}. Run the tests through the package's test script (it provisions lavapipe), ` +
+        'or set GCOPT_ALLOW_NO_WEBGPU=1 to skip.',
+    );
   }
 }
 
@@ -17,9 +20,17 @@ export async function testDevice(): Promise<GpuDevice | null> {
  * Moves axis 0 of a row-major tensor to position `to` (the other axes keep their order): the
  * values of `data` with shape `shape` rearranged exactly, and the new shape.
  */
-export function moveOutputAxis(data: ArrayLike<number>, shape: readonly number[], to: number): { data: Float32Array; shape: number[] } {
+export function moveOutputAxis(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  to: number,
+): { data: Float32Array; shape: number[] } {
   const rank = shape.length;
-  const perm = [...Array.from({ length: to }, (_, k) => k + 1), 0, ...Array.from({ length: rank - to - 1 }, (_, k) => to + 1 + k)];
+  const perm = [
+    ...Array.from({ length: to }, (_, k) => k + 1),
+    0,
+    ...Array.from({ length: rank - to - 1 }, (_, k) => to + 1 + k),
+  ];
   const newShape = perm.map((a) => shape[a]);
   const oldStrides = stridesOf(shape);
   const out = new Float32Array(data.length);

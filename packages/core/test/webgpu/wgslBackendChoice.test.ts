@@ -1,13 +1,26 @@
 import ndarray from 'ndarray';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  adamMoments, addWeightDecay, applyUpdate, centralizeUpdate, recipeOptimizer, scaleByAdam, scaleByLearningRate,
-  setWarningHandler, type GcoptWarning, type Optimizer, type Param, type Transform,
+  adamMoments,
+  addWeightDecay,
+  applyUpdate,
+  centralizeUpdate,
+  recipeOptimizer,
+  scaleByAdam,
+  scaleByLearningRate,
+  setWarningHandler,
+  type GcoptWarning,
+  type Optimizer,
+  type Param,
+  type Transform,
 } from '../../src/index.js';
 import { chooseBackend, createDeviceOptimizer } from '../../src/gpu/index.js';
 import { createWgslOptimizer, type GpuDevice } from '../../src/webgpu/index.js';
 import { normRelativeError, random, filled } from '../gpu/helpers.js';
 import { testDevice } from './webGpuTestDevice.js';
+
+// compiling a WGSL module takes minutes on lavapipe when the machine is loaded
+vi.setConfig({ testTimeout: 900_000, hookTimeout: 300_000 });
 
 let device: GpuDevice | null = null;
 beforeAll(async () => {
@@ -24,7 +37,9 @@ describe('backend choice with WGSL', () => {
     if (!device) return skip();
     const choice = await chooseBackend();
     expect(choice.mode).toBe('wgsl');
-    expect(choice.explanation).toMatch(/^wgsl: yes \(hand-written WGSL, one fused pass per step, on adapter .+\)\n→ chose wgsl$/);
+    expect(choice.explanation).toMatch(
+      /^wgsl: yes \(hand-written WGSL, one fused pass per step, on adapter .+\)\n→ chose wgsl$/,
+    );
   });
 
   it('passes WGSL over, saying why, when WebGPU finds no adapter', async ({ skip }) => {
@@ -35,7 +50,9 @@ describe('backend choice with WGSL', () => {
     try {
       const choice = await chooseBackend(['wgsl', 'webgpu', 'js']);
       expect(choice.mode).toBe('js');
-      expect(choice.explanation).toMatch(/^wgsl: no \(navigator\.gpu\.requestAdapter\(\) returned no adapter.*\nwebgpu: no \(.*no adapter.*\njs: yes/);
+      expect(choice.explanation).toMatch(
+        /^wgsl: no \(navigator\.gpu\.requestAdapter\(\) returned no adapter.*\nwebgpu: no \(.*no adapter.*\njs: yes/,
+      );
     } finally {
       Object.defineProperty(nav, 'gpu', { value: real, configurable: true });
     }
@@ -73,7 +90,12 @@ function withCustom(): Optimizer {
 }
 
 const rnd = random(4);
-const init = SHAPES.map((s) => filled(s.reduce((a, b) => a * b, 1), rnd));
+const init = SHAPES.map((s) =>
+  filled(
+    s.reduce((a, b) => a * b, 1),
+    rnd,
+  ),
+);
 const grads = [0, 1, 2].map(() => SHAPES.map((_, i) => filled(init[i].length, rnd, 0.2)));
 
 function coreRun(optimizer: Optimizer): Float32Array[] {
@@ -87,9 +109,18 @@ describe("createDeviceOptimizer with backend 'wgsl' runs what the recipe says", 
   it('a recipe changed by hand runs as written on the WGSL kernels', async ({ skip }) => {
     if (!device) return skip();
     const core = coreRun(movedDecay());
-    const moved = coreRun(recipeOptimizer('Unmoved', { lr: 0.05 }, [movedDecay().recipe[3], ...movedDecay().recipe.filter((_, i) => i !== 3)]));
+    const moved = coreRun(
+      recipeOptimizer('Unmoved', { lr: 0.05 }, [
+        movedDecay().recipe[3],
+        ...movedDecay().recipe.filter((_, i) => i !== 3),
+      ]),
+    );
     expect(Math.max(...moved.map((m, i) => normRelativeError(m, core[i])))).toBeGreaterThan(1e-3);
-    const wgsl = await createDeviceOptimizer(movedDecay(), SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })), { backend: 'wgsl' });
+    const wgsl = await createDeviceOptimizer(
+      movedDecay(),
+      SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })),
+      { backend: 'wgsl' },
+    );
     try {
       for (const g of grads) await wgsl.step(g);
       expect([wgsl.backend, ...wgsl.kernelModes()]).toEqual(['wgsl', 'wgsl']);
@@ -103,10 +134,14 @@ describe("createDeviceOptimizer with backend 'wgsl' runs what the recipe says", 
   it('a transform no fused backend knows: the core path, with one warning naming it', async ({ skip }) => {
     if (!device) return skip();
     const warnings: GcoptWarning[] = [];
-    const run = await createDeviceOptimizer(withCustom(), SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })), {
-      backend: 'wgsl',
-      onWarning: (w) => warnings.push(w),
-    });
+    const run = await createDeviceOptimizer(
+      withCustom(),
+      SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })),
+      {
+        backend: 'wgsl',
+        onWarning: (w) => warnings.push(w),
+      },
+    );
     for (const g of grads) await run.step(g);
     expect(run.backend).toBe('js');
     expect(warnings).toHaveLength(1);
@@ -114,6 +149,8 @@ describe("createDeviceOptimizer with backend 'wgsl' runs what the recipe says", 
     expect(await run.readParams()).toEqual(coreRun(withCustom()));
     run.dispose();
     // asked for directly, the WGSL optimizer refuses it, naming the transform
-    await expect(createWgslOptimizer(withCustom(), [{ shape: [2, 2], data: new Float32Array(4) }], { device })).rejects.toThrow(/halveUpdate/);
+    await expect(
+      createWgslOptimizer(withCustom(), [{ shape: [2, 2], data: new Float32Array(4) }], { device }),
+    ).rejects.toThrow(/halveUpdate/);
   });
 });

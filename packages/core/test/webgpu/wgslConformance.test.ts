@@ -1,18 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fromReferenceKwargs, InvalidArgumentError, relativeError } from '../../src/index.js';
 import { TOLERANCE } from '../../src/reference/goldenFormat.js';
 import { createWgslOptimizer, wgslRuleOf, type GpuDevice } from '../../src/webgpu/index.js';
 import { goldenFiles, loadInputs } from '../goldenFixtures.js';
 import { moveOutputAxis, restoreOutputAxis, testDevice } from './webGpuTestDevice.js';
 
+// compiling a WGSL module takes minutes on lavapipe when the machine is loaded
+vi.setConfig({ testTimeout: 900_000, hookTimeout: 300_000 });
+
 const inputs = loadInputs();
 const files = goldenFiles();
 
 /** The reference classes the WGSL path fuses; the others have no fused form yet. */
 const SUPPORTED = [
-  'Adagrad_GC', 'Adagrad_GCC', 'AdamW', 'AdamW_GC', 'AdamW_GC2', 'AdamW_GCC', 'AdamW_GCC2', 'Adam_GC', 'Adam_GC2',
-  'Adam_GCC', 'Adam_GCC2', 'SGDW', 'SGDW_GC', 'SGDW_GCC', 'SGD_GC', 'SGD_GCC', // first release
-  'Adam', 'AdamW', 'SGD', // advanced
+  'Adagrad_GC',
+  'Adagrad_GCC',
+  'AdamW',
+  'AdamW_GC',
+  'AdamW_GC2',
+  'AdamW_GCC',
+  'AdamW_GCC2',
+  'Adam_GC',
+  'Adam_GC2',
+  'Adam_GCC',
+  'Adam_GCC2',
+  'SGDW',
+  'SGDW_GC',
+  'SGDW_GCC',
+  'SGD_GC',
+  'SGD_GCC', // first release
+  'Adam',
+  'AdamW',
+  'SGD', // advanced
 ];
 const UNSUPPORTED = ['Lookahead', 'PlainRAdam', 'RAdam', 'Ranger'];
 
@@ -60,7 +79,8 @@ describe('WGSL path: replay of the reference trajectories in every layout (float
     const names = files.map((f) => f.golden.optimizer).sort();
     expect([...SUPPORTED, ...UNSUPPORTED].sort()).toEqual(names);
     for (const { golden } of files) {
-      const make = () => wgslRuleOf(fromReferenceKwargs(golden.optimizer, golden.family, golden.cases[0].kwargs, { onWarning: quiet }));
+      const make = () =>
+        wgslRuleOf(fromReferenceKwargs(golden.optimizer, golden.family, golden.cases[0].kwargs, { onWarning: quiet }));
       if (UNSUPPORTED.includes(golden.optimizer)) expect(make).toThrow(InvalidArgumentError);
       else expect(make).not.toThrow();
     }
@@ -68,51 +88,59 @@ describe('WGSL path: replay of the reference trajectories in every layout (float
 
   for (const { golden } of files.filter((f) => SUPPORTED.includes(f.golden.optimizer))) {
     for (const [layoutName, axisOf] of LAYOUTS) {
-      it(`${golden.family}/${golden.optimizer}, ${layoutName}`, async ({ skip }) => {
-        if (!device) return skip();
-        const shapes = golden.params.map((p) => p.shape);
-        const to = shapes.map((s) => axisOf(s.length));
-        const place = (values: number[], i: number) => moveOutputAxis(Float32Array.from(values), shapes[i], to[i]);
-        const params = inputs.float32.init.map((values, i) => {
-          const { data, shape } = place(values, i);
-          return { name: golden.params[i].name, shape, data, outAxis: to[i] };
-        });
-        const back = (values: Float32Array, i: number) => restoreOutputAxis(values, params[i].shape, to[i]);
-        let checked = 0;
-        for (const c of golden.cases) {
-          const optimizer = fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, { onWarning: quiet });
-          const wgsl = await createWgslOptimizer(optimizer, params, { device, onWarning: quiet });
-          try {
-            let err = 0;
-            for (let t = 0; t < c.steps; t++) {
-              await wgsl.step(inputs.float32.grads[t].map((g, i) => place(g, i).data));
-              const ours = await wgsl.readParams();
-              c.float32.params[t].forEach((theirs, i) => (err = Math.max(err, maxError(back(ours[i], i), theirs))));
-            }
-            // the state after the last step, against the float64 run's (the only one recorded)
-            const state = await wgsl.readState();
-            expect(state.count).toBe(c.steps);
-            c.float64.state!.forEach((entries, i) => {
-              const tensorState = state.tensors[i];
-              expect(tensorState.shape).toEqual(params[i].shape);
-              const recorded = Object.keys(entries).filter((k) => k !== 'step');
-              expect(Object.keys(tensorState.slots).sort(), `${c.id}: slots of tensor ${i}`).toEqual(recorded.sort());
-              if ('step' in entries) expect(tensorState.step).toBe(entries.step);
-              for (const slot of recorded) {
-                const theirs = (entries[slot] as { data: number[] }).data;
-                err = Math.max(err, maxError(back(tensorState.slots[slot] as Float32Array, i), theirs));
-                checked++;
+      for (const rowReduction of ['workgroup', 'invocation'] as const) {
+        it(`${golden.family}/${golden.optimizer}, ${layoutName}, rows reduced per ${rowReduction}`, async ({
+          skip,
+        }) => {
+          if (!device) return skip();
+          const shapes = golden.params.map((p) => p.shape);
+          const to = shapes.map((s) => axisOf(s.length));
+          const place = (values: number[], i: number) => moveOutputAxis(Float32Array.from(values), shapes[i], to[i]);
+          const params = inputs.float32.init.map((values, i) => {
+            const { data, shape } = place(values, i);
+            return { name: golden.params[i].name, shape, data, outAxis: to[i] };
+          });
+          const back = (values: Float32Array, i: number) => restoreOutputAxis(values, params[i].shape, to[i]);
+          let checked = 0;
+          for (const c of golden.cases) {
+            const optimizer = fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, { onWarning: quiet });
+            const wgsl = await createWgslOptimizer(optimizer, params, { device, onWarning: quiet, rowReduction });
+            try {
+              let err = 0;
+              for (let t = 0; t < c.steps; t++) {
+                await wgsl.step(inputs.float32.grads[t].map((g, i) => place(g, i).data));
+                const ours = await wgsl.readParams();
+                c.float32.params[t].forEach((theirs, i) => (err = Math.max(err, maxError(back(ours[i], i), theirs))));
               }
-            });
-            expect(err, `${c.id}: largest |a−b|/max(1,|b|) over params and state`).toBeLessThanOrEqual(TOLERANCE.float32);
-          } finally {
-            wgsl.dispose();
+              // the state after the last step, against the float64 run's (the only one recorded)
+              const state = await wgsl.readState();
+              expect(state.count).toBe(c.steps);
+              c.float64.state!.forEach((entries, i) => {
+                const tensorState = state.tensors[i];
+                expect(tensorState.shape).toEqual(params[i].shape);
+                const recorded = Object.keys(entries).filter((k) => k !== 'step');
+                expect(Object.keys(tensorState.slots).sort(), `${c.id}: slots of tensor ${i}`).toEqual(recorded.sort());
+                if ('step' in entries) expect(tensorState.step).toBe(entries.step);
+                for (const slot of recorded) {
+                  const theirs = (entries[slot] as { data: number[] }).data;
+                  err = Math.max(err, maxError(back(tensorState.slots[slot] as Float32Array, i), theirs));
+                  checked++;
+                }
+              });
+              expect(err, `${c.id}: largest |a−b|/max(1,|b|) over params and state`).toBeLessThanOrEqual(
+                TOLERANCE.float32,
+              );
+            } finally {
+              wgsl.dispose();
+            }
           }
-        }
-        // every optimizer with state had its state compared
-        const stateful = golden.cases.filter((c) => Object.keys(c.float64.state![0]).some((k) => k !== 'step')).length;
-        expect(checked > 0).toBe(stateful > 0);
-      });
+          // every optimizer with state had its state compared
+          const stateful = golden.cases.filter((c) =>
+            Object.keys(c.float64.state![0]).some((k) => k !== 'step'),
+          ).length;
+          expect(checked > 0).toBe(stateful > 0);
+        });
+      }
     }
   }
 });
