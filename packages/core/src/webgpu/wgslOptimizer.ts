@@ -390,6 +390,10 @@ export async function createWgslOptimizer(
               'GPUBuffer',
               'a device gradient needs GPUBufferUsage.STORAGE',
             );
+          if (tensors.some((t) => t.p === g || t.slots.includes(g))) {
+            const why = "is one of this optimizer's parameter or state buffers";
+            throw new InvalidArgumentError(`grads[${i}]`, 'GPUBuffer', why);
+          }
         } else {
           throw new ShapeMismatchError(`${name}: gradient #${i} must be a Float32Array or a GPUBuffer`);
         }
