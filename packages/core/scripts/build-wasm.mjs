@@ -92,7 +92,8 @@ const rowMean = () => `(f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u
  * all of the centred value on a nearly constant row.
  */
 function centre(x, mean, meanHigh = mean) {
-  const half = (lanes, m) => `(f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 ${lanes}) (local.get ${m})))`;
+  const half = (lanes, m) =>
+    `(f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 ${lanes}) (local.get ${m})))`;
   return `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       ${half(`(local.get ${x})`, mean)}
       ${half(`(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${x}) (local.get ${x}))`, meanHigh)})`;
@@ -117,7 +118,8 @@ function gradientMean(wd) {
         (then ${rowSum((m) => m.ld('$g'))})
         (else ${rowSum((m) => `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) ${m.ld('$p')}))`)}))
       (local.set $MG ${rowMean()})))
-    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven})) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
+    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
 }
 
 /** The float64 means of this pass's lanes, per column (GC.columnGiven), into $MG (lanes 0–1) and $MG2 (2–3). */
@@ -153,7 +155,8 @@ function gradientRowPass(body) {
 
 function advance(ptrs) {
   return `${ptrs.map((q) => `(local.set ${q} (i32.add (local.get ${q}) (local.get $bytes)))`).join(' ')}
-    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven})) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))`;
+    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))`;
 }
 
 /** Loops over `$rows` rows of `$len` elements; `rowBody` processes one. */
@@ -241,7 +244,8 @@ function sgdKernel(name, momentum) {
 }
 
 /**
- * The `'adagrad'` plan (wd = coupledDecay, $gcg: gradientRule applies):  gg = g + wd·p − mean_g;  sum += gg²;  p −= clr·gg/(sqrt(sum) + eps).
+ * The `'adagrad'` plan (wd = coupledDecay, $gcg: gradientRule applies):
+ *   gg = g + wd·p − mean_g;  sum += gg²;  p −= clr·gg/(sqrt(sum) + eps).
  */
 function adagradKernel(name) {
   const body = (m, centred) => `${centredGradient(m, 'wd', centred)}
@@ -276,15 +280,19 @@ function runFunction() {
     (local.set $t (i32.add (local.get $table) (i32.mul (local.get $first) (i32.const ${TASK_SLOTS * 8}))))
     (local.set $kind ${I(0)})
     (if (i32.eq (local.get $kind) (i32.const 1)) (then
-      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr) ${I(20)}
+      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)}
+        (local.get $scr) ${I(20)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
-      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr) ${I(20)}
+      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)}
+        (local.get $scr) ${I(20)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
-      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(20)}
+        ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
     (if (i32.eq (local.get $kind) (i32.const 4)) (then
-      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)}
+        ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
     (if (i32.eq (local.get $kind) (i32.const 5)) (then
       (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(16)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 6)) (then

@@ -9,7 +9,9 @@ import { compilePlan } from '../plan/compilePlan.js';
 import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
 import { emitWarning, notFusedWarning, type WarningHandler } from '../warnings.js';
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
-import { channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
+import {
+  channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork,
+} from './tasks.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -36,7 +38,7 @@ export interface FastOptions {
   threads?: number;
   /** Parameter dtype (default float32; float64 runs the JS kernels). */
   dtype?: DType;
-  /** Receives the warning when the recipe is not fused (and the core's fan-in-1 warnings' handler is the optimizer's). */
+  /** Receives the `not-fused` warning (a recipe the fast path runs on the core path) instead of the global handler. */
   onWarning?: WarningHandler;
 }
 
@@ -361,7 +363,8 @@ function wasmOptimizer(
         const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
         if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
         if (kind !== KIND.skip && meansGiven(w)) {
-          channelMeans(params[i].value.data as FloatArray, grads[i], layouts[i], plan.coupledDecay, new Float64Array(buffer, meansAt[i], layouts[i].channels));
+          const means = new Float64Array(buffer, meansAt[i], layouts[i].channels);
+          channelMeans(params[i].value.data as FloatArray, grads[i], layouts[i], plan.coupledDecay, means);
         }
         for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
           updates[j * TASK_SLOTS + SLOT.kind] = kind;

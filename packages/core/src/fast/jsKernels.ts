@@ -32,7 +32,9 @@ export function runJsTask(
     let meanG = 0;
     if (gcGradient === GC_MEANS.rowComputed) meanG = gradientMean(a.p, a.g, base, len, k[0]);
     else if (gcGradient === GC_MEANS.rowGiven) meanG = means![channel0 + r];
-    if (kind === KIND.adam || kind === KIND.adamAmsgrad) adamRow(a, base, len, meanG, columnMeans, gcUpdate, k, scratch);
+    if (kind === KIND.adam || kind === KIND.adamAmsgrad) {
+      adamRow(a, base, len, meanG, columnMeans, gcUpdate, k, scratch);
+    }
     else if (kind === KIND.sgd || kind === KIND.sgdMomentum) sgdRow(a, base, len, meanG, columnMeans, k);
     else if (kind === KIND.adagrad) adagradRow(a, base, len, meanG, columnMeans, k);
   }
@@ -76,7 +78,9 @@ function adamRow(
   for (let i = 0; i < len; i++) p[base + i] -= s * (scratch[i] - meanU);
 }
 
-function sgdRow(a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array): void {
+function sgdRow(
+  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array,
+): void {
   const { p, g } = a;
   const buf = a.s1;
   const [wd, ka, kb, nd, nm, lr, dec] = k;
@@ -91,7 +95,9 @@ function sgdRow(a: TaskArrays, base: number, len: number, meanG: number, columnM
   }
 }
 
-function adagradRow(a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array): void {
+function adagradRow(
+  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array,
+): void {
   const { p, g } = a;
   const sum = a.s1!;
   const wd = k[0];

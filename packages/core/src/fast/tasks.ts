@@ -8,7 +8,9 @@ export const KIND = { skip: 0, adam: 1, adamAmsgrad: 2, sgd: 3, sgdMomentum: 4, 
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
 /** Slots of a task record (f64 each; the WebAssembly side reads the same layout). */
-export const SLOT = { kind: 0, p: 1, g: 2, s1: 3, s2: 4, s3: 5, rows: 6, len: 7, gcg: 8, gcu: 9, scalars: 10, result: 19, means: 20 } as const;
+export const SLOT = {
+  kind: 0, p: 1, g: 2, s1: 3, s2: 4, s3: 5, rows: 6, len: 7, gcg: 8, gcu: 9, scalars: 10, result: 19, means: 20,
+} as const;
 
 /**
  * Where a task's gradient means come from (the `gcg` slot; scripts/build-wasm.mjs reads the same
@@ -68,7 +70,8 @@ export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEn
   const rowsOf = (len: number, rows: number, start: number, rowIsChannel: boolean) => {
     const rowsPerTask = Math.max(1, Math.floor(CHUNK / len));
     for (let r = 0; r < rows; r += rowsPerTask) {
-      tasks.push({ tensor, start: start + r * len, rows: Math.min(rowsPerTask, rows - r), len, channel0: rowIsChannel ? r : 0 });
+      const channel0 = rowIsChannel ? r : 0;
+      tasks.push({ tensor, start: start + r * len, rows: Math.min(rowsPerTask, rows - r), len, channel0 });
     }
   };
   if (gcUpdate && outer !== 1) return { kind, gcGradient: GC_MEANS.none, gcUpdate, viaRecipe: true, tasks };

@@ -12,8 +12,9 @@ export function gpuJsPlan(recipe: readonly Transform[]): PlanCompilation {
   const compiled = compilePlan(recipe);
   const plan = compiled.plan;
   if (plan?.family === 'adam' && plan.gradientRule !== 'none' && plan.updateRule !== 'none') {
-    const second = recipe.filter((tr) => tr.descriptor.kind === 'centralize')[1];
-    return { plan: null, transform: second.name, reason: `${second.name}: the gpu.js kernels centre the gradient or the update, not both` };
+    const second = recipe.filter((tr) => tr.descriptor?.kind === 'centralize')[1];
+    const reason = `${second.name}: the gpu.js kernels centre the gradient or the update, not both`;
+    return { plan: null, transform: second.name, reason };
   }
   return compiled;
 }

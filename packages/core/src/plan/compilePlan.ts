@@ -64,7 +64,7 @@ class RecipeCursor {
   expect<K extends TransformDescriptor['kind']>(...kinds: K[]): Of<K> {
     const tr = this.current;
     if (!tr) throw new NotFusable('(end of recipe)', `the recipe ends where a fused plan needs ${kinds.join(' or ')}`);
-    const d = tr.descriptor as TransformDescriptor | undefined;
+    const d = tr.descriptor;
     if (!d || !(kinds as string[]).includes(d.kind)) throw this.unexpected(tr, kinds);
     this.at++;
     return d as Of<K>;
@@ -81,11 +81,11 @@ class RecipeCursor {
   }
 
   private unexpected(tr: Transform, kinds: string[]): NotFusable {
-    const kind = (tr.descriptor as TransformDescriptor | undefined)?.kind;
+    const kind = tr.descriptor?.kind;
     const known = kind !== undefined && FUSED_KINDS.has(kind);
-    const why = known
-      ? `out of place for a fused plan (expected ${kinds.join(' or ')} at recipe position ${this.at})`
-      : `no fused backend implements descriptor kind '${String(kind)}'`;
+    let why = `no fused backend implements descriptor kind '${kind}'`;
+    if (kind === undefined) why = 'it has no descriptor (only the core can run it)';
+    else if (known) why = `out of place for a fused plan (expected ${kinds.join(' or ')} at recipe position ${this.at})`;
     return new NotFusable(tr.name, why);
   }
 }
@@ -125,5 +125,8 @@ function fusedPlan(r: RecipeCursor): FusedPlan {
   r.expect('applyUpdate');
   const { beta1, beta2, amsgrad } = core;
   const { eps, epsPlacement } = direction;
-  return { family: 'adam', coupledDecay, gradientRule, beta1, beta2, amsgrad, eps, epsPlacement, decayAfterDirection, updateRule };
+  return {
+    family: 'adam', coupledDecay, gradientRule, beta1, beta2, amsgrad, eps, epsPlacement,
+    decayAfterDirection, updateRule,
+  };
 }

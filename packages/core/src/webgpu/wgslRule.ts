@@ -51,7 +51,7 @@ export function wgslPlan(recipe: readonly Transform[]): PlanCompilation {
   const compiled = compilePlan(recipe);
   const plan = compiled.plan;
   if (plan?.family === 'adam' && plan.gradientRule !== 'none' && plan.updateRule !== 'none') {
-    const second = recipe.filter((tr) => tr.descriptor.kind === 'centralize')[1];
+    const second = recipe.filter((tr) => tr.descriptor?.kind === 'centralize')[1];
     return {
       plan: null,
       transform: second.name,

@@ -92,6 +92,11 @@ describe('compilePlan', () => {
     // a descriptor kind this version has never heard of (a newer core, a hand-made transform)
     const alien = { name: 'alien', descriptor: { kind: 'scaleByLion', beta: 0.9 }, apply() {} } as unknown as Transform;
     expect(compilePlan([...SGD_GC({ lr: 1 }).recipe.slice(0, 2), alien]).transform).toBe('alien');
+    // a transform written without a descriptor
+    const bare: Transform = { name: 'bare', apply() {} };
+    expect(compilePlan([...Adam_GC().recipe.slice(0, 3), bare])).toMatchObject({
+      plan: null, transform: 'bare', reason: 'bare: it has no descriptor (only the core can run it)',
+    });
   });
 
   it('refuses a known transform out of place, and Adam moments and direction that disagree', () => {

@@ -7,7 +7,9 @@ import {
   type Optimizer as CoreOptimizer,
   type WarningHandler,
 } from '@gcopt/core';
-import { applyTensorTransform, canFoldBiasCorrection, unsupportedTransforms, type TensorContext } from './tensorTransforms.js';
+import {
+  applyTensorTransform, canFoldBiasCorrection, unsupportedTransforms, type TensorContext,
+} from './tensorTransforms.js';
 import { normalizedAxis, type StepItem } from './stepItem.js';
 
 /**
@@ -63,7 +65,8 @@ export function tensorEngineRuns(core: CoreOptimizer, onWarning?: WarningHandler
   if (!missing) return true;
   if (!warned.has(core)) {
     warned.add(core);
-    const reason = `${missing.name}: no tf-op form for descriptor kind '${missing.descriptor?.kind}'`;
+    const kind = missing.descriptor?.kind;
+    const reason = `${missing.name}: ${kind === undefined ? 'it has no descriptor' : `no tf-op form for descriptor kind '${kind}'`}`;
     emitWarning(notFusedWarning('the tfjs tensor engine', core.name, missing.name, reason), onWarning);
   }
   return false;

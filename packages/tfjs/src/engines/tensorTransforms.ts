@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gcApplies, rectificationFactor, smaLength, type DescriptorKind, type Transform, type TransformDescriptor } from '@gcopt/core';
+import {
+  gcApplies, rectificationFactor, smaLength, type DescriptorKind, type Transform, type TransformDescriptor,
+} from '@gcopt/core';
 
 /**
  * What one step of one variable sees while a recipe runs as tf ops: the tensor form of the core's
@@ -84,7 +86,10 @@ function centralized(u: tf.Tensor, outAxis: number): { centered: tf.Tensor; sums
 }
 
 /** The tf-op form of one descriptor kind. */
-type TensorTransform<K extends DescriptorKind> = (ctx: TensorContext, d: Extract<TransformDescriptor, { kind: K }>) => void;
+type TensorTransform<K extends DescriptorKind> = (
+  ctx: TensorContext,
+  descriptor: Extract<TransformDescriptor, { kind: K }>,
+) => void;
 
 function pullTowardsSlow(ctx: TensorContext, slot: string, alpha: number): void {
   const slow = ctx.slots[slot];
@@ -178,7 +183,9 @@ const implementations: { [K in Exclude<DescriptorKind, 'custom'>]: TensorTransfo
 };
 
 /** Transforms whose result is linear in `u` (or that do not read it). */
-const LINEAR_IN_U = new Set<DescriptorKind>(['centralize', 'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay', 'lookaheadSync', 'rangerLookahead']);
+const LINEAR_IN_U = new Set<DescriptorKind | undefined>([
+  'centralize', 'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay', 'lookaheadSync', 'rangerLookahead',
+]);
 
 /** Whether `scaleByAdam` may move its bias correction into `scale` (see `TensorContext`). */
 export function canFoldBiasCorrection(recipe: readonly Transform[]): boolean {

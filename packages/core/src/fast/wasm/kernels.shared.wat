@@ -54,7 +54,8 @@
       (br $loop7)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
       (local.set $MG (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
 (block $done8 (loop $loop9
       (br_if $done8 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
@@ -343,7 +344,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop43)))))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes)))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
     (br $rows45))))
 (func $adam_amsgrad
@@ -398,7 +400,8 @@
       (br $loop53)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
       (local.set $MG (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
 (block $done54 (loop $loop55
       (br_if $done54 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
@@ -687,7 +690,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop89)))))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $vm (i32.add (local.get $vm) (local.get $bytes)))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
     (br $rows91))))
 (func $sgd
@@ -738,7 +742,8 @@
       (br $loop99)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
       (local.set $MG (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
 (block $done100 (loop $loop101
       (br_if $done100 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -803,7 +808,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop111)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes)))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
     (br $rows113))))
 (func $sgd_momentum
@@ -854,7 +860,8 @@
       (br $loop121)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
       (local.set $MG (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
 (block $done122 (loop $loop123
       (br_if $done122 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -931,7 +938,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop133)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $buf (i32.add (local.get $buf) (local.get $bytes)))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
     (br $rows135))))
 (func $adagrad
@@ -982,7 +990,8 @@
       (br $loop143)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))))
       (local.set $MG (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
 (block $done144 (loop $loop145
       (br_if $done144 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -1053,7 +1062,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop155)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $sq (i32.add (local.get $sq) (local.get $bytes)))
-    (if (i32.eq (local.get $gcg) (i32.const 2)) (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
     (br $rows157))))
 (func $non_finite (param $g i32) (param $len i32) (result i32)
@@ -1079,15 +1089,19 @@
     (local.set $t (i32.add (local.get $table) (i32.mul (local.get $first) (i32.const 192))))
     (local.set $kind (i32.trunc_sat_f64_u (f64.load offset=0 (local.get $t))))
     (if (i32.eq (local.get $kind) (i32.const 1)) (then
-      (call $adam (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.const 0) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=72 (local.get $t))) (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
+      (call $adam (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.const 0) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=72 (local.get $t)))
+        (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
         (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))) (f32.demote_f64 (f64.load offset=136 (local.get $t))) (f32.demote_f64 (f64.load offset=144 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
-      (call $adam_amsgrad (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=40 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=72 (local.get $t))) (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
+      (call $adam_amsgrad (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=40 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=72 (local.get $t)))
+        (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
         (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))) (f32.demote_f64 (f64.load offset=136 (local.get $t))) (f32.demote_f64 (f64.load offset=144 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
-      (call $sgd (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.const 0) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))))))
+      (call $sgd (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.const 0) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
+        (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 4)) (then
-      (call $sgd_momentum (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))))))
+      (call $sgd_momentum (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
+        (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 5)) (then
       (call $adagrad (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))) (f32.demote_f64 (f64.load offset=144 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 6)) (then
