@@ -22,6 +22,11 @@ export interface BackendChoice {
 /** Whether one backend can run here, and why (or why not). */
 export async function probeBackend(backend: DeviceBackend): Promise<BackendProbe> {
   if (backend === 'js') return { backend, available: true, reason: 'typed-array path of @gcopt/core, always available' };
+  if (backend === 'wgsl') {
+    const adapter = await probeAdapter();
+    if (!adapter.available) return { backend, ...adapter };
+    return { backend, available: true, reason: `hand-written WGSL, one fused pass per step, on ${adapter.reason}` };
+  }
   let GPU;
   try {
     ({ GPU } = await loadGpuJs());
@@ -30,28 +35,7 @@ export async function probeBackend(backend: DeviceBackend): Promise<BackendProbe
   }
   switch (backend) {
     case 'webgpu': {
-      const missing = await provideNavigatorGpu();
-      if (missing) return { backend, available: false, reason: missing };
-      const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator.gpu;
-      let adapter: AdapterLike | null;
-      try {
-        adapter = await gpu.requestAdapter();
-      } catch (e) {
-        return { backend, available: false, reason: `requestAdapter() failed: ${(e as Error).message}` };
-      }
-      if (!adapter) {
-        return {
-          backend,
-          available: false,
-          reason:
-            'navigator.gpu.requestAdapter() returned no adapter (no Vulkan/Metal/D3D12 device; on Linux without a GPU, ' +
-            "Mesa ≥ 25 lavapipe gives a software one: see packages/core/scripts/provision-lavapipe.sh)",
-        };
-      }
-      const info = adapter.info ?? {};
-      const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
-      const software = adapter.isFallbackAdapter || info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(name);
-      return { backend, available: true, reason: `adapter ${name}${software ? ' (software fallback adapter)' : ''}` };
+      return { backend, ...(await probeAdapter()) };
     }
     case 'webgl2':
       return GPU.isWebGL2Supported
@@ -74,13 +58,38 @@ export async function probeBackend(backend: DeviceBackend): Promise<BackendProbe
   }
 }
 
+/** Whether `navigator.gpu` (Dawn in Node) gives an adapter, and which (or why not). */
+async function probeAdapter(): Promise<{ available: boolean; reason: string }> {
+  const missing = await provideNavigatorGpu();
+  if (missing) return { available: false, reason: missing };
+  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator.gpu;
+  let adapter: AdapterLike | null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return { available: false, reason: `requestAdapter() failed: ${(e as Error).message}` };
+  }
+  if (!adapter) {
+    return {
+      available: false,
+      reason:
+        'navigator.gpu.requestAdapter() returned no adapter (no Vulkan/Metal/D3D12 device; on Linux without a GPU, ' +
+        "Mesa ≥ 25 lavapipe gives a software one: see packages/core/scripts/provision-lavapipe.sh)",
+    };
+  }
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  const software = adapter.isFallbackAdapter || info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(name);
+  return { available: true, reason: `adapter ${name}${software ? ' (software fallback adapter)' : ''}` };
+}
+
 interface AdapterLike {
   readonly isFallbackAdapter?: boolean;
   readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
 }
 
 /**
- * Picks the best available backend of `preference` (default: webgpu, webgl2, headlessgl, webgl,
+ * Picks the best available backend of `preference` (default: wgsl, webgpu, webgl2, headlessgl, webgl,
  * webasm, js, cpu) and says why each better one was passed over.
  */
 export async function chooseBackend(preference: readonly DeviceBackend[] = BACKEND_PREFERENCE): Promise<BackendChoice> {

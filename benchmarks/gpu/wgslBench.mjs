@@ -1,0 +1,220 @@
+// Benchmark of @gcopt/core/webgpu: the fused WGSL optimizer step against a WGSL copy kernel that
+// moves the same bytes per parameter on the same adapter (the floor), in one process.
+//
+//   node benchmarks/gpu/wgslBench.mjs [--sets 1M,resnet50,100M] [--optimizers Adam_GC,Adam,SGD_GC]
+//                                     [--steps 10] [--verify-max 30000000] [--row-reduction workgroup|invocation]
+//
+// Per set and optimizer: the state and the gradients stay on the device (each tensor's gradient is
+// written once into the optimizer's gradient buffer and passed as a GPUBuffer every step), with the
+// device NaN/Inf check on ('check') and off ('no check'). Reported:
+// - ms/step: wall time of STEPS − WARMUP steps submitted back to back, until the queue is idle;
+// - submits/step: counted by wrapping the device queue's submit() during the timed steps;
+// - B/param: what the step's shaders read and write per parameter (4 per float32 load or store, as
+//   they are written: WgslOptimizer.bytesPerParam), and in brackets the floor's: each array the step
+//   needs read or written once (Adam_GC: p, g, m, v in, p, m, v out = 28; + 4 for the device check);
+// - floor ms, × floor: a copy kernel moving the floor's bytes over the same tensors, one dispatch per
+//   tensor, one submit, same workgroup shape; the ratio step/floor is the goal's measure;
+// - max rel. err: the parameters after all steps against the core's typed-array path (sets up to
+//   --verify-max parameters), max|a−b|/max|b| per tensor.
+// On an NVIDIA adapter it also prints the PyTorch figures of the issue (H200) for comparison.
+// For a GPU machine: bash ../shared/gpu/pack.sh benchmarks/gpu/wgslBench.mjs, then
+// bash .gpu/remote.sh wgslBench.mjs … (see benchmarks/RESULTS.md); results also go to $OUT.
+import ndarray from 'ndarray';
+import { Adam, Adam_GC, SGD_GC } from '@gcopt/core';
+import { acquireWebGpuDevice, createCopyFloor, createWgslOptimizer, wgslRuleOf } from '@gcopt/core/webgpu';
+import resnet50 from '../data/resnet50-shapes.json' with { type: 'json' };
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const SETS = arg('sets', '1M,resnet50').split(',');
+const OPTIMIZERS = arg('optimizers', 'Adam_GC').split(',');
+const STEPS = Number(arg('steps', '10'));
+const VERIFY_MAX = Number(arg('verify-max', '30000000'));
+const ROW_REDUCTION = arg('row-reduction', undefined); // 'workgroup' | 'invocation'; default: by adapter
+const WARMUP = 2;
+
+const MAKERS = {
+  Adam_GC: () => Adam_GC({ lr: 1e-3, weightDecay: 1e-4 }), // GC of the L2-augmented gradient, then Adam
+  Adam: () => Adam({ lr: 1e-3 }), // advanced Adam without GC: PyTorch's fused Adam does the same work
+  Adam_GC2: () => Adam({ lr: 1e-3, useGc: true }), // advanced Adam, GC of the update
+  SGD_GC: () => SGD_GC({ lr: 0.1, momentum: 0.9, weightDecay: 1e-4 }),
+};
+
+/** PyTorch 2.11 on an NVIDIA H200 (the issue's figures), ms per step. */
+const PYTORCH_H200 = {
+  '100M': { 'fused Adam, no GC': 0.81, 'foreach GC + fused Adam': 1.26, "the reference's Adam_GC": 2.62 },
+  resnet50: { 'fused Adam, no GC': 0.43, 'foreach GC + fused Adam': 1.22 },
+};
+
+function shapesOf(set) {
+  if (set === '1M') return [[1024, 1024], [1024]];
+  if (set === '16M') return [[4096, 4096], [4096]];
+  if (set === '100M') return Array.from({ length: 6 }, () => [[4096, 4096], [4096]]).flat(); // 100.7M
+  if (set === 'resnet50') return resnet50.shapes; // 161 tensors, 25.6M
+  throw new Error(`--sets: unknown set ${set} (1M, 16M, 100M, resnet50)`);
+}
+
+function filled(n, seed) {
+  const a = new Float32Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    a[i] = x / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+function maxRelError(a, b) {
+  let m = 0;
+  for (let t = 0; t < a.length; t++) {
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < a[t].length; i++) {
+      diff = Math.max(diff, Math.abs(a[t][i] - b[t][i]));
+      scale = Math.max(scale, Math.abs(b[t][i]));
+    }
+    m = Math.max(m, scale === 0 ? diff : diff / scale);
+  }
+  return m;
+}
+
+const { device, adapterName, software } = await acquireWebGpuDevice();
+const nvidia = /nvidia/i.test(adapterName);
+console.log(
+  `adapter: ${adapterName}${software ? ' (software)' : ''}; ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up`,
+);
+let submits = 0;
+const submit = device.queue.submit.bind(device.queue);
+device.queue.submit = (buffers) => {
+  submits++;
+  return submit(buffers);
+};
+const idle = () => device.queue.onSubmittedWorkDone();
+
+/** Wall time per call of `run` over STEPS − WARMUP calls, and submits per call. */
+async function timed(run) {
+  for (let s = 0; s < WARMUP; s++) await run();
+  await idle();
+  const before = submits;
+  const start = performance.now();
+  for (let s = WARMUP; s < STEPS; s++) await run();
+  await idle();
+  const ms = (performance.now() - start) / (STEPS - WARMUP);
+  return { ms, submitsPerStep: (submits - before) / (STEPS - WARMUP) };
+}
+
+const rows = [];
+for (const set of SETS) {
+  const shapes = shapesOf(set);
+  const count = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  const params = shapes.map((shape, i) => ({
+    shape,
+    data: filled(
+      shape.reduce((a, b) => a * b, 1),
+      100 + i,
+    ),
+  }));
+  const grads = params.map((p, i) => filled(p.data.length, 900 + i));
+  for (const name of OPTIMIZERS) {
+    const make = MAKERS[name];
+    if (!make) throw new Error(`--optimizers: unknown ${name} (${Object.keys(MAKERS)})`);
+    let reference = null;
+    if (count <= VERIFY_MAX) {
+      // the core's typed-array path, same steps, same gradients
+      const core = make();
+      const coreParams = params.map((p) => ({ value: ndarray(p.data.slice(), p.shape) }));
+      const state = core.init(coreParams);
+      for (let s = 0; s < STEPS; s++) core.stepInPlace(coreParams, grads, state);
+      reference = coreParams.map((p) => p.value.data);
+    }
+    for (const checkFinite of [true, false]) {
+      const wgsl = await createWgslOptimizer(make(), params, { device, rowReduction: ROW_REDUCTION });
+      grads.forEach((g, i) => device.queue.writeBuffer(wgsl.gradientBuffer(i), 0, g));
+      const onDevice = params.map((_, i) => wgsl.gradientBuffer(i));
+      const step = await timed(() => wgsl.step(onDevice, { checkFinite }));
+      await wgsl.finish();
+      const err = reference ? maxRelError(await wgsl.readParams(), reference) : null;
+      const bytes = wgsl.bytesPerParam(checkFinite);
+      const dispatches = wgsl.lastDispatches;
+      const rowReduction = wgsl.rowReduction;
+      wgsl.dispose();
+      // the floor: a copy kernel moving the bytes the step cannot do without (each array it reads or
+      // writes once; the check's read of g included when on), however many the kernels move
+      const floorBytes = wgslRuleOf(make()).bytesPerParam + (checkFinite ? 4 : 0);
+      const writes = 1 + (floorBytes >= 28 ? 2 : floorBytes >= 20 ? 1 : 0);
+      const reads = Math.round(floorBytes / 4) - writes;
+      let floor = null;
+      if (reads + writes <= 8 && reads >= writes) {
+        const copy = createCopyFloor(
+          device,
+          shapes.map((s) => s.reduce((a, b) => a * b, 1)),
+          reads,
+          writes,
+        );
+        floor = await timed(() => copy.run());
+        copy.dispose();
+      }
+      const row = {
+        set,
+        optimizer: name,
+        check: checkFinite,
+        rowReduction,
+        params: count,
+        msPerStep: step.ms,
+        submitsPerStep: step.submitsPerStep,
+        dispatchesPerStep: dispatches,
+        bytesPerParam: bytes,
+        floorBytesPerParam: floorBytes,
+        floorMs: floor?.ms ?? null,
+        overFloor: floor ? step.ms / floor.ms : null,
+        gbPerS: (bytes * count) / (step.ms / 1000) / 1e9,
+        maxRelErrorVsCore: err,
+      };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+  }
+}
+
+const fmt = (v, d) => (v === null || v === undefined ? '—' : v.toFixed(d));
+console.log(`\nWGSL fused step vs WGSL copy kernel of the same bytes (${adapterName})`);
+console.log(
+  '| set | optimizer | check | rows per | params | ms/step | floor ms | × floor | B/param (floor) | submits/step ' +
+    '| dispatches/step | GB/s | max rel. err vs core |',
+);
+console.log('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(
+    `| ${r.set} | ${r.optimizer} | ${r.check ? 'device check' : 'no check'} | ${r.rowReduction} | ` +
+      `${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 3)} | ${fmt(r.floorMs, 3)} | ${fmt(r.overFloor, 2)} | ` +
+      `${fmt(r.bytesPerParam, 1)} (${r.floorBytesPerParam}) | ${r.submitsPerStep} | ${r.dispatchesPerStep} | ` +
+      `${fmt(r.gbPerS, 1)} | ${r.maxRelErrorVsCore === null ? '—' : r.maxRelErrorVsCore.toExponential(1)} |`,
+  );
+}
+if (nvidia) {
+  console.log('\nPyTorch 2.11 on an NVIDIA H200 (issue figures), ms/step:');
+  for (const [set, figures] of Object.entries(PYTORCH_H200)) {
+    const ours = rows.filter((r) => r.set === set && r.optimizer === 'Adam_GC');
+    const line = Object.entries(figures)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ');
+    console.log(
+      `${set}: ${line}; gcopt WGSL Adam_GC ` +
+        (ours.map((r) => `${fmt(r.msPerStep, 3)} (${r.check ? 'check' : 'no check'})`).join(', ') || 'not run'),
+    );
+  }
+}
+if (process.env.OUT) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    `${process.env.OUT}/wgsl-bench.json`,
+    JSON.stringify(
+      { date: new Date().toISOString(), adapter: adapterName, steps: STEPS, warmup: WARMUP, rows },
+      null,
+      2,
+    ),
+  );
+}
+process.exit(0);
