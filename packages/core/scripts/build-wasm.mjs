@@ -78,32 +78,85 @@ function rowSum(value) {
 
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
   (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
-  (local $pv v128) (local $gg v128) (local $MG v128) (local $mean f32)`;
+  (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128)`;
 
 const splat = (name) => `(local.set $V${name} (f32x4.splat (local.get $${name})))`;
 
+/** The row mean of the last `rowSum`, as a float64 pair (f64x2): kept at float64 precision. */
+const rowMean = () => `(f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len))))`;
+
 /**
- * The mean of the gradient row that GC removes: `mean(g + wd·p)` (the coupled L2 term is centred
- * too, SPEC §5.2), or 0 when this tensor is not centred on the gradient.
+ * `x − mean` for the f32x4 in local `x`, the mean an f64x2 pair in local `mean`: each lane is widened,
+ * the mean subtracted at float64 precision and the result rounded once to float32, as the core does
+ * (docs/ALGORITHMS.md §1). A float32 mean would be off by up to half a last place of the row's values,
+ * all of the centred value on a nearly constant row.
+ */
+function centre(x, mean, meanHigh = mean) {
+  const half = (lanes, m) =>
+    `(f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 ${lanes}) (local.get ${m})))`;
+  return `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      ${half(`(local.get ${x})`, mean)}
+      ${half(`(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get ${x}) (local.get ${x}))`, meanHigh)})`;
+}
+
+/**
+ * Where a task's gradient means come from (`$gcg`): none (0); computed here per row (1, channels
+ * first: each row is a channel); given by the host per row (2, output axis in the middle: rows are the
+ * contiguous runs of one channel, `$mp` walks one float64 per row); given per column (3, output axis
+ * last: each row holds one element of every channel, lane j centred by the float64 at `$mp + 8j`).
+ * The same numbers as src/fast/tasks.ts's GC_MEANS.
+ */
+const GC = { none: 0, rowComputed: 1, rowGiven: 2, columnGiven: 3 };
+
+/**
+ * The mean of the gradient row that GC removes, `mean(g + wd·p)` summed in float64 (the coupled L2
+ * term is centred too, docs/ALGORITHMS.md §5.2), into $MG; only when this tensor is centred on the gradient.
  */
 function gradientMean(wd) {
-  return `(local.set $mean (f32.const 0))
-    (if (local.get $gcg) (then
+  return `(if (i32.eq (local.get $gcg) (i32.const ${GC.rowComputed})) (then
       (if (f32.eq (local.get $${wd}) (f32.const 0))
         (then ${rowSum((m) => m.ld('$g'))})
         (else ${rowSum((m) => `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) ${m.ld('$p')}))`)}))
-      (local.set $mean (f32.demote_f64 (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))))
-    (local.set $MG (f32x4.splat (local.get $mean)))`;
+      (local.set $MG ${rowMean()})))
+    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
 }
 
-/** `gg = (g + wd·p) − mean`, with p loaded into $pv. */
-function centredGradient(m, wd) {
-  return `(local.set $pv ${m.ld('$p')})
-    (local.set $gg (f32x4.sub (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))) (local.get $MG)))`;
+/** The float64 means of this pass's lanes, per column (GC.columnGiven), into $MG (lanes 0–1) and $MG2 (2–3). */
+function columnMeans(m) {
+  const at = `(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))`;
+  return m.width === 4
+    ? `(local.set $MG (v128.load ${at})) (local.set $MG2 (v128.load offset=16 ${at}))`
+    : `(local.set $MG (v128.load64_zero ${at}))`;
+}
+
+/**
+ * `gg = g + wd·p`, minus the gradient mean when `centred` (`'row'`: $MG for the whole row,
+ * `'column'`: one per lane); p loaded into $pv.
+ */
+function centredGradient(m, wd, centred) {
+  const x = `(local.set $pv ${m.ld('$p')})
+    (local.set $gg (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))))`;
+  if (centred === 'row') return `${x} (local.set $gg ${centre('$gg', '$MG')})`;
+  if (centred === 'column') return `${x} ${columnMeans(m)} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`;
+  return x;
+}
+
+/** A row body specialized for where the gradient means come from (`$gcg`). */
+function byGradientMeans(row) {
+  return `(if (i32.eq (local.get $gcg) (i32.const ${GC.columnGiven})) (then ${row('column')})
+    (else (if (local.get $gcg) (then ${row('row')}) (else ${row(false)}))))`;
+}
+
+/** One pass over a row, specialized for where the gradient means come from. */
+function gradientRowPass(body) {
+  return byGradientMeans((centred) => rowPass((m) => body(m, centred)));
 }
 
 function advance(ptrs) {
-  return ptrs.map((q) => `(local.set ${q} (i32.add (local.get ${q}) (local.get $bytes)))`).join(' ');
+  return `${ptrs.map((q) => `(local.set ${q} (i32.add (local.get ${q}) (local.get $bytes)))`).join(' ')}
+    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))`;
 }
 
 /** Loops over `$rows` rows of `$len` elements; `rowBody` processes one. */
@@ -120,20 +173,19 @@ function overRows(ptrs, rowBody) {
 }
 
 /**
- * Adam family, fusing the recipe
- *   addWeightDecay(wd1) → centralizeUpdate(gradient rule) → adamMoments → scaleByAdam(eps placement)
- *   → addWeightDecay(wd2) → centralizeUpdate(update rule) → scaleByLearningRate → applyUpdate
- * (Adam_GC/GCC/GC2/GCC2, first-release AdamW*, advanced Adam/AdamW): per element
+ * The `'adam'` plan (src/plan/fusedPlan.ts; the host's stepScalars fills the scalars from it):
+ * wd1 = coupledDecay, wd2 = decayAfterDirection, $gcg / $gcu whether gradientRule / updateRule
+ * applies to the tensor. Per element
  *   gg = g + wd1·p − mean_g;  m = β1·m + c1·gg;  v = β2·v + c2·gg²;  [vmax = max(vmax, v)]
  *   u = m / (sqrt(v̂)·a + eps) + wd2·p;  p −= s·(u − mean_u)
  * where a = 1/sqrt(1−β2^t), s = lr/(1−β1^t) (bias-corrected eps) or a = 1, s = lr·sqrt(1−β2^t)/(1−β1^t)
- * (raw eps), and mean_g / mean_u are the row means when GC applies there (else 0). With GC on the
+ * (raw eps), and mean_g / mean_u are the row means (float64) when GC applies there. With GC on the
  * update, the row's u is staged in the thread's scratch row, summed, then applied.
  */
 function adamKernel(name, amsgrad) {
   const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
-  const direction = (m) => `
-    ${centredGradient(m, 'wd1')}
+  const direction = (m, centred) => `
+    ${centredGradient(m, 'wd1', centred)}
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')}) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     ${m.st('$m', '(local.get $mv)')}
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')}) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -142,16 +194,18 @@ function adamKernel(name, amsgrad) {
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))`;
-  const fused = rowPass((m) => `${direction(m)}
+  const fused = (centred) => rowPass((m) => `${direction(m, centred)}
     ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u)))')}`);
-  const staged = `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    ${rowPass((m) => `${direction(m)} ${m.st('$scr', '(local.get $u)')} ${m.sum('(local.get $u)')}`)}
+  const staged = (centred) => `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    ${rowPass((m) => `${direction(m, centred)} ${m.st('$scr', '(local.get $u)')} ${m.sum('(local.get $u)')}`)}
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f32x4.splat (f32.demote_f64 (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len))))))
-    ${rowPass((m) => m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) (f32x4.sub ${m.ld('$scr')} (local.get $MU))))`))}`;
+    (local.set $MU ${rowMean()})
+    ${rowPass((m) => `(local.set $u ${m.ld('$scr')})
+      ${m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre('$u', '$MU')}))`)}`)}`;
+  const row = (centred) => `(if (local.get $gcu) (then ${staged(centred)}) (else ${fused(centred)}))`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   ${COMMON_LOCALS}
@@ -159,21 +213,19 @@ function adamKernel(name, amsgrad) {
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
-  ${overRows(ptrs, `${gradientMean('wd1')}
-    (if (local.get $gcu) (then ${staged}) (else ${fused}))`)})`;
+  ${overRows(ptrs, `${gradientMean('wd1')} ${byGradientMeans(row)}`)})`;
 }
 
 /**
- * SGD family, fusing addWeightDecay(wd) → centralizeUpdate(rule) → sgdMomentum → scaleByLearningRate
- * → applyUpdate | applyUpdateWithDecoupledDecay (SGD_GC/GCC, SGDW*, advanced SGD):
+ * The `'sgd'` plan (wd = coupledDecay, $gcg: gradientRule applies):
  *   d = g + wd·p − mean_g;  buf = ka·buf + kb·d;  d' = nd·d + nm·buf;  p = p − lr·d' − dec·p
  * The host picks ka, kb (first step: 0, 1 — the buffer starts as a copy of d; later μ, 1−dampening),
- * nd, nm (Nesterov: 1, μ; heavy ball: 0, 1) and dec (SGDW: wd·lr, else 0), so each reference case
- * is the exact special case of one expression. Without momentum the buffer is absent: d' = d.
+ * nd, nm (Nesterov: 1, μ; heavy ball: 0, 1) and dec (decoupledDecay·lr), so each plan is the exact
+ * special case of one expression. Without momentum the buffer is absent: d' = d.
  */
 function sgdKernel(name, momentum) {
   const ptrs = ['$p', '$g', ...(momentum ? ['$buf'] : [])];
-  const body = (m) => `${centredGradient(m, 'wd')}
+  const body = (m, centred) => `${centredGradient(m, 'wd', centred)}
     ${
       momentum
         ? `(local.set $b (f32x4.add (f32x4.mul (local.get $Vka) ${m.ld('$buf')}) (f32x4.mul (local.get $Vkb) (local.get $gg))))
@@ -183,30 +235,30 @@ function sgdKernel(name, momentum) {
     }
     ${m.st('$p', '(f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv)))')}`;
   return `(func $${name}
-  (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
   ${COMMON_LOCALS} (local $b v128)
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   ${['wd', 'ka', 'kb', 'nd', 'nm', 'lr', 'dec'].map(splat).join(' ')}
-  ${overRows(ptrs, `${gradientMean('wd')} ${rowPass(body)}`)})`;
+  ${overRows(ptrs, `${gradientMean('wd')} ${gradientRowPass(body)}`)})`;
 }
 
 /**
- * Adagrad, fusing addWeightDecay(wd) → centralizeUpdate(rule) → scaleByAdagrad → scaleByLearningRate
- * → applyUpdate (Adagrad_GC/GCC):  gg = g + wd·p − mean_g;  sum += gg²;  p −= clr·gg/(sqrt(sum) + eps).
+ * The `'adagrad'` plan (wd = coupledDecay, $gcg: gradientRule applies):
+ *   gg = g + wd·p − mean_g;  sum += gg²;  p −= clr·gg/(sqrt(sum) + eps).
  */
 function adagradKernel(name) {
-  const body = (m) => `${centredGradient(m, 'wd')}
+  const body = (m, centred) => `${centredGradient(m, 'wd', centred)}
     (local.set $acc2 (f32x4.add ${m.ld('$sq')} (f32x4.mul (local.get $gg) (local.get $gg))))
     ${m.st('$sq', '(local.get $acc2)')}
     ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps)))))')}`;
   return `(func $${name}
-  (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $eps f32) (param $clr f32)
   ${COMMON_LOCALS} (local $acc2 v128)
   (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
   ${['wd', 'eps', 'clr'].map(splat).join(' ')}
-  ${overRows(['$p', '$g', '$sq'], `${gradientMean('wd')} ${rowPass(body)}`)})`;
+  ${overRows(['$p', '$g', '$sq'], `${gradientMean('wd')} ${gradientRowPass(body)}`)})`;
 }
 
 /** 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x ≠ 0 exactly for those). */
@@ -228,17 +280,21 @@ function runFunction() {
     (local.set $t (i32.add (local.get $table) (i32.mul (local.get $first) (i32.const ${TASK_SLOTS * 8}))))
     (local.set $kind ${I(0)})
     (if (i32.eq (local.get $kind) (i32.const 1)) (then
-      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr)
+      (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)}
+        (local.get $scr) ${I(20)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
-      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)} (local.get $scr)
+      (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)}
+        (local.get $scr) ${I(20)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
-      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+      (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(20)}
+        ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
     (if (i32.eq (local.get $kind) (i32.const 4)) (then
-      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
+      (call $sgd_momentum ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)}
+        ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)})))
     (if (i32.eq (local.get $kind) (i32.const 5)) (then
-      (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${F(10)} ${F(16)} ${F(18)})))
+      (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(16)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 6)) (then
       (f64.store offset=${19 * 8} (local.get $t) (f64.convert_i32_u (call $non_finite ${I(2)} ${I(7)})))))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))

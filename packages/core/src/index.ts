@@ -18,6 +18,9 @@ export * from './errors.js';
 export * from './warnings.js';
 
 export type { Transform, TensorContext } from './transforms/transform.js';
+export type * from './transforms/descriptor.js';
+export { compilePlan, type PlanCompilation } from './plan/compilePlan.js';
+export { planSlots, type FusedPlan, type SgdPlan, type AdamPlan, type AdagradPlan } from './plan/fusedPlan.js';
 export { addWeightDecay } from './transforms/addWeightDecay.js';
 export { centralizeUpdate } from './transforms/centralizeUpdate.js';
 export { sgdMomentum, type MomentumOptions } from './transforms/sgdMomentum.js';

@@ -5,12 +5,17 @@
  */
 export interface GcoptWarning {
   /**
+   * `not-fused`: a fused backend cannot run this recipe (a transform it has no kernel for) and runs
+   * the core's recipe instead: same numbers, slower.
    * `gc-zeroes-gradient`: a tensor whose channels have a single element (fan-in 1, e.g. `[n,1]`
    * in PyTorch layout or a tfjs Dense kernel `[1,n]`) is centralized: GC makes its gradient exactly
    * zero, as the reference does, so that parameter will never move under GC.
    */
-  readonly code: 'gc-zeroes-gradient';
+  readonly code: 'gc-zeroes-gradient' | 'not-fused';
   readonly message: string;
+  /** `not-fused`: the transform that has no fused form (see `compilePlan`) and the backend that fell back. */
+  readonly transform?: string;
+  readonly backend?: string;
   readonly paramIndex?: number;
   readonly paramName?: string;
   readonly shape?: readonly number[];
@@ -48,5 +53,15 @@ export function zeroedGradientWarning(
     paramName,
     shape,
     outAxis,
+  };
+}
+
+/** A fused backend runs `optimizer`'s recipe on the core path because `transform` has no fused form. */
+export function notFusedWarning(backend: string, optimizer: string, transform: string, reason: string): GcoptWarning {
+  return {
+    code: 'not-fused',
+    message: `${backend} runs ${optimizer} on the core path (same numbers, slower): ${reason}`,
+    transform,
+    backend,
   };
 }

@@ -23,7 +23,7 @@ import {
 } from '@gcopt/core';
 import { hostStep, readFloat32 } from './engines/hostEngine.js';
 import { normalizedAxis, type EngineName, type StepItem, type VariableEntry } from './engines/stepItem.js';
-import { tensorStep } from './engines/tensorEngine.js';
+import { tensorEngineRuns, tensorStep } from './engines/tensorEngine.js';
 import { unsupportedTransforms } from './engines/tensorTransforms.js';
 import { lookupVariable } from './variableLookup.js';
 import { resolveLayout, serializeRule, tfjsLayerRules, validateRules, type VariableLayout, type VariableRule } from './variableRules.js';
@@ -104,6 +104,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** The user's rules (saved by getConfig; the built-in layer rules are a flag). */
   private readonly userRules: VariableRule[];
   private readonly layerDefaults: boolean;
+  private readonly onWarning?: WarningHandler;
 
   protected constructor(
     private readonly makeCore: CoreFactory,
@@ -136,12 +137,13 @@ export abstract class GcOptimizer extends tf.Optimizer {
       throw new InvalidArgumentError('engine', engine, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
     }
     this.engine = engine;
+    this.onWarning = adapter.onWarning;
   }
 
   /** The engine the next step runs on. */
   get activeEngine(): EngineName {
     if (this.engine !== 'auto') return this.engine;
-    return tf.getBackend() === 'cpu' || unsupportedTransforms(this.core.recipe).length > 0 ? 'host' : 'tensor';
+    return tf.getBackend() !== 'cpu' && tensorEngineRuns(this.core, this.onWarning) ? 'tensor' : 'host';
   }
 
   /** The reference optimizer's name (`Lookahead(Adam_GC)` for a wrapped one). */

@@ -5,9 +5,13 @@ import type { Optimizer, OptimizerState, Param } from '../optimizers/types.js';
 import { allocate, type DType, type FloatArray } from '../tensor/floatArray.js';
 import { layoutOf, type Layout } from '../tensor/layout.js';
 import type { TensorContext } from '../transforms/transform.js';
-import { fusedPlanOf, type FusedPlan } from './fusedPlan.js';
+import { compilePlan } from '../plan/compilePlan.js';
+import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
+import { emitWarning, notFusedWarning, type WarningHandler } from '../warnings.js';
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
-import { CHUNK, KIND, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork } from './tasks.js';
+import {
+  channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork,
+} from './tasks.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -34,6 +38,8 @@ export interface FastOptions {
   threads?: number;
   /** Parameter dtype (default float32; float64 runs the JS kernels). */
   dtype?: DType;
+  /** Receives the `not-fused` warning (a recipe the fast path runs on the core path) instead of the global handler. */
+  onWarning?: WarningHandler;
 }
 
 export interface FastStepOptions {
@@ -69,16 +75,9 @@ export interface FastOptimizer {
   dispose(): void;
 }
 
-/** Names of the reference optimizers whose recipes the fast path fuses (any options). */
-export const FAST_PATH_OPTIMIZERS = [
-  'SGD_GC', 'SGD_GCC', 'SGDW', 'SGDW_GC', 'SGDW_GCC', 'SGD (advanced)',
-  'Adam_GC', 'Adam_GCC', 'Adam_GC2', 'Adam_GCC2', 'AdamW (first release)', 'AdamW_GC', 'AdamW_GCC', 'AdamW_GC2', 'AdamW_GCC2',
-  'Adam (advanced)', 'AdamW (advanced)', 'Adagrad_GC', 'Adagrad_GCC',
-] as const;
-
-/** Not fused (run on the core path): RAdam, PlainRAdam, Ranger, Lookahead(…). */
-export function fastPathCovers(optimizer: Pick<Optimizer, 'recipe' | 'hyper'>): boolean {
-  return fusedPlanOf(optimizer) !== null;
+/** Whether the fast path fuses this optimizer's recipe (`compilePlan` gives a plan); else it runs the core path. */
+export function fastPathCovers(optimizer: Pick<Optimizer, 'recipe'>): boolean {
+  return compilePlan(optimizer.recipe).plan !== null;
 }
 
 const ALIGN = 16;
@@ -86,13 +85,6 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 const CONTROL_OFFSET = 64;
 const TASK_BYTES = TASK_SLOTS * 8;
 const MAX_WASM_BYTES = 65536 * 65536;
-
-/** Slot names in kernel order (s1, s2, s3) per family. */
-function kernelSlots(plan: FusedPlan): string[] {
-  if (plan.family === 'adam') return plan.amsgrad ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
-  if (plan.family === 'sgd') return plan.momentum !== 0 ? ['momentum_buffer'] : [];
-  return ['sum'];
-}
 
 /**
  * Makes a fast optimizer for `optimizer` over new parameters of the given shapes. Compiles the
@@ -132,14 +124,15 @@ export function createFastOptimizerSync(
   const coreParams = (arrays: FloatArray[]): Param[] =>
     specs.map((s, i) => ({ value: ndarray(arrays[i], [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name }));
   const coreState = optimizer.init(coreParams(initial));
-  const plan = fusedPlanOf(optimizer);
+  const { plan, reason, transform } = compilePlan(optimizer.recipe);
 
   let note = '';
-  if (!plan) note = `${optimizer.name}: recipe not fused by the fast path`;
+  if (!plan) note = `${optimizer.name}: recipe not fused by the fast path (${reason})`;
   else if (requested !== 'js' && dtype !== 'float32') note = 'the WebAssembly kernels are float32; float64 runs the JS kernels';
   else if (requested !== 'js' && !wasmSimdSupported()) note = 'WebAssembly SIMD unavailable';
   const wasmPossible = plan !== null && dtype === 'float32' && requested !== 'js' && wasmSimdSupported();
   if (requested === 'wasm-simd' && !wasmPossible) throw new InvalidArgumentError('backend', requested, `not available here: ${note}`);
+  if (!plan) emitWarning(notFusedWarning('the fast path', optimizer.name, transform, reason), options.onWarning);
 
   if (plan && wasmPossible) {
     const made = wasmOptimizer(optimizer, plan, specs, layouts, initial, coreState, options.threads);
@@ -169,7 +162,7 @@ function finishStep(state: OptimizerState, active: boolean[], count: number): vo
   state.count = count;
 }
 
-/** A tensor whose channels are not rows (channels-last GC): the core recipe, transform by transform. */
+/** GC on the update of a tensor whose channels are not rows (e.g. tfjs's channels-last): the core recipe. */
 function runRecipe(optimizer: Optimizer, param: Param, grad: FloatArray, layout: Layout, state: OptimizerState, i: number, count: number, lr: number) {
   const p = param.value.data as FloatArray;
   const ts = state.tensors[i];
@@ -215,12 +208,13 @@ function jsOptimizer(
   note: string,
 ): FastOptimizer {
   const works = layouts.map((l, i) => tensorWork(plan, i, l, specs[i].gc !== false));
-  const slotNames = kernelSlots(plan);
+  const slotNames = planSlots(plan);
   const arrays: TaskArrays[] = params.map((p, i) => {
     const s = slotNames.map((name) => state.tensors[i].slots[name]);
     return { p: p.value.data as FloatArray, g: grads[i], s1: s[0], s2: s[1], s3: s[2] };
   });
   const scratch = new Float64Array(Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : []))));
+  const means = works.map((w, i) => (meansGiven(w) ? new Float64Array(layouts[i].channels) : null));
   const k = new Float64Array(SCALAR_COUNT);
   return {
     optimizer, params, grads, state, backend: 'js', threads: 1, plan, note,
@@ -235,7 +229,9 @@ function jsOptimizer(
         if (!active[i]) return;
         if (w.viaRecipe) return runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
         stepScalars(plan, state.tensors[i].step + 1, lr, k);
-        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t.start, t.rows, t.len, w.gcGradient, w.gcUpdate, k, scratch);
+        const m = means[i];
+        if (m) channelMeans(arrays[i].p, arrays[i].g, layouts[i], plan.coupledDecay, m);
+        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t, w.gcGradient, w.gcUpdate, k, scratch, m);
       });
       finishStep(state, active, count);
     },
@@ -276,7 +272,7 @@ function wasmOptimizer(
     return out;
   });
   const scratchLen = Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : [])));
-  const slotNames = kernelSlots(plan);
+  const slotNames = planSlots(plan);
 
   // memory layout: control block, the two task tables, one scratch row per thread, then the tensors
   let at = CONTROL_OFFSET + CONTROL_INTS * 4;
@@ -289,6 +285,8 @@ function wasmOptimizer(
   const updateTable = take(updateTasks.length * TASK_BYTES);
   const scratch = Array.from({ length: threads }, () => take(scratchLen * 4));
   const tensorAt = layouts.map((l) => ({ p: take(l.size * 4), g: take(l.size * 4), slots: slotNames.map(() => take(l.size * 4)) }));
+  // float64 channel means the host gives the kernels, for tensors whose channels are not rows
+  const meansAt = works.map((w, i) => (meansGiven(w) ? take(layouts[i].channels * 8) : 0));
   if (at > MAX_WASM_BYTES) return null;
   const pages = Math.ceil(at / 65536);
   const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
@@ -333,7 +331,8 @@ function wasmOptimizer(
     tensorAt[t.tensor].slots.forEach((s, k) => (r[SLOT.s1 + k] = ptr(s)));
     r[SLOT.rows] = t.rows;
     r[SLOT.len] = t.len;
-    r[SLOT.gcg] = w.gcGradient ? 1 : 0;
+    r[SLOT.gcg] = w.gcGradient;
+    r[SLOT.means] = meansAt[t.tensor] + (t.channel0 ?? 0) * 8;
     r[SLOT.gcu] = w.gcUpdate ? 1 : 0;
   });
 
@@ -363,6 +362,10 @@ function wasmOptimizer(
       works.forEach((w, i) => {
         const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
         if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
+        if (kind !== KIND.skip && meansGiven(w)) {
+          const means = new Float64Array(buffer, meansAt[i], layouts[i].channels);
+          channelMeans(params[i].value.data as FloatArray, grads[i], layouts[i], plan.coupledDecay, means);
+        }
         for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
           updates[j * TASK_SLOTS + SLOT.kind] = kind;
           if (kind !== KIND.skip) updates.set(k, j * TASK_SLOTS + SLOT.scalars);

@@ -9,13 +9,13 @@ export {
   createFastOptimizer,
   createFastOptimizerSync,
   fastPathCovers,
-  FAST_PATH_OPTIMIZERS,
   type FastBackend,
   type FastOptimizer,
   type FastOptions,
   type FastParamSpec,
   type FastStepOptions,
 } from './fastOptimizer.js';
-export { fusedPlanOf, type FusedPlan, type AdamPlan, type SgdPlan, type AdagradPlan } from './fusedPlan.js';
+export { compilePlan, type PlanCompilation } from '../plan/compilePlan.js';
+export { planSlots, type FusedPlan, type AdamPlan, type SgdPlan, type AdagradPlan } from '../plan/fusedPlan.js';
 export { fastEngine, type FastEngineOptions } from './replayEngine.js';
 export { wasmSimdSupported, sharedMemorySupported } from './wasm/loadKernels.js';

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../tensor/floatArray.js';
-import { KIND, type Kind } from './tasks.js';
+import { GC_MEANS, KIND, type GcMeans, type Kind } from './tasks.js';
 
 /** The arrays one task reads and writes: parameter, gradient and up to three state arrays. */
 export interface TaskArrays {
@@ -12,25 +12,31 @@ export interface TaskArrays {
 
 /**
  * The plain-JS fallback of the fused kernels (no WebAssembly SIMD, or float64 tensors): the same
- * per-row passes and the same scalars as the WebAssembly kernels (scripts/build-wasm.mjs), in
- * double precision, each result stored in the array's own dtype.
+ * per-row passes, gradient means (`GC_MEANS`) and scalars as the WebAssembly kernels
+ * (scripts/build-wasm.mjs), in double precision, each result stored in the array's own dtype.
  */
 export function runJsTask(
   kind: Kind,
   a: TaskArrays,
-  start: number,
-  rows: number,
-  len: number,
-  gcGradient: boolean,
+  task: { readonly start: number; readonly rows: number; readonly len: number; readonly channel0?: number },
+  gcGradient: GcMeans,
   gcUpdate: boolean,
   k: Float64Array,
   scratch: Float64Array,
+  means: Float64Array | null,
 ): void {
+  const { start, rows, len, channel0 = 0 } = task;
+  // means given per column: column i of every row is channel i
+  const columnMeans = gcGradient === GC_MEANS.columnGiven ? means : null;
   for (let r = 0, base = start; r < rows; r++, base += len) {
-    const meanG = gcGradient ? gradientMean(a.p, a.g, base, len, k[0]) : 0;
-    if (kind === KIND.adam || kind === KIND.adamAmsgrad) adamRow(a, base, len, meanG, gcUpdate, k, scratch);
-    else if (kind === KIND.sgd || kind === KIND.sgdMomentum) sgdRow(a, base, len, meanG, k);
-    else if (kind === KIND.adagrad) adagradRow(a, base, len, meanG, k);
+    let meanG = 0;
+    if (gcGradient === GC_MEANS.rowComputed) meanG = gradientMean(a.p, a.g, base, len, k[0]);
+    else if (gcGradient === GC_MEANS.rowGiven) meanG = means![channel0 + r];
+    if (kind === KIND.adam || kind === KIND.adamAmsgrad) {
+      adamRow(a, base, len, meanG, columnMeans, gcUpdate, k, scratch);
+    }
+    else if (kind === KIND.sgd || kind === KIND.sgdMomentum) sgdRow(a, base, len, meanG, columnMeans, k);
+    else if (kind === KIND.adagrad) adagradRow(a, base, len, meanG, columnMeans, k);
   }
 }
 
@@ -41,7 +47,10 @@ function gradientMean(p: FloatArray, g: FloatArray, base: number, len: number, w
   return sum / len;
 }
 
-function adamRow(a: TaskArrays, base: number, len: number, meanG: number, gcUpdate: boolean, k: Float64Array, scratch: Float64Array): void {
+function adamRow(
+  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null,
+  gcUpdate: boolean, k: Float64Array, scratch: Float64Array,
+): void {
   const { p, g } = a;
   const m = a.s1!;
   const v = a.s2!;
@@ -51,7 +60,7 @@ function adamRow(a: TaskArrays, base: number, len: number, meanG: number, gcUpda
   for (let i = 0; i < len; i++) {
     const j = base + i;
     const pj = p[j];
-    const gg = g[j] + wd1 * pj - meanG;
+    const gg = g[j] + wd1 * pj - (columnMeans ? columnMeans[i] : meanG);
     const mj = (m[j] = b1 * m[j] + c1 * gg);
     let vj = (v[j] = b2 * v[j] + c2 * (gg * gg));
     if (vmax) {
@@ -69,13 +78,15 @@ function adamRow(a: TaskArrays, base: number, len: number, meanG: number, gcUpda
   for (let i = 0; i < len; i++) p[base + i] -= s * (scratch[i] - meanU);
 }
 
-function sgdRow(a: TaskArrays, base: number, len: number, meanG: number, k: Float64Array): void {
+function sgdRow(
+  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array,
+): void {
   const { p, g } = a;
   const buf = a.s1;
   const [wd, ka, kb, nd, nm, lr, dec] = k;
   for (let j = base, end = base + len; j < end; j++) {
     const pj = p[j];
-    let d = g[j] + wd * pj - meanG;
+    let d = g[j] + wd * pj - (columnMeans ? columnMeans[j - base] : meanG);
     if (buf) {
       const b = (buf[j] = ka * buf[j] + kb * d);
       d = nd * d + nm * b;
@@ -84,7 +95,9 @@ function sgdRow(a: TaskArrays, base: number, len: number, meanG: number, k: Floa
   }
 }
 
-function adagradRow(a: TaskArrays, base: number, len: number, meanG: number, k: Float64Array): void {
+function adagradRow(
+  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array,
+): void {
   const { p, g } = a;
   const sum = a.s1!;
   const wd = k[0];
@@ -92,7 +105,7 @@ function adagradRow(a: TaskArrays, base: number, len: number, meanG: number, k: 
   const clr = k[8];
   for (let j = base, end = base + len; j < end; j++) {
     const pj = p[j];
-    const gg = g[j] + wd * pj - meanG;
+    const gg = g[j] + wd * pj - (columnMeans ? columnMeans[j - base] : meanG);
     const acc = (sum[j] = sum[j] + gg * gg);
     p[j] = pj - clr * (gg / (Math.sqrt(acc) + eps));
   }

@@ -1,13 +1,26 @@
 import { gcApplies } from '../centralize/gcRule.js';
+import type { FloatArray } from '../tensor/floatArray.js';
 import type { Layout } from '../tensor/layout.js';
-import type { FusedPlan } from './fusedPlan.js';
+import type { FusedPlan } from '../plan/fusedPlan.js';
 
 /** Kernel ids, as the WebAssembly dispatcher `run` reads them from slot 0 of a task. */
 export const KIND = { skip: 0, adam: 1, adamAmsgrad: 2, sgd: 3, sgdMomentum: 4, adagrad: 5, nonFinite: 6 } as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
 /** Slots of a task record (f64 each; the WebAssembly side reads the same layout). */
-export const SLOT = { kind: 0, p: 1, g: 2, s1: 3, s2: 4, s3: 5, rows: 6, len: 7, gcg: 8, gcu: 9, scalars: 10, result: 19 } as const;
+export const SLOT = {
+  kind: 0, p: 1, g: 2, s1: 3, s2: 4, s3: 5, rows: 6, len: 7, gcg: 8, gcu: 9, scalars: 10, result: 19, means: 20,
+} as const;
+
+/**
+ * Where a task's gradient means come from (the `gcg` slot; scripts/build-wasm.mjs reads the same
+ * numbers): none; computed by the kernel per row (channels first: each row is one channel); given by
+ * the host per row (output axis in the middle: each row is a contiguous run of one channel, the
+ * float64 means of the task's channels at `means`); given per column (output axis last: each row
+ * holds one element of every channel, column j centred by `means[j]`).
+ */
+export const GC_MEANS = { none: 0, rowComputed: 1, rowGiven: 2, columnGiven: 3 } as const;
+export type GcMeans = (typeof GC_MEANS)[keyof typeof GC_MEANS];
 export const SCALAR_COUNT = 9;
 
 /** One contiguous piece of one tensor's work: `rows` rows of `len` elements from element `start`. */
@@ -16,17 +29,21 @@ export interface Task {
   readonly start: number;
   readonly rows: number;
   readonly len: number;
+  /** With means given per row: the channel of the task's first row. */
+  readonly channel0?: number;
 }
 
 /** How one tensor is processed by the fused kernels. */
 export interface TensorWork {
   readonly kind: Kind;
-  /** GC on the gradient / on the update applies to this tensor (each row is one output channel). */
-  readonly gcGradient: boolean;
+  /** Whether GC on the gradient applies to this tensor, and where its channel means come from. */
+  readonly gcGradient: GcMeans;
+  /** GC on the update applies to this tensor (only fused where each row is one output channel). */
   readonly gcUpdate: boolean;
   /**
-   * True when GC applies but the channels are not contiguous rows (outAxis ≠ 0 with axes before
-   * it, e.g. tfjs's channels-last): this tensor runs the core recipe instead (same numbers, slower).
+   * True when GC on the update applies but the channels are not contiguous rows (an output axis
+   * with axes before it, e.g. tfjs's channels-last): this tensor runs the core recipe instead (same
+   * numbers, slower).
    */
   readonly viaRecipe: boolean;
   readonly tasks: Task[];
@@ -44,28 +61,60 @@ export function kindOf(plan: FusedPlan): Kind {
 /** Splits one tensor's work into row-aligned tasks of about CHUNK elements. */
 export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEnabled: boolean): TensorWork {
   const applies = (rule: 'gc' | 'gcc' | 'none') => gcEnabled && gcApplies(layout.rank, rule);
-  const gcGradient = applies(plan.family === 'adam' ? plan.gradRule : plan.rule);
+  const onGradient = applies(plan.gradientRule);
   const gcUpdate = plan.family === 'adam' && applies(plan.updateRule);
   const kind = kindOf(plan);
-  const n = layout.size;
+  const { outer, channels, inner, size } = layout;
   const tasks: Task[] = [];
-  if ((gcGradient || gcUpdate) && layout.outer !== 1) return { kind, gcGradient, gcUpdate, viaRecipe: true, tasks };
-  if (gcGradient || gcUpdate) {
-    const len = layout.inner;
+  // `rowIsChannel`: row r of these rows is channel r (its given mean is the r-th)
+  const rowsOf = (len: number, rows: number, start: number, rowIsChannel: boolean) => {
     const rowsPerTask = Math.max(1, Math.floor(CHUNK / len));
-    for (let r = 0; r < layout.channels; r += rowsPerTask) {
-      tasks.push({ tensor, start: r * len, rows: Math.min(rowsPerTask, layout.channels - r), len });
+    for (let r = 0; r < rows; r += rowsPerTask) {
+      const channel0 = rowIsChannel ? r : 0;
+      tasks.push({ tensor, start: start + r * len, rows: Math.min(rowsPerTask, rows - r), len, channel0 });
     }
-  } else {
-    const len = Math.min(n, CHUNK);
-    const full = Math.floor(n / len);
-    if (full > 0) {
-      // full chunks in groups, so a huge tensor is still several tasks (balance between threads)
-      for (let r = 0; r < full; r++) tasks.push({ tensor, start: r * len, rows: 1, len });
+  };
+  if (gcUpdate && outer !== 1) return { kind, gcGradient: GC_MEANS.none, gcUpdate, viaRecipe: true, tasks };
+  if (onGradient || gcUpdate) {
+    if (outer === 1) {
+      rowsOf(inner, channels, 0, true);
+      return { kind, gcGradient: onGradient ? GC_MEANS.rowComputed : GC_MEANS.none, gcUpdate, viaRecipe: false, tasks };
     }
-    if (n % len) tasks.push({ tensor, start: full * len, rows: 1, len: n % len });
+    if (inner === 1) {
+      rowsOf(channels, outer, 0, false);
+      return { kind, gcGradient: GC_MEANS.columnGiven, gcUpdate, viaRecipe: false, tasks };
+    }
+    for (let o = 0; o < outer; o++) rowsOf(inner, channels, o * channels * inner, true);
+    return { kind, gcGradient: GC_MEANS.rowGiven, gcUpdate, viaRecipe: false, tasks };
   }
-  return { kind, gcGradient, gcUpdate, viaRecipe: false, tasks };
+  const len = Math.min(size, CHUNK);
+  const full = Math.floor(size / len);
+  // full chunks in groups, so a huge tensor is still several tasks (balance between threads)
+  for (let r = 0; r < full; r++) tasks.push({ tensor, start: r * len, rows: 1, len });
+  if (size % len) tasks.push({ tensor, start: full * len, rows: 1, len: size % len });
+  return { kind, gcGradient: GC_MEANS.none, gcUpdate, viaRecipe: false, tasks };
+}
+
+/** Whether the host gives this tensor's gradient means (per channel, before the kernels run). */
+export function meansGiven(work: TensorWork): boolean {
+  return work.gcGradient === GC_MEANS.rowGiven || work.gcGradient === GC_MEANS.columnGiven;
+}
+
+/**
+ * The float64 mean of `g + wd·p` over each output channel of a tensor whose channels are not rows,
+ * into `out` (one per channel): what GC subtracts from the gradient there.
+ */
+export function channelMeans(p: FloatArray, g: FloatArray, layout: Layout, wd: number, out: Float64Array): void {
+  const { outer, channels, inner } = layout;
+  out.fill(0, 0, channels);
+  for (let o = 0, j = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let end = j + inner; j < end; j++) sum += g[j] + wd * p[j];
+      out[c] += sum;
+    }
+  }
+  for (let c = 0; c < channels; c++) out[c] /= outer * inner;
 }
 
 /**
@@ -75,7 +124,7 @@ export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEn
  * - sgd:     wd, ka, kb, nd, nm, lr, dec, –, –
  * - adagrad: wd, –, –, –, –, –, eps, –, clr
  * Each is the same expression the core's transforms evaluate (scaleByAdam, sgdMomentum,
- * applyUpdateWithDecoupledDecay, scaleByAdagrad, scaleByLearningRate).
+ * applyUpdateWithDecoupledDecay, scaleByAdagrad, scaleByLearningRate), from the plan's numbers.
  */
 export function stepScalars(plan: FusedPlan, t: number, lr: number, out: Float64Array): void {
   out.fill(0);
@@ -90,7 +139,7 @@ export function stepScalars(plan: FusedPlan, t: number, lr: number, out: Float64
     out[4] = 1 - plan.beta2;
     out[5] = biasCorrectedEps ? 1 / Math.sqrt(bc2) : 1;
     out[6] = plan.eps;
-    out[7] = plan.decoupledDecay;
+    out[7] = plan.decayAfterDirection;
     out[8] = biasCorrectedEps ? (1 / bc1) * lr : (Math.sqrt(bc2) / bc1) * lr;
   } else if (plan.family === 'sgd') {
     const first = t === 1;

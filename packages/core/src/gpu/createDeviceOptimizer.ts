@@ -8,8 +8,8 @@ import { InvalidArgumentError } from '../errors.js';
 /**
  * Puts a model's parameters and `optimizer`'s state on `backend` once; each `step` then takes the
  * gradients and updates them there. `optimizer` is a core optimizer (e.g. `Adam_GC2({lr: 1e-3})`):
- * its name and resolved hyper-parameters choose the fused kernels (see `fusedRecipeOf`), and with
- * backend `'js'` it simply runs.
+ * recipe compiles to the plan the fused kernels run (see `compilePlan`; a recipe they cannot run
+ * runs the core path, with a warning), and with backend `'js'` it simply runs.
  */
 export async function createDeviceOptimizer(
   optimizer: Optimizer,

@@ -2,11 +2,13 @@ import { InvalidArgumentError, NonFiniteGradientError, ShapeMismatchError } from
 import { resolveLearningRate } from '../optimizers/recipeOptimizer.js';
 import type { Optimizer, OptimizerState, TensorState } from '../optimizers/types.js';
 import { layoutOf } from '../tensor/layout.js';
-import { emitWarning, zeroedGradientWarning, type WarningHandler } from '../warnings.js';
+import { emitWarning, notFusedWarning, zeroedGradientWarning, type WarningHandler } from '../warnings.js';
 import { isGlMode, type GpuJsMode } from './backendMode.js';
 import type { DeviceGradient, DeviceOptimizer, DeviceParam, DeviceStepOptions } from './deviceOptimizer.js';
 import { outputOf, readFlat, release, type DeviceValue } from './deviceValues.js';
-import { fusedRecipeOf, slotNamesOf, type FusedRecipe } from './fusedRecipe.js';
+import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
+import { gpuJsPlan } from './fusedRecipe.js';
+import { typedArrayDeviceOptimizer } from './typedArrayDeviceOptimizer.js';
 import * as K from './kernels.js';
 import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type GpuJsModule } from './loadGpuJs.js';
 import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slabLayout.js';
@@ -41,7 +43,12 @@ export async function gpuJsDeviceOptimizer(
   mode: GpuJsMode,
   { packing, maxSlabElements, onWarning, state: resume }: GpuJsOptions,
 ): Promise<DeviceOptimizer> {
-  const recipe = fusedRecipeOf(optimizer);
+  const { plan: recipe, transform, reason } = gpuJsPlan(optimizer.recipe);
+  if (!recipe) {
+    // the core's recipe behind the same interface (backend 'js'), and one warning naming the transform
+    emitWarning(notFusedWarning(`gpu.js ${mode}`, optimizer.name, transform, reason), onWarning);
+    return typedArrayDeviceOptimizer(optimizer, params, resume);
+  }
   const gpuJs = await loadGpuJs();
   if (mode === 'webgpu') {
     const missing = await provideNavigatorGpu();
@@ -59,9 +66,10 @@ export async function gpuJsDeviceOptimizer(
   });
   // packed arrays must stay exactly addressable too
   if (isGlMode(mode)) maxSlabElements = Math.min(maxSlabElements ?? Infinity, GL_MAX_ELEMENTS);
-  if (resume) checkResumeState(optimizer.name, layouts, slotNamesOf(recipe), resume);
+  if (resume) checkResumeState(optimizer.name, layouts, planSlots(recipe), resume);
   const gcEnabled = params.map((p) => p.gc !== false);
-  const slabs = planSlabs(layouts, gcEnabled, recipe.rule, packing, maxSlabElements);
+  const gcRule = recipe.family === 'adam' && recipe.gradientRule === 'none' ? recipe.updateRule : recipe.gradientRule;
+  const slabs = planSlabs(layouts, gcEnabled, gcRule, packing, maxSlabElements);
   for (const s of slabs) {
     for (const t of s.tensors) {
       if (t.centred && t.layout.fanIn === 1) emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name), onWarning);
@@ -78,7 +86,7 @@ export async function gpuJsDeviceOptimizer(
       onDevice.push(s);
       if (resume) {
         // the saved state replaces the fresh one
-        for (const slot of slotNamesOf(recipe)) {
+        for (const slot of planSlots(recipe)) {
           const saved = new Float32Array(slab.width * slab.rows);
           for (const t of slab.tensors) packInto(saved, slab, t, resume.tensors[t.index].slots[slot]);
           release(s.slots[slot]);
@@ -191,7 +199,7 @@ export async function gpuJsDeviceOptimizer(
     async readState(): Promise<OptimizerState> {
       const tensors: TensorState[] = layouts.map((l) => ({ shape: l.shape, outAxis: l.outAxis, step: count, slots: {} }));
       for (const s of onDevice) {
-        for (const slot of slotNamesOf(recipe)) {
+        for (const slot of planSlots(recipe)) {
           const flat = await readFlat(s.slots[slot], s.slab.width * s.slab.rows);
           for (const tp of s.slab.tensors) tensors[tp.index].slots[slot] = unpackFrom(flat, s.slab, tp);
         }
@@ -241,7 +249,7 @@ class SlabEngine {
   constructor(
     private readonly gpuJs: GpuJsModule,
     private readonly gpu: GpuJsGpu,
-    private readonly recipe: FusedRecipe,
+    private readonly recipe: FusedPlan,
     private readonly mode: GpuJsMode,
   ) {}
 
@@ -289,7 +297,7 @@ class SlabEngine {
     s.zeroMeans = await this.kernel(s, 'zeroMeans', K.fillRows, [3, slab.rows])(0);
     const init = (value: number) => this.kernel(s, `fill`, K.fillRows, this.rows(s))(value);
     const r = this.recipe;
-    for (const slot of slotNamesOf(r)) {
+    for (const slot of planSlots(r)) {
       s.slots[slot] = await init(r.family === 'adagrad' ? r.initialAccumulatorValue : 0);
     }
     return s;
@@ -348,11 +356,11 @@ class SlabEngine {
       return value;
     };
     let gradMeans: DeviceValue = s.zeroMeans;
-    const gcOnGradient = r.family !== 'adam' || r.gcOn === 'gradient';
+    const gcOnGradient = r.family !== 'adam' || r.updateRule === 'none';
     const onGradient = { ZERO_CENTRED: s.slab.centredToZero && gcOnGradient ? 1 : 0 };
     const onUpdate = { ZERO_CENTRED: s.slab.centredToZero && !gcOnGradient ? 1 : 0 };
     try {
-      if (gcOnGradient) gradMeans = await this.means(s, 0, g, g, s.p, r.l2, 0, 0);
+      if (gcOnGradient) gradMeans = await this.means(s, 0, g, g, s.p, r.coupledDecay, 0, 0);
       if (r.family === 'sgd') {
         const momentum = r.momentum !== 0;
         const constants = { MOMENTUM: momentum ? 1 : 0, NESTEROV: r.nesterov ? 1 : 0, ...onGradient };
@@ -360,18 +368,18 @@ class SlabEngine {
         const slots: Record<string, DeviceValue> = {};
         if (momentum) {
           const bufK = this.stateKernel(s, 'sgdMomentumBuffer', t, K.sgdMomentumBuffer, onGradient);
-          buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.l2, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, 1));
+          buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.coupledDecay, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, 1));
         }
         // without momentum the kernel never reads `buf`; any array of the right kind fills the slot
         const pK = this.stateKernel(s, 'sgdParam', t, K.sgdParam, constants);
-        const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.l2, r.momentum, r.decoupledDecay * lr, 1));
+        const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.coupledDecay, r.momentum, r.decoupledDecay * lr, 1));
         return { p, slots };
       }
       if (r.family === 'adagrad') {
         const sumK = this.stateKernel(s, 'adagradSum', t, K.adagradSum, onGradient);
-        const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.l2, 1));
+        const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.coupledDecay, 1));
         const clr = (1 / (1 + (t - 1) * r.lrDecay)) * lr;
-        const p = await keep(this.stateKernel(s, 'adagradParam', t, K.adagradParam, onGradient)(s.p, sum, g, gradMeans, clr, r.l2, r.eps, 1));
+        const p = await keep(this.stateKernel(s, 'adagradParam', t, K.adagradParam, onGradient)(s.p, sum, g, gradMeans, clr, r.coupledDecay, r.eps, 1));
         return { p, slots: { sum } };
       }
       const bc1 = 1 - r.beta1 ** t;
@@ -379,12 +387,12 @@ class SlabEngine {
       const biasCorrectedEps = r.epsPlacement === 'bias-corrected-eps';
       const sqrtBc2 = biasCorrectedEps ? Math.sqrt(bc2) : 1;
       const scale = (biasCorrectedEps ? 1 / bc1 : Math.sqrt(bc2) / bc1) * lr;
-      const m = await keep(this.stateKernel(s, 'adamFirstMoment', t, K.adamFirstMoment, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.l2, 1));
-      const v = await keep(this.stateKernel(s, 'adamSecondMoment', t, K.adamSecondMoment, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.l2, 1));
+      const m = await keep(this.stateKernel(s, 'adamFirstMoment', t, K.adamFirstMoment, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.coupledDecay, 1));
+      const v = await keep(this.stateKernel(s, 'adamSecondMoment', t, K.adamSecondMoment, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.coupledDecay, 1));
       const slots: Record<string, DeviceValue> = { exp_avg: m, exp_avg_sq: v };
       let vhat = v;
       if (r.amsgrad) vhat = slots.max_exp_avg_sq = await keep(this.stateKernel(s, 'runningMax', t, K.runningMax)(s.slots.max_exp_avg_sq, v));
-      const updateMeans = r.gcOn === 'update' ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection) : s.zeroMeans;
+      const updateMeans = !gcOnGradient ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection) : s.zeroMeans;
       try {
         const p = await keep(this.stateKernel(s, 'adamParam', t, K.adamParam, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection, 1));
         return { p, slots };

@@ -17,7 +17,7 @@ export function adamMoments({ beta1, beta2, amsgrad = false }: MomentOptions): T
   const c2 = 1 - beta2;
   return {
     name: 'adamMoments',
-    params: { beta1, beta2, amsgrad },
+    descriptor: { kind: 'adamMoments', beta1, beta2, amsgrad },
     initSlots: (p) => {
       const slots: Record<string, typeof p> = { exp_avg: zerosLike(p), exp_avg_sq: zerosLike(p) };
       if (amsgrad) slots.max_exp_avg_sq = zerosLike(p);

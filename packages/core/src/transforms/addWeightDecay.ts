@@ -8,7 +8,7 @@ import type { Transform } from './transform.js';
 export function addWeightDecay(weightDecay: number): Transform {
   return {
     name: 'addWeightDecay',
-    params: { weightDecay },
+    descriptor: { kind: 'addWeightDecay', weightDecay },
     apply(ctx) {
       if (weightDecay === 0) return;
       const { u, p } = ctx;

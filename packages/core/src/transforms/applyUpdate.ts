@@ -4,7 +4,7 @@ import type { Transform } from './transform.js';
 export function scaleByLearningRate(): Transform {
   return {
     name: 'scaleByLearningRate',
-    params: {},
+    descriptor: { kind: 'scaleByLearningRate' },
     apply(ctx) {
       ctx.scale *= ctx.lr;
     },
@@ -15,7 +15,7 @@ export function scaleByLearningRate(): Transform {
 export function applyUpdate(): Transform {
   return {
     name: 'applyUpdate',
-    params: {},
+    descriptor: { kind: 'applyUpdate' },
     apply(ctx) {
       const { p, u, scale } = ctx;
       for (let i = 0; i < p.length; i++) p[i] -= scale * u[i];
@@ -30,7 +30,7 @@ export function applyUpdate(): Transform {
 export function applyUpdateWithDecoupledDecay(weightDecay: number): Transform {
   return {
     name: 'applyUpdateWithDecoupledDecay',
-    params: { weightDecay },
+    descriptor: { kind: 'applyUpdateWithDecoupledDecay', weightDecay },
     apply(ctx) {
       const { p, u, scale } = ctx;
       const decay = weightDecay * ctx.lr;

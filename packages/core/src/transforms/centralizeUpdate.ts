@@ -10,7 +10,7 @@ export function centralizeUpdate(rule: GcRule): Transform {
   const centralizes = (rank: number, gcEnabled: boolean) => gcEnabled && gcApplies(rank, rule);
   return {
     name: `centralize(${rule})`,
-    params: { rule },
+    descriptor: { kind: 'centralize', rule },
     centralizes: (layout, gcEnabled) => centralizes(layout.rank, gcEnabled),
     apply(ctx) {
       if (centralizes(ctx.layout.rank, ctx.gcEnabled)) centralizeInPlace(ctx.u, ctx.layout, ctx.scratch);

@@ -17,7 +17,7 @@ function pullTowardsSlow(p: Float32Array | Float64Array, slow: Float32Array | Fl
 export function lookaheadSync(k: number, alpha: number): Transform {
   return {
     name: 'lookaheadSync',
-    params: { k, alpha },
+    descriptor: { kind: 'lookaheadSync', k, alpha },
     alsoWithoutGradient: true,
     initSlots: (p) => ({ slow_param: zerosLike(p) }),
     apply(ctx) {
@@ -36,7 +36,7 @@ export function lookaheadSync(k: number, alpha: number): Transform {
 export function rangerLookahead(k: number, alpha: number): Transform {
   return {
     name: 'rangerLookahead',
-    params: { k, alpha },
+    descriptor: { kind: 'rangerLookahead', k, alpha },
     initSlots: (p) => ({ slow_buffer: copyOf(p) }),
     apply(ctx) {
       if (ctx.t % k !== 0) return;

@@ -35,7 +35,7 @@ export interface RectifyOptions {
 export function rectify({ beta1, beta2, eps, threshold, comparison }: RectifyOptions): Transform {
   return {
     name: 'rectify',
-    params: { beta1, beta2, eps, threshold, comparison },
+    descriptor: { kind: 'rectify', beta1, beta2, eps, threshold, comparison },
     apply(ctx) {
       const { t } = ctx;
       const { n } = smaLength(beta2, t);

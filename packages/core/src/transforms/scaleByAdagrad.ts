@@ -13,7 +13,7 @@ export interface AdagradOptions {
 export function scaleByAdagrad({ lrDecay, eps, initialAccumulatorValue }: AdagradOptions): Transform {
   return {
     name: 'scaleByAdagrad',
-    params: { lrDecay, eps, initialAccumulatorValue },
+    descriptor: { kind: 'scaleByAdagrad', lrDecay, eps, initialAccumulatorValue },
     initSlots: (p) => {
       const sum = p instanceof Float64Array ? new Float64Array(p.length) : new Float32Array(p.length);
       sum.fill(initialAccumulatorValue);

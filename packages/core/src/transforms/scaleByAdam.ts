@@ -21,7 +21,7 @@ export interface ScaleByAdamOptions {
 export function scaleByAdam({ beta1, beta2, eps, amsgrad = false, epsPlacement }: ScaleByAdamOptions): Transform {
   return {
     name: `scaleByAdam(${epsPlacement})`,
-    params: { beta1, beta2, eps, amsgrad, epsPlacement },
+    descriptor: { kind: 'scaleByAdam', beta1, beta2, eps, amsgrad, epsPlacement },
     apply(ctx) {
       const { u, t } = ctx;
       const m = ctx.slots.exp_avg;

@@ -13,10 +13,11 @@ export interface MomentumOptions {
  * the update becomes `u + μ·buf` (Nesterov) or `buf`. No state and no effect when μ = 0.
  */
 export function sgdMomentum({ momentum, dampening, nesterov }: MomentumOptions): Transform {
-  if (momentum === 0) return { name: 'noMomentum', params: { momentum, dampening, nesterov }, apply() {} };
+  const descriptor = { kind: 'sgdMomentum', momentum, dampening, nesterov } as const;
+  if (momentum === 0) return { name: 'noMomentum', descriptor, apply() {} };
   return {
     name: 'sgdMomentum',
-    params: { momentum, dampening, nesterov },
+    descriptor,
     initSlots: (p) => ({ momentum_buffer: zerosLike(p) }),
     apply(ctx) {
       const { u } = ctx;

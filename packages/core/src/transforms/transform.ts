@@ -1,5 +1,6 @@
 import type { FloatArray } from '../tensor/floatArray.js';
 import type { Layout } from '../tensor/layout.js';
+import type { TransformDescriptor } from './descriptor.js';
 
 /**
  * What one optimizer step sees of one parameter tensor while its recipe runs.
@@ -36,13 +37,15 @@ export interface TensorContext {
  * place). An optimizer is a recipe: an ordered list of transforms run on every tensor.
  */
 export interface Transform {
-  /** Verb-named, for debugging and for adapters that interpret recipes. */
+  /** Verb-named, for debugging and for messages that name a transform (never matched by backends). */
   readonly name: string;
   /**
-   * The arguments this transform was made with, as plain data (descriptive only: changing it changes
-   * nothing). Lets adapters re-express a recipe, e.g. with tensor ops, without restating the recipe.
+   * What this transform computes, as typed data (its kind and the numbers it was made with). Every
+   * backend other than the core reads only this: fused backends through `compilePlan`, the tfjs
+   * tensor engine kind by kind. Every gcopt transform has one; a transform written elsewhere without
+   * one (or with kind `'custom'`) runs on the core path only, and the other backends say so.
    */
-  readonly params?: Readonly<Record<string, unknown>>;
+  readonly descriptor?: TransformDescriptor;
   /** State arrays this transform keeps, created by `init` with their initial contents. */
   initSlots?(p: FloatArray, layout: Layout): Record<string, FloatArray>;
   apply(ctx: TensorContext): void;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam_GC2, AdamW_GC, NonFiniteGradientError, RAdam, SGD_GC, ShapeMismatchError, setWarningHandler } from '../../src/index.js';
+import { Adam_GC2, AdamW_GC, NonFiniteGradientError, RAdam, SGD_GC, ShapeMismatchError, setWarningHandler, type GcoptWarning } from '../../src/index.js';
 import { chooseBackend, createDeviceOptimizer, loadGpuJs, probeBackend } from '../../src/gpu/index.js';
 import { requireMode, TESTED_MODES } from './backends.js';
 import { coreReference, filled, normRelativeError, random } from './helpers.js';
@@ -116,10 +116,20 @@ describe.each(TESTED_MODES)('device-resident optimizer on %s', (mode) => {
     await expect(createDeviceOptimizer(make(), params, { backend: mode, state: other })).rejects.toThrow(/state was made by SGD_GC, not by Adam_GC2/);
   });
 
-  it('refuses an optimizer without fused kernels, naming it', async () => {
-    await expect(createDeviceOptimizer(RAdam({ lr: 0.1 }), [{ shape: [2, 2], data: new Float32Array(4) }], { backend: mode })).rejects.toThrow(
-      /optimizer = "RAdam" rejected: has no fused gpu.js kernels/,
-    );
+  it('runs an optimizer without fused kernels on the core path, with one warning naming the transform', async () => {
+    const warnings: GcoptWarning[] = [];
+    const params = [{ shape: [2, 2], data: Float32Array.from([1, 2, 3, 5]) }];
+    const device = await createDeviceOptimizer(RAdam({ lr: 0.1 }), params, { backend: mode, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'not-fused', transform: 'rectify', backend: `gpu.js ${mode}` });
+    expect(warnings[0].message).toMatch(/runs RAdam on the core path.*rectify/);
+    expect(device.backend).toBe('js');
+    const grad = Float32Array.from([0.5, -1, 2, 0.25]);
+    await device.step([grad]);
+    const reference = coreReference(RAdam({ lr: 0.1 }), params);
+    reference.step([grad]);
+    expect(Array.from((await device.readParams())[0])).toEqual(Array.from(reference.params()[0]));
+    device.dispose();
   });
 
   it('dispatches a few kernels per step for a whole model of one width (not one set per tensor)', async ({ skip }) => {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gcApplies, rectificationFactor, smaLength, type GcRule, type Transform } from '@gcopt/core';
+import {
+  gcApplies, rectificationFactor, smaLength, type DescriptorKind, type Transform, type TransformDescriptor,
+} from '@gcopt/core';
 
 /**
  * What one step of one variable sees while a recipe runs as tf ops: the tensor form of the core's
@@ -62,23 +64,32 @@ function channelSums(blocks: tf.Tensor3D): tf.Tensor {
 
 /**
  * `u` minus, for each index on `outAxis`, the mean over all other axes, with `u` seen as
- * `[outer, channels, inner]` so that one form serves any rank and layout. Also gives the channel
- * sums, which the NaN/Inf check reuses: a NaN or ±Inf in `u` makes their total non-finite.
+ * `[outer, channels, inner]` so that one form serves any rank and layout. Float32 tensors have no
+ * float64 sum, so each channel is first shifted by its first element (docs/ALGORITHMS.md §1): on
+ * a nearly constant channel `x − x₀` is exact (Sterbenz) and the float32 mean of the small
+ * differences is accurate, where the plain float32 mean would be off by half a last place of x — all
+ * of the centred value. Error of each centred value: at most about (n + 2)·2^-24·max|x − x₀| over its
+ * channel of n elements (the core's float64 mean: half a last place of the result). Also gives the
+ * channel sums (of the shifted values), which the NaN/Inf check reuses: a NaN or ±Inf in `u` makes
+ * their total non-finite.
  */
 function centralized(u: tf.Tensor, outAxis: number): { centered: tf.Tensor; sums: tf.Tensor } {
   const shape = u.shape;
   const outer = shape.slice(0, outAxis).reduce((a, b) => a * b, 1);
+  const channels = shape[outAxis];
   const inner = shape.slice(outAxis + 1).reduce((a, b) => a * b, 1);
-  const blocks = tf.reshape(u, [outer, shape[outAxis], inner]) as tf.Tensor3D;
-  const sums = channelSums(blocks);
-  const centered = tf.reshape(tf.sub(blocks, tf.div(sums, outer * inner)), shape);
+  const blocks = tf.reshape(u, [outer, channels, inner]) as tf.Tensor3D;
+  const shifted = tf.sub(blocks, tf.slice(blocks, [0, 0, 0], [1, channels, 1])) as tf.Tensor3D;
+  const sums = channelSums(shifted);
+  const centered = tf.reshape(tf.sub(shifted, tf.div(sums, outer * inner)), shape);
   return { centered, sums };
 }
 
-type Params = Readonly<Record<string, unknown>>;
-type TensorTransform = (ctx: TensorContext, params: Params) => void;
-
-const num = (params: Params, key: string) => params[key] as number;
+/** The tf-op form of one descriptor kind. */
+type TensorTransform<K extends DescriptorKind> = (
+  ctx: TensorContext,
+  descriptor: Extract<TransformDescriptor, { kind: K }>,
+) => void;
 
 function pullTowardsSlow(ctx: TensorContext, slot: string, alpha: number): void {
   const slow = ctx.slots[slot];
@@ -88,48 +99,43 @@ function pullTowardsSlow(ctx: TensorContext, slot: string, alpha: number): void 
 }
 
 /**
- * The core's transforms as tf ops, keyed by transform name (before any `(`). The core's recipe
- * decides which run and in what order, and its `params` give their arguments; the agreement tests
- * hold every optimizer to the core's values.
+ * The core's transforms as tf ops, keyed by descriptor kind (every kind but `custom`: the compiler
+ * checks this table is complete). The core's recipe decides which run and in what order, and each
+ * descriptor gives its numbers; the agreement tests hold every optimizer to the core's values.
  */
-const implementations: Record<string, TensorTransform> = {
-  addWeightDecay(ctx, params) {
-    const wd = num(params, 'weightDecay');
+const implementations: { [K in Exclude<DescriptorKind, 'custom'>]: TensorTransform<K> } = {
+  addWeightDecay(ctx, { weightDecay: wd }) {
     if (wd !== 0) setU(ctx, tf.add(ctx.u, tf.mul(ctx.p, wd)));
   },
-  centralize(ctx, params) {
-    if (!ctx.gcEnabled || !gcApplies(ctx.rank, params.rule as GcRule)) return;
+  centralize(ctx, { rule }) {
+    if (!ctx.gcEnabled || !gcApplies(ctx.rank, rule)) return;
     const { centered, sums } = centralized(ctx.u, ctx.outAxis);
     if (ctx.probe === null) ctx.probe = tf.sum(sums);
     setU(ctx, centered);
   },
-  noMomentum() {},
-  sgdMomentum(ctx, params) {
-    const momentum = num(params, 'momentum');
-    const buf = ctx.t === 1 ? ctx.u : tf.add(tf.mul(ctx.slots.momentum_buffer, momentum), tf.mul(ctx.u, 1 - num(params, 'dampening')));
+  sgdMomentum(ctx, { momentum, dampening, nesterov }) {
+    if (momentum === 0) return;
+    const buf = ctx.t === 1 ? ctx.u : tf.add(tf.mul(ctx.slots.momentum_buffer, momentum), tf.mul(ctx.u, 1 - dampening));
     ctx.slots.momentum_buffer = buf;
-    if (params.nesterov) setU(ctx, tf.add(ctx.u, tf.mul(buf, momentum)));
+    if (nesterov) setU(ctx, tf.add(ctx.u, tf.mul(buf, momentum)));
     else setU(ctx, buf);
   },
-  adamMoments(ctx, params) {
-    const beta1 = num(params, 'beta1');
-    const beta2 = num(params, 'beta2');
+  adamMoments(ctx, { beta1, beta2, amsgrad }) {
     ctx.slots.exp_avg = tf.add(tf.mul(ctx.slots.exp_avg, beta1), tf.mul(ctx.u, 1 - beta1));
     ctx.slots.exp_avg_sq = tf.add(tf.mul(ctx.slots.exp_avg_sq, beta2), tf.mul(tf.square(ctx.u), 1 - beta2));
-    if (params.amsgrad) ctx.slots.max_exp_avg_sq = tf.maximum(ctx.slots.max_exp_avg_sq, ctx.slots.exp_avg_sq);
+    if (amsgrad) ctx.slots.max_exp_avg_sq = tf.maximum(ctx.slots.max_exp_avg_sq, ctx.slots.exp_avg_sq);
   },
-  scaleByAdam(ctx, params) {
+  scaleByAdam(ctx, { beta1, beta2, eps, amsgrad, epsPlacement }) {
     const { t } = ctx;
-    const bc1 = 1 - num(params, 'beta1') ** t;
-    const bc2 = 1 - num(params, 'beta2') ** t;
-    const eps = num(params, 'eps');
-    const v = params.amsgrad ? ctx.slots.max_exp_avg_sq : ctx.slots.exp_avg_sq;
-    if (params.epsPlacement === 'bias-corrected-eps' && ctx.foldBiasCorrection) {
+    const bc1 = 1 - beta1 ** t;
+    const bc2 = 1 - beta2 ** t;
+    const v = amsgrad ? ctx.slots.max_exp_avg_sq : ctx.slots.exp_avg_sq;
+    if (epsPlacement === 'bias-corrected-eps' && ctx.foldBiasCorrection) {
       // m / (sqrt(v)/c + eps) = c · m / (sqrt(v) + eps·c), c = sqrt(bc2): the same value, c in the scale
       const c = Math.sqrt(bc2);
       setU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.sqrt(v), eps * c)));
       ctx.scale *= c / bc1;
-    } else if (params.epsPlacement === 'bias-corrected-eps') {
+    } else if (epsPlacement === 'bias-corrected-eps') {
       setU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), eps)));
       ctx.scale /= bc1;
     } else {
@@ -137,20 +143,17 @@ const implementations: Record<string, TensorTransform> = {
       ctx.scale *= Math.sqrt(bc2) / bc1;
     }
   },
-  scaleByAdagrad(ctx, params) {
+  scaleByAdagrad(ctx, { eps, lrDecay }) {
     const sum = tf.add(ctx.slots.sum, tf.square(ctx.u));
     ctx.slots.sum = sum;
-    setU(ctx, tf.div(ctx.u, tf.add(tf.sqrt(sum), num(params, 'eps'))));
-    ctx.scale /= 1 + (ctx.t - 1) * num(params, 'lrDecay');
+    setU(ctx, tf.div(ctx.u, tf.add(tf.sqrt(sum), eps)));
+    ctx.scale /= 1 + (ctx.t - 1) * lrDecay;
   },
-  rectify(ctx, params) {
-    const beta1 = num(params, 'beta1');
-    const beta2 = num(params, 'beta2');
+  rectify(ctx, { beta1, beta2, eps, threshold, comparison }) {
     const { n } = smaLength(beta2, ctx.t);
-    const threshold = num(params, 'threshold');
-    const rectified = params.comparison === 'inclusive' ? n >= threshold : n > threshold;
+    const rectified = comparison === 'inclusive' ? n >= threshold : n > threshold;
     if (rectified) {
-      replaceU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.sqrt(ctx.slots.exp_avg_sq), num(params, 'eps'))));
+      replaceU(ctx, tf.div(ctx.slots.exp_avg, tf.add(tf.sqrt(ctx.slots.exp_avg_sq), eps)));
       ctx.scale *= rectificationFactor(beta1, beta2, ctx.t);
     } else {
       // the reference's aliasing (SPEC §5.8): later decay and GC are written into exp_avg
@@ -165,40 +168,42 @@ const implementations: Record<string, TensorTransform> = {
   applyUpdate(ctx) {
     ctx.p = tf.sub(ctx.p, tf.mul(ctx.u, ctx.scale));
   },
-  applyUpdateWithDecoupledDecay(ctx, params) {
-    ctx.p = tf.sub(tf.sub(ctx.p, tf.mul(ctx.u, ctx.scale)), tf.mul(ctx.p, num(params, 'weightDecay') * ctx.lr));
+  applyUpdateWithDecoupledDecay(ctx, { weightDecay }) {
+    ctx.p = tf.sub(tf.sub(ctx.p, tf.mul(ctx.u, ctx.scale)), tf.mul(ctx.p, weightDecay * ctx.lr));
   },
-  lookaheadSync(ctx, params) {
-    const k = num(params, 'k');
+  lookaheadSync(ctx, { k, alpha }) {
     if ((ctx.optimizerStep - 1) % k !== 0) return;
     if (ctx.optimizerStep === 1) ctx.slots.slow_param = ctx.p;
-    pullTowardsSlow(ctx, 'slow_param', num(params, 'alpha'));
+    pullTowardsSlow(ctx, 'slow_param', alpha);
   },
-  rangerLookahead(ctx, params) {
-    if (ctx.t % num(params, 'k') !== 0) return;
-    pullTowardsSlow(ctx, 'slow_buffer', num(params, 'alpha'));
+  rangerLookahead(ctx, { k, alpha }) {
+    if (ctx.t % k !== 0) return;
+    pullTowardsSlow(ctx, 'slow_buffer', alpha);
   },
 };
 
-function keyOf(transform: Transform): string {
-  const paren = transform.name.indexOf('(');
-  return paren < 0 ? transform.name : transform.name.slice(0, paren);
-}
-
 /** Transforms whose result is linear in `u` (or that do not read it). */
-const LINEAR_IN_U = new Set(['centralize', 'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay', 'lookaheadSync', 'rangerLookahead']);
+const LINEAR_IN_U = new Set<DescriptorKind | undefined>([
+  'centralize', 'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay', 'lookaheadSync', 'rangerLookahead',
+]);
 
 /** Whether `scaleByAdam` may move its bias correction into `scale` (see `TensorContext`). */
 export function canFoldBiasCorrection(recipe: readonly Transform[]): boolean {
-  const at = recipe.findIndex((tr) => keyOf(tr) === 'scaleByAdam');
-  return at >= 0 && recipe.slice(at + 1).every((tr) => LINEAR_IN_U.has(keyOf(tr)));
+  const at = recipe.findIndex((tr) => tr.descriptor?.kind === 'scaleByAdam');
+  return at >= 0 && recipe.slice(at + 1).every((tr) => LINEAR_IN_U.has(tr.descriptor?.kind));
+}
+
+function hasTensorForm(d: TransformDescriptor | undefined): d is Exclude<TransformDescriptor, { kind: 'custom' }> {
+  return d !== undefined && Object.prototype.hasOwnProperty.call(implementations, d.kind);
 }
 
 /** The transforms of a recipe that have no tf-op form (then only the host engine can run it). */
 export function unsupportedTransforms(recipe: readonly Transform[]): string[] {
-  return recipe.filter((tr) => !implementations[keyOf(tr)] || tr.params === undefined).map((tr) => tr.name);
+  return recipe.filter((tr) => !hasTensorForm(tr.descriptor)).map((tr) => tr.name);
 }
 
 export function applyTensorTransform(transform: Transform, ctx: TensorContext): void {
-  implementations[keyOf(transform)](ctx, transform.params ?? {});
+  const d = transform.descriptor;
+  if (!hasTensorForm(d)) throw new Error(`${transform.name}: no tf-op form (descriptor kind '${d?.kind}')`);
+  (implementations[d.kind] as TensorTransform<typeof d.kind>)(ctx, d as never);
 }
