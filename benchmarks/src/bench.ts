@@ -4,7 +4,8 @@ import { benchData } from './data.js';
 import { coreRunner, fastRunner, gpuJsWebasmRunner, type RunResult, type Runner } from './gcoptRunners.js';
 import { BENCH_OPTIMIZERS, type BenchOptimizer } from './optimizers.js';
 import { runMlp, type MlpConfig, type MlpReport } from './mlp.js';
-import type { ParamSet } from './paramSets.js';
+import { resnet50, type ParamSet } from './paramSets.js';
+import { runScaling, type ScalingLine } from './scaling.js';
 import { FLOOR_BYTES, lastLevelCacheBytes, StreamFloor, type FloorPattern, type FloorResult } from './streamFloor.js';
 import { runTfjs, useTfBackend, type TfBackend } from './tfjsBaseline.js';
 import { median, type Schedule } from './timing.js';
@@ -31,6 +32,8 @@ export interface BenchConfig {
   readonly slowLinesUpTo?: number;
   /** Run the MLP section (784-256-10 through @gcopt/float32 against a naive JS loop). */
   readonly mlp?: MlpConfig | false;
+  /** Thread scaling 1…threads on ResNet-50, these sizes on all threads, subnormal state (Adam_GC). */
+  readonly scaling?: { sizes: number[]; schedule: Schedule } | false;
 }
 
 /** One implementation's line for one (set, optimizer). */
@@ -79,6 +82,7 @@ export interface BenchReport {
   readonly lines: Line[];
   readonly floors: Floor[];
   readonly mlp: MlpReport | null;
+  readonly scaling: ScalingLine[] | null;
   readonly failures: string[];
   readonly notes: string[];
 }
@@ -204,6 +208,11 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     mlp = await runMlp(config.mlp, threads, log);
     if (!mlp.correct) failures.push(...mlp.failures);
   }
+  let scaling: ScalingLine[] | null = null;
+  if (config.scaling) {
+    log('\n== scaling (Adam_GC, fast path against the stream floor)');
+    scaling = await runScaling(threads, config.scaling.sizes, resnet50(), llc, config.scaling.schedule, log);
+  }
   const loadAtEnd = loadavg();
   log(`load average at the end: ${loadAtEnd.map((x) => x.toFixed(2)).join(' / ')}`);
   return {
@@ -216,6 +225,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     lines,
     floors,
     mlp,
+    scaling,
     failures,
     notes,
   };

@@ -5,7 +5,8 @@
  * Full: the 1M, ResNet-50 (PyTorch and tfjs layout) and 100M parameter sets, six optimizers, every
  * gcopt CPU path, the stream floor (same pool, same threads), PyTorch (same threads; per-tensor and
  * foreach) and tfjs (cpu and wasm; the slow ones on the smaller sets), the 784-256-10 MLP through
- * @gcopt/float32. `--quick`: the 1M set, Adam_GC on both ResNet-50 layouts and the MLP: every goal. Prints progress, markdown tables, and as its last line one JSON object with every
+ * @gcopt/float32, scaling (threads, sizes to 300·2^20, subnormal state). `--quick`: the 1M set,
+ * Adam_GC on both ResNet-50 layouts and the MLP: every goal. `--scaling-only [--sizes 1,10]`. Prints progress, markdown tables, and as its last line one JSON object with every
  * ratio. Exits 1 if any implementation's parameters disagree with gcopt's core path.
  */
 import { writeFileSync } from 'node:fs';
@@ -53,7 +54,13 @@ const config: BenchConfig = quick
       gpuJsSets: ['1M'],
       slowLinesUpTo: 30e6,
       mlp: { warmup: 20, reps: 101 },
+      scaling: { sizes: [1, 10, 100, 300].map((m) => m * 2 ** 20), schedule: { warmup: 2, reps: 7 } },
     };
+if (flag('--scaling-only')) {
+  // only the scaling section (`--sizes 1,10` in units of 2^20 parameters)
+  const sizes = (option('--sizes') ?? '1,10,100,300').split(',').map((m) => Number(m) * 2 ** 20);
+  Object.assign(config, { sets: [], mlp: false, torch: false, scaling: { sizes, schedule: { warmup: 2, reps: 7 } } });
+}
 
 // --sets 1M,resnet50: only these of the full run's sets
 const only = option('--sets')?.split(',');

@@ -43,6 +43,16 @@ export function markdown(report: BenchReport): string {
     const naive = mlp.ms['naive JS loop'];
     for (const [k, v] of Object.entries(mlp.ms)) out.push(`| ${k} | ${v.toFixed(3)} | ${fmt(v / naive)} | ${mlp.maxRelError[k].toExponential(1)} |`);
   }
+  if (report.scaling) {
+    out.push('', '### Scaling (Adam_GC, NaN check on, zero-copy)', '');
+    out.push('| what | parameters | threads | gcopt ms (median) | floor ms (median) | × floor | WebAssembly B/param | note |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---|');
+    const f = (x: number | null, d = 2) => (x === null ? '–' : fmt(x, d));
+    for (const l of report.scaling) {
+      out.push(`| ${l.what} | ${l.params.toLocaleString('en-US')} | ${l.threads} | ${f(l.gcoptMs)} | ${f(l.floorMs)} | ${f(l.overFloor)} | ${f(l.bytesPerParam, 1)} | ${l.note} |`);
+    }
+    out.push('', 'The subnormal line compares the same step with subnormal against normal state (its "floor" column is the normal-state step).');
+  }
   const { goals } = ratios(report);
   out.push('', '### Goals', '', '| goal | measured | met |', '|---|---:|---|');
   for (const [name, g] of Object.entries(goals)) out.push(`| ${name} | ${g.value === null ? 'not measured' : g.value.toFixed(2)} | ${g.met ? 'yes' : '**no**'} |`);
@@ -65,6 +75,7 @@ export function jsonLine(report: BenchReport): string {
     notes: report.notes,
     goals,
     mlp: report.mlp,
+    scaling: report.scaling,
     floors: report.floors,
     ratios: r,
   });

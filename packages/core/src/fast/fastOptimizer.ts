@@ -12,6 +12,7 @@ import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
 import {
   channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork,
 } from './tasks.js';
+import { autoThreads, PARAMS_PER_THREAD } from './threads/threadChoice.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -34,7 +35,10 @@ export type FastBackend = 'wasm-simd' | 'js' | 'core';
 export interface FastOptions {
   /** `'auto'` (default): WebAssembly SIMD when available and the dtype is float32, else JS. */
   backend?: 'auto' | 'wasm-simd' | 'js';
-  /** Threads for the WebAssembly backend, this one included (default: all cores, Node only; 1 elsewhere). */
+  /**
+   * Threads for the WebAssembly backend, this one included (default: all cores in Node, but one per
+   * 2^18 parameters at most, so a small model runs on one thread; 1 elsewhere).
+   */
   threads?: number;
   /** Parameter dtype (default float32; float64 runs the JS kernels). */
   dtype?: DType;
@@ -254,9 +258,13 @@ function wasmOptimizer(
   coreState: OptimizerState,
   requestedThreads: number | undefined,
 ): FastOptimizer | null {
-  let threads = requestedThreads ?? defaultThreads();
+  const total = layouts.reduce((n, l) => n + l.size, 0);
+  let threads = requestedThreads ?? autoThreads(defaultThreads(), total);
   if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('threads', requestedThreads, 'must be a positive integer');
   let note = '';
+  if (requestedThreads === undefined && threads < defaultThreads()) {
+    note = `${threads} of ${defaultThreads()} threads for ${total} parameters (one per ${PARAMS_PER_THREAD}; pass threads to override)`;
+  }
   if (threads > 1 && !(sharedMemorySupported() && ThreadPool.available())) {
     note = 'no SharedArrayBuffer / worker threads here: one thread';
     threads = 1;
