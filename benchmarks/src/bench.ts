@@ -285,7 +285,8 @@ export function ratios(report: BenchReport) {
     'resnet50-tfjs/Adam_GC gcopt/floor ≤ 1.35 (output axis last)': goal(tf?.gcoptOverFloor, 1.35, true),
     'resnet50/Adam_GC torch foreach/gcopt ≥ 2 (same threads)': goal(cf?.torchForeachOverGcopt, 2, false),
     'resnet50/Adam_GC tfjs-wasm/gcopt ≥ 5 (1 thread each)': goal(cf?.tfjsWasmOverGcoptOneThread, 5, false),
-    'mlp/Adam_GC2 @gcopt/float32 / naive JS loop ≤ 0.5': goal(mlp?.float32OverNaive, 0.5, true),
+    'mlp/Adam_GC2 @gcopt/float32 (default engine) / naive JS loop ≤ 0.5': goal(mlp?.float32OverNaive, 0.5, true),
+    "mlp/Adam_GC2 @gcopt/float32 engine 'fast' / naive JS loop ≤ 0.5": goal(mlp?.float32FastOverNaive, 0.5, true),
     'mlp/Adam_GC2 fast path on the pool / on 1 thread ≤ 1': goal(mlp?.poolOverOneThread, 1, true),
   };
   return { ratios: out, goals };

@@ -16,6 +16,7 @@ export const MLP: ParamSet = {
 };
 const NAMES = ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias'];
 const LR = 1e-3;
+const FLOAT32_DEFAULT = "@gcopt/float32 (default engine 'core')";
 
 export type MlpConfig = Schedule;
 
@@ -23,7 +24,9 @@ export interface MlpReport {
   readonly params: number;
   /** Median ms of one step per implementation. */
   readonly ms: Record<string, number>;
+  /** The default engine's step over the naive loop (the goal), and engine 'fast''s. */
   readonly float32OverNaive: number;
+  readonly float32FastOverNaive: number;
   readonly fastOneThreadOverNaive: number;
   readonly poolOverOneThread: number;
   readonly threads: number;
@@ -70,11 +73,14 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
   const finals: Record<string, Float32Array[]> = {};
 
   // @gcopt/float32, as OrtTrainer and the demo call it: the gradients by name, checked every step
-  const model = NAMES.map((name, i) => ({ name, shape: MLP.shapes[i], data: data.init[i].slice() }));
-  const f32 = createOptimizer('Adam_GC2', { lr: LR }, model);
   const grads = Object.fromEntries(NAMES.map((n, i) => [n, data.grads[i]]));
-  ms['@gcopt/float32'] = median(timeSteps(() => f32.step(grads), schedule));
-  finals['@gcopt/float32'] = model.map((p) => p.data);
+  for (const engine of ['core', 'fast'] as const) {
+    const model = NAMES.map((name, i) => ({ name, shape: MLP.shapes[i], data: data.init[i].slice() }));
+    const f32 = createOptimizer('Adam_GC2', { lr: LR, engine }, model);
+    const key = engine === 'core' ? FLOAT32_DEFAULT : `@gcopt/float32 (engine '${f32.engine.name}')`;
+    ms[key] = median(timeSteps(() => f32.step(grads), schedule));
+    finals[key] = model.map((p) => p.data);
+  }
 
   const params = data.init.map((a) => a.slice());
   const m = params.map((a) => new Float32Array(a.length));
@@ -111,7 +117,8 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
   return {
     params: MLP.size,
     ms,
-    float32OverNaive: ms['@gcopt/float32'] / ms['naive JS loop'],
+    float32OverNaive: ms[FLOAT32_DEFAULT] / ms['naive JS loop'],
+    float32FastOverNaive: ms["@gcopt/float32 (engine 'fast')"] / ms['naive JS loop'],
     fastOneThreadOverNaive: one / ms['naive JS loop'],
     poolOverOneThread: pool / one,
     threads,

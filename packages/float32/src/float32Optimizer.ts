@@ -20,6 +20,7 @@ import {
   type NonFiniteLocation,
 } from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
+import { fastGroup, type FastGroup, type Float32Engine } from './fastEngine.js';
 import { GROUP_PARAM_KEYS, SETTING_KEYS, type Float32OptimizerOptions, type NonFinitePolicy, type ParamGroup } from './options.js';
 import {
   SNAPSHOT_FORMAT,
@@ -84,6 +85,8 @@ export interface Float32Optimizer {
   state(): OptimizerSnapshot;
   /** Replaces the state with a snapshot's after checking it fits; on any mismatch throws and changes nothing. */
   loadState(snapshot: OptimizerSnapshot, options?: LoadStateOptions): void;
+  /** What steps the groups (chosen once, at creation), and why the core where 'fast' was asked. */
+  readonly engine: { readonly name: Float32Engine; readonly note: string };
 }
 
 interface Group {
@@ -93,6 +96,8 @@ interface Group {
   readonly members: number[];
   readonly params: Param[];
   state: OptimizerState;
+  /** The group on @gcopt/core/fast (engine 'fast'), else null. */
+  readonly fast: FastGroup | null;
 }
 
 /**
@@ -119,6 +124,9 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
     throw new InvalidArgumentError('lookahead', lookahead, 'lookahead must be an object { k?, alpha? }');
   }
   const assignment = assignGroups(entries, groupSpecs);
+  const engine = settings.engine ?? 'core';
+  if (engine !== 'core' && engine !== 'fast') throw new InvalidArgumentError('engine', engine, "engine must be 'core' or 'fast'");
+  const engineNotes: string[] = [];
 
   // one core optimizer per group; the Param views over the model's arrays are built once
   const groups: Group[] = [{ spec: undefined as ParamGroup | undefined }, ...groupSpecs.map((spec) => ({ spec }))].map(({ spec }, index) => {
@@ -147,7 +155,12 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`), context);
       return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
     });
-    return { index, optimizer, members, params, state: optimizer.init(params) };
+    if (engine === 'fast') {
+      const made = fastGroup(optimizer, params);
+      if ('fast' in made) return { index, optimizer, members, params, state: made.fast.state, fast: made };
+      engineNotes.push(made.reason);
+    }
+    return { index, optimizer, members, params, state: optimizer.init(params), fast: null };
   });
 
   const paramInfo: ParamInfo[] = entries.map((e) => {
@@ -201,7 +214,9 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
       };
     }
     for (const g of groups) {
-      g.optimizer.stepInPlace(g.params, g.members.map((i) => flat[i]), g.state, { lr: lrs[g.index], checkFinite: false });
+      const groupGrads = g.members.map((i) => flat[i]);
+      if (g.fast) g.state = g.fast.step(g.params, groupGrads, g.state, lrs[g.index]);
+      else g.optimizer.stepInPlace(g.params, groupGrads, g.state, { lr: lrs[g.index], checkFinite: false });
     }
     count++;
     return { applied: true, step: count };
@@ -315,6 +330,10 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
     step,
     state,
     loadState,
+    engine: {
+      name: engine === 'fast' && groups.every((g) => g.fast) ? 'fast' : 'core',
+      note: engineNotes.join('; '),
+    },
   };
 }
 
