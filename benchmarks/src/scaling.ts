@@ -1,6 +1,6 @@
 import { freemem } from 'node:os';
 import { Adam_GC } from '@gcopt/core';
-import { createFastOptimizer, type FastOptimizer } from '@gcopt/core/fast';
+import { createFastOptimizer, createFastOptimizerSync, type FastOptimizer } from '@gcopt/core/fast';
 import { benchData } from './data.js';
 import type { ParamSet } from './paramSets.js';
 import { StreamFloor } from './streamFloor.js';
@@ -80,6 +80,21 @@ export async function runScaling(
     add({ what: 'threads', params: threadSet.size, threads: t, gcoptMs: g.ms, floorMs: f.ms, overFloor: ratio(g.ms, f.ms), bytesPerParam: g.bytesPerParam, note: `${threadSet.name}; ${g.note}` });
   }
   for (const n of sizes) {
+    if (n * 16 > 2 ** 32) {
+      // past one WebAssembly memory: the fast path refuses up front when asked for WebAssembly by name
+      let note = 'the fast path accepted it';
+      try {
+        createFastOptimizerSync(Adam_GC({ lr: 1e-3, onWarning: () => {} }), flatSet(n).shapes.map((shape) => ({ shape })), {
+          backend: 'wasm-simd',
+        }).dispose();
+      } catch (e) {
+        note = `refused up front: ${(e as Error).message}`;
+      }
+      const f = await floorMs(n, maxThreads, llc);
+      add({ what: 'size', params: n, threads: maxThreads, gcoptMs: null, floorMs: f.ms, overFloor: null, bytesPerParam: null,
+        note: `${note}; floor: ${f.note}` });
+      continue;
+    }
     // parameters, gradients and state of Adam (16 B/param) plus the core's initial copy, the floor's 16 B/param
     const need = n * 40;
     if (need > freemem()) {

@@ -14,7 +14,12 @@ export type Float32Engine = 'core' | 'fast';
 export interface FastGroup {
   readonly fast: FastOptimizer;
   /** Steps the group; `state` is the group's current state (a loaded snapshot is copied in first). */
-  step(params: readonly Param[], grads: readonly (Float32Array | Float64Array | null)[], state: OptimizerState, lr: number): OptimizerState;
+  step(
+    params: readonly Param[],
+    grads: readonly (Float32Array | Float64Array | null)[],
+    state: OptimizerState,
+    lr: number,
+  ): OptimizerState;
 }
 
 /** The fast engine for a group, or null (with the reason) where it cannot run that group. */

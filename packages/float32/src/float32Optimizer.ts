@@ -125,7 +125,9 @@ export function createOptimizer(name: string, options: Float32OptimizerOptions, 
   }
   const assignment = assignGroups(entries, groupSpecs);
   const engine = settings.engine ?? 'core';
-  if (engine !== 'core' && engine !== 'fast') throw new InvalidArgumentError('engine', engine, "engine must be 'core' or 'fast'");
+  if (engine !== 'core' && engine !== 'fast') {
+    throw new InvalidArgumentError('engine', engine, "engine must be 'core' or 'fast'");
+  }
   const engineNotes: string[] = [];
 
   // one core optimizer per group; the Param views over the model's arrays are built once

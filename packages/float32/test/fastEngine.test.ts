@@ -17,7 +17,8 @@ function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe("engine 'fast': @gcopt/core/fast's kernels under the float32 API", () => {
-  it.each(CASES.map((c) => [c.label, c] as const))('%s: the same parameters and state as the core engine', (_label, c) => {
+  const cases = CASES.map((c) => [c.label, c] as const);
+  it.each(cases)('%s: the same parameters and state as the core engine', (_label, c) => {
     const options = { ...c.options, family: c.family, lookahead: c.lookahead };
     const coreModel = makeModel();
     const fastModel = cloneModel(coreModel);
@@ -39,7 +40,9 @@ describe("engine 'fast': @gcopt/core/fast's kernels under the float32 API", () =
     expect(b.count).toBe(a.count);
     b.params.forEach((p, i) => {
       expect(p.step).toBe(a.params[i].step);
-      for (const k of Object.keys(a.params[i].slots)) expect(maxRelError(p.slots[k], a.params[i].slots[k])).toBeLessThanOrEqual(TOLERANCE);
+      for (const k of Object.keys(a.params[i].slots)) {
+        expect(maxRelError(p.slots[k], a.params[i].slots[k]), `${p.name}.${k}`).toBeLessThanOrEqual(TOLERANCE);
+      }
     });
   });
 

@@ -116,6 +116,15 @@ export function createFastOptimizerSync(
   const requested = options.backend ?? 'auto';
   if (!['auto', 'wasm-simd', 'js'].includes(requested)) throw new InvalidArgumentError('backend', requested, "must be 'auto', 'wasm-simd' or 'js'");
   const layouts = specs.map((s, i) => layoutOf(s.shape, s.outAxis ?? 0, `specs[${i}].shape`));
+  const { plan, reason, transform } = compilePlan(optimizer.recipe);
+  if (requested === 'wasm-simd' && plan) {
+    // asked for WebAssembly by name: past one memory's 4 GiB, say so before allocating anything
+    const bytes = layouts.reduce((n, l) => n + l.size, 0) * 4 * (2 + planSlots(plan).length);
+    if (bytes > MAX_WASM_BYTES) {
+      const why = `the parameters, gradients and state need ${bytes} bytes, past the 4 GiB a WebAssembly memory holds`;
+      throw new InvalidArgumentError('backend', requested, `not possible: ${why}`);
+    }
+  }
   // the core makes the initial state (its init validates, warns about fan-in-1 tensors, fills slots)
   const initial = specs.map((s, i) => {
     const a = allocate(dtype, layouts[i].size);
@@ -128,7 +137,6 @@ export function createFastOptimizerSync(
   const coreParams = (arrays: FloatArray[]): Param[] =>
     specs.map((s, i) => ({ value: ndarray(arrays[i], [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name }));
   const coreState = optimizer.init(coreParams(initial));
-  const { plan, reason, transform } = compilePlan(optimizer.recipe);
 
   let note = '';
   if (!plan) note = `${optimizer.name}: recipe not fused by the fast path (${reason})`;
@@ -260,10 +268,13 @@ function wasmOptimizer(
 ): FastOptimizer | null {
   const total = layouts.reduce((n, l) => n + l.size, 0);
   let threads = requestedThreads ?? autoThreads(defaultThreads(), total);
-  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('threads', requestedThreads, 'must be a positive integer');
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new InvalidArgumentError('threads', requestedThreads, 'must be a positive integer');
+  }
   let note = '';
   if (requestedThreads === undefined && threads < defaultThreads()) {
-    note = `${threads} of ${defaultThreads()} threads for ${total} parameters (one per ${PARAMS_PER_THREAD}; pass threads to override)`;
+    const why = `one per ${PARAMS_PER_THREAD}; pass threads to override`;
+    note = `${threads} of ${defaultThreads()} threads for ${total} parameters (${why})`;
   }
   if (threads > 1 && !(sharedMemorySupported() && ThreadPool.available())) {
     note = 'no SharedArrayBuffer / worker threads here: one thread';

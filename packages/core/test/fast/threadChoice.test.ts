@@ -29,3 +29,13 @@ describe('the default thread count', () => {
     }
   });
 });
+
+describe('past WebAssembly’s 4 GiB', () => {
+  it.runIf(wasmSimdSupported())("backend 'wasm-simd' is refused up front, before anything is allocated", () => {
+    // 300M parameters of Adam: p, g, m, v = 4.8 GB (the error names the bytes it would need)
+    const specs = [{ shape: [300, 1_000_000] }];
+    expect(() => createFastOptimizerSync(Adam_GC({ lr: 1e-3 }), specs, { backend: 'wasm-simd' })).toThrow(
+      /backend.*4800000000 bytes, past the 4 GiB a WebAssembly memory holds/,
+    );
+  });
+});
