@@ -3,7 +3,7 @@
 # builds the workspace (the bundle inlines @gcopt/core's dist), then runs the kit's pack.sh, which
 # bundles the entry with esbuild and copies Node, Dawn and the Vulkan loader into .gpu/ (git-ignored).
 #
-#   sh benchmarks/gpu/pack-wgsl-bench.sh [KIT_DIR]     (KIT_DIR: the kit's folder, default ../shared/gpu)
+#   sh benchmarks/gpu/pack-wgsl-bench.sh [KIT_DIR]     (KIT_DIR: the GPU kit's folder, outside the repository)
 #
 # Then, with the device tool: carry [".gpu"], timeout_s 420, command
 #   bash .gpu/remote.sh wgslBench.mjs --sets 1M,resnet50,100M --optimizers Adam_GC,Adam --steps 50

@@ -17,7 +17,7 @@
 // - max rel. err: the parameters after all steps against the core's typed-array path (sets up to
 //   --verify-max parameters), max|a−b|/max|b| per tensor.
 // On an NVIDIA adapter it also prints the PyTorch figures of the issue (H200) for comparison.
-// For a GPU machine: bash ../shared/gpu/pack.sh benchmarks/gpu/wgslBench.mjs, then
+// For a GPU machine: benchmarks/gpu/pack-wgsl-bench.sh KIT_DIR (the GPU kit), then
 // bash .gpu/remote.sh wgslBench.mjs … (see benchmarks/RESULTS.md); results also go to $OUT.
 import ndarray from 'ndarray';
 import { Adam, Adam_GC, SGD_GC } from '@gcopt/core';

@@ -128,7 +128,38 @@ class TorchAdam:
         self.opt.step()
 
 
+class ForeachAdam:
+    """torch.optim.Adam(foreach=True); with `gc`, Adam_GC's GC first, in torch._foreach_* ops.
+
+    Adam_GC (docs/ALGORITHMS.md §2.3) is GC_1 of g + wd·p, then Adam: the channel means are one `mean` per tensor
+    (torch has no foreach mean), their subtraction one `_foreach_sub` over all multi-dim tensors.
+    Only weight_decay = 0 (torch's Adam would add wd·p after GC, not before it).
+    """
+
+    def __init__(self, params, gc, lr=1e-3, weight_decay=0.0):
+        if weight_decay != 0:
+            raise ValueError('ForeachAdam: weight_decay must be 0')
+        self.params, self.gc = params, gc
+        self.multi = [i for i, p in enumerate(params) if p.dim() > 1]
+        self.opt = torch.optim.Adam(params, lr=lr, foreach=True)
+
+    def step(self, grads):
+        grads = list(grads)
+        if self.gc and self.multi:
+            gs = [grads[i] for i in self.multi]
+            means = [g.mean(dim=tuple(range(1, g.dim())), keepdim=True) for g in gs]
+            for i, c in zip(self.multi, torch._foreach_sub(gs, means)):
+                grads[i] = c
+        for p, g in zip(self.params, grads):
+            p.grad = g
+        self.opt.step()
+
+
 def make(name, params, kwargs):
+    if name == 'Adam_GC foreach':
+        return ForeachAdam(params, True, **kwargs)
+    if name == 'torch.optim.Adam foreach':
+        return ForeachAdam(params, False, **kwargs)
     if name == 'SGD_GC':
         return SgdGc(params, **kwargs)
     if name in ('Adam_GC', 'Adam_GCC2', 'AdamW_GC2'):

@@ -1,10 +1,12 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { floorMs, measureCopyBandwidth } from './bandwidth.js';
 import { TOLERANCE, maxRelativeError } from './correctness.js';
 import { benchData } from './data.js';
 import { coreRunner, fastRunner, gpuJsWebasmRunner, type RunResult, type Runner } from './gcoptRunners.js';
 import { BENCH_OPTIMIZERS, type BenchOptimizer } from './optimizers.js';
-import type { ParamSet } from './paramSets.js';
+import { runMlp, type MlpConfig, type MlpReport } from './mlp.js';
+import { resnet50, type ParamSet } from './paramSets.js';
+import { runScaling, type ScalingLine } from './scaling.js';
+import { FLOOR_BYTES, lastLevelCacheBytes, StreamFloor, type FloorPattern, type FloorResult } from './streamFloor.js';
 import { runTfjs, useTfBackend, type TfBackend } from './tfjsBaseline.js';
 import { median, type Schedule } from './timing.js';
 import { runTorch, setupTorch, torchAvailable } from './torchRunner.js';
@@ -12,20 +14,26 @@ import { runTorch, setupTorch, torchAvailable } from './torchRunner.js';
 export interface BenchConfig {
   readonly sets: ParamSet[];
   readonly optimizers?: BenchOptimizer[];
+  /** Per set name: only these optimizers there (default: all). */
+  readonly setOptimizers?: Record<string, string[]>;
   readonly schedule: Schedule;
-  /** Threads for gcopt's threaded line and for torch.set_num_threads (default: all cores). */
+  /** Threads for gcopt's threaded line, the floor and torch.set_num_threads (default: all cores). */
   readonly threads?: number;
   readonly torch: boolean;
   /** Install python3-torch when missing (the setup step). */
   readonly setupTorch: boolean;
   /** tfjs backends to run, and on which sets / optimizers (slow backends are limited). */
   readonly tfjs: { backend: TfBackend; sets: string[]; optimizers?: string[] }[];
-  /** MB copied for the bandwidth floor. */
-  readonly copyMegabytes: number;
+  /** Timed passes of the stream floor (best and median reported; default 11). */
+  readonly floorReps?: number;
   /** Sets on which gcopt's gpu.js `webasm` path runs (≈ 0.3 s per 1M-parameter step). */
   readonly gpuJsSets?: string[];
   /** Skip the gcopt JS-fallback line on sets with more parameters than this. */
   readonly slowLinesUpTo?: number;
+  /** Run the MLP section (784-256-10 through @gcopt/float32 against a naive JS loop). */
+  readonly mlp?: MlpConfig | false;
+  /** Thread scaling 1…threads on ResNet-50, these sizes on all threads, subnormal state (Adam_GC). */
+  readonly scaling?: { sizes: number[]; schedule: Schedule } | false;
 }
 
 /** One implementation's line for one (set, optimizer). */
@@ -43,34 +51,58 @@ export interface Line {
   readonly detail?: string;
 }
 
+/** The stream floor of one (set, optimizer): the optimizer's access pattern over the set's parameter count. */
+export interface Floor {
+  readonly set: string;
+  readonly optimizer: string;
+  readonly params: number;
+  /** DRAM bytes of one step (bytesPerParam × params). */
+  readonly bytes: number;
+  readonly pattern: FloorPattern;
+  /** At gcopt's thread count: best and median ms for the set's bytes. */
+  readonly floorMs: number;
+  readonly floorMedianMs: number;
+  readonly gbPerS: number;
+  readonly medianGbPerS: number;
+  /** The same on one thread. */
+  readonly oneThreadMs: number;
+  readonly oneThreadMedianMs: number;
+  /** Elements per array the floor streamed (≥ params, ≥ 4× the last-level cache in all). */
+  readonly elements: number;
+}
+
 export interface BenchReport {
   readonly date: string;
   readonly machine: { cores: number; cpu: string; node: string; loadavgAtStart: number[]; loadavg: number[] };
-  /** Best of the copies (the floor's bandwidth) and their median. */
-  readonly copyGbPerS: number;
-  readonly copyMedianGbPerS: number;
+  readonly threads: number;
+  /** Bytes of the largest cache (sysfs), the floor's arrays are at least 4× it. */
+  readonly lastLevelCache: number;
   readonly torch: string;
   readonly tfjs: string[];
   readonly lines: Line[];
-  readonly floors: { set: string; optimizer: string; params: number; bytes: number; floorMs: number }[];
-  /** Best GB/s of each copy measurement, in order (before each set, and at the end). */
-  readonly copyRuns: number[];
+  readonly floors: Floor[];
+  readonly mlp: MlpReport | null;
+  readonly scaling: ScalingLine[] | null;
   readonly failures: string[];
   readonly notes: string[];
 }
 
 export const GCOPT_MAIN = 'gcopt wasm-simd threads';
+export const GCOPT_ONE_THREAD = 'gcopt wasm-simd 1 thread';
+export const GCOPT_COPY_IN = 'gcopt wasm-simd threads, gradients copied in';
+export const TORCH_FOREACH = 'PyTorch foreach';
 
 export async function runBenchmark(config: BenchConfig, log: (line: string) => void = () => {}): Promise<BenchReport> {
   const threads = config.threads ?? availableParallelism();
-  const optimizers = config.optimizers ?? BENCH_OPTIMIZERS;
+  const allOptimizers = config.optimizers ?? BENCH_OPTIMIZERS;
   const notes: string[] = [];
   const failures: string[] = [];
   const lines: Line[] = [];
-  const floors: BenchReport['floors'] = [];
+  const floors: Floor[] = [];
+  const loadAtStart = loadavg();
+  log(`load average at the start: ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} (${availableParallelism()} cores)`);
 
   let torch = 'not run (--no-torch)';
-  const loadAtStart = loadavg();
   if (config.torch) {
     if (config.setupTorch) log(setupTorch().log);
     const t = torchAvailable();
@@ -81,34 +113,45 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       log(`!!! PyTorch is not available (${t.missing}): the PyTorch lines are NOT measured and NOT checked !!!`);
     }
   }
-
-  // the floor is a property of the machine: measured before every set and at the end, best kept
-  const copies: ReturnType<typeof measureCopyBandwidth>[] = [];
-  const measureCopy = () => {
-    const c = measureCopyBandwidth(config.copyMegabytes);
-    copies.push(c);
-    log(`copy (${config.copyMegabytes} MB): best ${c.gbPerS.toFixed(1)} GB/s, median ${c.medianGbPerS.toFixed(1)} GB/s`);
-  };
-  measureCopy();
+  let llc = lastLevelCacheBytes();
+  if (llc === null) {
+    llc = 32 * 1024 * 1024;
+    notes.push('last-level cache size unreadable: the floor assumed 32 MiB');
+  }
 
   const gcoptRunners: Runner[] = [
     fastRunner(GCOPT_MAIN, { backend: 'wasm-simd', threads }),
+    fastRunner(GCOPT_COPY_IN, { backend: 'wasm-simd', threads }, true, true),
     fastRunner('gcopt wasm-simd threads, no NaN check', { backend: 'wasm-simd', threads }, false),
-    fastRunner('gcopt wasm-simd 1 thread', { backend: 'wasm-simd', threads: 1 }),
+    fastRunner(GCOPT_ONE_THREAD, { backend: 'wasm-simd', threads: 1 }),
     fastRunner('gcopt js (fused fallback)', { backend: 'js' }),
   ];
   const tfjsVersions = new Set<string>();
 
   for (const set of config.sets) {
+    const only = config.setOptimizers?.[set.name];
+    const optimizers = only ? allOptimizers.filter((o) => only.includes(o.name)) : allOptimizers;
     log(`\n== ${set.name}: ${set.shapes.length} tensors, ${set.size.toLocaleString('en-US')} parameters`);
     const data = benchData(set);
-    if (set !== config.sets[0]) measureCopy();
     const steps = config.schedule.warmup + config.schedule.reps;
     const slow = set.size <= (config.slowLinesUpTo ?? Infinity);
+    // the PyTorch and tfjs baselines centre along axis 0 (PyTorch layout) only
+    const pytorchLayout = set.outAxes === undefined;
+
+    // the floor: the same pool and thread count, every access pattern this set's optimizers need
+    const stream = await StreamFloor.create(set.size, llc);
+    const measured = new Map<string, FloorResult>();
+    for (const pattern of new Set(optimizers.map((o) => o.floor))) {
+      for (const t of new Set([threads, 1])) {
+        const r = stream.measure(pattern, t, config.floorReps ?? 11);
+        measured.set(`${pattern}/${t}`, r);
+        log(`floor ${pattern} (${FLOOR_BYTES[pattern]} B/param) ×${t}: best ${r.bestGbPerS.toFixed(1)} GB/s, median ${r.medianGbPerS.toFixed(1)} GB/s over ${r.elements.toLocaleString('en-US')} elements`);
+      }
+    }
 
     let torchResults: ReturnType<typeof runTorch> | null = null;
     let torchOneThread: ReturnType<typeof runTorch> | null = null;
-    if (config.torch && torch.startsWith('torch')) {
+    if (config.torch && torch.startsWith('torch') && pytorchLayout) {
       log(`running PyTorch (${threads} threads) ...`);
       torchResults = runTorch(set, optimizers, data, config.schedule, threads);
       torch = `torch ${torchResults.version} (torch.get_num_threads() = ${torchResults.threads})`;
@@ -121,7 +164,14 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
 
     for (const opt of optimizers) {
       const bytes = opt.bytesPerParam * set.size;
-      floors.push({ set: set.name, optimizer: opt.name, params: set.size, bytes, floorMs: 0 });
+      const at = measured.get(`${opt.floor}/${threads}`)!;
+      const one = measured.get(`${opt.floor}/1`)!;
+      const scale = set.size / at.elements; // the floor streamed at least the set's elements
+      floors.push({
+        set: set.name, optimizer: opt.name, params: set.size, bytes, pattern: opt.floor,
+        floorMs: at.bestMs * scale, floorMedianMs: at.medianMs * scale, gbPerS: at.bestGbPerS, medianGbPerS: at.medianGbPerS,
+        oneThreadMs: one.bestMs * scale, oneThreadMedianMs: one.medianMs * scale, elements: at.elements,
+      });
       // the reference: gcopt's core recipe path (always run: every other line is checked against it)
       const reference = await coreRunner.run(set, opt, data, config.schedule);
       const add = (impl: string, r: RunResult) => {
@@ -138,75 +188,106 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         add(runner.impl, await runner.run(set, opt, data, config.schedule));
       }
       if (config.gpuJsSets?.includes(set.name)) add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
-      const tr = torchResults?.results.get(opt.name);
-      if (tr) add(opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference', tr);
-      const tr1 = torchOneThread?.results.get(opt.name);
-      if (tr1) add(`${opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'}, 1 thread`, tr1);
+      const torchName = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
+      for (const [results, suffix] of [[torchResults, ''], [torchOneThread, ', 1 thread']] as const) {
+        const tr = results?.results.get(opt.name);
+        if (tr) add(`${torchName}${suffix}`, tr);
+        const tf = results?.results.get(`${opt.name} foreach`);
+        if (tf) add(`${TORCH_FOREACH} (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})${suffix}`, tf);
+      }
       for (const tfjs of config.tfjs) {
-        if (!tfjs.sets.includes(set.name) || (tfjs.optimizers && !tfjs.optimizers.includes(opt.name))) continue;
+        if (!pytorchLayout || !tfjs.sets.includes(set.name) || (tfjs.optimizers && !tfjs.optimizers.includes(opt.name))) continue;
         tfjsVersions.add(await useTfBackend(tfjs.backend));
         add(`tfjs-${tfjs.backend} (tf ops + GC)`, await runTfjs(set, opt, data, config.schedule));
       }
     }
   }
-  measureCopy();
-  const copy = copies.reduce((best, c) => (c.gbPerS > best.gbPerS ? c : best));
-  for (const f of floors) f.floorMs = floorMs(f.bytes, copy.gbPerS);
+  let mlp: MlpReport | null = null;
+  if (config.mlp) {
+    log('\n== MLP 784-256-10 (Adam_GC2) through @gcopt/float32');
+    mlp = await runMlp(config.mlp, threads, log);
+    if (!mlp.correct) failures.push(...mlp.failures);
+  }
+  let scaling: ScalingLine[] | null = null;
+  if (config.scaling) {
+    log('\n== scaling (Adam_GC, fast path against the stream floor)');
+    scaling = await runScaling(threads, config.scaling.sizes, resnet50(), llc, config.scaling.schedule, log);
+  }
+  const loadAtEnd = loadavg();
+  log(`load average at the end: ${loadAtEnd.map((x) => x.toFixed(2)).join(' / ')}`);
   return {
     date: new Date().toISOString(),
-    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadAtStart, loadavg: loadavg() },
-    copyGbPerS: copy.gbPerS,
-    copyMedianGbPerS: copy.medianGbPerS,
-    copyRuns: copies.map((c) => c.gbPerS),
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadAtStart, loadavg: loadAtEnd },
+    threads,
+    lastLevelCache: llc,
     torch,
     tfjs: [...tfjsVersions],
     lines,
     floors,
+    mlp,
+    scaling,
     failures,
     notes,
   };
 }
 
-
 /** The ratios the issue's goals are stated in, per (set, optimizer), plus the goal checks. */
 export function ratios(report: BenchReport) {
-  const ms = (set: string, optimizer: string, impl: string) => report.lines.find((l) => l.set === set && l.optimizer === optimizer && l.impl.startsWith(impl))?.ms;
+  const line = (set: string, optimizer: string, match: (impl: string) => boolean) =>
+    report.lines.find((l) => l.set === set && l.optimizer === optimizer && match(l.impl));
   const out: Record<string, Record<string, number | null>> = {};
   for (const f of report.floors) {
-    const g = ms(f.set, f.optimizer, GCOPT_MAIN);
-    if (g === undefined) continue;
-    const exact = (impl: string) => {
-      const x = report.lines.find((l) => l.set === f.set && l.optimizer === f.optimizer && l.impl === impl)?.ms;
-      return x === undefined ? null : x / g;
-    };
-    const over = (impl: string) => {
-      const x = ms(f.set, f.optimizer, impl);
-      return x === undefined ? null : x / g;
-    };
+    const main = line(f.set, f.optimizer, (i) => i === GCOPT_MAIN);
+    if (main === undefined) continue;
+    const g = main.ms;
+    const ms = (match: (impl: string) => boolean) => line(f.set, f.optimizer, match)?.ms ?? null;
+    const over = (x: number | null, y: number | null) => (x === null || y === null ? null : x / y);
+    const one = ms((i) => i === GCOPT_ONE_THREAD);
+    const torchForeach = ms((i) => i.startsWith(TORCH_FOREACH) && !i.endsWith(', 1 thread'));
+    const torchForeachOne = ms((i) => i.startsWith(TORCH_FOREACH) && i.endsWith(', 1 thread'));
+    const torchName = f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
+    const tfjsWasm = ms((i) => i.startsWith('tfjs-wasm'));
     out[`${f.set}/${f.optimizer}`] = {
+      threads: report.threads,
       gcoptMs: g,
-      gpuJsWebasmOverGcopt: over('gcopt gpu.js webasm'),
-      floorMs: f.floorMs,
-      gcoptOverFloor: g / f.floorMs,
-      torchOverGcopt: exact(f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'),
-      torchOneThreadOverGcopt: exact(`${f.optimizer === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference'}, 1 thread`),
-      tfjsWasmOverGcopt: over('tfjs-wasm'),
-      tfjsCpuOverGcopt: over('tfjs-cpu'),
-      coreOverGcopt: over('gcopt core'),
-      jsFallbackOverGcopt: over('gcopt js'),
-      oneThreadOverGcopt: over('gcopt wasm-simd 1 thread'),
-      noNanCheckOverGcopt: over('gcopt wasm-simd threads, no NaN check'),
+      gcoptBestMs: main.minMs,
+      floorMedianMs: f.floorMedianMs,
+      floorBestMs: f.floorMs,
+      floorGbPerS: f.gbPerS,
+      gcoptOverFloor: g / f.floorMedianMs, // median over median
+      gcoptBestOverFloorBest: main.minMs / f.floorMs,
+      copyInOverFloor: over(ms((i) => i === GCOPT_COPY_IN), f.floorMedianMs),
+      oneThreadOverFloorOneThread: over(one, f.oneThreadMedianMs),
+      torchForeachOverGcopt: over(torchForeach, g),
+      torchForeachOneThreadOverGcoptOneThread: over(torchForeachOne, one),
+      torchOverGcopt: over(ms((i) => i === torchName), g),
+      torchOneThreadOverGcoptOneThread: over(ms((i) => i === `${torchName}, 1 thread`), one),
+      tfjsWasmOverGcoptOneThread: over(tfjsWasm, one), // tfjs-wasm runs one thread in Node
+      tfjsWasmOverGcopt: over(tfjsWasm, g),
+      tfjsCpuOverGcopt: over(ms((i) => i.startsWith('tfjs-cpu')), g),
+      gpuJsWebasmOverGcopt: over(ms((i) => i.startsWith('gcopt gpu.js webasm')), g),
+      coreOverGcopt: over(ms((i) => i.startsWith('gcopt core')), g),
+      jsFallbackOverGcopt: over(ms((i) => i.startsWith('gcopt js')), g),
+      oneThreadOverGcopt: over(one, g),
+      noNanCheckOverGcopt: over(ms((i) => i === 'gcopt wasm-simd threads, no NaN check'), g),
+      copyInOverGcopt: over(ms((i) => i === GCOPT_COPY_IN), g),
     };
   }
-  const adam = out['resnet50/Adam_GC'];
   const goal = (value: number | null | undefined, target: number, atMost: boolean) =>
-    value === null || value === undefined ? { value: null, target, met: false } : { value, target, met: atMost ? value <= target : value >= target };
-  const goals = adam
-    ? {
-        'resnet50/Adam_GC gcopt/floor ≤ 1.3': goal(adam.gcoptOverFloor, 1.3, true),
-        'resnet50/Adam_GC torch/gcopt ≥ 1.6': goal(adam.torchOverGcopt, 1.6, false),
-        'resnet50/Adam_GC tfjs-wasm/gcopt ≥ 5': goal(adam.tfjsWasmOverGcopt, 5, false),
-      }
-    : null;
+    value === null || value === undefined
+      ? { value: null, target, met: false }
+      : { value, target, met: atMost ? value <= target : value >= target };
+  const cf = out['resnet50/Adam_GC'];
+  const tf = out['resnet50-tfjs/Adam_GC'];
+  const mlp = report.mlp;
+  const goals = {
+    'resnet50/Adam_GC gcopt/floor ≤ 1.25 (channels-first, NaN check on, zero-copy)': goal(cf?.gcoptOverFloor, 1.25, true),
+    'resnet50-tfjs/Adam_GC gcopt/floor ≤ 1.35 (output axis last)': goal(tf?.gcoptOverFloor, 1.35, true),
+    'resnet50/Adam_GC torch foreach/gcopt ≥ 2 (same threads)': goal(cf?.torchForeachOverGcopt, 2, false),
+    'resnet50/Adam_GC tfjs-wasm/gcopt ≥ 5 (1 thread each)': goal(cf?.tfjsWasmOverGcoptOneThread, 5, false),
+    'mlp/Adam_GC2 @gcopt/float32 (default backend) / naive JS loop ≤ 0.5': goal(mlp?.float32OverNaive, 0.5, true),
+    "mlp/Adam_GC2 @gcopt/float32 backend 'fast' / naive JS loop ≤ 0.5": goal(mlp?.float32FastOverNaive, 0.5, true),
+    'mlp/Adam_GC2 fast path, default threads / 1 thread ≤ 1': goal(mlp?.poolOverOneThread, 1, true),
+  };
   return { ratios: out, goals };
 }

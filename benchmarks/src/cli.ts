@@ -2,14 +2,16 @@
 /**
  * `pnpm bench [--quick] [--sets 1M,resnet50,100M] [--no-torch] [--no-tfjs] [--threads N] [--markdown FILE]`
  *
- * Full: the 1M, ResNet-50 and 100M parameter sets, six optimizers, every gcopt CPU path, PyTorch
- * (same threads) and tfjs (cpu and wasm; the slow ones on the smaller sets). `--quick` (CI): the 1M
- * set only. Prints progress, markdown tables, and as its last line one JSON object with every
+ * Full: the 1M, ResNet-50 (PyTorch and tfjs layout) and 100M parameter sets, six optimizers, every
+ * gcopt CPU path, the stream floor (same pool, same threads), PyTorch (same threads; per-tensor and
+ * foreach) and tfjs (cpu and wasm; the slow ones on the smaller sets), the 784-256-10 MLP through
+ * @gcopt/float32, scaling (threads, sizes to 300·2^20, subnormal state). `--quick`: the 1M set,
+ * Adam_GC on both ResNet-50 layouts and the MLP: every goal. `--scaling-only [--sizes 1,10]`. Prints progress, markdown tables, and as its last line one JSON object with every
  * ratio. Exits 1 if any implementation's parameters disagree with gcopt's core path.
  */
 import { writeFileSync } from 'node:fs';
 import { runBenchmark, type BenchConfig } from './bench.js';
-import { large100M, resnet50, small1M } from './paramSets.js';
+import { large100M, resnet50, small1M, tfjsLayout } from './paramSets.js';
 import { jsonLine, markdown } from './report.js';
 
 const args = process.argv.slice(2);
@@ -20,21 +22,26 @@ const option = (name: string) => {
 };
 
 const quick = flag('--quick');
+const threads = option('--threads') ? Number(option('--threads')) : undefined;
+const rn50 = resnet50();
 const config: BenchConfig = quick
   ? {
-      sets: [small1M()],
+      // every goal ratio of the issue, on the sets and optimizers the goals name
+      sets: [small1M(), rn50, tfjsLayout(rn50)],
+      setOptimizers: { resnet50: ['Adam_GC'], 'resnet50-tfjs': ['Adam_GC'] },
       schedule: { warmup: 2, reps: 7 },
-      threads: option('--threads') ? Number(option('--threads')) : undefined,
+      threads,
       torch: !flag('--no-torch'),
       setupTorch: !flag('--no-setup'),
-      tfjs: flag('--no-tfjs') ? [] : [{ backend: 'wasm', sets: ['1M'] }, { backend: 'cpu', sets: ['1M'] }],
-      copyMegabytes: 128,
-      gpuJsSets: ['1M'],
+      tfjs: flag('--no-tfjs') ? [] : [{ backend: 'wasm', sets: ['1M', 'resnet50'] }, { backend: 'cpu', sets: ['1M'] }],
+      floorReps: 7,
+      slowLinesUpTo: 2e6,
+      mlp: { warmup: 20, reps: 51 },
     }
   : {
-      sets: [small1M(), resnet50(), large100M()],
+      sets: [small1M(), rn50, tfjsLayout(rn50), large100M()],
       schedule: { warmup: 2, reps: 7 },
-      threads: option('--threads') ? Number(option('--threads')) : undefined,
+      threads,
       torch: !flag('--no-torch'),
       setupTorch: !flag('--no-setup'),
       tfjs: flag('--no-tfjs')
@@ -44,10 +51,16 @@ const config: BenchConfig = quick
             // tfjs's cpu backend takes about a second per 1M-parameter step: 1M only
             { backend: 'cpu', sets: ['1M'] },
           ],
-      copyMegabytes: 512,
       gpuJsSets: ['1M'],
       slowLinesUpTo: 30e6,
+      mlp: { warmup: 20, reps: 101 },
+      scaling: { sizes: [1, 10, 100, 300].map((m) => m * 2 ** 20), schedule: { warmup: 2, reps: 7 } },
     };
+if (flag('--scaling-only')) {
+  // only the scaling section (`--sizes 1,10` in units of 2^20 parameters)
+  const sizes = (option('--sizes') ?? '1,10,100,300').split(',').map((m) => Number(m) * 2 ** 20);
+  Object.assign(config, { sets: [], mlp: false, torch: false, scaling: { sizes, schedule: { warmup: 2, reps: 7 } } });
+}
 
 // --sets 1M,resnet50: only these of the full run's sets
 const only = option('--sets')?.split(',');

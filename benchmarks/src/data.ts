@@ -49,6 +49,11 @@ function separateFromRowMean(g: Float32Array, rowLen: number, margin: number): v
 }
 
 export function benchData(set: ParamSet): BenchData {
+  if (set.transposes) {
+    const source = benchData(set.transposes);
+    const t = (arrays: Float32Array[]) => arrays.map((a, i) => toOutputLast(a, set.transposes!.shapes[i]));
+    return { init: t(source.init), grads: t(source.grads) };
+  }
   const init: Float32Array[] = [];
   const grads: Float32Array[] = [];
   set.shapes.forEach((shape, i) => {
@@ -72,6 +77,21 @@ export function concat(arrays: readonly Float32Array[]): Float32Array {
   for (const a of arrays) {
     out.set(a, at);
     at += a.length;
+  }
+  return out;
+}
+
+/** [O, I, kh, kw] → [kh, kw, I, O] and [O, I] → [I, O] (tfjs layout); other ranks unchanged. */
+function toOutputLast(a: Float32Array, shape: number[]): Float32Array {
+  if (shape.length !== 2 && shape.length !== 4) return a.slice();
+  const [O, I, kh, kw] = shape.length === 4 ? shape : [shape[0], shape[1], 1, 1];
+  const out = new Float32Array(a.length);
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < I; c++) {
+      for (let y = 0; y < kh; y++) {
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * I + c) * O + o] = a[((o * I + c) * kh + y) * kw + x];
+      }
+    }
   }
   return out;
 }

@@ -24,26 +24,37 @@ export const coreRunner: Runner = {
   impl: 'gcopt core (recipe)',
   async run(set, opt, data, schedule) {
     const optimizer = opt.make();
-    const params: Param[] = set.shapes.map((shape, i) => ({ value: ndarray(data.init[i].slice(), shape) }));
+    const params: Param[] = set.shapes.map((shape, i) => ({ value: ndarray(data.init[i].slice(), shape), outAxis: set.outAxes?.[i] ?? 0 }));
     const state = optimizer.init(params);
     const samples = timeSteps(() => optimizer.stepInPlace(params, data.grads, state), schedule);
     return { samples, final: params.map((p) => p.value.data as Float32Array) };
   },
 };
 
-/** gcopt's fast path (`@gcopt/core/fast`) with the given backend and threads. */
-export function fastRunner(impl: string, options: FastOptions, checkFinite = true): Runner {
+/**
+ * gcopt's fast path (`@gcopt/core/fast`) with the given backend and threads. The gradients sit in
+ * `fast.grads`, views of the fast path's own memory that a trainer writes its gradients into (the
+ * zero-copy hand-in), so the timed step is all a user does per step; `copyIn` instead times a copy
+ * of each gradient into those views with every step (a trainer whose gradients live elsewhere).
+ */
+export function fastRunner(impl: string, options: FastOptions, checkFinite = true, copyIn = false): Runner {
   return {
     impl,
     async run(set, opt, data, schedule) {
       const fast = await createFastOptimizer(
         opt.make(),
-        set.shapes.map((shape, i) => ({ shape, init: data.init[i] })),
+        set.shapes.map((shape, i) => ({ shape, init: data.init[i], outAxis: set.outAxes?.[i] ?? 0 })),
         options,
       );
       try {
         fast.grads.forEach((g, i) => g.set(data.grads[i]));
-        const samples = timeSteps(() => fast.step({ checkFinite }), schedule);
+        const step = copyIn
+          ? () => {
+              fast.grads.forEach((g, i) => g.set(data.grads[i]));
+              fast.step({ checkFinite });
+            }
+          : () => fast.step({ checkFinite });
+        const samples = timeSteps(step, schedule);
         const detail = `${fast.backend}${fast.backend === 'wasm-simd' ? ` ×${fast.threads}` : ''}${fast.note ? ` (${fast.note})` : ''}`;
         return { samples, final: fast.params.map((p) => (p.value.data as Float32Array).slice()), detail };
       } finally {

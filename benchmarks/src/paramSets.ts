@@ -7,6 +7,10 @@ export interface ParamSet {
   readonly name: string;
   readonly shapes: number[][];
   readonly size: number;
+  /** Output-channel axis of each tensor (default: all 0, PyTorch layout). */
+  readonly outAxes?: number[];
+  /** The PyTorch-layout set this one transposes (its data are that set's, transposed). */
+  readonly transposes?: ParamSet;
 }
 
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../data');
@@ -39,4 +43,14 @@ export function small1M(): ParamSet {
     [64, 3, 3, 3], [64], [64], [128, 64, 3, 3], [128], [128], [256, 128, 3, 3], [256], [256],
     [256, 256, 3, 3], [256], [256], [10, 256], [10], [35, 1024], [35],
   ]);
+}
+
+/**
+ * The same tensors in tfjs layout (output axis last): a conv kernel [O, I, kh, kw] becomes
+ * [kh, kw, I, O], a dense kernel [O, I] becomes [I, O], biases stay. Same data order as the set's
+ * benchData, transposed (so every channel holds the same values and the same mean).
+ */
+export function tfjsLayout(set: ParamSet): ParamSet {
+  const shapes = set.shapes.map((s) => (s.length === 4 ? [s[2], s[3], s[1], s[0]] : s.length === 2 ? [s[1], s[0]] : s));
+  return { name: `${set.name}-tfjs`, shapes, size: set.size, outAxes: shapes.map((s) => s.length - 1), transposes: set };
 }

@@ -28,8 +28,10 @@ export function setupTorch(): { ok: boolean; log: string } {
 }
 
 /**
- * Runs the PyTorch baselines for one parameter set in one python process: the per-tensor GC optimizers
- * written from docs/ALGORITHMS.md (name `<Class>`) and torch.optim.Adam (for the `Adam` no-GC line).
+ * Runs the PyTorch baselines for one parameter set in one python process: the per-tensor GC
+ * optimizers written from docs/ALGORITHMS.md (name `<Class>`) and torch.optim.Adam (for the `Adam` no-GC line), and
+ * for optimizers with `torchForeach` also torch.optim.Adam(foreach=True) with GC in torch._foreach_*
+ * ops (key `<Class> foreach`).
  */
 export function runTorch(
   set: ParamSet,
@@ -44,12 +46,11 @@ export function runTorch(
     const gradFile = join(dir, 'grads.f32');
     writeFileSync(initFile, concat(data.init));
     writeFileSync(gradFile, concat(data.grads));
-    const entries = optimizers.map((o, i) => ({
-      key: o.name,
-      name: o.name === 'Adam' ? 'torch.optim.Adam' : o.name,
-      kwargs: o.kwargs,
-      out: join(dir, `out-${i}.f32`),
-    }));
+    const entries = optimizers.flatMap((o) => {
+      const name = o.name === 'Adam' ? 'torch.optim.Adam' : o.name;
+      const plain = { key: o.name, name, kwargs: o.kwargs };
+      return o.torchForeach ? [plain, { key: `${o.name} foreach`, name: `${name} foreach`, kwargs: o.kwargs }] : [plain];
+    }).map((e, i) => ({ ...e, out: join(dir, `out-${i}.f32`) }));
     const job = {
       shapes: set.shapes,
       threads,

@@ -28,18 +28,21 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
       torch: true,
       setupTorch: false,
       tfjs: [{ backend: 'wasm', sets: ['tiny'] }, { backend: 'cpu', sets: ['tiny'] }],
-      copyMegabytes: 16,
+      floorReps: 3,
       gpuJsSets: ['tiny'],
     });
     expect(report.failures).toEqual([]);
     const impls = [
       'gcopt core (recipe)', 'gcopt wasm-simd threads', 'gcopt wasm-simd threads, no NaN check', 'gcopt wasm-simd 1 thread',
       'gcopt js (fused fallback)', 'gcopt gpu.js webasm', 'tfjs-wasm (tf ops + GC)', 'tfjs-cpu (tf ops + GC)',
+      'gcopt wasm-simd threads, gradients copied in',
     ];
     for (const opt of BENCH_OPTIMIZERS) {
       const got = report.lines.filter((l) => l.optimizer === opt.name).map((l) => l.impl);
       const torchLine = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
-      expect(got.sort()).toEqual(('version' in torch ? [...impls, torchLine, `${torchLine}, 1 thread`] : impls).sort());
+      const foreach = `PyTorch foreach (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})`;
+      const torchLines = [torchLine, `${torchLine}, 1 thread`, ...(opt.torchForeach ? [foreach, `${foreach}, 1 thread`] : [])];
+      expect(got.sort()).toEqual(('version' in torch ? [...impls, ...torchLines] : impls).sort());
     }
     if (!('version' in torch)) expect(report.notes.join()).toMatch(/PyTorch baseline NOT RUN/);
     for (const l of report.lines) {

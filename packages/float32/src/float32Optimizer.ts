@@ -20,6 +20,7 @@ import {
   type NonFiniteLocation,
 } from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
+import { fastGroup, type FastGroup, type Float32Backend } from './fastBackend.js';
 import { GROUP_PARAM_KEYS, SETTING_KEYS, type Float32OptimizerOptions, type NonFinitePolicy, type ParamGroup } from './options.js';
 import type { OptionsFor } from './optionsByName.js';
 import {
@@ -87,6 +88,8 @@ export interface Float32Optimizer {
   state(): OptimizerSnapshot;
   /** Replaces the state with a snapshot's after checking it fits; on any mismatch throws and changes nothing. */
   loadState(snapshot: OptimizerSnapshot, options?: LoadStateOptions): void;
+  /** What steps the groups (chosen once, at creation), and why the core where 'fast' was asked. */
+  readonly backend: { readonly name: Float32Backend; readonly note: string };
 }
 
 interface Group {
@@ -96,6 +99,8 @@ interface Group {
   readonly members: number[];
   readonly params: Param[];
   state: OptimizerState;
+  /** The group on @gcopt/core/fast (backend 'fast'), else null. */
+  readonly fast: FastGroup | null;
 }
 
 /**
@@ -127,6 +132,11 @@ export function createOptimizer<N extends string>(
     throw new InvalidArgumentError('lookahead', lookahead, 'lookahead must be an object { k?, alpha? }');
   }
   const assignment = assignGroups(entries, groupSpecs);
+  const backend = settings.backend ?? 'core';
+  if (backend !== 'core' && backend !== 'fast') {
+    throw new InvalidArgumentError('backend', backend, "backend must be 'core' or 'fast'");
+  }
+  const backendNotes: string[] = [];
 
   // one core optimizer per group; the Param views over the model's arrays are built once
   const groups: Group[] = [{ spec: undefined as ParamGroup | undefined }, ...groupSpecs.map((spec) => ({ spec }))].map(({ spec }, index) => {
@@ -155,7 +165,12 @@ export function createOptimizer<N extends string>(
       renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`), context);
       return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
     });
-    return { index, optimizer, members, params, state: optimizer.init(params) };
+    if (backend === 'fast') {
+      const made = fastGroup(optimizer, params);
+      if ('fast' in made) return { index, optimizer, members, params, state: made.fast.state, fast: made };
+      backendNotes.push(made.reason);
+    }
+    return { index, optimizer, members, params, state: optimizer.init(params), fast: null };
   });
 
   const paramInfo: ParamInfo[] = entries.map((e) => {
@@ -209,7 +224,9 @@ export function createOptimizer<N extends string>(
       };
     }
     for (const g of groups) {
-      g.optimizer.stepInPlace(g.params, g.members.map((i) => flat[i]), g.state, { lr: lrs[g.index], checkFinite: false });
+      const groupGrads = g.members.map((i) => flat[i]);
+      if (g.fast) g.state = g.fast.step(g.params, groupGrads, g.state, lrs[g.index]);
+      else g.optimizer.stepInPlace(g.params, groupGrads, g.state, { lr: lrs[g.index], checkFinite: false });
     }
     count++;
     return { applied: true, step: count };
@@ -323,6 +340,10 @@ export function createOptimizer<N extends string>(
     step,
     state,
     loadState,
+    backend: {
+      name: backend === 'fast' && groups.every((g) => g.fast) ? 'fast' : 'core',
+      note: backendNotes.join('; '),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Family, WarningHandler } from '@gcopt/core';
+import type { Float32Backend } from './fastBackend.js';
 import type { Float32Param } from './model.js';
 
 /** Which parameters a group takes: their names, a pattern on the name, or a predicate. */
@@ -28,12 +29,19 @@ export interface Float32Settings<O extends object = Record<string, unknown>> {
   /** Wrap every group's optimizer in `Lookahead(…, {k, alpha})` (the advanced release's wrapper). */
   readonly lookahead?: { readonly k?: number; readonly alpha?: number };
   readonly onWarning?: WarningHandler;
+  /**
+   * What steps the groups: 'core' (default; the core's recipe, bit for bit) or 'fast' (the fused
+   * WebAssembly SIMD kernels of @gcopt/core/fast on one thread, within float32 rounding of the core;
+   * a group the fast path does not fuse, or a runtime without WebAssembly SIMD, falls back to the
+   * core, and `backend` on the optimizer says what ran).
+   */
+  readonly backend?: Float32Backend;
 }
 
 /** A core optimizer's options plus the float32 settings. */
 export type Float32OptimizerOptions<O extends object = Record<string, unknown>> = O & Float32Settings<O>;
 
 /** Option keys this package reads itself; everything else goes to the core optimizer. */
-export const SETTING_KEYS = ['family', 'groups', 'nonFinite', 'lookahead', 'onWarning'] as const;
+export const SETTING_KEYS = ['family', 'groups', 'nonFinite', 'lookahead', 'onWarning', 'backend'] as const;
 /** Group keys that are per-parameter settings rather than hyper-parameters. */
 export const GROUP_PARAM_KEYS = ['params', 'gc', 'outAxis'] as const;

@@ -13,6 +13,7 @@ import {
   channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork,
 } from './tasks.js';
 import { prestartBrowserWorkers } from './threads/browserWorkers.js';
+import { autoThreads, PARAMS_PER_THREAD } from './threads/threadChoice.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
 import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
@@ -36,7 +37,10 @@ export type FastBackend = 'wasm-simd' | 'js' | 'core';
 export interface FastOptions {
   /** `'auto'` (default): WebAssembly SIMD when available and the dtype is float32, else JS. */
   backend?: 'auto' | 'wasm-simd' | 'js';
-  /** Threads for the WebAssembly backend, this one included (default: all cores, Node only; 1 elsewhere). */
+  /**
+   * Threads for the WebAssembly backend, this one included (default: all cores in Node, but one per
+   * 2^18 parameters at most, so a small model runs on one thread; 1 elsewhere).
+   */
   threads?: number;
   /** Parameter dtype (default float32; float64 runs the JS kernels). */
   dtype?: DType;
@@ -117,6 +121,15 @@ export function createFastOptimizerSync(
   const requested = options.backend ?? 'auto';
   if (!['auto', 'wasm-simd', 'js'].includes(requested)) throw new InvalidArgumentError('backend', requested, "must be 'auto', 'wasm-simd' or 'js'");
   const layouts = specs.map((s, i) => layoutOf(s.shape, s.outAxis ?? 0, `specs[${i}].shape`));
+  const { plan, reason, transform } = compilePlan(optimizer.recipe);
+  if (requested === 'wasm-simd' && plan) {
+    // asked for WebAssembly by name: past one memory's 4 GiB, say so before allocating anything
+    const bytes = layouts.reduce((n, l) => n + l.size, 0) * 4 * (2 + planSlots(plan).length);
+    if (bytes > MAX_WASM_BYTES) {
+      const why = `the parameters, gradients and state need ${bytes} bytes, past the 4 GiB a WebAssembly memory holds`;
+      throw new InvalidArgumentError('backend', requested, `not possible: ${why}`);
+    }
+  }
   // the core makes the initial state (its init validates, warns about fan-in-1 tensors, fills slots)
   const initial = specs.map((s, i) => {
     const a = allocate(dtype, layouts[i].size);
@@ -129,7 +142,6 @@ export function createFastOptimizerSync(
   const coreParams = (arrays: FloatArray[]): Param[] =>
     specs.map((s, i) => ({ value: ndarray(arrays[i], [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name }));
   const coreState = optimizer.init(coreParams(initial));
-  const { plan, reason, transform } = compilePlan(optimizer.recipe);
 
   let note = '';
   if (!plan) note = `${optimizer.name}: recipe not fused by the fast path (${reason})`;
@@ -259,9 +271,16 @@ function wasmOptimizer(
   coreState: OptimizerState,
   requestedThreads: number | undefined,
 ): FastOptimizer | null {
-  let threads = requestedThreads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('threads', requestedThreads, 'must be a positive integer');
+  const total = layouts.reduce((n, l) => n + l.size, 0);
+  let threads = requestedThreads ?? autoThreads(defaultThreads(), total);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new InvalidArgumentError('threads', requestedThreads, 'must be a positive integer');
+  }
   let note = '';
+  if (requestedThreads === undefined && threads < defaultThreads()) {
+    const why = `one per ${PARAMS_PER_THREAD}; pass threads to override`;
+    note = `${threads} of ${defaultThreads()} threads for ${total} parameters (${why})`;
+  }
   if (threads > 1 && !(sharedMemorySupported() && ThreadPool.available())) {
     note = 'no SharedArrayBuffer / worker threads here: one thread';
     threads = 1;

@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { ThreadPool } from '@gcopt/core/fast';
+import { median } from './timing.js';
+
+/**
+ * The honest floor of a step: a streaming WebAssembly SIMD kernel with the optimizer's own access
+ * pattern and almost no arithmetic, on the same worker pool (`ThreadPool` of `@gcopt/core/fast`)
+ * and thread count as gcopt's step, over arrays at least 4× the last-level cache.
+ * - `adam` (Adam, AdamW): reads p, g, m, v; writes p, m, v: 28 B/param;
+ * - `sgdMomentum` (SGD with momentum, Adagrad): reads p, g, s; writes p, s: 20 B/param.
+ * GC needs no extra DRAM bytes (its row sums can be taken in the same read), so it adds nothing here.
+ */
+export type FloorPattern = 'adam' | 'sgdMomentum';
+export const FLOOR_BYTES: Record<FloorPattern, number> = { adam: 28, sgdMomentum: 20 };
+const ARRAYS: Record<FloorPattern, number> = { adam: 4, sgdMomentum: 3 };
+const KIND: Record<FloorPattern, number> = { adam: 1, sgdMomentum: 2 };
+
+// one task = 8 i32: kind, p, g, a, b, len (elements, a multiple of 16), –, –
+const TASK_BYTES = 32;
+const TASK_LEN = 32768; // elements per task, as the fast path's CHUNK
+const CONTROL_OFFSET = 64;
+const TABLE_OFFSET = 4096;
+
+// 4 × f32x4 per array per iteration (one 64-byte line of each array)
+const unrolled = (body: (off: number) => string) => [0, 16, 32, 48].map(body).join('\n');
+const WAT = `(module
+(import "env" "memory" (memory 1 65536 shared))
+(func (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
+  (local $t i32) (local $kind i32) (local $p i32) (local $g i32) (local $a i32) (local $b i32) (local $end i32)
+  (local $gv v128) (local $half v128) (local $c v128)
+  (local.set $half (f32x4.splat (f32.const 0.5)))
+  (local.set $c (f32x4.splat (f32.const -0.001)))
+  (block $done (loop $tasks
+    (br_if $done (i32.ge_u (local.get $first) (local.get $last)))
+    (local.set $t (i32.add (local.get $table) (i32.shl (local.get $first) (i32.const 5))))
+    (local.set $kind (i32.load (local.get $t)))
+    (local.set $p (i32.load offset=4 (local.get $t)))
+    (local.set $g (i32.load offset=8 (local.get $t)))
+    (local.set $a (i32.load offset=12 (local.get $t)))
+    (local.set $b (i32.load offset=16 (local.get $t)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.load offset=20 (local.get $t)) (i32.const 2))))
+    (if (i32.eq (local.get $kind) (i32.const 1))
+      (then (block $x (loop $l
+        (br_if $x (i32.ge_u (local.get $p) (local.get $end)))
+        ${unrolled((o) => `(local.set $gv (v128.load offset=${o} (local.get $g)))
+        (v128.store offset=${o} (local.get $a)
+          (f32x4.add (f32x4.mul (v128.load offset=${o} (local.get $a)) (local.get $half)) (local.get $gv)))
+        (v128.store offset=${o} (local.get $b)
+          (f32x4.add (f32x4.mul (v128.load offset=${o} (local.get $b)) (local.get $half)) (local.get $gv)))
+        (v128.store offset=${o} (local.get $p)
+          (f32x4.add (v128.load offset=${o} (local.get $p)) (f32x4.mul (local.get $gv) (local.get $c))))`)}
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (local.set $g (i32.add (local.get $g) (i32.const 64)))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (br $l))))
+      (else (block $y (loop $m
+        (br_if $y (i32.ge_u (local.get $p) (local.get $end)))
+        ${unrolled((o) => `(local.set $gv (v128.load offset=${o} (local.get $g)))
+        (v128.store offset=${o} (local.get $a)
+          (f32x4.add (f32x4.mul (v128.load offset=${o} (local.get $a)) (local.get $half)) (local.get $gv)))
+        (v128.store offset=${o} (local.get $p)
+          (f32x4.add (v128.load offset=${o} (local.get $p)) (f32x4.mul (local.get $gv) (local.get $c))))`)}
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (local.set $g (i32.add (local.get $g) (i32.const 64)))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (br $m)))))
+    (local.set $first (i32.add (local.get $first) (i32.const 1)))
+    (br $tasks))))
+)`;
+
+let binary: Uint8Array | null = null;
+
+/** The floor kernel assembled with wabt (once). */
+async function floorBinary(): Promise<Uint8Array> {
+  if (binary) return binary;
+  const wabtInit = createRequire(import.meta.url)('wabt') as () => Promise<{
+    parseWat(name: string, text: string, features: object): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+  }>;
+  const wabt = await wabtInit();
+  const mod = wabt.parseWat('floor.wat', WAT, { simd: true, threads: true });
+  try {
+    binary = mod.toBinary({}).buffer;
+  } finally {
+    mod.destroy();
+  }
+  return binary;
+}
+
+/** The largest cache of this machine in bytes (Linux sysfs), or null when it cannot be read. */
+export function lastLevelCacheBytes(): number | null {
+  const dir = '/sys/devices/system/cpu/cpu0/cache';
+  try {
+    let best = 0;
+    for (const entry of readdirSync(dir).filter((e) => e.startsWith('index'))) {
+      const text = readFileSync(`${dir}/${entry}/size`, 'utf8').trim();
+      const m = /^(\d+)([KMG]?)$/.exec(text);
+      if (!m) continue;
+      const bytes = Number(m[1]) * { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'];
+      best = Math.max(best, bytes);
+    }
+    return best || null;
+  } catch {
+    return null;
+  }
+}
+
+export interface FloorResult {
+  readonly pattern: FloorPattern;
+  readonly threads: number;
+  /** Elements per array streamed (≥ the set's size and ≥ 4× the last-level cache in all). */
+  readonly elements: number;
+  readonly bestMs: number;
+  readonly medianMs: number;
+  /** GB/s of the best and of the median run (10^9 B/s, the pattern's bytes per element). */
+  readonly bestGbPerS: number;
+  readonly medianGbPerS: number;
+}
+
+/** Floors measured over one set of arrays (the largest needed), reused for every pattern and thread count. */
+export class StreamFloor {
+  private constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly bytes: Uint8Array,
+    private readonly instance: WebAssembly.Instance,
+    readonly elements: number,
+    private readonly arraysAt: number[],
+  ) {}
+
+  /**
+   * Allocates 4 arrays of `elements` floats (rounded up to whole tasks), at least 4× `llcBytes`
+   * across the arrays of the smaller pattern. Throws up front past WebAssembly's 4 GiB.
+   */
+  static async create(elements: number, llcBytes: number): Promise<StreamFloor> {
+    const minimum = Math.ceil((4 * llcBytes) / (4 * ARRAYS.sgdMomentum));
+    const n = Math.ceil(Math.max(elements, minimum) / TASK_LEN) * TASK_LEN;
+    const tasks = n / TASK_LEN;
+    const arraysAt: number[] = [];
+    let at = Math.ceil((TABLE_OFFSET + tasks * TASK_BYTES) / 64) * 64;
+    for (let k = 0; k < 4; k++, at += n * 4) arraysAt.push(at);
+    const pages = Math.ceil(at / 65536);
+    if (pages > 65536) {
+      throw new RangeError(`stream floor: ${n.toLocaleString('en-US')} elements × 4 arrays need ${at} bytes, past WebAssembly's 4 GiB`);
+    }
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const bytes = await floorBinary();
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env: { memory } });
+    for (const base of arraysAt) new Float32Array(memory.buffer, base, n).fill(0.25); // fault the pages in
+    return new StreamFloor(memory, bytes, instance, n, arraysAt);
+  }
+
+  /** The k-th streamed array (p, g, then the state arrays), for checking what the kernel wrote. */
+  array(k: number): Float32Array {
+    return new Float32Array(this.memory.buffer, this.arraysAt[k], this.elements);
+  }
+
+  /** Best and median of `reps` passes (after 2 untimed) of `pattern` on `threads` threads. */
+  measure(pattern: FloorPattern, threads: number, reps = 11): FloorResult {
+    const n = this.elements;
+    const tasks = n / TASK_LEN;
+    const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
+    for (let j = 0; j < tasks; j++) {
+      const r = j * (TASK_BYTES / 4);
+      const off = j * TASK_LEN * 4;
+      table[r] = KIND[pattern];
+      for (let k = 0; k < 4; k++) table[r + 1 + k] = this.arraysAt[k] + off;
+      table[r + 5] = TASK_LEN;
+    }
+    const kernels = this.instance.exports as unknown as { run(t: number, f: number, l: number, s: number): void };
+    const pool = threads > 1 ? ThreadPool.start(threads - 1, this.bytes, this.memory, CONTROL_OFFSET) : null;
+    const scratch = new Array<number>(threads).fill(0);
+    const pass = () => (pool ? pool.run(kernels, TABLE_OFFSET, tasks, scratch) : kernels.run(TABLE_OFFSET, 0, tasks, 0));
+    try {
+      pass();
+      pass();
+      const samples: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t0 = performance.now();
+        pass();
+        samples.push(performance.now() - t0);
+      }
+      const best = Math.min(...samples);
+      const med = median(samples);
+      const gb = (ms: number) => (FLOOR_BYTES[pattern] * n) / (ms * 1e6);
+      return { pattern, threads, elements: n, bestMs: best, medianMs: med, bestGbPerS: gb(best), medianGbPerS: gb(med) };
+    } finally {
+      pool?.close();
+    }
+  }
+}

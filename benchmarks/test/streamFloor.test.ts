@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { benchData } from '../src/data.js';
+import { tfjsLayout, type ParamSet } from '../src/paramSets.js';
+import { StreamFloor } from '../src/streamFloor.js';
+
+describe('the stream floor', () => {
+  it('streams every element with the pattern it names, on one thread and on the pool', async () => {
+    const llc = 1 << 20;
+    const floor = await StreamFloor.create(1000, llc);
+    // at least 4× the cache across the 3 arrays of the smaller pattern, whole tasks
+    expect(floor.elements * 4 * 3).toBeGreaterThanOrEqual(4 * llc);
+    expect(floor.elements % 32768).toBe(0);
+    const expectAll = (k: number, value: number) => {
+      const a = floor.array(k);
+      const wrong = a.findIndex((x) => x !== value);
+      expect(wrong, `array ${k}: element ${wrong} is ${a[wrong]}, not ${value}`).toBe(-1);
+    };
+    const r = floor.measure('sgdMomentum', 2, 1); // 3 passes: s = s/2 + g, p −= 0.001 g; the 4th array untouched
+    expect(r.elements).toBe(floor.elements);
+    expect(r.bestMs).toBeGreaterThan(0);
+    expect(r.medianGbPerS).toBeCloseTo((20 * r.elements) / (r.medianMs * 1e6), 6);
+    let s = Math.fround(0.25);
+    let p = Math.fround(0.25);
+    for (let i = 0; i < 3; i++) {
+      s = Math.fround(Math.fround(s * 0.5) + 0.25);
+      p = Math.fround(p + Math.fround(0.25 * Math.fround(-0.001)));
+    }
+    expectAll(0, p);
+    expectAll(1, 0.25);
+    expectAll(2, s);
+    expectAll(3, 0.25);
+    floor.measure('adam', 1, 1); // 3 more passes, now of both state arrays
+    let b = Math.fround(0.25);
+    for (let i = 0; i < 3; i++) {
+      s = Math.fround(Math.fround(s * 0.5) + 0.25);
+      b = Math.fround(Math.fround(b * 0.5) + 0.25);
+      p = Math.fround(p + Math.fround(0.25 * Math.fround(-0.001)));
+    }
+    expectAll(0, p);
+    expectAll(2, s);
+    expectAll(3, b);
+  });
+
+  it('refuses arrays past WebAssembly’s 4 GiB up front', async () => {
+    await expect(StreamFloor.create(300e6, 1 << 20)).rejects.toThrow(/past WebAssembly's 4 GiB/);
+  });
+});
+
+describe('the tfjs-layout set', () => {
+  it('holds the PyTorch set’s data transposed: the same channels', () => {
+    const set: ParamSet = { name: 'x', shapes: [[3, 2, 2, 5], [4, 7], [3]], size: 60 + 28 + 3 };
+    const tf = tfjsLayout(set);
+    expect(tf.shapes).toEqual([[2, 5, 2, 3], [7, 4], [3]]);
+    expect(tf.outAxes).toEqual([3, 1, 0]);
+    const a = benchData(set);
+    const b = benchData(tf);
+    // channel o of the conv kernel: element [o, c, y, x] ↔ [y, x, c, o]
+    for (let o = 0; o < 3; o++) {
+      for (let c = 0; c < 2; c++) {
+        for (let y = 0; y < 2; y++) {
+          for (let x = 0; x < 5; x++) expect(b.grads[0][((y * 5 + x) * 2 + c) * 3 + o]).toBe(a.grads[0][((o * 2 + c) * 2 + y) * 5 + x]);
+        }
+      }
+    }
+    for (let o = 0; o < 4; o++) for (let i = 0; i < 7; i++) expect(b.init[1][i * 4 + o]).toBe(a.init[1][o * 7 + i]);
+    expect(b.grads[2]).toEqual(a.grads[2]);
+  });
+});
