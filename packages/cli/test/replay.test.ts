@@ -115,16 +115,18 @@ describe('gcopt replay', () => {
   });
 
   it('exits 3 with one line saying why when the backend cannot run here', () => {
-    const argv = ['replay', '--backend', 'gpu-webgpu', '--golden', join(GOLDEN, 'advanced/SGD.json')];
-    const result = spawnSync(process.execPath, [join(here, '../bin/gcopt.js'), ...argv], {
-      encoding: 'utf8',
-      env: { ...process.env, VK_ICD_FILENAMES: join(tmpdir(), 'no-such-icd.json') },
-    });
-    expect(result.status).toBe(3);
-    const ours = result.stderr.split('\n').filter((l) => l.startsWith('gcopt'));
-    expect(ours).toHaveLength(1);
-    expect(ours[0]).toMatch(/^gcopt replay: backend not available here: gpu-webgpu: .*adapter/);
-    expect(result.stdout).toBe('');
+    for (const backend of ['gpu-webgpu', 'gpu-wgsl']) {
+      const argv = ['replay', '--backend', backend, '--golden', join(GOLDEN, 'advanced/SGD.json')];
+      const result = spawnSync(process.execPath, [join(here, '../bin/gcopt.js'), ...argv], {
+        encoding: 'utf8',
+        env: { ...process.env, VK_ICD_FILENAMES: join(tmpdir(), 'no-such-icd.json') },
+      });
+      expect(result.status, backend).toBe(3);
+      const ours = result.stderr.split('\n').filter((l) => l.startsWith('gcopt'));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]).toMatch(new RegExp(`^gcopt replay: backend not available here: ${backend}: .*adapter`));
+      expect(result.stdout).toBe('');
+    }
   });
 
   it('answers a file that is not gc-golden/1 with one line naming the field, exit code 2', async () => {

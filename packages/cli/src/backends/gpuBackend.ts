@@ -2,14 +2,16 @@ import type { AsyncReplayEngine, WarningHandler } from '@gcopt/core';
 import type * as GpuModule from '@gcopt/core/gpu';
 import { BackendUnavailableError } from './backendUnavailable.js';
 
-export type GpuMode = 'cpu' | 'webasm' | 'webgpu';
+/** A gpu.js mode, or `'wgsl'`: the hand-written WGSL kernels of `@gcopt/core/webgpu`. */
+export type GpuMode = 'cpu' | 'webasm' | 'webgpu' | 'wgsl';
 
 /**
- * `@gcopt/core/gpu`'s gpu.js kernels in `mode`: parameters uploaded in the replayed layout (`outAxis`
- * per tensor), one `step` per recorded gradient, parameters and state read back. A recipe without
- * fused kernels runs the documented fallback, the `'js'` device backend, announced by one `not-fused`
- * warning naming the transform; the case says so. Kernels that gpu.js quietly compiled for another
- * mode (or a fallback without its warning) fail the case.
+ * `@gcopt/core/gpu`'s device optimizer on `mode` (gpu.js kernels, or the WGSL ones): parameters
+ * uploaded in the replayed layout (`outAxis` per tensor), one `step` per recorded gradient, parameters
+ * and state read back. A recipe without fused kernels runs the documented fallback, the `'js'` device
+ * backend, announced by one `not-fused` warning naming the transform; the case says so. Kernels that
+ * ran anywhere but `mode` (gpu.js quietly compiling for another mode, a fallback without its warning,
+ * or WGSL steps that dispatched nothing) fail the case.
  */
 export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayEngine> {
   const probe = await gpu.probeBackend(mode);
@@ -23,7 +25,8 @@ export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Pro
     }));
     let fallback: string | undefined;
     const onWarning: WarningHandler = (w) => {
-      if (w.code === 'not-fused') fallback = `gpu.js ${mode}: ${w.message}`;
+      // the wgsl warning already names its backend
+      if (w.code === 'not-fused') fallback = mode === 'wgsl' ? w.message : `gpu.js ${mode}: ${w.message}`;
       else run.onWarning(w);
     };
     const device = await gpu.createDeviceOptimizer(run.optimizer, params, { backend: mode, onWarning });
@@ -31,6 +34,10 @@ export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Pro
       const trajectory: Float32Array[][] = [];
       for (const stepGrads of run.grads) {
         await device.step(stepGrads.map((g) => Float32Array.from(g)));
+        // the fused WGSL step is one or more compute dispatches; none means nothing ran on the device
+        if (!fallback && mode === 'wgsl' && !(device.dispatchesPerStep > 0)) {
+          throw new Error(`the wgsl step dispatched ${device.dispatchesPerStep} kernels`);
+        }
         trajectory.push(await device.readParams());
       }
       const modes = device.kernelModes();

@@ -4,7 +4,7 @@ import { BackendUnavailableError, importOptional } from './backendUnavailable.js
 import { coreReplayEngine } from './coreBackend.js';
 import { fastReplayEngine } from './fastBackend.js';
 import { float32ReplayEngine } from './float32Backend.js';
-import { gpuReplayEngine } from './gpuBackend.js';
+import { gpuReplayEngine, type GpuMode } from './gpuBackend.js';
 import { ortReplayEngine } from './ortBackend.js';
 import { tfjsReplayEngine, type TfBackend } from './tfjsBackend.js';
 
@@ -12,7 +12,8 @@ export { BackendUnavailableError } from './backendUnavailable.js';
 
 /** The backends `gcopt replay --backend` runs the golden files through. */
 export const BACKEND_NAMES = [
-  'core', 'float32', 'fast', 'fast-js', 'gpu-cpu', 'gpu-webasm', 'gpu-webgpu', 'tfjs-host', 'tfjs-tensor', 'ort',
+  'core', 'float32', 'fast', 'fast-js', 'gpu-cpu', 'gpu-webasm', 'gpu-webgpu', 'gpu-wgsl',
+  'tfjs-host', 'tfjs-tensor', 'ort',
 ] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -63,9 +64,10 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
     }
     case 'gpu-cpu':
     case 'gpu-webasm':
-    case 'gpu-webgpu': {
+    case 'gpu-webgpu':
+    case 'gpu-wgsl': {
       const gpu = await importOptional<typeof import('@gcopt/core/gpu')>('@gcopt/core/gpu', name);
-      const mode = name.slice('gpu-'.length) as 'cpu' | 'webasm' | 'webgpu';
+      const mode = name.slice('gpu-'.length) as GpuMode;
       return { label: `gpu (${mode})`, engine: await gpuReplayEngine(gpu, mode), dtypes: FLOAT32_ONLY };
     }
     case 'tfjs-host':

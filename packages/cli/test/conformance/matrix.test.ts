@@ -34,6 +34,7 @@ const ROWS: Row[] = [
   { label: 'gpu.js cpu', backend: 'gpu-cpu', precisions: 'f32', mayFallBack: true },
   { label: 'gpu.js webasm', backend: 'gpu-webasm', precisions: 'f32', mayFallBack: true },
   { label: 'gpu.js webgpu (lavapipe)', backend: 'gpu-webgpu', precisions: 'f32', mayFallBack: true },
+  { label: 'WGSL kernels (lavapipe)', backend: 'gpu-wgsl', precisions: 'f32', mayFallBack: true },
   { label: 'tfjs host, cpu', backend: 'tfjs-host', options: { tfBackend: 'cpu' }, precisions: 'f32' },
   { label: 'tfjs host, wasm', backend: 'tfjs-host', options: { tfBackend: 'wasm' }, precisions: 'f32' },
   { label: 'tfjs tensor, cpu', backend: 'tfjs-tensor', options: { tfBackend: 'cpu' }, precisions: 'f32' },
@@ -45,7 +46,8 @@ const cells = new Map<string, string>();
 const started = Date.now();
 
 /** Only GCOPT_ALLOW_NO_WEBGPU=1 lets a missing WebGPU adapter be a visible "unavailable" cell instead of a failure. */
-const mayBeUnavailable = (row: Row) => row.backend === 'gpu-webgpu' && process.env.GCOPT_ALLOW_NO_WEBGPU === '1';
+const mayBeUnavailable = (row: Row) =>
+  (row.backend === 'gpu-webgpu' || row.backend === 'gpu-wgsl') && process.env.GCOPT_ALLOW_NO_WEBGPU === '1';
 
 describe.sequential('conformance matrix: 23 golden files × backend × layout', () => {
   for (const row of ROWS) {
