@@ -30,6 +30,11 @@ export interface OptimizerBackend extends OptimizerSubjectOptions {
    * case size. The soak (`GCOPT_PROPERTY_SOAK=1`) multiplies `numRuns` like the default's.
    */
   readonly budget?: { readonly numRuns?: number; readonly maxSteps?: number; readonly maxSize?: number };
+  /**
+   * Per optimizer, what the value cases may draw when it differs from `valueCases` (e.g. a known bug
+   * that a regression test tracks; see test/knownIssues.test.ts).
+   */
+  valueCasesFor?(name: string, family: Family | 'wrapper'): import('./optimizer/instance.js').ValueCaseSupport | undefined;
   /** Whether instances describe their state (`stateShapes`). */
   readonly describesState?: boolean;
   readonly dtypes?: readonly DType[];

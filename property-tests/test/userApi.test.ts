@@ -45,7 +45,7 @@ function mySgdGc(lr: number, wd: number, brokenDecay = false): OptimizerFactory<
         const rate = options?.lr ?? lr;
         params.forEach((p, i) => {
           const w = weights[i];
-          const d = grads[i].map((g, j) => g + (brokenDecay ? 0 : wd * w[j]));
+          const d = grads[i]!.map((g, j) => g + (brokenDecay ? 0 : wd * w[j]));
           const centred = myCentralize.centralize(d, { shape: p.shape, outAxis: p.outAxis, rule: 'gc' }) as typeof d;
           for (let j = 0; j < w.length; j++) w[j] -= rate * (centred[j] + (brokenDecay ? wd * w[j] : 0));
         });
