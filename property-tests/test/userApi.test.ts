@@ -73,6 +73,27 @@ describe('a user verifies their own implementations', () => {
     await expect(run).rejects.toThrow(/Counterexample[\s\S]*seed: \d+/);
   });
 
+  it('with `reference`, verifyOptimizer checks every step against the float64 oracle: a correct SGD_GC passes', async () => {
+    const report = await verifyOptimizer<{ lr: number; weightDecay: number }>((params, h) => mySgdGc(h.lr, h.weightDecay)(params, h), {
+      name: 'my SGD_GC, values',
+      hyper: fc.record({ lr: hyperParameters.learningRateArb, weightDecay: hyperParameters.weightDecayArb }),
+      preservesMean: 'gc',
+      reference: { name: 'SGD_GC', family: 'first_release' },
+    });
+    expect(report.results[0].name).toMatch(/every step equals the float64 oracle/);
+    expect(report.failures).toEqual([]);
+  });
+
+  it('the value property catches what the mean law cannot: a learning rate off by 1%', async () => {
+    const run = verifyOptimizer<{ lr: number }>((params, h) => mySgdGc(h.lr * 1.01, 0)(params, h), {
+      name: 'my SGD_GC with a wrong lr',
+      hyper: fc.record({ lr: hyperParameters.learningRateArb }),
+      preservesMean: 'gc',
+      reference: { name: 'SGD_GC', family: 'first_release' },
+    });
+    await expect(run).rejects.toThrow(/every step equals the float64 oracle[\s\S]*the oracle allows/);
+  });
+
   it('hyper-parameters can be drawn too (the arbitraries are exported)', async () => {
     const report = await verifyOptimizer<{ lr: number }>((params, h) => mySgdGc(h.lr, 0)(params, h), {
       name: 'my SGD_GC over lr',

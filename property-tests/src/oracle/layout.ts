@@ -3,7 +3,8 @@
  * and docs/ALGORITHMS.md §1 — deliberately not imported from the core, so that a layout or rule bug in
  * the core cannot move the expectation with it.
  */
-import type { GcRule } from '@gcopt/core';
+/** Which tensors GC centres: GC_1 ('gc': rank ≥ 2), GC_3 ('gcc': rank ≥ 4), or none. */
+export type GcRule = 'gc' | 'gcc' | 'none';
 
 export interface ChannelLayout {
   readonly shape: readonly number[];

@@ -5,7 +5,6 @@
  * gcopt keeps are modelled (§5.8 the RAdam-family SGD-phase alias, §5.10 PlainRAdam's lr², §5.15 the
  * Lookahead schedule); float64 RAdam-family parameters compute in float64 as gcopt documents (§3.4).
  */
-import type { GcRule } from '@gcopt/core';
 import {
   add,
   addScaled,
@@ -23,7 +22,7 @@ import {
   type Interval,
   type Precision,
 } from './interval.js';
-import { centres, channelLayout, ruleOfFlags, type ChannelLayout } from './layout.js';
+import { centres, channelLayout, ruleOfFlags, type ChannelLayout, type GcRule } from './layout.js';
 
 type Hyper = Record<string, any>;
 
