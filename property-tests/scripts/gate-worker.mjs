@@ -1,7 +1,13 @@
 // One run of the property suite against whichever @gcopt/core this file resolves (the mutation gate
 // copies it next to a patched copy of the core). Prints one JSON line: the first failing property
 // (`stopAtFirst`) or every failure, the cases checked and the seconds taken.
-import { checkCentralization, checkOptimizer, coreBackend, coreCentralization, referenceCatalog } from './property-tests/dist/index.js';
+import {
+  checkCentralization,
+  checkOptimizer,
+  coreBackend,
+  coreCentralization,
+  referenceCatalog,
+} from './property-tests/dist/index.js';
 
 const stopAtFirst = process.argv[2] === 'first';
 const numRuns = Number(process.env.GCOPT_GATE_RUNS ?? 12);
@@ -31,7 +37,9 @@ const subjects = [
 for (const subject of subjects) {
   const report = await subject();
   cases += report.casesChecked;
-  for (const f of report.failures) failures.push({ property: f.name, message: f.message.split('\n').slice(0, 12).join('\n') });
+  for (const f of report.failures) {
+    failures.push({ property: f.name, message: f.message.split('\n').slice(0, 12).join('\n') });
+  }
   if (stopAtFirst && failures.length > 0) break;
 }
 console.log(JSON.stringify({ failures, cases, seconds: (Date.now() - started) / 1000 }));

@@ -11,7 +11,9 @@ export const mutants = [
     patches: [
       {
         search: 'const { outer, channels, inner, fanIn } = layout;',
-        replace: 'const { outer, channels, inner, fanIn } = { ...layout, outer: 1, channels: 1, inner: layout.size, fanIn: layout.size };',
+        replace:
+          'const { outer, channels, inner, fanIn } = ' +
+          '{ ...layout, outer: 1, channels: 1, inner: layout.size, fanIn: layout.size };',
       },
     ],
   },
@@ -50,7 +52,12 @@ export const mutants = [
   {
     name: 'wrong axis for channels-last (outAxis -1 read as 0)',
     file: 'tensor/layout.js',
-    patches: [{ search: 'let axis = outAxis < 0 ? rank + outAxis : outAxis;', replace: 'let axis = outAxis < 0 ? 0 : outAxis;' }],
+    patches: [
+      {
+        search: 'let axis = outAxis < 0 ? rank + outAxis : outAxis;',
+        replace: 'let axis = outAxis < 0 ? 0 : outAxis;',
+      },
+    ],
   },
   {
     name: 'middle-axis branch broken (mean over the inner axes only)',
@@ -60,7 +67,9 @@ export const mutants = [
   {
     name: 'mean rounded to float32 before the subtraction',
     file: 'centralize/centralizeInPlace.js',
-    patches: [{ search: 'const mean = shift + sum / fanIn;', replace: 'const mean = Math.fround(shift + sum / fanIn);' }],
+    patches: [
+      { search: 'const mean = shift + sum / fanIn;', replace: 'const mean = Math.fround(shift + sum / fanIn);' },
+    ],
   },
   {
     name: 'a bias gradient zeroed',
@@ -68,7 +77,9 @@ export const mutants = [
     patches: [
       {
         search: 'apply(ctx) { if (centralizes(ctx.layout.rank, ctx.gcEnabled))',
-        replace: 'apply(ctx) { if (ctx.layout.rank === 1) ctx.u.fill(0); if (centralizes(ctx.layout.rank, ctx.gcEnabled))',
+        replace:
+          'apply(ctx) { if (ctx.layout.rank === 1) ctx.u.fill(0); ' +
+          'if (centralizes(ctx.layout.rank, ctx.gcEnabled))',
       },
     ],
   },

@@ -6,7 +6,16 @@
 // and every mutant is killed; logs the property that killed each. A mutant whose search text is not
 // found fails the gate by name. Seed: GCOPT_PROPERTY_SEED, else a fresh one per run (printed).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -50,14 +59,16 @@ function runSuite(mode) {
 }
 
 /** The search text as a pattern in which every whitespace run matches any whitespace. */
-const pattern = (search) => new RegExp(search.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'), 'g');
+const escape = (word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pattern = (search) => new RegExp(search.trim().split(/\s+/).map(escape).join('\\s+'), 'g');
 
 const problems = [];
 const baseline = runSuite('all');
 if (baseline.failures.length > 0) {
   problems.push(`the un-mutated core fails the suite:\n${baseline.failures.map((f) => f.message).join('\n')}`);
 }
-console.log(`  un-mutated core: ${baseline.failures.length === 0 ? 'passes' : 'FAILS'} (${baseline.cases} cases, ${baseline.seconds.toFixed(1)} s)`);
+const verdict = baseline.failures.length === 0 ? 'passes' : 'FAILS';
+console.log(`  un-mutated core: ${verdict} (${baseline.cases} cases, ${baseline.seconds.toFixed(1)} s)`);
 
 for (const mutant of mutants) {
   const file = join(coreCopy, 'dist', mutant.file);
@@ -70,7 +81,10 @@ for (const mutant of mutants) {
     else text = text.replace(pattern(search), () => replace);
   }
   if (missing.length > 0) {
-    problems.push(`mutant '${mutant.name}': search text not found in dist/${mutant.file}: ${missing.join('; ')} — re-anchor it in scripts/mutants.mjs`);
+    problems.push(
+      `mutant '${mutant.name}': search text not found in dist/${mutant.file}: ${missing.join('; ')}` +
+        ' — re-anchor it in scripts/mutants.mjs',
+    );
     console.log(`  ${mutant.name}: NOT APPLIED (search text not found)`);
     continue;
   }

@@ -1,6 +1,6 @@
 import type { DType, Family, Optimizer } from '@gcopt/core';
 import type { CentralizationImplementation } from './centralization/implementation.js';
-import type { OptimizerInstance, OptimizerSubjectOptions, ParamSpec } from './optimizer/instance.js';
+import type { OptimizerInstance, OptimizerSubjectOptions, ParamSpec, ValueCaseSupport } from './optimizer/instance.js';
 
 /**
  * One implementation of gcopt to run the whole suite against. A backend offers any of: a GC
@@ -34,7 +34,7 @@ export interface OptimizerBackend extends OptimizerSubjectOptions {
    * Per optimizer, what the value cases may draw when it differs from `valueCases` (e.g. a known bug
    * that a regression test tracks; see test/knownIssues.test.ts).
    */
-  valueCasesFor?(name: string, family: Family | 'wrapper'): import('./optimizer/instance.js').ValueCaseSupport | undefined;
+  valueCasesFor?(name: string, family: Family | 'wrapper'): ValueCaseSupport | undefined;
   /** Whether instances describe their state (`stateShapes`). */
   readonly describesState?: boolean;
   readonly dtypes?: readonly DType[];

@@ -33,24 +33,34 @@ describe.each(['first_release', 'advanced'] as const)('the oracle reproduces the
       for (const c of recorded.cases) {
         const lookahead = recorded.optimizer === 'Lookahead';
         const name = lookahead ? `Lookahead(${c.kwargs.inner})` : recorded.optimizer;
-        const hyper = lookahead ? { inner: camel(c.kwargs.inner_kwargs), k: c.kwargs.k, alpha: c.kwargs.alpha } : camel(c.kwargs);
+        const hyper = lookahead
+          ? { inner: camel(c.kwargs.inner_kwargs), k: c.kwargs.k, alpha: c.kwargs.alpha }
+          : camel(c.kwargs);
         // float64: the RAdam family's `float64_nocast` (gcopt computes float64 in float64, §3.4); float32 as recorded
+        const float64Key = RADAM_FAMILY.includes(recorded.optimizer) ? 'float64_nocast' : 'float64';
         const runs = [
-          { dtype: 'float64', key: RADAM_FAMILY.includes(recorded.optimizer) ? 'float64_nocast' : 'float64', eps: EPS64 },
+          { dtype: 'float64', key: float64Key, eps: EPS64 },
           { dtype: 'float32', key: 'float32', eps: EPS32 },
         ] as const;
         for (const run of runs) {
           const data: Json = inputs[run.dtype];
-          const params = inputs.params.map((p: Json, i: number) => ({ shape: p.shape, outAxis: 0, data: data.init[i] }));
-          const oracle = oracleOptimizer(name, lookahead ? 'wrapper' : family, hyper, params, { storage: run.eps, accumulation: run.eps });
-          const lr = (lookahead ? hyper.inner.lr : hyper.lr) ?? (recorded.optimizer === 'Adagrad_GC' || recorded.optimizer === 'Adagrad_GCC' ? 1e-2 : 1e-3);
+          const params = inputs.params.map((p: Json, i: number) => ({
+            shape: p.shape,
+            outAxis: 0,
+            data: data.init[i],
+          }));
+          const precision = { storage: run.eps, accumulation: run.eps };
+          const oracle = oracleOptimizer(name, lookahead ? 'wrapper' : family, hyper, params, precision);
+          const defaultLr = recorded.optimizer.startsWith('Adagrad') ? 1e-2 : 1e-3;
+          const lr = (lookahead ? hyper.inner.lr : hyper.lr) ?? defaultLr;
           for (let t = 0; t < c.steps; t++) {
             const expected = oracle.step(data.grads[t], lr);
             c[run.key].params[t].forEach((values: number[], i: number) => {
               values.forEach((v, j) => {
                 const value = run.dtype === 'float32' ? Math.fround(v) : v;
                 const where = `${c.id} ${run.key} step ${t + 1} ${inputs.params[i].name}[${j}]`;
-                expect(contains(expected[i], j, value), `${where}: ${value} ∉ [${expected[i].lo[j]}, ${expected[i].hi[j]}]`).toBe(true);
+                const range = `[${expected[i].lo[j]}, ${expected[i].hi[j]}]`;
+                expect(contains(expected[i], j, value), `${where}: ${value} ∉ ${range}`).toBe(true);
                 checked++;
               });
             });

@@ -15,7 +15,8 @@ export function setup(): () => void {
   process.env[DIR_VARIABLE] = dir;
   // one seed for every test file (workers inherit the environment), fresh each run unless given
   process.env.GCOPT_PROPERTY_SEED ??= String(runConfig().seed);
-  console.log(`\n@gcopt/property-tests: seed ${process.env.GCOPT_PROPERTY_SEED} (replay this run: GCOPT_PROPERTY_SEED=${process.env.GCOPT_PROPERTY_SEED})\n`);
+  const seed = process.env.GCOPT_PROPERTY_SEED;
+  console.log(`\n@gcopt/property-tests: seed ${seed} (replay this run: GCOPT_PROPERTY_SEED=${seed})\n`);
   return () => {
     let cases = 0;
     let properties = 0;

@@ -43,14 +43,16 @@ describe('centralizeUpdate (GC of the gradient, docs/ALGORITHMS.md §1)', () => 
   it('outAxis -1 (channels last): each column loses its mean', () => {
     // same g, columns: (1+2)/2 = 1.5 and (3+6)/2 = 4.5, centred g = [[-0.5,-1.5],[0.5,1.5]];
     // w − 0.1·Pg = [[1.05, 2.15], [2.95, 3.85]]
-    const [w1] = run('SGD_GC', 'first_release', { lr: 0.1 }, { shape: [2, 2], outAxis: -1, w: [1, 2, 3, 4] }, [[1, 3, 2, 6]]);
+    const param = { shape: [2, 2], outAxis: -1, w: [1, 2, 3, 4] };
+    const [w1] = run('SGD_GC', 'first_release', { lr: 0.1 }, param, [[1, 3, 2, 6]]);
     expectClose(w1, [1.05, 2.15, 2.95, 3.85]);
   });
 
   it('outAxis in the middle: the channel spans the outer and inner axes', () => {
     // shape [2,2,2], outAxis 1, g = 0..7: channel 0 holds g[0,0,:] = 0,1 and g[1,0,:] = 4,5 (mean 2.5),
     // channel 1 holds 2,3,6,7 (mean 4.5); Pg = [-2.5,-1.5,-2.5,-1.5, 1.5,2.5,1.5,2.5]; from w = 0 with lr 1: −Pg
-    const [w1] = run('SGD_GC', 'first_release', { lr: 1 }, { shape: [2, 2, 2], outAxis: 1, w: [0, 0, 0, 0, 0, 0, 0, 0] }, [[0, 1, 2, 3, 4, 5, 6, 7]]);
+    const param = { shape: [2, 2, 2], outAxis: 1, w: [0, 0, 0, 0, 0, 0, 0, 0] };
+    const [w1] = run('SGD_GC', 'first_release', { lr: 1 }, param, [[0, 1, 2, 3, 4, 5, 6, 7]]);
     expectClose(w1, [2.5, 1.5, 2.5, 1.5, -1.5, -2.5, -1.5, -2.5]);
   });
 
@@ -71,7 +73,8 @@ describe('addWeightDecay', () => {
   it('the coupled L2 term is added before GC, so it is centred too (§5.2)', () => {
     // g = 0, wd 0.5: d = 0.5·w = [[0.5,1],[1.5,2]], row means 0.75 and 1.75, Pd = [[-0.25,0.25],[-0.25,0.25]];
     // lr 0.1: w − 0.1·Pd = [[1.025, 1.975], [3.025, 3.975]]
-    const [w1] = run('SGD_GC', 'first_release', { lr: 0.1, weightDecay: 0.5 }, { shape: [2, 2], w: [1, 2, 3, 4] }, [[0, 0, 0, 0]]);
+    const param = { shape: [2, 2], w: [1, 2, 3, 4] };
+    const [w1] = run('SGD_GC', 'first_release', { lr: 0.1, weightDecay: 0.5 }, param, [[0, 0, 0, 0]]);
     expectClose(w1, [1.025, 1.975, 3.025, 3.975]);
   });
 });
@@ -95,22 +98,26 @@ describe('sgdMomentum', () => {
 describe('applyUpdateWithDecoupledDecay (SGDW, §2.2)', () => {
   it('decays from the weights before the step, by lr·wd', () => {
     // w = 2, g = 1, lr 0.1, wd 0.5: 2 − 0.1·1 − 0.05·2 = 1.8
-    expectClose(run('SGDW', 'first_release', { lr: 0.1, weightDecay: 0.5 }, { shape: [1], w: [2] }, [[1]]).flat(), [1.8]);
+    const out = run('SGDW', 'first_release', { lr: 0.1, weightDecay: 0.5 }, { shape: [1], w: [2] }, [[1]]);
+    expectClose(out.flat(), [1.8]);
   });
 });
 
 describe('adamMoments + scaleByAdam', () => {
   it("bias-corrected eps (Adam_GC): m / (sqrt(v)/sqrt(bc2) + eps), step lr/bc1", () => {
     // β (0.9, 0.999), eps 1e-8, lr 0.1, w = 1, g = 2 twice.
-    // t=1: m = 0.2, v = 0.004, bc1 = 0.1, bc2 = 0.001: sqrt(v/bc2) = 2; w = 1 − (0.1/0.1)·0.2/(2 + 1e-8) = 0.9000000005
+    // t=1: m = 0.2, v = 0.004, bc1 = 0.1, bc2 = 0.001: sqrt(v/bc2) = 2;
+    //      w = 1 − (0.1/0.1)·0.2/(2 + 1e-8) = 0.9000000005
     // t=2: m = 0.38, v = 0.007996, bc1 = 0.19, bc2 = 0.001999: sqrt(v/bc2) = 2; step (0.1/0.19)·0.38/(2 + 1e-8)
     //      = 0.1/(1 + 5e-9) = 0.0999999995 → w = 0.800000001
-    const out = run('Adam_GC', 'first_release', { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8 }, { shape: [1], w: [1] }, [[2], [2]]);
+    const options = { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8 };
+    const out = run('Adam_GC', 'first_release', options, { shape: [1], w: [1] }, [[2], [2]]);
     expectClose(out.flat(), [0.9000000005, 0.800000001], 13);
   });
 
   it('raw eps (first-release AdamW): s·(m/(sqrt(v) + eps) + wd·w), s = lr·sqrt(bc2)/bc1', () => {
-    // t=1, w = 1, g = 2, wd 0.5, lr 0.1: s = 0.1·sqrt(0.001)/0.1 = 0.0316227766…, m/(sqrt(v)+eps) = 0.2/(0.0632455532… + 1e-8);
+    // t=1, w = 1, g = 2, wd 0.5, lr 0.1: s = 0.1·sqrt(0.001)/0.1 = 0.0316227766…,
+    // m/(sqrt(v)+eps) = 0.2/(0.0632455532… + 1e-8);
     // s·that = 0.1·0.0632455532/(0.0632455532 + 1e-8) = 0.1 − 1.5811e-8, s·wd·w = 0.0158113883…
     // w = 1 − 0.0999999842 − 0.0158113883 = 0.8841886275
     const out = run('AdamW', 'first_release', { lr: 0.1, eps: 1e-8, weightDecay: 0.5 }, { shape: [1], w: [1] }, [[2]]);
@@ -123,7 +130,8 @@ describe('scaleByAdagrad', () => {
     // accumulator 1, lr 0.1, lrDecay 0.5, w = 1, g = 3 twice.
     // t=1: sum 10, w = 1 − 0.1·3/sqrt(10) = 1 − 0.0948683298 = 0.9051316702
     // t=2: sum 19, clr = 0.1/1.5, w −= (0.1/1.5)·3/sqrt(19) = 0.2/4.3588989435 = 0.0458831468 → 0.8592485234
-    const out = run('Adagrad_GC', 'first_release', { lr: 0.1, lrDecay: 0.5, initialAccumulatorValue: 1, eps: 1e-10 }, { shape: [1], w: [1] }, [[3], [3]]);
+    const options = { lr: 0.1, lrDecay: 0.5, initialAccumulatorValue: 1, eps: 1e-10 };
+    const out = run('Adagrad_GC', 'first_release', options, { shape: [1], w: [1] }, [[3], [3]]);
     expectClose(out.flat(), [0.9051316702, 0.8592485234], 9);
   });
 });
@@ -137,11 +145,12 @@ describe('rectify (RAdam family)', () => {
     expectClose(out.flat(), [0.3, -0.1105263157894737]);
   });
 
-  it('rectified phase (step 6 with β2 0.999): the step is lr·sqrt((N−4)(N−2)·Nmax / ((Nmax−4)·N·(Nmax−2)))', () => {
+  it('rectified phase (step 6, β2 0.999): the step is lr·sqrt((N−4)(N−2)·Nmax / ((Nmax−4)·N·(Nmax−2)))', () => {
     // constant g = 2, lr 0.1, w = 1: steps 1–5 are the SGD phase, each w −= lr·m/bc1 = 0.1·2 → w = 0 after 5.
     // Step 6: m/bc1 = g and v/bc2 = g², so r·m/sqrt(v) = sqrt(ratio); N_6 = 5.99416…, Nmax = 1999:
-    // sqrt(1.99416·3.99416·1999/(1995·5.99416·1997)) = 0.0258211128; eps 1e-8 next to sqrt(v) = 2·sqrt(1 − 0.999^6)
-    // = 0.154883 shrinks it by 1e-8/0.154883 = 6.46e-8 → 0.0258211111, w = −0.1·that = −0.00258211111
+    // sqrt(1.99416·3.99416·1999/(1995·5.99416·1997)) = 0.0258211128; eps 1e-8 next to
+    // sqrt(v) = 2·sqrt(1 − 0.999^6) = 0.154883 shrinks it by 1e-8/0.154883 = 6.46e-8 → 0.0258211111,
+    // w = −0.1·that = −0.00258211111
     const out = run('RAdam', 'advanced', { lr: 0.1 }, { shape: [1], w: [1] }, Array.from({ length: 6 }, () => [2]));
     expectClose(out[4], [0], 12);
     expectClose(out[5], [-0.00258211111], 11);
@@ -162,7 +171,8 @@ describe('lookaheadSync and rangerLookahead', () => {
   });
 
   it('Ranger: slow weights start as the initial weights and sync after steps k, 2k (§3.7)', () => {
-    // k 2, α 0.5, lr 0.1, β (0.95, 0.999), w = 1, g = 2. t=1 (SGD phase): m = 0.1, bc1 = 0.05, w = 1 − 0.1·2 = 0.8;
+    // k 2, α 0.5, lr 0.1, β (0.95, 0.999), w = 1, g = 2.
+    // t=1 (SGD phase): m = 0.1, bc1 = 0.05, w = 1 − 0.1·2 = 0.8;
     // t=2: m = 0.195, bc1 = 0.0975, m/bc1 = 2, w = 0.6; sync: slow = 1 + 0.5·(0.6 − 1) = 0.8 → w = 0.8
     const out = run('Ranger', 'advanced', { lr: 0.1, k: 2, alpha: 0.5 }, { shape: [1], w: [1] }, [[2], [2]]);
     expectClose(out.flat(), [0.8, 0.8]);

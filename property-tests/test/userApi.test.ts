@@ -73,8 +73,9 @@ describe('a user verifies their own implementations', () => {
     await expect(run).rejects.toThrow(/Counterexample[\s\S]*seed: \d+/);
   });
 
-  it('with `reference`, verifyOptimizer checks every step against the float64 oracle: a correct SGD_GC passes', async () => {
-    const report = await verifyOptimizer<{ lr: number; weightDecay: number }>((params, h) => mySgdGc(h.lr, h.weightDecay)(params, h), {
+  it('with `reference`, verifyOptimizer checks every step against the oracle: a correct SGD_GC passes', async () => {
+    type H = { lr: number; weightDecay: number };
+    const report = await verifyOptimizer<H>((params, h) => mySgdGc(h.lr, h.weightDecay)(params, h), {
       name: 'my SGD_GC, values',
       hyper: fc.record({ lr: hyperParameters.learningRateArb, weightDecay: hyperParameters.weightDecayArb }),
       preservesMean: 'gc',

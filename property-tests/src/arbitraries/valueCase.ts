@@ -93,6 +93,11 @@ function weightValues(seed: number, shape: readonly number[], outAxis: number, d
   return toDType(dtype, out);
 }
 
+/** `value` once in `rarely + often` draws, else its negation. */
+function sometimes(value: boolean, rarely: number, often: number): fc.Arbitrary<boolean> {
+  return fc.oneof({ arbitrary: fc.constant(value), weight: rarely }, { arbitrary: fc.constant(!value), weight: often });
+}
+
 function axisFor(position: AxisPosition, rank: number, pick: number): number {
   if (position === 'first' || rank === 0) return 0;
   if (position === 'last' || rank < 3) return -1;
@@ -115,7 +120,9 @@ export function valueProblemArb(constraints: ValueCaseConstraints = {}): fc.Arbi
     maxSize = 96,
     large = false,
   } = constraints;
-  const fanInOne = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.boolean()).map(([n, conv]) => (conv ? [n, 1, 1, 1] : [n, 1]));
+  const fanInOne = fc
+    .tuple(fc.integer({ min: 1, max: 6 }), fc.boolean())
+    .map(([n, conv]) => (conv ? [n, 1, 1, 1] : [n, 1]));
   const largeShape = fc
     .tuple(fc.integer({ min: 129, max: 140 }), fc.constantFrom([16, 4, 4], [256], [4, 8, 8]))
     .map(([c, rest]) => [c, ...rest]);
@@ -124,7 +131,7 @@ export function valueProblemArb(constraints: ValueCaseConstraints = {}): fc.Arbi
       shape,
       position: fc.constantFrom(...axes),
       pick: fc.nat(8),
-      gc: gcExclusion ? fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }) : fc.constant(true),
+      gc: gcExclusion ? sometimes(false, 1, 4) : fc.constant(true),
     });
   return fc
     .record({
@@ -141,10 +148,10 @@ export function valueProblemArb(constraints: ValueCaseConstraints = {}): fc.Arbi
     .chain(({ dtype, conv, oneIn, bias, extra, big, steps, lrMode, seed }) => {
       const tensors = [conv, oneIn, bias, ...extra, ...big];
       const nulls = nullGradients
-        ? fc.array(fc.array(fc.oneof({ arbitrary: fc.constant(false), weight: 5 }, { arbitrary: fc.constant(true), weight: 1 }), {
-            minLength: tensors.length,
-            maxLength: tensors.length,
-          }), { minLength: steps, maxLength: steps })
+        ? fc.array(fc.array(sometimes(true, 1, 5), { minLength: tensors.length, maxLength: tensors.length }), {
+            minLength: steps,
+            maxLength: steps,
+          })
         : fc.constant(Array.from({ length: steps }, () => tensors.map(() => false)));
       const factors = fc.array(fc.constantFrom(1, 0.5, 0.25, 2, 0.1), { minLength: steps, maxLength: steps });
       return fc.record({ nulls, factors }).map(({ nulls: skip, factors: lrFactors }): ValueProblem => {
@@ -153,10 +160,14 @@ export function valueProblemArb(constraints: ValueCaseConstraints = {}): fc.Arbi
           const position = i === 1 && t.position === 'middle' ? 'first' : t.position;
           const shape = i === 1 && position === 'last' ? [...t.shape].reverse() : t.shape;
           const outAxis = axisFor(position, shape.length, t.pick);
-          return { name: `p${i}`, shape, outAxis, dtype, gc: t.gc, data: weightValues(seed + 7919 * i, shape, outAxis, dtype) };
+          const data = weightValues(seed + 7919 * i, shape, outAxis, dtype);
+          return { name: `p${i}`, shape, outAxis, dtype, gc: t.gc, data };
         });
         const grads = skip.map((row, s) =>
-          params.map((p, i) => (row[i] ? null : gridValues(seed + 104729 * (s + 1) + 7919 * i, p.shape, p.outAxis, dtype))),
+          params.map((p, i) => {
+            const values = () => gridValues(seed + 104729 * (s + 1) + 7919 * i, p.shape, p.outAxis, dtype);
+            return row[i] ? null : values();
+          }),
         );
         return { params, grads, lrMode, lrFactors: lrMode === 'constant' ? lrFactors.map(() => 1) : lrFactors };
       });

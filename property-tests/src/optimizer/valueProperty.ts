@@ -62,7 +62,8 @@ export function valueProperty<H>(ctx: ValuePropertyContext<H>): NamedProperty<{ 
       const implHyper = (problem.lrMode === 'schedule' ? withSchedule(h, lrs) : h) as H;
       const params = problem.params.map((p) => ({ ...p, data: toDType(p.dtype, p.data) }));
       const dtype = problem.params[0].dtype;
-      const oracle = oracleOptimizer(ctx.reference.name, ctx.reference.family, h, problem.params, precisionOf(dtype, ctx.accumulation));
+      const precision = precisionOf(dtype, ctx.accumulation);
+      const oracle = oracleOptimizer(ctx.reference.name, ctx.reference.family, h, problem.params, precision);
       const inst: OptimizerInstance = await ctx.factory(params, implHyper);
       try {
         for (let t = 0; t < problem.grads.length; t++) {
@@ -77,7 +78,8 @@ export function valueProperty<H>(ctx: ValuePropertyContext<H>): NamedProperty<{ 
               fail(
                 `step ${t + 1}, ${p.name} ${describeTensor(p)}${p.gc === false ? ' gc:false' : ''}` +
                   `${grads[i] === null ? ' (no gradient this step)' : ''}, element ${j}: got ${got[i][j]}, ` +
-                  `the oracle allows [${lo[j]}, ${hi[j]}] (was ${problem.params[i].data[j]} before step 1; lr ${lrs[t]}, ${problem.lrMode})`,
+                  `the oracle allows [${lo[j]}, ${hi[j]}] (was ${problem.params[i].data[j]} before step 1; ` +
+                  `lr ${lrs[t]}, ${problem.lrMode})`,
               );
             }
           });

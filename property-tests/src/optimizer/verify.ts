@@ -96,14 +96,20 @@ export async function checkOptimizer<H>(factory: OptimizerFactory<H>, options: O
       axes: axisPositions(outAxes, valueCases.middleAxis ?? false),
       nullGradients: valueCases.nullGradients ?? false,
       gcExclusion: valueCases.gcExclusion ?? false,
-      lrModes: valueCases.schedules ? (['constant', 'schedule', 'override'] as const) : (['constant', 'override'] as const),
+      lrModes: valueCases.schedules
+        ? (['constant', 'schedule', 'override'] as const)
+        : (['constant', 'override'] as const),
       maxSteps,
       maxSize,
     };
     const value = { name, factory, hyper, reference, accumulation };
     properties.unshift(valueProperty({ ...value, cases }));
     if (valueCases.largeRuns) {
-      const large = valueProperty({ ...value, cases: { ...cases, large: true, maxSteps: Math.min(maxSteps, 3) }, label: 'a tensor above 32,768 elements' });
+      const large = valueProperty({
+        ...value,
+        cases: { ...cases, large: true, maxSteps: Math.min(maxSteps, 3) },
+        label: 'a tensor above 32,768 elements',
+      });
       properties.push({ ...large, numRuns: runConfig({}, valueCases.largeRuns).numRuns });
     }
   }

@@ -7,6 +7,9 @@
  * - multiply, divide, square root: K·ε_s·|result| (covers scalar factors rounded to the storage dtype);
  * - a channel mean: (2n + 2)·ε_a·max|x| for n summed elements (naive, shifted or pairwise sums).
  *
+ * Each endpoint is widened by the error at that endpoint: x − K·ε·|x| increases with x, so the lowest
+ * value an implementation can round to is reached at the lowest exact value (and likewise the highest).
+ *
  * ε_s is the storage dtype's epsilon, ε_a the accumulation dtype's; K = 4 (a rounding costs ≤ ε/2, so
  * this leaves a factor of 8 for fused or re-associated arithmetic). A value outside the range is a
  * wrong value, not noise. Ill-conditioned elements (a centred gradient near zero that Adam then
@@ -36,10 +39,12 @@ function make(n: number): { lo: Float64Array; hi: Float64Array } {
 
 const mag = (x: Interval, i: number) => Math.max(Math.abs(x.lo[i]), Math.abs(x.hi[i]));
 
-function widen(out: { lo: Float64Array; hi: Float64Array }, i: number, err: number): void {
-  const e = err + TINY;
-  out.lo[i] -= e;
-  out.hi[i] += e;
+/** Widens element i by `errLo` below and `errHi` above; a NaN endpoint (∞ − ∞) becomes unbounded. */
+function widen(out: { lo: Float64Array; hi: Float64Array }, i: number, errLo: number, errHi: number = errLo): void {
+  out.lo[i] -= errLo + TINY;
+  out.hi[i] += errHi + TINY;
+  if (Number.isNaN(out.lo[i])) out.lo[i] = -Infinity;
+  if (Number.isNaN(out.hi[i])) out.hi[i] = Infinity;
 }
 
 export function exact(values: ArrayLike<number>): Interval {
@@ -67,7 +72,8 @@ export function addScaled(a: Interval, b: Interval, c: number, p: Precision): In
     out.lo[i] = a.lo[i] + x;
     out.hi[i] = a.hi[i] + y;
     // the product c·b rounds too: relative to |c·b|, inside the operand term
-    widen(out, i, K * p.storage * (mag(a, i) + 2 * Math.abs(c) * mag(b, i)));
+    const e = K * p.storage;
+    widen(out, i, e * (Math.abs(a.lo[i]) + 2 * Math.abs(x)), e * (Math.abs(a.hi[i]) + 2 * Math.abs(y)));
   }
   return out;
 }
@@ -81,7 +87,7 @@ export function scale(a: Interval, c: number, p: Precision): Interval {
   for (let i = 0; i < out.lo.length; i++) {
     out.lo[i] = c >= 0 ? c * a.lo[i] : c * a.hi[i];
     out.hi[i] = c >= 0 ? c * a.hi[i] : c * a.lo[i];
-    widen(out, i, K * p.storage * Math.abs(c) * mag(a, i));
+    widen(out, i, K * p.storage * Math.abs(out.lo[i]), K * p.storage * Math.abs(out.hi[i]));
   }
   return out;
 }
@@ -94,7 +100,7 @@ export function square(a: Interval, p: Precision): Interval {
     const h = a.hi[i] * a.hi[i];
     out.lo[i] = a.lo[i] <= 0 && a.hi[i] >= 0 ? 0 : Math.min(l, h);
     out.hi[i] = Math.max(l, h);
-    widen(out, i, K * p.storage * out.hi[i]);
+    widen(out, i, K * p.storage * out.lo[i], K * p.storage * out.hi[i]);
     out.lo[i] = Math.max(0, out.lo[i]);
   }
   return out;
@@ -106,7 +112,7 @@ export function sqrt(a: Interval, p: Precision): Interval {
   for (let i = 0; i < out.lo.length; i++) {
     out.lo[i] = Math.sqrt(Math.max(0, a.lo[i]));
     out.hi[i] = Math.sqrt(Math.max(0, a.hi[i]));
-    widen(out, i, K * p.storage * out.hi[i]);
+    widen(out, i, K * p.storage * out.lo[i], K * p.storage * out.hi[i]);
     out.lo[i] = Math.max(0, out.lo[i]);
   }
   return out;
@@ -118,7 +124,8 @@ export function plus(a: Interval, c: number, p: Precision): Interval {
   for (let i = 0; i < out.lo.length; i++) {
     out.lo[i] = a.lo[i] + c;
     out.hi[i] = a.hi[i] + c;
-    widen(out, i, K * p.storage * (mag(a, i) + Math.abs(c)));
+    const e = K * p.storage;
+    widen(out, i, e * (Math.abs(a.lo[i]) + Math.abs(c)), e * (Math.abs(a.hi[i]) + Math.abs(c)));
   }
   return out;
 }
@@ -135,7 +142,7 @@ export function div(a: Interval, b: Interval, p: Precision): Interval {
     const q = [a.lo[i] / b.lo[i], a.lo[i] / b.hi[i], a.hi[i] / b.lo[i], a.hi[i] / b.hi[i]];
     out.lo[i] = Math.min(...q);
     out.hi[i] = Math.max(...q);
-    widen(out, i, K * p.storage * Math.max(Math.abs(out.lo[i]), Math.abs(out.hi[i])));
+    widen(out, i, K * p.storage * Math.abs(out.lo[i]), K * p.storage * Math.abs(out.hi[i]));
   }
   return out;
 }
@@ -177,12 +184,13 @@ export function centre(x: Interval, layout: ChannelLayout, p: Precision): Interv
     out.lo[i] = x.lo[i] - meanHi;
     out.hi[i] = x.hi[i] - meanLo;
     const meanErr = (2 * fanIn + 2) * p.accumulation * maxAbs[c];
-    widen(out, i, meanErr + K * p.storage * (mag(x, i) + Math.max(Math.abs(meanLo), Math.abs(meanHi))));
+    const errLo = meanErr + K * p.storage * (Math.abs(x.lo[i]) + Math.abs(meanHi));
+    widen(out, i, errLo, meanErr + K * p.storage * (Math.abs(x.hi[i]) + Math.abs(meanLo)));
   }
   return out;
 }
 
 /** Whether `value` lies in element i's range. */
 export function contains(x: Interval, i: number, value: number): boolean {
-  return value >= x.lo[i] && value <= x.hi[i];
+  return !(value < x.lo[i]) && !(value > x.hi[i]) && !Number.isNaN(value);
 }

@@ -23,14 +23,19 @@ export interface ChannelLayout {
 /** `shape` seen as [outer, channels, inner] around `outAxis` (negative counts from the end). */
 export function channelLayout(shape: readonly number[], outAxis: number): ChannelLayout {
   const rank = shape.length;
-  if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new RangeError(`shape [${shape}] has an axis that is not a positive integer`);
+  if (shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new RangeError(`shape [${shape}] has an axis that is not a positive integer`);
+  }
   const axis = rank === 0 ? 0 : outAxis < 0 ? rank + outAxis : outAxis;
-  if (rank > 0 && (axis < 0 || axis >= rank)) throw new RangeError(`outAxis ${outAxis} is outside a rank-${rank} tensor`);
+  if (rank > 0 && (axis < 0 || axis >= rank)) {
+    throw new RangeError(`outAxis ${outAxis} is outside a rank-${rank} tensor`);
+  }
   const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
   const outer = product(shape.slice(0, axis));
   const channels = rank === 0 ? 1 : shape[axis];
   const inner = product(shape.slice(axis + 1));
-  return { shape: [...shape], rank, outAxis: axis, size: outer * channels * inner, outer, channels, inner, fanIn: outer * inner };
+  const size = outer * channels * inner;
+  return { shape: [...shape], rank, outAxis: axis, size, outer, channels, inner, fanIn: outer * inner };
 }
 
 /** The output channel of flat element `i`. */

@@ -268,7 +268,11 @@ const FIRST_RELEASE: Record<string, OptimizerDefinition> = {
 
 const ADVANCED: Record<string, OptimizerDefinition> = {
   SGD: { defaults: { ...SGD_DEFAULTS, ...FLAGS }, rule: (h) => sgdRule(h, ruleOfFlags(h.useGc, h.gcConvOnly)) },
-  Adam: { defaults: { ...ADAM_DEFAULTS, ...FLAGS, gcLoc: false }, rule: advancedAdamRule, init: (_h, p) => emptyMoments(p) },
+  Adam: {
+    defaults: { ...ADAM_DEFAULTS, ...FLAGS, gcLoc: false },
+    rule: advancedAdamRule,
+    init: (_h, p) => emptyMoments(p),
+  },
   AdamW: {
     defaults: { ...ADAM_DEFAULTS, weightDecay: 1e-2, ...FLAGS, gcLoc: true },
     rule: advancedAdamWRule,
@@ -277,7 +281,11 @@ const ADVANCED: Record<string, OptimizerDefinition> = {
   RAdam: radam('RAdam'),
   PlainRAdam: radam('PlainRAdam'),
   Ranger: {
-    defaults: { lr: 1e-3, alpha: 0.5, k: 6, nSmaThreshold: 5, betas: [0.95, 0.999], eps: 1e-5, weightDecay: 0, ...FLAGS, gcLoc: false },
+    defaults: {
+      ...{ lr: 1e-3, alpha: 0.5, k: 6, nSmaThreshold: 5, betas: [0.95, 0.999], eps: 1e-5, weightDecay: 0 },
+      ...FLAGS,
+      gcLoc: false,
+    },
     rule: (h) => radamRule(h, 'Ranger'),
     init: (_h, p) => ({ ...emptyMoments(p), slow_buffer: p }),
   },
@@ -303,14 +311,15 @@ export function oracleOptimizer(
   const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
   const innerName = wrapped ? wrapped[1] : name;
   const table = wrapped || family === 'advanced' ? ADVANCED : FIRST_RELEASE;
-  const def = table[innerName] ?? (family === 'wrapper' ? undefined : (FIRST_RELEASE[innerName] ?? ADVANCED[innerName]));
+  const def = table[innerName] ?? (family === 'wrapper' ? undefined : FIRST_RELEASE[innerName] ?? ADVANCED[innerName]);
   if (!def) throw new RangeError(`the oracle has no optimizer '${name}' (${family})`);
   const h: Hyper = { ...def.defaults, ...(wrapped ? hyper.inner : hyper) };
   const look = wrapped ? { k: hyper.k ?? 5, alpha: hyper.alpha ?? 0.5 } : undefined;
   const rule = def.rule(h);
   const runs: TensorRun[] = params.map((param) => {
     const p = exact(param.data);
-    return { layout: channelLayout(param.shape, param.outAxis), gc: param.gc !== false, p, t: 0, slots: def.init?.(h, p) ?? {} };
+    const layout = channelLayout(param.shape, param.outAxis);
+    return { layout, gc: param.gc !== false, p, t: 0, slots: def.init?.(h, p) ?? {} };
   });
   let count = 0;
   return {

@@ -18,6 +18,9 @@ function fastBackend(kind: 'wasm-simd' | 'js', threads: number): Backend {
       describesState: true,
       // a tensor above the 32,768-element task chunk, so that a step splits into tasks (and threads)
       valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true, largeRuns: 3 },
+      // each instance starts its worker threads: the 2-thread registration is for the large tensors, and
+      // runs fewer small cases (the same kernels run the full budget on one thread)
+      ...(threads > 1 ? { budget: { numRuns: 10 } } : {}),
       supports: (name, family) => {
         try {
           return fastPathCovers(coreOptimizer(name, family, sampleHyper(name)));
@@ -33,12 +36,15 @@ function fastBackend(kind: 'wasm-simd' | 'js', threads: number): Backend {
           { backend: kind, dtype, threads },
         );
         if (fast.backend !== kind) throw new Error(`asked for ${kind}, got ${fast.backend} (${fast.note})`);
-        if (fast.threads !== threads) throw new Error(`asked for ${threads} threads, got ${fast.threads} (${fast.note})`);
+        if (fast.threads !== threads) {
+          throw new Error(`asked for ${threads} threads, got ${fast.threads} (${fast.note})`);
+        }
         return {
           step(grads, options) {
             grads.forEach((g, i) => g && fast.grads[i].set(g));
             const skip = grads.map((g) => g === null);
-            fast.step({ ...(options?.lr === undefined ? {} : { lr: options.lr }), ...(skip.some(Boolean) ? { skip } : {}) });
+            const lr = options?.lr === undefined ? {} : { lr: options.lr };
+            fast.step({ ...lr, ...(skip.some(Boolean) ? { skip } : {}) });
           },
           params: () => fast.params.map((p) => (p.value.data as FloatArray).slice()),
           stateShapes: () =>

@@ -14,7 +14,13 @@ export const float32Backend: Backend = {
     valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true },
     supports: () => true,
     create(name, family, hyper, params) {
-      const model = params.map((p) => ({ name: p.name, shape: [...p.shape], data: Float32Array.from(p.data), outAxis: p.outAxis, ...(p.gc === false ? { gc: false } : {}) }));
+      const model = params.map((p) => ({
+        name: p.name,
+        shape: [...p.shape],
+        data: Float32Array.from(p.data),
+        outAxis: p.outAxis,
+        ...(p.gc === false ? { gc: false } : {}),
+      }));
       const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
       const opt = wrapped
         ? createOptimizer(wrapped[1], { ...hyper.inner, family: 'advanced', lookahead: { k: hyper.k, alpha: hyper.alpha }, onWarning: quiet }, model)

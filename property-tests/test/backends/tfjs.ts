@@ -20,7 +20,8 @@ async function useTfBackend(name: 'cpu' | 'wasm'): Promise<void> {
   if (tf.getBackend() === name) return;
   if (name === 'wasm' && !wasmPathsSet) {
     const require = createRequire(import.meta.url);
-    setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), '/') + '/');
+    const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
+    setWasmPaths(join(dirname(wasmFile), '/') + '/');
     wasmPathsSet = true;
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialize`);
@@ -30,17 +31,23 @@ async function useTfBackend(name: 'cpu' | 'wasm'): Promise<void> {
 type Engine = 'host' | 'tensor';
 type Variables = { name: string; outAxis: number; gc?: boolean }[];
 
-function build(name: string, family: 'first_release' | 'advanced' | 'wrapper', hyper: Record<string, any>, variables: Variables, engine: Engine): GcOptimizer {
+type Family = 'first_release' | 'advanced' | 'wrapper';
+
+type Hyper = Record<string, any>;
+
+function build(name: string, family: Family, hyper: Hyper, variables: Variables, engine: Engine): GcOptimizer {
   const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
   if (wrapped) {
     const inner = optimizerByName(wrapped[1], { ...hyper.inner, onWarning: quiet, engine }, 'advanced');
     return new Lookahead({ optimizer: inner, k: hyper.k, alpha: hyper.alpha, variables, onWarning: quiet } as never);
   }
-  return optimizerByName(name, { ...hyper, variables, onWarning: quiet, engine }, family === 'wrapper' ? undefined : family);
+  const options = { ...hyper, variables, onWarning: quiet, engine };
+  return optimizerByName(name, options, family === 'wrapper' ? undefined : family);
 }
 
 /** Options valid for each optimizer, only to ask whether the engine can run its recipe. */
-const sampleHyper = (name: string) => (name.startsWith('Lookahead') ? { inner: { lr: 0.1 }, k: 2, alpha: 0.5 } : { lr: 0.1 });
+const sampleHyper = (name: string) =>
+  name.startsWith('Lookahead') ? { inner: { lr: 0.1 }, k: 2, alpha: 0.5 } : { lr: 0.1 };
 
 function tfjsBackend(tfBackend: 'cpu' | 'wasm', engine: Engine): Backend {
   return {
@@ -67,8 +74,14 @@ function tfjsBackend(tfBackend: 'cpu' | 'wasm', engine: Engine): Backend {
         await useTfBackend(tfBackend);
         // tfjs variable names are global: each instance gets its own prefix
         const prefix = `property-tests-${made++}`;
-        const vars = params.map((p) => tf.variable(tf.tensor(Float32Array.from(p.data), [...p.shape], 'float32'), true, `${prefix}/${p.name}`));
-        const variables = params.map((p) => ({ name: `${prefix}/${p.name}`, outAxis: p.outAxis, ...(p.gc === false ? { gc: false } : {}) }));
+        const vars = params.map((p) =>
+          tf.variable(tf.tensor(Float32Array.from(p.data), [...p.shape], 'float32'), true, `${prefix}/${p.name}`),
+        );
+        const variables = params.map((p) => ({
+          name: `${prefix}/${p.name}`,
+          outAxis: p.outAxis,
+          ...(p.gc === false ? { gc: false } : {}),
+        }));
         const opt = build(name, family, hyper, variables, engine);
         let lrOverride: number | undefined;
         return {
@@ -83,7 +96,8 @@ function tfjsBackend(tfBackend: 'cpu' | 'wasm', engine: Engine): Backend {
               // a variable without a gradient is left out of the map, as tfjs's own optimizers see it
               const named = params.flatMap((p, i) => {
                 const g = grads[i];
-                return g === null ? [] : [[vars[i].name, tf.tensor(Float32Array.from(g), [...p.shape], 'float32')] as const];
+                if (g === null) return [];
+                return [[vars[i].name, tf.tensor(Float32Array.from(g), [...p.shape], 'float32')] as const];
               });
               opt.applyGradients(Object.fromEntries(named));
             });
@@ -101,4 +115,8 @@ function tfjsBackend(tfBackend: 'cpu' | 'wasm', engine: Engine): Backend {
 
 await useTfBackend('cpu');
 
-export const tfjsBackends: Backend[] = [tfjsBackend('cpu', 'host'), tfjsBackend('cpu', 'tensor'), tfjsBackend('wasm', 'host')];
+export const tfjsBackends: Backend[] = [
+  tfjsBackend('cpu', 'host'),
+  tfjsBackend('cpu', 'tensor'),
+  tfjsBackend('wasm', 'host'),
+];
