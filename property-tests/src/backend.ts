@@ -1,6 +1,6 @@
 import type { DType, Family, Optimizer } from '@gcopt/core';
 import type { CentralizationImplementation } from './centralization/implementation.js';
-import type { OptimizerInstance, OptimizerSubjectOptions, ParamSpec } from './optimizer/instance.js';
+import type { OptimizerInstance, OptimizerSubjectOptions, ParamSpec, ValueCaseSupport } from './optimizer/instance.js';
 
 /**
  * One implementation of gcopt to run the whole suite against. A backend offers any of: a GC
@@ -31,6 +31,11 @@ export interface OptimizerBackend extends OptimizerSubjectOptions {
    * case size. The soak (`GCOPT_PROPERTY_SOAK=1`) multiplies `numRuns` like the default's.
    */
   readonly budget?: { readonly numRuns?: number; readonly maxSteps?: number; readonly maxSize?: number };
+  /**
+   * Per optimizer, what the value cases may draw when it differs from `valueCases` (e.g. a known bug
+   * that a regression test tracks; see test/knownIssues.test.ts).
+   */
+  valueCasesFor?(name: string, family: Family | 'wrapper'): ValueCaseSupport | undefined;
   /** Whether instances describe their state (`stateShapes`). */
   readonly describesState?: boolean;
   readonly dtypes?: readonly DType[];

@@ -8,7 +8,20 @@
 export { verifyCentralization, checkCentralization, type CentralizationVerifyOptions } from './centralization/verify.js';
 export type { CentralizationImplementation } from './centralization/implementation.js';
 export { centralizationViaSgd, canCentralizeViaSgd } from './centralization/viaOptimizer.js';
-export { verifyOptimizer, checkOptimizer, type OptimizerVerifyOptions } from './optimizer/verify.js';
+export { verifyOptimizer, checkOptimizer, axisPositions, type OptimizerVerifyOptions } from './optimizer/verify.js';
+export { valueProperty, type OracleClaim, type ValuePropertyContext } from './optimizer/valueProperty.js';
+export { oracleOptimizer, type OracleOptimizer, type OracleParam } from './oracle/optimizers.js';
+export { channelLayout, centres, ruleOfFlags, type ChannelLayout } from './oracle/layout.js';
+export type { Interval, Precision } from './oracle/interval.js';
+export {
+  valueProblemArb,
+  FAST_PATH_CHUNK,
+  type AxisPosition,
+  type LearningRateMode,
+  type ValueCaseConstraints,
+  type ValueParam,
+  type ValueProblem,
+} from './arbitraries/valueCase.js';
 export { verifyStepForms, checkStepForms, type StepFormsOptions } from './optimizer/stepForms.js';
 export type {
   MeanClaims,
@@ -17,6 +30,7 @@ export type {
   OptimizerSubjectOptions,
   ParamSpec,
   UpdateBoundContext,
+  ValueCaseSupport,
 } from './optimizer/instance.js';
 export { referenceCatalog, catalogEntry, type CatalogEntry } from './optimizer/catalog.js';
 export type { Backend, OptimizerBackend } from './backend.js';
@@ -30,7 +44,7 @@ export * as hyperParameters from './arbitraries/hyperParameters.js';
 export type { TensorSpec, CentralizeRequest } from './tensor.js';
 export { channelMeans, moveAxisToFront, moveAxisBack } from './tensor.js';
 export * as tolerance from './tolerance.js';
-export { runConfig, DEFAULT_SEED, DEFAULT_NUM_RUNS, SOAK_FACTOR, type RunConfig } from './config.js';
+export { runConfig, rotatingSeed, DEFAULT_SEED, DEFAULT_NUM_RUNS, SOAK_FACTOR, type RunConfig } from './config.js';
 export {
   checkProperty,
   casesChecked,

@@ -37,13 +37,15 @@ export interface NamedProperty<T> {
   readonly name: string;
   readonly arbitrary: fc.Arbitrary<T>;
   readonly predicate: (value: T) => Promise<boolean | void> | boolean | void;
+  /** Cases for this property when it needs its own budget (large tensors); default the run's. */
+  readonly numRuns?: number;
 }
 
 /** Runs one property with the run configuration and counts its cases. */
 export async function checkProperty<T>(property: NamedProperty<T>, config: RunConfig = runConfig()): Promise<PropertyResult> {
   const details = await fc.check(
     fc.asyncProperty(property.arbitrary, async (value) => property.predicate(value)),
-    { numRuns: config.numRuns, seed: config.seed, path: config.path },
+    { numRuns: property.numRuns ?? config.numRuns, seed: config.seed, path: config.path, includeErrorInReport: true },
   );
   totalCases += details.numRuns;
   totalProperties += 1;

@@ -1,4 +1,5 @@
-import { layoutOf, type DType, type FloatArray, type GcRule, type Layout } from '@gcopt/core';
+import { type DType, type FloatArray, type GcRule } from '@gcopt/core';
+import { channelLayout, type ChannelLayout } from './oracle/layout.js';
 
 /** A tensor as the properties see it: row-major data, its shape, and where its output channels are. */
 export interface TensorSpec {
@@ -25,13 +26,17 @@ export function toDType(dtype: DType, values: ArrayLike<number>): FloatArray {
   return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
 }
 
+export function layoutOfSpec(t: { shape: readonly number[]; outAxis: number }): ChannelLayout {
+  return channelLayout(t.shape, t.outAxis);
+}
+
 /** Index of the output channel that flat element `i` belongs to. */
-export function channelOf(i: number, layout: Layout): number {
+export function channelOf(i: number, layout: ChannelLayout): number {
   return Math.floor(i / layout.inner) % layout.channels;
 }
 
 /** Per-channel mean, summed naively in float64 (its error, ≤ n·ε64·max|x|, is part of every tolerance). */
-export function channelMeans(x: ArrayLike<number>, layout: Layout): Float64Array {
+export function channelMeans(x: ArrayLike<number>, layout: ChannelLayout): Float64Array {
   const sums = new Float64Array(layout.channels);
   for (let i = 0; i < layout.size; i++) sums[channelOf(i, layout)] += x[i];
   for (let c = 0; c < layout.channels; c++) sums[c] /= layout.fanIn;
@@ -39,7 +44,7 @@ export function channelMeans(x: ArrayLike<number>, layout: Layout): Float64Array
 }
 
 /** Per-channel max |x|. */
-export function channelMaxAbs(x: ArrayLike<number>, layout: Layout): Float64Array {
+export function channelMaxAbs(x: ArrayLike<number>, layout: ChannelLayout): Float64Array {
   const out = new Float64Array(layout.channels);
   for (let i = 0; i < layout.size; i++) {
     const c = channelOf(i, layout);
@@ -82,7 +87,7 @@ export function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, tol: (
  * returns the permuted data and shape. `moveAxisBack` inverts it.
  */
 export function moveAxisToFront(data: FloatArray, shape: readonly number[], from: number): { data: FloatArray; shape: number[] } {
-  const layout = layoutOf(shape, from);
+  const layout = channelLayout(shape, from);
   const out = allocate(data instanceof Float64Array ? 'float64' : 'float32', data.length);
   const { outer, channels, inner } = layout;
   for (let o = 0; o < outer; o++) {
@@ -96,7 +101,7 @@ export function moveAxisToFront(data: FloatArray, shape: readonly number[], from
 
 /** Inverse of `moveAxisToFront`: `front` has the channel axis first; `shape` is the original shape. */
 export function moveAxisBack(front: FloatArray, shape: readonly number[], to: number): FloatArray {
-  const layout = layoutOf(shape, to);
+  const layout = channelLayout(shape, to);
   const out = allocate(front instanceof Float64Array ? 'float64' : 'float32', front.length);
   const { outer, channels, inner } = layout;
   for (let o = 0; o < outer; o++) {

@@ -28,7 +28,7 @@ async function load(name: string, importAdapter: () => Promise<Backend | readonl
 export const backends: readonly Backend[] = [
   coreBackend,
   ...(await load('@gcopt/float32', async () => (await import('./backends/float32.js')).float32Backend)),
-  ...(await load('@gcopt/tfjs', async () => (await import('./backends/tfjs.js')).tfjsBackend)),
+  ...(await load('@gcopt/tfjs', async () => (await import('./backends/tfjs.js')).tfjsBackends)),
   ...(await load('@gcopt/core/fast', async () => (await import('./backends/fast.js')).fastBackends)),
   ...(await load('@gcopt/core/gpu', async () => (await import('./backends/gpu.js')).gpuBackends)),
 ];

@@ -27,6 +27,8 @@ export function defineOptimizerSuite(file: string, select: (b: Backend) => boole
             numRuns: runConfig({}, opt.budget?.numRuns).numRuns,
             maxSteps: opt.budget?.maxSteps,
             maxSize: opt.budget?.maxSize,
+            reference: { name: entry.name, family: entry.family },
+            valueCases: opt.valueCasesFor?.(entry.name, entry.family) ?? opt.valueCases,
           });
           expect(report.failures.map((f) => f.message)).toEqual([]);
         });

@@ -13,6 +13,10 @@ const DIR_VARIABLE = 'GCOPT_PROPERTY_COUNT_DIR';
 export function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'gcopt-property-counts-'));
   process.env[DIR_VARIABLE] = dir;
+  // one seed for every test file (workers inherit the environment), fresh each run unless given
+  process.env.GCOPT_PROPERTY_SEED ??= String(runConfig().seed);
+  const seed = process.env.GCOPT_PROPERTY_SEED;
+  console.log(`\n@gcopt/property-tests: seed ${seed} (replay this run: GCOPT_PROPERTY_SEED=${seed})\n`);
   return () => {
     let cases = 0;
     let properties = 0;
@@ -22,7 +26,7 @@ export function setup(): () => void {
       properties += c.properties;
     }
     const { seed, numRuns } = runConfig();
-    console.log(`\n@gcopt/property-tests: ${cases} generated cases checked across ${properties} property runs (seed ${seed}; ${numRuns} cases per property, fewer on the GPU backends: see test/backends/gpu.ts)\n`);
+    console.log(`\n@gcopt/property-tests: ${cases} generated cases checked across ${properties} property runs (seed ${seed}, replay with GCOPT_PROPERTY_SEED=${seed}; ${numRuns} cases per property, fewer on the GPU backends: see test/backends/gpu.ts)\n`);
     rmSync(dir, { recursive: true, force: true });
   };
 }

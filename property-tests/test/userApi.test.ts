@@ -45,7 +45,7 @@ function mySgdGc(lr: number, wd: number, brokenDecay = false): OptimizerFactory<
         const rate = options?.lr ?? lr;
         params.forEach((p, i) => {
           const w = weights[i];
-          const d = grads[i].map((g, j) => g + (brokenDecay ? 0 : wd * w[j]));
+          const d = grads[i]!.map((g, j) => g + (brokenDecay ? 0 : wd * w[j]));
           const centred = myCentralize.centralize(d, { shape: p.shape, outAxis: p.outAxis, rule: 'gc' }) as typeof d;
           for (let j = 0; j < w.length; j++) w[j] -= rate * (centred[j] + (brokenDecay ? wd * w[j] : 0));
         });
@@ -71,6 +71,28 @@ describe('a user verifies their own implementations', () => {
     const run = verifyOptimizer(mySgdGc(0.05, 0.01, true), { name: 'my broken SGD_GC', preservesMean: 'gc', numRuns: 30 });
     await expect(run).rejects.toBeInstanceOf(PropertyVerificationError);
     await expect(run).rejects.toThrow(/Counterexample[\s\S]*seed: \d+/);
+  });
+
+  it('with `reference`, verifyOptimizer checks every step against the oracle: a correct SGD_GC passes', async () => {
+    type H = { lr: number; weightDecay: number };
+    const report = await verifyOptimizer<H>((params, h) => mySgdGc(h.lr, h.weightDecay)(params, h), {
+      name: 'my SGD_GC, values',
+      hyper: fc.record({ lr: hyperParameters.learningRateArb, weightDecay: hyperParameters.weightDecayArb }),
+      preservesMean: 'gc',
+      reference: { name: 'SGD_GC', family: 'first_release' },
+    });
+    expect(report.results[0].name).toMatch(/every step equals the float64 oracle/);
+    expect(report.failures).toEqual([]);
+  });
+
+  it('the value property catches what the mean law cannot: a learning rate off by 1%', async () => {
+    const run = verifyOptimizer<{ lr: number }>((params, h) => mySgdGc(h.lr * 1.01, 0)(params, h), {
+      name: 'my SGD_GC with a wrong lr',
+      hyper: fc.record({ lr: hyperParameters.learningRateArb }),
+      preservesMean: 'gc',
+      reference: { name: 'SGD_GC', family: 'first_release' },
+    });
+    await expect(run).rejects.toThrow(/every step equals the float64 oracle[\s\S]*the oracle allows/);
   });
 
   it('hyper-parameters can be drawn too (the arbitraries are exported)', async () => {

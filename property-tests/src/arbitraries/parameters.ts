@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { layoutOf, type DType, type FloatArray } from '@gcopt/core';
+import { type DType, type FloatArray } from '@gcopt/core';
+import { channelLayout } from '../oracle/layout.js';
 import type { ParamSpec } from '../optimizer/instance.js';
 import { shapeArb } from './shapes.js';
 import { valueRecipeArb, valuesFrom, type OutAxisChoice } from './tensors.js';
@@ -46,7 +47,7 @@ export function trainingCaseArb(constraints: TrainingCaseConstraints = {}): fc.A
     .chain(({ dtype, outAxis, shapes: [conv, oneIn, extra], steps }) => {
       // channels-last layouts get the mirrored fan-in-1 shape
       const shapes = [conv, outAxis === 0 ? oneIn : [...oneIn].reverse(), ...extra];
-      const layouts = shapes.map((s) => layoutOf(s, outAxis));
+      const layouts = shapes.map((s) => channelLayout(s, outAxis));
       const recipes = layouts.map((l) => valueRecipeArb(l.size, l.channels));
       return fc.record({
         init: fc.tuple(...recipes),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { layoutOf, type DType } from '@gcopt/core';
+import { type DType } from '@gcopt/core';
+import { channelLayout } from '../oracle/layout.js';
 import { channelOf, toDType, type TensorSpec } from '../tensor.js';
 import { shapeArb, type ShapeConstraints } from './shapes.js';
 
@@ -39,7 +40,7 @@ export function valueRecipeArb(size: number, channels: number): fc.Arbitrary<Val
 }
 
 export function valuesFrom(recipe: ValueRecipe, shape: readonly number[], outAxis: number, dtype: DType) {
-  const layout = layoutOf(shape, outAxis);
+  const layout = channelLayout(shape, outAxis);
   const values = recipe.noise.map((z, i) => recipe.offsets[channelOf(i, layout)] + recipe.scale * z);
   return toDType(dtype, values);
 }
@@ -51,7 +52,7 @@ export function tensorArb(constraints: TensorConstraints = {}): fc.Arbitrary<Ten
   return fc
     .record({ shape: shapeArb(constraints), outAxis: fc.constantFrom(...outAxes), dtype: fc.constantFrom(...dtypes) })
     .chain(({ shape, outAxis, dtype }) => {
-      const layout = layoutOf(shape, outAxis);
+      const layout = channelLayout(shape, outAxis);
       return valueRecipeArb(layout.size, layout.channels).map(
         (recipe): TensorSpec => ({ shape, outAxis, dtype, data: valuesFrom(recipe, shape, outAxis, dtype) }),
       );
@@ -60,7 +61,7 @@ export function tensorArb(constraints: TensorConstraints = {}): fc.Arbitrary<Ten
 
 /** `count` more tensors with the same shape, layout and dtype as `t` (for linearity, adjointness…). */
 export function sameShapeArb(t: TensorSpec, count: number): fc.Arbitrary<TensorSpec[]> {
-  const layout = layoutOf(t.shape, t.outAxis);
+  const layout = channelLayout(t.shape, t.outAxis);
   return fc.array(
     valueRecipeArb(layout.size, layout.channels).map((r): TensorSpec => ({ ...t, data: valuesFrom(r, t.shape, t.outAxis, t.dtype) })),
     { minLength: count, maxLength: count },

@@ -37,7 +37,12 @@ export function coreOptimizer(name: string, family: Family | 'wrapper', hyper: R
 
 /** Drives a core-interface optimizer through `stepInPlace` on its own copies of the parameters. */
 export function coreInstance(opt: Optimizer, specs: readonly ParamSpec[]): OptimizerInstance {
-  const params: Param[] = specs.map((p) => ({ name: p.name, outAxis: p.outAxis, value: ndarray(toDType(p.dtype, p.data), [...p.shape]) }));
+  const params: Param[] = specs.map((p) => ({
+    name: p.name,
+    outAxis: p.outAxis,
+    gc: p.gc,
+    value: ndarray(toDType(p.dtype, p.data), [...p.shape]),
+  }));
   const state = opt.init(params);
   return {
     step(grads, options) {
@@ -60,6 +65,7 @@ export const coreBackend: Backend = {
   optimizers: {
     accumulation: 'float64',
     describesState: true,
+    valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true },
     supports: () => true,
     create: (name, family, hyper, params) => coreInstance(coreOptimizer(name, family, hyper), params),
   },

@@ -1,4 +1,5 @@
-import { dtypeOf, layoutOf, type FloatArray } from '@gcopt/core';
+import { dtypeOf, type FloatArray } from '@gcopt/core';
+import { channelLayout } from '../oracle/layout.js';
 import type { OptimizerBackend } from '../backend.js';
 import { allocate } from '../tensor.js';
 import type { CentralizationImplementation } from './implementation.js';
@@ -19,7 +20,7 @@ export function centralizationViaSgd(name: string, optimizers: OptimizerBackend)
     async centralize(g, { shape, outAxis, rule }) {
       const optimizer = rule === 'gc' ? 'SGD_GC' : rule === 'gcc' ? 'SGD_GCC' : 'SGDW';
       const dtype = dtypeOf(g);
-      layoutOf(shape, outAxis); // rejects a zero-length axis before any backend is involved
+      channelLayout(shape, outAxis); // rejects a zero-length axis before any backend is involved
       const size = shape.reduce((a, b) => a * b, 1);
       const hyper = { lr: 1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false };
       const inst = await optimizers.create(optimizer, 'first_release', hyper, [{ name: 'g', shape, outAxis, dtype, data: allocate(dtype, size) }]);

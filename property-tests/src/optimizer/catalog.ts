@@ -18,7 +18,8 @@
  *   SGD phase writes the decay into exp_avg (docs/ALGORITHMS.md §5.8).
  */
 import fc from 'fast-check';
-import { ruleFromFlags, type Family, type GcRule } from '@gcopt/core';
+import { type Family, type GcRule } from '@gcopt/core';
+import { ruleOfFlags } from '../oracle/layout.js';
 import {
   adagradHyperArb,
   adamHyperArb,
@@ -127,12 +128,12 @@ function adagrad(name: string, rule: GcRule): CatalogEntry {
 }
 
 const advancedSgdClaims = (h: Hyper): MeanClaims => {
-  const rule = ruleFromFlags(h.useGc, h.gcConvOnly);
+  const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
   return { preservesMean: rule, fanInOneFrozen: rule, updateBound: sgdBound(h) };
 };
 
 const advancedAdamClaims = (decoupled: boolean) => (h: Hyper): MeanClaims => {
-  const rule = ruleFromFlags(h.useGc, h.gcConvOnly);
+  const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
   return {
     preservesMean: h.gcLoc ? 'none' : rule,
     // Adam: the L2 term is added before GC, so a gradient-side GC zeroes it too; AdamW adds its decay after
@@ -142,7 +143,7 @@ const advancedAdamClaims = (decoupled: boolean) => (h: Hyper): MeanClaims => {
 };
 
 const radamClaims = (lrTwice: boolean) => (h: Hyper): MeanClaims => {
-  const rule = ruleFromFlags(h.useGc, h.gcConvOnly);
+  const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
   return {
     preservesMean: h.gcLoc ? 'none' : rule,
     fanInOneFrozen: frozenUnless(h.gcLoc && h.weightDecay !== 0, rule),

@@ -4,6 +4,8 @@ import type { TensorSpec } from '../tensor.js';
 /** A parameter tensor handed to an optimizer under test. Its `data` is the initial value; copy it. */
 export interface ParamSpec extends TensorSpec {
   readonly name: string;
+  /** false: the caller excludes this tensor from centralization (the core's `Param.gc`). */
+  readonly gc?: boolean;
 }
 
 /**
@@ -13,9 +15,10 @@ export interface ParamSpec extends TensorSpec {
 export interface OptimizerInstance {
   /**
    * One step with these gradients (row-major, the parameters' dtype, one per parameter). `lr`, when
-   * given, overrides the learning rate for this step. Must not modify the gradient arrays.
+   * given, overrides the learning rate for this step. Must not modify the gradient arrays. A null
+   * gradient (only drawn where `nullGradients` is declared) means the parameter has none this step.
    */
-  step(grads: readonly FloatArray[], options?: { lr?: number }): void | Promise<void>;
+  step(grads: readonly (FloatArray | null)[], options?: { lr?: number }): void | Promise<void>;
   /** Copies of the current parameter values, in order. */
   params(): readonly FloatArray[] | Promise<readonly FloatArray[]>;
   /** Optional: a description of the state per parameter (e.g. `{exp_avg: 'float32[12]'}`), to check it is stable. */
@@ -76,4 +79,20 @@ export interface OptimizerSubjectOptions {
   readonly outAxes?: readonly (0 | -1)[];
   /** Precision its centring sums accumulate in (default: the storage dtype). */
   readonly accumulation?: DType | 'storage';
+  /**
+   * What the value property (against the oracle) may draw beyond the defaults above: null gradients,
+   * `gc: false` tensors, learning-rate schedules in the hyper-parameters, an output axis in the middle,
+   * a tensor above 32,768 elements. Each defaults to false (a user's implementation need not have them).
+   */
+  readonly valueCases?: ValueCaseSupport;
+}
+
+export interface ValueCaseSupport {
+  readonly nullGradients?: boolean;
+  readonly gcExclusion?: boolean;
+  /** `hyper.lr` (Lookahead: `hyper.inner.lr`) may be a function of the step number. */
+  readonly schedules?: boolean;
+  readonly middleAxis?: boolean;
+  /** Cases per property for the large-tensor variant (default: none). */
+  readonly largeRuns?: number;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { gcApplies, layoutOf, type DType, type FloatArray } from '@gcopt/core';
+import { type DType, type FloatArray } from '@gcopt/core';
+import { centres, channelLayout } from '../oracle/layout.js';
 import { trainingCaseArb, type TrainingCase } from '../arbitraries/parameters.js';
 import type { OutAxisChoice } from '../arbitraries/tensors.js';
 import { fail, type NamedProperty } from '../runner.js';
@@ -74,8 +75,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
         const bound = claims.updateBound ?? defaultBound(c.hyper as { lr?: unknown });
         const traj = await withInstance(ctx, c, (inst) => trajectory(inst, c.problem));
         c.problem.params.forEach((p, i) => {
-          if (!gcApplies(p.shape.length, rule)) return;
-          const layout = layoutOf(p.shape, p.outAxis);
+          if (!centres(p.shape.length, rule)) return;
+          const layout = channelLayout(p.shape, p.outAxis);
           const mean0 = channelMeans(traj[0][i], layout);
           const tol = new Float64Array(layout.channels);
           let gradMaxSoFar = 0;
@@ -115,8 +116,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
         fc.pre(rule !== 'none');
         const traj = await withInstance(ctx, c, (inst) => trajectory(inst, c.problem));
         c.problem.params.forEach((p, i) => {
-          const layout = layoutOf(p.shape, p.outAxis);
-          if (layout.fanIn !== 1 || !gcApplies(p.shape.length, rule)) return;
+          const layout = channelLayout(p.shape, p.outAxis);
+          if (layout.fanIn !== 1 || !centres(p.shape.length, rule)) return;
           const last = traj[traj.length - 1][i];
           for (let j = 0; j < last.length; j++) {
             if (last[j] !== p.data[j]) fail(`${p.name} ${describeTensor(p)} moved: element ${j} ${p.data[j]} → ${last[j]}`);

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import type { GcRule } from '@gcopt/core';
 import { runConfig, type RunConfig } from '../config.js';
+import type { NamedProperty } from '../runner.js';
 import { assertReport, checkAll, type VerificationReport } from '../runner.js';
 import type { MeanClaims, OptimizerFactory, OptimizerSubjectOptions } from './instance.js';
 import { optimizerProperties } from './properties.js';
+import { valueProperty, type OracleClaim } from './valueProperty.js';
+import type { AxisPosition } from '../arbitraries/valueCase.js';
 
 /** Options of `verifyOptimizer` / `checkOptimizer`. */
 export interface OptimizerVerifyOptions<H> extends OptimizerSubjectOptions, Partial<RunConfig> {
@@ -24,6 +27,21 @@ export interface OptimizerVerifyOptions<H> extends OptimizerSubjectOptions, Part
   readonly maxSteps?: number;
   /** Largest parameter in elements (default 96). */
   readonly maxSize?: number;
+  /**
+   * The reference optimizer this implementation claims to be (e.g. `{ name: 'Adam_GC2', family:
+   * 'first_release' }`): adds the value property, every step against the float64 oracle. `hyper` must
+   * then hold that optimizer's options in gcopt's camelCase names (`hyperParameters.*` has them).
+   */
+  readonly reference?: OracleClaim;
+}
+
+/** The output-axis positions the value cases may draw for these layouts. */
+export function axisPositions(outAxes: readonly (0 | -1)[], middleAxis: boolean): AxisPosition[] {
+  return [
+    ...(outAxes.includes(0) ? (['first'] as const) : []),
+    ...(outAxes.includes(-1) ? (['last'] as const) : []),
+    ...(middleAxis ? (['middle'] as const) : []),
+  ];
 }
 
 /** Whether some drawn hyper-parameters make a claim (a property that never applies is left out). */
@@ -48,13 +66,15 @@ export async function checkOptimizer<H>(factory: OptimizerFactory<H>, options: O
     dtypes = ['float32', 'float64'],
     outAxes = [0, -1],
     accumulation = 'storage',
+    reference,
+    valueCases = {},
     ...config
   } = options;
   const claims =
     typeof preservesMean === 'function'
       ? preservesMean
       : (): MeanClaims => ({ preservesMean, fanInOneFrozen: fanInOneFrozen ?? preservesMean });
-  const properties = optimizerProperties({
+  const properties: NamedProperty<any>[] = optimizerProperties({
     name,
     factory,
     hyper,
@@ -70,7 +90,31 @@ export async function checkOptimizer<H>(factory: OptimizerFactory<H>, options: O
       state: checkState,
     },
   });
-  return checkAll(name, properties, runConfig(config));
+  const run = runConfig(config);
+  if (reference) {
+    const cases = {
+      dtypes,
+      axes: axisPositions(outAxes, valueCases.middleAxis ?? false),
+      nullGradients: valueCases.nullGradients ?? false,
+      gcExclusion: valueCases.gcExclusion ?? false,
+      lrModes: valueCases.schedules
+        ? (['constant', 'schedule', 'override'] as const)
+        : (['constant', 'override'] as const),
+      maxSteps,
+      maxSize,
+    };
+    const value = { name, factory, hyper, reference, accumulation };
+    properties.unshift(valueProperty({ ...value, cases }));
+    if (valueCases.largeRuns) {
+      const large = valueProperty({
+        ...value,
+        cases: { ...cases, large: true, maxSteps: Math.min(maxSteps, 3) },
+        label: 'a tensor above 32,768 elements',
+      });
+      properties.push({ ...large, numRuns: runConfig({}, valueCases.largeRuns).numRuns });
+    }
+  }
+  return checkAll(name, properties, run);
 }
 
 /** As `checkOptimizer`, but throws a `PropertyVerificationError` (shrunk counterexample, seed, path) on failure. */

@@ -11,16 +11,24 @@ export const float32Backend: Backend = {
     // it runs the core's kernels: sums in float64
     accumulation: 'float64',
     describesState: true,
+    valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true },
     supports: () => true,
     create(name, family, hyper, params) {
-      const model = params.map((p) => ({ name: p.name, shape: [...p.shape], data: Float32Array.from(p.data), outAxis: p.outAxis }));
+      const model = params.map((p) => ({
+        name: p.name,
+        shape: [...p.shape],
+        data: Float32Array.from(p.data),
+        outAxis: p.outAxis,
+        ...(p.gc === false ? { gc: false } : {}),
+      }));
       const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
       const opt = wrapped
         ? createOptimizer(wrapped[1], { ...hyper.inner, family: 'advanced', lookahead: { k: hyper.k, alpha: hyper.alpha }, onWarning: quiet }, model)
         : createOptimizer(name, { ...hyper, family: family === 'wrapper' ? undefined : family, onWarning: quiet }, model);
       return {
         step(grads, options) {
-          const byName = Object.fromEntries(params.map((p, i) => [p.name, grads[i] as Float32Array]));
+          // null: no gradient for that parameter this step
+          const byName = Object.fromEntries(params.map((p, i) => [p.name, grads[i] as Float32Array | null]));
           opt.step(byName, options?.lr === undefined ? undefined : { lr: options.lr });
         },
         params: () => model.map((m) => m.data.slice()),

@@ -107,7 +107,7 @@ describe('optimizer mutants are caught', () => {
           inner.step(grads, o);
           // write the centred gradient back, like p.grad -= mean in the PyTorch code
           grads.forEach((g, i) => {
-            if (params[i].shape.length >= 2) g[0] += 1;
+            if (g && params[i].shape.length >= 2) g[0] += 1;
           });
         },
       };
