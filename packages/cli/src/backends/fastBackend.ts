@@ -26,6 +26,10 @@ export function fastReplayEngine(fast: typeof FastModule, kind: 'wasm' | 'js', t
       backend: kind === 'wasm' ? 'auto' : 'js',
       dtype: run.dtype,
       ...(kind === 'wasm' ? { threads } : {}),
+      // the not-fused fallback is reported by the case itself (`fallback` below), not as a warning
+      onWarning: (w) => {
+        if (w.code !== 'not-fused') run.onWarning(w);
+      },
     });
     try {
       const want = kind === 'wasm' ? 'wasm-simd' : 'js';
