@@ -1,6 +1,6 @@
 import type { DigitSet, MnistSplit } from '@gcopt/mnist-data';
 import { batchesOf, epochOrder } from './batches.js';
-import type { Engine, Evaluation } from './engine.js';
+import type { Backend, Evaluation } from './backend.js';
 import { initialWeights } from './model/smallCnn.js';
 import type { DemoOptimizer } from './optimizers.js';
 import type { ProgressReporter } from './progress.js';
@@ -48,7 +48,7 @@ export interface ExperimentPlan {
  * each epoch.
  */
 export async function runExperiment(
-  plan: ExperimentPlan, data: MnistSplit, engine: Engine, progress: ProgressReporter,
+  plan: ExperimentPlan, data: MnistSplit, backend: Backend, progress: ProgressReporter,
 ): Promise<RunResult[]> {
   const results: RunResult[] = [];
   const batchesPerEpoch = Math.ceil(data.train.count / plan.batchSize);
@@ -58,7 +58,7 @@ export async function runExperiment(
     const orders = Array.from({ length: plan.epochs }, (_, e) => epochOrder(data.train.count, seed, e + 1));
     for (const optimizer of plan.optimizers) {
       const bar = progress.startRun(`${optimizer.label} · seed ${seed}`, plan.epochs, batchesPerEpoch);
-      const run = await engine.startRun({ initialWeights: weights, optimizer, train: data.train, batchSize: plan.batchSize });
+      const run = await backend.startRun({ initialWeights: weights, optimizer, train: data.train, batchSize: plan.batchSize });
       try {
         results.push(await trainOneRun(run, plan, orders, data.test, optimizer.label, seed, bar));
       } finally {
@@ -71,7 +71,7 @@ export async function runExperiment(
 }
 
 async function trainOneRun(
-  run: Awaited<ReturnType<Engine['startRun']>>, plan: ExperimentPlan, orders: Uint32Array[], test: DigitSet,
+  run: Awaited<ReturnType<Backend['startRun']>>, plan: ExperimentPlan, orders: Uint32Array[], test: DigitSet,
   label: string, seed: number, bar: ReturnType<ProgressReporter['startRun']>,
 ): Promise<RunResult> {
   const initial = await run.evaluate(test);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Tf from '@tensorflow/tfjs';
 import { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
-import type { Engine, Evaluation, RunSetup, TrainingRun } from '../engine.js';
+import type { Backend, Evaluation, RunSetup, TrainingRun } from '../backend.js';
 import { SMALL_CNN, type NamedTensor } from '../model/smallCnn.js';
 import { gatherBatch } from './gatherBatch.js';
 import { softmaxCrossEntropy } from './js/layers.js';
@@ -37,12 +37,12 @@ function denseKernelToTfjs(t: NamedTensor, channels: number, side: number): { da
  * TensorFlow.js (tfjs-layers model, cpu backend) trained with a @gcopt/tfjs optimizer through
  * `optimizer.minimize`; the demo's initial weights are converted to tfjs's channel-last layout.
  */
-export async function createTfjsEngine(): Promise<Engine> {
+export async function createTfjsBackend(): Promise<Backend> {
   const tf = (await import('@tensorflow/tfjs')) as TfModule;
   const { optimizerByName } = await import('@gcopt/tfjs');
   const require = createRequire(import.meta.url);
   // the wasm backend has no Conv2DBackpropFilter kernel, so training a CNN needs the cpu backend
-  if (!(await tf.setBackend('cpu'))) throw new Error('--engine tfjs: the tfjs cpu backend failed to initialize');
+  if (!(await tf.setBackend('cpu'))) throw new Error('--backend tfjs: the tfjs cpu backend failed to initialize');
   await tf.ready();
   const version = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
 

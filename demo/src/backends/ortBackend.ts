@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { buildGradientModel, layers, OrtTrainer, type OrtModule } from '@gcopt/onnxruntime';
 import { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
-import type { Engine, Evaluation, RunSetup, TrainingRun } from '../engine.js';
+import type { Backend, Evaluation, RunSetup, TrainingRun } from '../backend.js';
 import { SMALL_CNN, type NamedTensor } from '../model/smallCnn.js';
 import { softmaxCrossEntropy } from './js/layers.js';
 import { gatherBatch } from './gatherBatch.js';
@@ -31,13 +31,13 @@ function smallCnnModels() {
  * weight then bias), the dense weight transposed to ONNX Gemm's `[in, out]`.
  */
 export function toBuiltLayout(weights: readonly NamedTensor[], built: readonly { name: string; shape: readonly number[] }[]): { name: string; shape: number[]; data: Float32Array }[] {
-  if (weights.length !== built.length) throw new Error(`ort engine: the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
+  if (weights.length !== built.length) throw new Error(`ort backend: the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
   return built.map((b, i) => {
     const w = weights[i];
     const sameShape = w.shape.join(',') === b.shape.join(',');
     const transposed = w.shape.length === 2 && w.shape[0] === b.shape[1] && w.shape[1] === b.shape[0];
     if (!sameShape && !transposed) {
-      throw new Error(`ort engine: ${w.name} [${w.shape.join(', ')}] does not fit the built ${b.name} [${b.shape.join(', ')}]`);
+      throw new Error(`ort backend: ${w.name} [${w.shape.join(', ')}] does not fit the built ${b.name} [${b.shape.join(', ')}]`);
     }
     if (sameShape) return { name: b.name, shape: [...b.shape], data: w.data.slice() };
     const [rows, cols] = w.shape;
@@ -51,7 +51,7 @@ export function toBuiltLayout(weights: readonly NamedTensor[], built: readonly {
  * ONNX Runtime (onnxruntime-node, CPU) running a gradient model built by @gcopt/onnxruntime; each
  * step's gradients go to the gcopt optimizer through `OrtTrainer`.
  */
-export async function createOrtEngine(): Promise<Engine> {
+export async function createOrtBackend(): Promise<Backend> {
   const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
   const version = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
   const built = smallCnnModels();
