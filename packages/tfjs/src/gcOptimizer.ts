@@ -18,10 +18,10 @@ import {
   type Optimizer as CoreOptimizer,
   type WarningHandler,
 } from '@gcopt/core';
-import { hostStep, readFloat32 } from './engines/hostEngine.js';
-import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './engines/stepItem.js';
-import { tensorEngineRuns, tensorStep } from './engines/tensorEngine.js';
-import { unsupportedTransforms } from './engines/tensorTransforms.js';
+import { hostStep, readFloat32 } from './backends/hostBackend.js';
+import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './backends/stepItem.js';
+import { tensorBackendRuns, tensorStep } from './backends/tensorBackend.js';
+import { unsupportedTransforms } from './backends/tensorTransforms.js';
 import { isLayersModel, modelLayoutRules } from './modelLayoutRules.js';
 import { findSavedName } from './suffixedNames.js';
 import { lookupVariable } from './variableLookup.js';
@@ -203,7 +203,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** Where the next step runs: `'host'` or `'tensor'` (`'auto'` resolved for the current tfjs backend). */
   get activeBackend(): StepBackend {
     if (this.backend !== 'auto') return this.backend;
-    return tf.getBackend() !== 'cpu' && tensorEngineRuns(this.core, this.onWarning) ? 'tensor' : 'host';
+    return tf.getBackend() !== 'cpu' && tensorBackendRuns(this.core, this.onWarning) ? 'tensor' : 'host';
   }
 
   /** The reference optimizer's name (`Lookahead(Adam_GC)` for a wrapped one). */

@@ -14,7 +14,7 @@ import { InvalidArgumentError } from '@gcopt/core';
 import type { GcOptimizer } from './gcOptimizer.js';
 
 export { GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
-export type { StepBackend } from './engines/stepItem.js';
+export type { StepBackend } from './backends/stepItem.js';
 export {
   SGD_GC, SGD_GCC, SGDW, SGDW_GC, SGDW_GCC,
   Adam_GC, Adam_GCC, Adam_GC2, Adam_GCC2,

@@ -19,13 +19,13 @@ async function snapshot(opt: GcOptimizer, vars: tf.Variable[]) {
 }
 
 let serial = 0;
-describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
+describe.each(['host', 'tensor'] as const)('%s backend', (stepBackend) => {
   it.each(BACKENDS)('a NaN or Inf gradient is reported and the step changes nothing (%s)', async (backend) => {
     await useBackend(backend);
     const id = `e${serial++}`;
     const w = param(`${id}/w`, [3, 2]);
     const b = param(`${id}/b`, [2], 2);
-    const opt = new Adam_GC2({ lr: 0.1, backend: engine });
+    const opt = new Adam_GC2({ lr: 0.1, backend: stepBackend });
     const good = () => tf.sum(tf.square(tf.add(w, b))) as tf.Scalar;
     opt.minimize(good);
     opt.minimize(good);
@@ -57,7 +57,7 @@ describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
       seen.push(step);
       return 0.1 / step;
     };
-    const opt = new SGD_GC({ learningRate: schedule, momentum: 0.9, backend: engine });
+    const opt = new SGD_GC({ learningRate: schedule, momentum: 0.9, backend: stepBackend });
     const loss = () => tf.sum(tf.square(tf.sub(w, 1))) as tf.Scalar;
     const core = coreSgdGc({ lr: (step) => 0.1 / step, momentum: 0.9 });
     const p = [{ value: ndarray(Float32Array.from(w.dataSync()), [4, 3]), outAxis: -1 }];

@@ -1,4 +1,4 @@
-// The tensor engine's NaN/Inf check rides on the reductions the step already computes (GC's channel
+// The tensor backend's NaN/Inf check rides on the reductions the step already computes (GC's channel
 // sums, else a sum of the gradient). Held here for every optimizer and each layout: one NaN, +Inf or
 // -Inf anywhere in any gradient (or +Inf and -Inf that cancel) is reported with its variable and
 // element, and the step changes no weight, no state and not the iteration count.
@@ -23,7 +23,7 @@ const CASES: [string, () => GcOptimizer][] = [
 ];
 
 let serial = 0;
-describe.each(BACKENDS)('NaN/Inf in a gradient, tensor engine (%s)', (backend) => {
+describe.each(BACKENDS)('NaN/Inf in a gradient, tensor backend (%s)', (backend) => {
   it.each(CASES)('%s: reported, and nothing changes', async (_, make) => {
     await useBackend(backend);
     const id = `n${serial++}`;

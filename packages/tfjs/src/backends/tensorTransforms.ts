@@ -197,7 +197,7 @@ function hasTensorForm(d: TransformDescriptor | undefined): d is Exclude<Transfo
   return d !== undefined && Object.prototype.hasOwnProperty.call(implementations, d.kind);
 }
 
-/** The transforms of a recipe that have no tf-op form (then only the host engine can run it). */
+/** The transforms of a recipe that have no tf-op form (then only the host backend can run it). */
 export function unsupportedTransforms(recipe: readonly Transform[]): string[] {
   return recipe.filter((tr) => !hasTensorForm(tr.descriptor)).map((tr) => tr.name);
 }

@@ -57,17 +57,17 @@ export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], coun
 const warned = new WeakSet<CoreOptimizer>();
 
 /**
- * Whether the tensor engine can run `core`'s recipe (every descriptor has a tf-op form). If not, the
+ * Whether the tensor backend can run `core`'s recipe (every descriptor has a tf-op form). If not, the
  * step runs on the host (the core itself) and this says so once per optimizer, naming the transform.
  */
-export function tensorEngineRuns(core: CoreOptimizer, onWarning?: WarningHandler): boolean {
+export function tensorBackendRuns(core: CoreOptimizer, onWarning?: WarningHandler): boolean {
   const missing = core.recipe.find((tr) => unsupportedTransforms([tr]).length > 0);
   if (!missing) return true;
   if (!warned.has(core)) {
     warned.add(core);
     const kind = missing.descriptor?.kind;
     const reason = `${missing.name}: ${kind === undefined ? 'it has no descriptor' : `no tf-op form for descriptor kind '${kind}'`}`;
-    emitWarning(notFusedWarning('the tfjs tensor engine', core.name, missing.name, reason), onWarning);
+    emitWarning(notFusedWarning('the tfjs tensor backend', core.name, missing.name, reason), onWarning);
   }
   return false;
 }

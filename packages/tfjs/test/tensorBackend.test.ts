@@ -1,4 +1,4 @@
-// The tensor engine (the core's recipe as tf ops) against the host engine (the core itself), for
+// The tensor backend (the core's recipe as tf ops) against the host backend (the core itself), for
 // every optimizer and the options that change its recipe, on every test backend: 20 steps of
 // optimizer.minimize on variables of every layout (rank-4 kernel, dense kernel, bias, a GC-excluded
 // table, a kernel centred on axis -2), weights and state equal to float32 tolerance.
@@ -19,15 +19,15 @@ const base = (name: string) => (name.startsWith('SGD') ? { lr: 0.05, momentum: 0
 const CASES: [string, (backend: 'host' | 'tensor') => GcOptimizer][] = [
   ...referenceOptimizers.map(({ name, family }): [string, (backend: 'host' | 'tensor') => GcOptimizer] => [
     `${name} (${family})`,
-    (engine) => optimizerByName(name, { ...base(name), ...(family === 'advanced' ? { useGc: true } : {}), backend: engine, variables: RULES }, family),
+    (stepBackend) => optimizerByName(name, { ...base(name), ...(family === 'advanced' ? { useGc: true } : {}), backend: stepBackend, variables: RULES }, family),
   ]),
-  ['Adam_GC2 amsgrad', (engine) => new Adam_GC2({ lr: 0.01, amsgrad: true, backend: engine, variables: RULES })],
-  ['SGD_GC nesterov', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.9, nesterov: true, backend: engine, variables: RULES })],
-  ['SGD_GC dampening, no momentum buffer at 0', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.5, dampening: 0.3, backend: engine, variables: RULES })],
-  ['Adagrad_GC lrDecay, initial accumulator', (engine) => new Adagrad_GC({ lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.2, backend: engine, variables: RULES })],
-  ['RAdam gcLoc, decay', (engine) => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, weightDecay: 0.05, backend: engine, variables: RULES })],
-  ['Ranger gcConvOnly', (engine) => optimizerByName('Ranger', { lr: 0.01, useGc: true, gcConvOnly: true, k: 4, backend: engine, variables: RULES })],
-  ['Lookahead(SGD_GC)', (engine) => new Lookahead({ optimizer: new SGD_GC({ lr: 0.05, momentum: 0.9 }), k: 3, backend: engine, variables: RULES })],
+  ['Adam_GC2 amsgrad', (stepBackend) => new Adam_GC2({ lr: 0.01, amsgrad: true, backend: stepBackend, variables: RULES })],
+  ['SGD_GC nesterov', (stepBackend) => new SGD_GC({ lr: 0.05, momentum: 0.9, nesterov: true, backend: stepBackend, variables: RULES })],
+  ['SGD_GC dampening, no momentum buffer at 0', (stepBackend) => new SGD_GC({ lr: 0.05, momentum: 0.5, dampening: 0.3, backend: stepBackend, variables: RULES })],
+  ['Adagrad_GC lrDecay, initial accumulator', (stepBackend) => new Adagrad_GC({ lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.2, backend: stepBackend, variables: RULES })],
+  ['RAdam gcLoc, decay', (stepBackend) => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, weightDecay: 0.05, backend: stepBackend, variables: RULES })],
+  ['Ranger gcConvOnly', (stepBackend) => optimizerByName('Ranger', { lr: 0.01, useGc: true, gcConvOnly: true, k: 4, backend: stepBackend, variables: RULES })],
+  ['Lookahead(SGD_GC)', (stepBackend) => new Lookahead({ optimizer: new SGD_GC({ lr: 0.05, momentum: 0.9 }), k: 3, backend: stepBackend, variables: RULES })],
 ];
 
 let serial = 0;
@@ -63,7 +63,7 @@ async function train(make: () => GcOptimizer) {
   return { weights, state };
 }
 
-describe.each(BACKENDS)('tensor engine = host engine (the core) on %s', (backend) => {
+describe.each(BACKENDS)('tensor backend = host backend (the core) on %s', (backend) => {
   it.each(CASES)('%s', async (_, make) => {
     await useBackend(backend);
     const host = await train(() => make('host'));
