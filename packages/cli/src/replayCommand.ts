@@ -119,7 +119,7 @@ export async function replayFiles(
     if (!inputs) inputsCache.set(chosen, (inputs = readChecked(chosen, 'inputs file', validateInputs)));
     let report: ReplayReport;
     try {
-      report = await replayGoldenAsync(golden, inputs, { engine: backend.engine, layout, dtypes: backend.dtypes });
+      report = await replayGoldenAsync(golden, inputs, { backend: backend.replay, layout, dtypes: backend.dtypes });
     } catch (e) {
       if (e instanceof GoldenFormatError) throw new UsageError(`${path} does not fit ${chosen}: ${e.message}`);
       throw e;

@@ -1,4 +1,4 @@
-import type { AsyncReplayEngine, WarningHandler } from '@gcopt/core';
+import type { AsyncReplayBackend, WarningHandler } from '@gcopt/core';
 import type * as GpuModule from '@gcopt/core/gpu';
 import { BackendUnavailableError } from './backendUnavailable.js';
 
@@ -11,7 +11,7 @@ export type GpuMode = 'cpu' | 'webasm' | 'webgpu';
  * warning naming the transform; the case says so. Kernels that gpu.js quietly compiled for another
  * mode (or a fallback without its warning) fail the case.
  */
-export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayEngine> {
+export async function gpuReplayBackend(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayBackend> {
   const probe = await gpu.probeBackend(mode);
   if (!probe.available) throw new BackendUnavailableError(`gpu-${mode}: ${probe.reason}`);
   return async (run) => {
