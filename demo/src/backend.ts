@@ -12,7 +12,9 @@ export interface Evaluation {
 
 /** What a backend needs to start one training run. */
 export interface RunSetup {
-  /** The small CNN's initial weights, PyTorch layout (see model/smallCnn.ts): the same for every optimizer of a seed. */
+  /**
+   * The small CNN's initial weights, PyTorch layout (see model/smallCnn.ts): the same for every optimizer of a seed.
+   */
   readonly initialWeights: readonly NamedTensor[];
   readonly optimizer: DemoOptimizer;
   readonly train: DigitSet;

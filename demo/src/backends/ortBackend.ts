@@ -30,14 +30,20 @@ function smallCnnModels() {
  * The demo's PyTorch-layout weights in the built model's layout: same order (conv1, conv2, dense;
  * weight then bias), the dense weight transposed to ONNX Gemm's `[in, out]`.
  */
-export function toBuiltLayout(weights: readonly NamedTensor[], built: readonly { name: string; shape: readonly number[] }[]): { name: string; shape: number[]; data: Float32Array }[] {
-  if (weights.length !== built.length) throw new Error(`ort backend: the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
+export function toBuiltLayout(
+  weights: readonly NamedTensor[],
+  built: readonly { name: string; shape: readonly number[] }[],
+): { name: string; shape: number[]; data: Float32Array }[] {
+  if (weights.length !== built.length)
+    throw new Error(`ort backend: the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
   return built.map((b, i) => {
     const w = weights[i];
     const sameShape = w.shape.join(',') === b.shape.join(',');
     const transposed = w.shape.length === 2 && w.shape[0] === b.shape[1] && w.shape[1] === b.shape[0];
     if (!sameShape && !transposed) {
-      throw new Error(`ort backend: ${w.name} [${w.shape.join(', ')}] does not fit the built ${b.name} [${b.shape.join(', ')}]`);
+      throw new Error(
+        `ort backend: ${w.name} [${w.shape.join(', ')}] does not fit the built ${b.name} [${b.shape.join(', ')}]`,
+      );
     }
     if (sameShape) return { name: b.name, shape: [...b.shape], data: w.data.slice() };
     const [rows, cols] = w.shape;
@@ -57,7 +63,9 @@ export async function createOrtBackend(): Promise<Backend> {
   const built = smallCnnModels();
   return {
     name: 'ort',
-    description: `onnxruntime-node ${version} CPU, gradient model from @gcopt/onnxruntime, OrtTrainer + @gcopt/float32 optimizers`,
+    description:
+      `onnxruntime-node ${version} CPU, gradient model from @gcopt/onnxruntime, OrtTrainer + ` +
+      `@gcopt/float32 optimizers`,
     async startRun(setup: RunSetup): Promise<TrainingRun> {
       const { name, family, options } = setup.optimizer;
       const trainer = new OrtTrainer({
@@ -72,7 +80,11 @@ export async function createOrtBackend(): Promise<Backend> {
       return {
         async trainBatch(indices: Uint32Array): Promise<number> {
           const n = gatherBatch(setup.train, indices, input, labels);
-          const r = await trainer.step({ input: input.subarray(0, n * IMAGE_SIZE), labels: labels.subarray(0, n), count: n });
+          const r = await trainer.step({
+            input: input.subarray(0, n * IMAGE_SIZE),
+            labels: labels.subarray(0, n),
+            count: n,
+          });
           return r.loss;
         },
         async evaluate(set: DigitSet): Promise<Evaluation> {

@@ -15,7 +15,8 @@ function convKernelToTfjs(t: NamedTensor): { data: Float32Array; shape: number[]
   const data = new Float32Array(t.data.length);
   for (let a = 0; a < o; a++)
     for (let b = 0; b < i; b++)
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) data[((y * kw + x) * i + b) * o + a] = t.data[((a * i + b) * kh + y) * kw + x];
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) data[((y * kw + x) * i + b) * o + a] = t.data[((a * i + b) * kh + y) * kw + x];
   return { data, shape: [kh, kw, i, o] };
 }
 
@@ -29,7 +30,8 @@ function denseKernelToTfjs(t: NamedTensor, channels: number, side: number): { da
   for (let o = 0; o < outs; o++)
     for (let c = 0; c < channels; c++)
       for (let h = 0; h < side; h++)
-        for (let w = 0; w < side; w++) data[((h * side + w) * channels + c) * outs + o] = t.data[o * ins + (c * side + h) * side + w];
+        for (let w = 0; w < side; w++)
+          data[((h * side + w) * channels + c) * outs + o] = t.data[o * ins + (c * side + h) * side + w];
   return { data, shape: [ins, outs] };
 }
 
@@ -51,7 +53,13 @@ export async function createTfjsBackend(): Promise<Backend> {
     const c2 = SMALL_CNN.conv2;
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1], filters: c1.out, kernelSize: c1.k, padding: 'valid', activation: 'relu' }),
+        tf.layers.conv2d({
+          inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1],
+          filters: c1.out,
+          kernelSize: c1.k,
+          padding: 'valid',
+          activation: 'relu',
+        }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
         tf.layers.conv2d({ filters: c2.out, kernelSize: c2.k, padding: 'valid', activation: 'relu' }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
@@ -63,9 +71,12 @@ export async function createTfjsBackend(): Promise<Backend> {
     const tensor = (x: { data: Float32Array; shape: number[] }) => tf.tensor(x.data, x.shape);
     const plain = (name: string) => tensor({ data: byName.get(name)!.data, shape: [...byName.get(name)!.shape] });
     const values = [
-      tensor(convKernelToTfjs(byName.get('conv1.weight')!)), plain('conv1.bias'),
-      tensor(convKernelToTfjs(byName.get('conv2.weight')!)), plain('conv2.bias'),
-      tensor(denseKernelToTfjs(byName.get('fc.weight')!, c2.out, 5)), plain('fc.bias'),
+      tensor(convKernelToTfjs(byName.get('conv1.weight')!)),
+      plain('conv1.bias'),
+      tensor(convKernelToTfjs(byName.get('conv2.weight')!)),
+      plain('conv2.bias'),
+      tensor(denseKernelToTfjs(byName.get('fc.weight')!, c2.out, 5)),
+      plain('fc.bias'),
     ];
     model.setWeights(values);
     tf.dispose(values);
@@ -74,7 +85,9 @@ export async function createTfjsBackend(): Promise<Backend> {
 
   return {
     name: 'tfjs',
-    description: `TensorFlow.js ${version}, cpu backend (pure JS), tfjs-layers model, @gcopt/tfjs optimizer via optimizer.minimize`,
+    description:
+      `TensorFlow.js ${version}, cpu backend (pure JS), tfjs-layers model, @gcopt/tfjs optimizer via ` +
+      `optimizer.minimize`,
     async startRun(setup: RunSetup): Promise<TrainingRun> {
       const model = buildModel(setup.initialWeights);
       const { name, family, options } = setup.optimizer;
@@ -87,7 +100,10 @@ export async function createTfjsBackend(): Promise<Backend> {
           const cost = tf.tidy(() => {
             const x = tf.tensor4d(input.subarray(0, n * IMAGE_SIZE), [n, IMAGE_SIDE, IMAGE_SIDE, 1]);
             const y = tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), NUM_CLASSES);
-            return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as Tf.Tensor) as Tf.Scalar, true) as Tf.Scalar;
+            return optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as Tf.Tensor) as Tf.Scalar,
+              true,
+            ) as Tf.Scalar;
           });
           const loss = (await cost.data())[0];
           cost.dispose();
@@ -98,8 +114,16 @@ export async function createTfjsBackend(): Promise<Backend> {
           let correct = 0;
           for (let at = 0; at < set.count; at += EVAL_BATCH) {
             const n = Math.min(EVAL_BATCH, set.count - at);
-            const logitsTensor = tf.tidy(() =>
-              model.predict(tf.tensor4d(set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [n, IMAGE_SIDE, IMAGE_SIDE, 1])) as Tf.Tensor,
+            const logitsTensor = tf.tidy(
+              () =>
+                model.predict(
+                  tf.tensor4d(set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [
+                    n,
+                    IMAGE_SIDE,
+                    IMAGE_SIDE,
+                    1,
+                  ]),
+                ) as Tf.Tensor,
             );
             const logits = (await logitsTensor.data()) as Float32Array;
             logitsTensor.dispose();
