@@ -6,9 +6,9 @@
 export { SMALL_CNN, SMALL_CNN_PARAMS, initialWeights, cloneTensors, type NamedTensor } from './model/smallCnn.js';
 export { epochOrder, batchesOf } from './batches.js';
 export { DEMO_OPTIMIZERS, findDemoOptimizer, describeHyper, type DemoOptimizer } from './optimizers.js';
-export { gatherBatch } from './engines/gatherBatch.js';
-export { softmaxCrossEntropy } from './engines/js/layers.js';
+export { gatherBatch } from './backends/gatherBatch.js';
+export { softmaxCrossEntropy } from './backends/js/layers.js';
 export { summarize, meanStd, type MeanStd, type OptimizerSummary } from './report/summary.js';
 export { curvesSvg } from './report/curvesSvg.js';
-export type { Engine, TrainingRun, RunSetup, Evaluation } from './engine.js';
+export type { Backend, TrainingRun, RunSetup, Evaluation } from './backend.js';
 export type { RunResult, EpochRecord, CurvePoint } from './experiment.js';

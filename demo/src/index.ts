@@ -1,9 +1,9 @@
 export { runDemo, machineDescription, type DemoResult, type DemoIo } from './demo.js';
-export { parseDemoOptions, usage, DemoUsageError, DEFAULTS, QUICK, ENGINE_NAMES, DEFAULT_ENGINE, type DemoOptions, type EngineName } from './options.js';
+export { parseDemoOptions, usage, DemoUsageError, DEFAULTS, QUICK, BACKEND_NAMES, DEFAULT_BACKEND, type DemoOptions, type BackendName } from './options.js';
 export { DEMO_OPTIMIZERS, findDemoOptimizer, describeHyper, type DemoOptimizer } from './optimizers.js';
-export type { Engine, TrainingRun, RunSetup, Evaluation } from './engine.js';
-export { loadEngine } from './engines/index.js';
-export { createJsEngine } from './engines/js/jsEngine.js';
+export type { Backend, TrainingRun, RunSetup, Evaluation } from './backend.js';
+export { loadBackend } from './backends/index.js';
+export { createJsBackend } from './backends/js/jsBackend.js';
 export { SMALL_CNN, SMALL_CNN_PARAMS, initialWeights, cloneTensors, type NamedTensor } from './model/smallCnn.js';
 export { epochOrder, batchesOf } from './batches.js';
 export { runExperiment, type RunResult, type EpochRecord, type CurvePoint, type ExperimentPlan } from './experiment.js';

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { DEMO_OPTIMIZERS, findDemoOptimizer, type DemoOptimizer } from './optimizers.js';
 
-export const ENGINE_NAMES = ['ort', 'tfjs', 'js'] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
-/** The engine used without `--engine`. */
-export const DEFAULT_ENGINE: EngineName = 'ort';
+export const BACKEND_NAMES = ['ort', 'tfjs', 'js'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+/** The backend used without `--backend`. */
+export const DEFAULT_BACKEND: BackendName = 'ort';
 
 /** Everything one demo run needs to know; `parseDemoOptions` fills in the defaults. */
 export interface DemoOptions {
@@ -12,7 +12,7 @@ export interface DemoOptions {
   /** The seeds themselves (initial weights and batch order); `--seeds N` means 1..N. */
   readonly seeds: readonly number[];
   readonly optimizers: readonly DemoOptimizer[];
-  readonly engine: EngineName;
+  readonly backend: BackendName;
   /** Output folder for results.json, results.md and the plots. */
   readonly out: string;
   readonly trainSize: number;
@@ -41,7 +41,8 @@ export function usage(defaultOut: string): string {
   --seeds N          seeds 1..N per optimizer, each its own initial weights and batch order
                      (default ${DEFAULTS.seeds}; quick ${QUICK.seeds})
   --optimizers LIST  comma-separated (default ${labels})
-  --engine NAME      ort (ONNX Runtime gradient models) | tfjs | js (plain TypeScript CNN); default ${DEFAULT_ENGINE}
+  --backend NAME     ort (ONNX Runtime gradient models) | tfjs | js (plain TypeScript CNN); default ${DEFAULT_BACKEND}
+                     (--engine NAME: the old name, still accepted)
   --out DIR          where results.json, results.md, curves.svg/png go (default ${defaultOut})
   --train-size N     training digits, at most 8000 (default ${DEFAULTS.trainSize}; quick ${QUICK.trainSize})
   --test-size N      held-out digits, at most 2000 (default ${DEFAULTS.testSize}; quick ${QUICK.testSize})
@@ -63,6 +64,8 @@ export function parseDemoOptions(argv: readonly string[], defaultOut: string): D
         epochs: { type: 'string' },
         seeds: { type: 'string' },
         optimizers: { type: 'string' },
+        backend: { type: 'string' },
+        // the flag's old name, kept so existing scripts keep working
         engine: { type: 'string' },
         out: { type: 'string' },
         'train-size': { type: 'string' },
@@ -79,15 +82,12 @@ export function parseDemoOptions(argv: readonly string[], defaultOut: string): D
   const quick = values.quick === true;
   const base = quick ? QUICK : DEFAULTS;
   const seedCount = positiveInt('--seeds', values.seeds, base.seeds, 100);
-  const engine = (values.engine as string | undefined) ?? DEFAULT_ENGINE;
-  if (!(ENGINE_NAMES as readonly string[]).includes(engine)) {
-    throw new DemoUsageError(`--engine must be one of ${ENGINE_NAMES.join(', ')}, got '${engine}'`);
-  }
+  const backend = parseBackend(values.backend as string | undefined, values.engine as string | undefined);
   return {
     epochs: positiveInt('--epochs', values.epochs, base.epochs, 1000),
     seeds: Array.from({ length: seedCount }, (_, i) => i + 1),
     optimizers: parseOptimizers(values.optimizers as string | undefined),
-    engine: engine as EngineName,
+    backend,
     out: (values.out as string | undefined) ?? defaultOut,
     trainSize: positiveInt('--train-size', values['train-size'], base.trainSize, 8000),
     testSize: positiveInt('--test-size', values['test-size'], base.testSize, 2000),
@@ -96,6 +96,18 @@ export function parseDemoOptions(argv: readonly string[], defaultOut: string): D
     png: values['no-png'] !== true,
     help: values.help === true,
   };
+}
+
+function parseBackend(backend: string | undefined, engine: string | undefined): BackendName {
+  if (backend !== undefined && engine !== undefined) {
+    throw new DemoUsageError(`--engine is the old name of --backend: give only --backend`);
+  }
+  const option = engine !== undefined ? '--engine' : '--backend';
+  const name = backend ?? engine ?? DEFAULT_BACKEND;
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new DemoUsageError(`${option} must be one of ${BACKEND_NAMES.join(', ')}, got '${name}'`);
+  }
+  return name as BackendName;
 }
 
 function positiveInt(option: string, raw: string | boolean | undefined, fallback: number, max: number): number {

@@ -57,7 +57,13 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
       );
     },
     startRun(label, epochs, batchesPerEpoch) {
-      const bar = multi.create(epochs * batchesPerEpoch, 0, { label: label.padEnd(labelWidth), epoch: 1, epochs, loss: '  -   ', acc: '  -   ' });
+      const bar = multi.create(epochs * batchesPerEpoch, 0, {
+        label: label.padEnd(labelWidth),
+        epoch: 1,
+        epochs,
+        loss: '  -   ',
+        acc: '  -   ',
+      });
       let smoothed = NaN;
       let acc = '  -   ';
       return {
@@ -98,7 +104,8 @@ export function lineReporter(write: (line: string) => void): ProgressReporter {
         batchDone() {},
         epochDone(r) {
           write(
-            `${label}: epoch ${r.epoch}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  test loss ${r.testLoss.toFixed(4)}` +
+            `${label}: epoch ${r.epoch}/${epochs}  train loss ${r.trainLoss.toFixed(4)}  test loss ` +
+              `${r.testLoss.toFixed(4)}` +
               `  test acc ${pct(r.testAccuracy)}  ${r.elapsedSeconds.toFixed(1)}s`,
           );
         },
@@ -106,7 +113,10 @@ export function lineReporter(write: (line: string) => void): ProgressReporter {
           runsDone++;
           if (totalRuns > runsDone) {
             const left = ((performance.now() - started) / 1000 / runsDone) * (totalRuns - runsDone);
-            write(`  ${runsDone}/${totalRuns} runs done, about ${left < 90 ? `${Math.round(left)} s` : `${(left / 60).toFixed(1)} min`} left`);
+            write(
+              `  ${runsDone}/${totalRuns} runs done, about ` +
+                `${left < 90 ? `${Math.round(left)} s` : `${(left / 60).toFixed(1)} min`} left`,
+            );
           }
         },
       };

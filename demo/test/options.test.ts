@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENGINE, DEFAULTS, DEMO_OPTIMIZERS, DemoUsageError, parseDemoOptions, QUICK } from '../src/index.js';
+import { DEFAULT_BACKEND, DEFAULTS, DEMO_OPTIMIZERS, DemoUsageError, parseDemoOptions, QUICK } from '../src/index.js';
 
 const parse = (...argv: string[]) => parseDemoOptions(argv, '/tmp/out');
 
 describe('parseDemoOptions', () => {
-  it('fills in the defaults: every pair, seeds 1..N, the default engine', () => {
+  it('fills in the defaults: every pair, seeds 1..N, the default backend', () => {
     const o = parse();
     expect(o.epochs).toBe(DEFAULTS.epochs);
     expect(o.seeds).toEqual(Array.from({ length: DEFAULTS.seeds }, (_, i) => i + 1));
     expect(o.optimizers.map((x) => x.label)).toEqual(DEMO_OPTIMIZERS.map((x) => x.label));
-    expect(o.engine).toBe(DEFAULT_ENGINE);
+    expect(o.backend).toBe(DEFAULT_BACKEND);
     expect(o.out).toBe('/tmp/out');
     expect(o.png).toBe(true);
     expect(o.quick).toBe(false);
@@ -26,11 +26,15 @@ describe('parseDemoOptions', () => {
   });
 
   it('takes optimizers by label, case-insensitively, in the given order, without duplicates', () => {
-    const o = parse('--optimizers', 'adam_gc2, SGD,Adam_GC2', '--engine', 'tfjs', '--out', 'x', '--no-png');
+    const o = parse('--optimizers', 'adam_gc2, SGD,Adam_GC2', '--backend', 'tfjs', '--out', 'x', '--no-png');
     expect(o.optimizers.map((x) => x.label)).toEqual(['Adam_GC2', 'SGD']);
-    expect(o.engine).toBe('tfjs');
+    expect(o.backend).toBe('tfjs');
     expect(o.out).toBe('x');
     expect(o.png).toBe(false);
+  });
+
+  it('still accepts the old flag name --engine for --backend', () => {
+    expect(parse('--engine', 'js').backend).toBe('js');
   });
 
   it('every GC variant has a baseline in the list with exactly its hyper-parameters', () => {
@@ -48,7 +52,9 @@ describe('parseDemoOptions', () => {
     [['--epochs', '2.5'], /--epochs .* got '2.5'/],
     [['--seeds', 'many'], /--seeds .* got 'many'/],
     [['--train-size', '9000'], /--train-size must be a whole number from 1 to 8000/],
+    [['--backend', 'torch'], /--backend must be one of ort, tfjs, js, got 'torch'/],
     [['--engine', 'torch'], /--engine must be one of ort, tfjs, js, got 'torch'/],
+    [['--engine', 'js', '--backend', 'js'], /--engine is the old name of --backend: give only --backend/],
     [['--optimizers', 'Adam,Lion'], /--optimizers: unknown optimizer 'Lion'; known: SGD, SGD_GC/],
     [['--optimizers', ','], /--optimizers must name at least one optimizer/],
     [['--bogus'], /Unknown option '--bogus'/],

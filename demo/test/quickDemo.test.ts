@@ -9,24 +9,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OPTIMIZERS, type OptimizerSummary, type RunResult } from '../src/index.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const engines = (process.env.GCOPT_DEMO_TEST_ENGINES ?? 'ort').split(',');
+const backends = (process.env.GCOPT_DEMO_TEST_BACKENDS ?? 'ort').split(',');
 
 interface ResultsJson {
   schema: string;
-  engine: { name: string };
+  backend: { name: string };
   summaries: OptimizerSummary[];
   runs: RunResult[];
 }
 
 // The real command (`pnpm demo --quick`) in a child process without a terminal, as CI runs it; on the
-// default engine unless GCOPT_DEMO_TEST_ENGINES lists others (e.g. ort,tfjs,js).
-describe.each(engines)('pnpm demo --quick --engine %s', (engine) => {
+// default backend unless GCOPT_DEMO_TEST_BACKENDS lists others (e.g. ort,tfjs,js).
+describe.each(backends)('pnpm demo --quick --backend %s', (backend) => {
   let out: string;
   let stdout: string;
   beforeAll(async () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (tsc -b)`);
     out = await mkdtemp(path.join(os.tmpdir(), 'gcopt-demo-'));
-    ({ stdout } = await promisify(execFile)(process.execPath, [cli, '--quick', '--engine', engine, '--out', out], {
+    ({ stdout } = await promisify(execFile)(process.execPath, [cli, '--quick', '--backend', backend, '--out', out], {
       maxBuffer: 16 * 2 ** 20,
     }));
   }, 300_000);
@@ -45,7 +45,7 @@ describe.each(engines)('pnpm demo --quick --engine %s', (engine) => {
       expect(stdout).toMatch(new RegExp(`^\\| ${o.label} \\| \\d+\\.\\d\\d \\|`, 'm'));
       expect(md).toMatch(new RegExp(`^\\| ${o.label} \\| \\d+\\.\\d\\d \\|`, 'm'));
     }
-    expect(md).toContain(`- engine: ${engine}`);
+    expect(md).toContain(`- backend: ${backend}`);
   });
 
   it('writes the plot as SVG and PNG', async () => {
@@ -60,8 +60,8 @@ describe.each(engines)('pnpm demo --quick --engine %s', (engine) => {
 
   it('the loss fell for every optimizer, from identical starting weights', async () => {
     const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as ResultsJson;
-    expect(results.schema).toBe('gcopt-demo/1');
-    expect(results.engine.name).toBe(engine);
+    expect(results.schema).toBe('gcopt-demo/2');
+    expect(results.backend.name).toBe(backend);
     expect(results.runs.map((r) => r.optimizer)).toEqual(DEMO_OPTIMIZERS.map((o) => o.label));
     for (const r of results.runs) {
       const firstWindow = r.curve[0].loss;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDigits } from '@gcopt/mnist-data';
-import { SmallCnnNetwork } from '../src/engines/js/smallCnnNetwork.js';
+import { SmallCnnNetwork } from '../src/backends/js/smallCnnNetwork.js';
 import { cloneTensors, initialWeights, SMALL_CNN_PARAMS } from '../src/index.js';
 
 describe('the plain TypeScript small CNN', () => {

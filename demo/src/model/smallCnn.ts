@@ -8,7 +8,7 @@ export interface NamedTensor {
 }
 
 /**
- * The demo's small CNN, the same in every engine:
+ * The demo's small CNN, the same in every backend:
  * conv 3×3 1→8, ReLU, max-pool 2 → conv 3×3 8→16, ReLU, max-pool 2 → dense 400→10, softmax.
  * 28×28 → 26×26×8 → 13×13×8 → 11×11×16 → 5×5×16 (= 400) → 10. Convolutions are "valid" (no padding),
  * pools floor the odd size. Shapes in PyTorch layout: conv `[out, in, kh, kw]`, dense `[out, in]`.
@@ -30,7 +30,7 @@ export const SMALL_CNN_PARAMS: readonly { name: string; shape: readonly number[]
 
 /**
  * Initial weights for a seed, PyTorch's default init (uniform ±1/sqrt(fan_in) for weights and biases
- * alike), drawn from mulberry32 so that every engine and every optimizer of a seed starts identical.
+ * alike), drawn from mulberry32 so that every backend and every optimizer of a seed starts identical.
  */
 export function initialWeights(seed: number): NamedTensor[] {
   const random = seededRandom(0x5eed0000 + seed);

@@ -56,14 +56,19 @@ const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
  * epoch) and test accuracy after each epoch, against epochs, one line per optimizer (mean over seeds).
  */
 export function curvesSvg(
-  summaries: readonly OptimizerSummary[], title: string, subtitle: string, options: { epochs?: number } = {},
+  summaries: readonly OptimizerSummary[],
+  title: string,
+  subtitle: string,
+  options: { epochs?: number } = {},
 ): string {
   const n = summaries.length;
   const styled = summaries.map((s, i) => ({
     s,
     style: {
       ...(STYLE[s.label] ?? {
-        color: FALLBACK_COLORS[i % FALLBACK_COLORS.length], dashed: false, marker: MARKERS[i % MARKERS.length],
+        color: FALLBACK_COLORS[i % FALLBACK_COLORS.length],
+        dashed: false,
+        marker: MARKERS[i % MARKERS.length],
       }),
       width: Math.max(1.2, 3 - 0.25 * i),
     },
@@ -80,7 +85,8 @@ export function curvesSvg(
     logY: true,
     yFormat: (y) => String(Number(y.toPrecision(2))),
     series: styled.map(({ s, style }, i) => ({
-      label: s.label, ...style,
+      label: s.label,
+      ...style,
       points: s.meanCurve.map((p) => ({ x: p.epoch, y: p.loss })),
       markerAt: staggeredMarkers(s.meanCurve.length, epochs * LOSS_MARKERS_PER_EPOCH, i, n),
     })),
@@ -92,13 +98,15 @@ export function curvesSvg(
     logY: false,
     yFormat: (y) => `${fmt(y)}`,
     series: styled.map(({ s, style }, i) => ({
-      label: s.label, ...style,
+      label: s.label,
+      ...style,
       points: s.meanTestAccuracyByEpoch.map((a, e) => ({ x: e + 1 + dodge(i), y: 100 * a })),
       markerAt: s.meanTestAccuracyByEpoch.map((_, e) => e),
     })),
   };
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Verdana, Arial, sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu ` +
+      `Sans, Verdana, Arial, sans-serif">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="26" text-anchor="middle" font-size="17" font-weight="bold">${esc(title)}</text>`,
     `<text x="${W / 2}" y="47" text-anchor="middle" font-size="12" fill="#444">${esc(subtitle)}</text>`,
@@ -112,20 +120,28 @@ export function curvesSvg(
 
 function drawPanel(panel: Panel, left: number, xRange: [number, number]): string {
   const { top, height, width } = PANEL;
-  const ys = panel.series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => Number.isFinite(y) && (!panel.logY || y > 0));
+  const ys = panel.series
+    .flatMap((s) => s.points.map((p) => p.y))
+    .filter((y) => Number.isFinite(y) && (!panel.logY || y > 0));
   const [yLo, yHi] = yRange(ys, panel.logY);
   const tx = (x: number) => left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * width;
   const ty = (y: number) => {
-    const f = panel.logY ? (Math.log10(y) - Math.log10(yLo)) / (Math.log10(yHi) - Math.log10(yLo)) : (y - yLo) / (yHi - yLo);
+    const f = panel.logY
+      ? (Math.log10(y) - Math.log10(yLo)) / (Math.log10(yHi) - Math.log10(yLo))
+      : (y - yLo) / (yHi - yLo);
     return top + height - f * height;
   };
   const out: string[] = [`<g>`];
-  out.push(`<text x="${left + width / 2}" y="${top - 10}" text-anchor="middle" font-size="14">${esc(panel.title)}</text>`);
+  out.push(
+    `<text x="${left + width / 2}" y="${top - 10}" text-anchor="middle" font-size="14">${esc(panel.title)}</text>`,
+  );
   // grid and y ticks
   for (const y of panel.logY ? logTicks(yLo, yHi) : linearTicks(yLo, yHi)) {
     const py = ty(y).toFixed(1);
     out.push(`<line x1="${left}" x2="${left + width}" y1="${py}" y2="${py}" stroke="#e4e4e4"/>`);
-    out.push(`<text x="${left - 6}" y="${py}" dy="4" text-anchor="end" font-size="11" fill="#333">${panel.yFormat(y)}</text>`);
+    out.push(
+      `<text x="${left - 6}" y="${py}" dy="4" text-anchor="end" font-size="11" fill="#333">${panel.yFormat(y)}</text>`,
+    );
   }
   // x ticks: whole epochs
   for (let x = Math.ceil(xRange[0]); x <= xRange[1]; x++) {
@@ -134,16 +150,23 @@ function drawPanel(panel: Panel, left: number, xRange: [number, number]): string
     out.push(`<text x="${px}" y="${top + height + 16}" text-anchor="middle" font-size="11" fill="#333">${x}</text>`);
   }
   out.push(`<rect x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#999"/>`);
-  out.push(`<text x="${left + width / 2}" y="${top + height + 36}" text-anchor="middle" font-size="12">${esc(panel.xLabel)}</text>`);
   out.push(
-    `<text transform="translate(${left - 52},${top + height / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(panel.yLabel)}</text>`,
+    `<text x="${left + width / 2}" y="${top + height + 36}" text-anchor="middle" ` +
+      `font-size="12">${esc(panel.xLabel)}</text>`,
+  );
+  out.push(
+    `<text transform="translate(${left - 52},${top + height / 2}) rotate(-90)" text-anchor="middle" ` +
+      `font-size="12">${esc(panel.yLabel)}</text>`,
   );
   for (const s of panel.series) {
     const pts = s.points.filter((p) => Number.isFinite(p.y) && (!panel.logY || p.y > 0));
     if (pts.length === 0) continue;
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${tx(p.x).toFixed(1)},${ty(p.y).toFixed(1)}`).join(' ');
     const dash = s.dashed ? ' stroke-dasharray="7 4"' : '';
-    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width}"${dash} stroke-linejoin="round"><title>${esc(s.label)}</title></path>`);
+    out.push(
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width}"${dash} ` +
+        `stroke-linejoin="round"><title>${esc(s.label)}</title></path>`,
+    );
     for (const k of s.markerAt) {
       const p = s.points[k];
       if (!p || !Number.isFinite(p.y) || (panel.logY && p.y <= 0)) continue;
@@ -178,15 +201,38 @@ function markerSvg(marker: Marker, x: number, y: number, color: string, hollow: 
     case 'square':
       return `<rect x="${(x - r).toFixed(1)}" y="${(y - r).toFixed(1)}" width="${2 * r}" height="${2 * r}" ${paint}/>`;
     case 'triangle':
-      return poly([[0, -r - 1], [r + 1, r], [-r - 1, r]]);
+      return poly([
+        [0, -r - 1],
+        [r + 1, r],
+        [-r - 1, r],
+      ]);
     case 'triangleDown':
-      return poly([[0, r + 1], [r + 1, -r], [-r - 1, -r]]);
+      return poly([
+        [0, r + 1],
+        [r + 1, -r],
+        [-r - 1, -r],
+      ]);
     case 'diamond':
-      return poly([[0, -r - 1], [r + 1, 0], [0, r + 1], [-r - 1, 0]]);
+      return poly([
+        [0, -r - 1],
+        [r + 1, 0],
+        [0, r + 1],
+        [-r - 1, 0],
+      ]);
     case 'cross':
       return poly([
-        [-r, -1.5], [-1.5, -1.5], [-1.5, -r], [1.5, -r], [1.5, -1.5], [r, -1.5],
-        [r, 1.5], [1.5, 1.5], [1.5, r], [-1.5, r], [-1.5, 1.5], [-r, 1.5],
+        [-r, -1.5],
+        [-1.5, -1.5],
+        [-1.5, -r],
+        [1.5, -r],
+        [1.5, -1.5],
+        [r, -1.5],
+        [r, 1.5],
+        [1.5, 1.5],
+        [1.5, r],
+        [-1.5, r],
+        [-1.5, 1.5],
+        [-r, 1.5],
       ]);
     case 'star': {
       const pts: [number, number][] = [];

@@ -1,7 +1,9 @@
 import type { MeanStd, OptimizerSummary } from './summary.js';
 
 const pm = (m: MeanStd, digits: number, scale = 1) =>
-  m.n > 1 ? `${(m.mean * scale).toFixed(digits)} ± ${(m.std * scale).toFixed(digits)}` : (m.mean * scale).toFixed(digits);
+  m.n > 1
+    ? `${(m.mean * scale).toFixed(digits)} ± ${(m.std * scale).toFixed(digits)}`
+    : (m.mean * scale).toFixed(digits);
 /** `+0.12` / `−0.12` (a typographic minus); values that round to zero print as `+0.00`. */
 const signed = (x: number, digits: number) => {
   const rounded = Number(x.toFixed(digits));
@@ -15,18 +17,24 @@ const signed = (x: number, digits: number) => {
  */
 export function resultsTable(summaries: readonly OptimizerSummary[]): string {
   const header = [
-    '| optimizer | test accuracy % | test loss | train loss (last epoch) | wall s / run (CPU s) | vs baseline: Δ accuracy (pts) | Δ train loss |',
+    '| optimizer | test accuracy % | test loss | train loss (last epoch) | wall s / run (CPU s) | vs baseline: Δ ' +
+      'accuracy (pts) | Δ train loss |',
     '|---|---:|---:|---:|---:|---|---|',
   ];
   const rows = summaries.map((s) => {
     const v = s.versusBaseline;
+    const spread = v && v.accuracyGain.n > 1 ? ` ± ${(v.accuracyGain.std * 100).toFixed(2)}` : '';
     const acc = v
-      ? `${signed(v.accuracyGain.mean * 100, 2)}${v.accuracyGain.n > 1 ? ` ± ${(v.accuracyGain.std * 100).toFixed(2)}` : ''} vs ${v.baseline} (higher in ${v.seedsWithHigherAccuracy}/${v.accuracyGain.n} seeds)`
+      ? `${signed(v.accuracyGain.mean * 100, 2)}${spread} vs ${v.baseline} ` +
+        `(higher in ${v.seedsWithHigherAccuracy}/${v.accuracyGain.n} seeds)`
       : '—';
     const loss = v
       ? `${signed(v.trainLossChange.mean, 4)} (lower in ${v.seedsWithLowerTrainLoss}/${v.trainLossChange.n} seeds)`
       : '—';
-    return `| ${s.label} | ${pm(s.testAccuracy, 2, 100)} | ${pm(s.testLoss, 4)} | ${pm(s.trainLoss, 4)} | ${s.wallSeconds.mean.toFixed(1)} (${s.cpuSeconds.mean.toFixed(1)}) | ${acc} | ${loss} |`;
+    return (
+      `| ${s.label} | ${pm(s.testAccuracy, 2, 100)} | ${pm(s.testLoss, 4)} | ${pm(s.trainLoss, 4)} | ` +
+      `${s.wallSeconds.mean.toFixed(1)} (${s.cpuSeconds.mean.toFixed(1)}) | ${acc} | ${loss} |`
+    );
   });
   return [...header, ...rows].join('\n');
 }
@@ -41,10 +49,12 @@ export function verdicts(summaries: readonly OptimizerSummary[]): string[] {
     const v = s.versusBaseline;
     if (!v) return [];
     const n = v.accuracyGain.n;
-    const gain = `${signed(v.accuracyGain.mean * 100, 2)} pts test accuracy, ${signed(v.trainLossChange.mean, 4)} train loss`;
+    const gain =
+      `${signed(v.accuracyGain.mean * 100, 2)} pts test accuracy, ${signed(v.trainLossChange.mean, 4)} ` + `train loss`;
     let words: string;
     if (n >= 2 && v.seedsWithHigherAccuracy === n) words = `GC helped in all ${n} seeds`;
-    else if (n >= 2 && v.seedsWithHigherAccuracy === 0 && v.accuracyGain.mean < 0) words = `GC did worse in all ${n} seeds`;
+    else if (n >= 2 && v.seedsWithHigherAccuracy === 0 && v.accuracyGain.mean < 0)
+      words = `GC did worse in all ${n} seeds`;
     else if (n < 2) words = `one seed only: no conclusion`;
     else words = `no consistent difference (higher in ${v.seedsWithHigherAccuracy} of ${n} seeds)`;
     return [`${s.label} vs ${v.baseline}: ${gain} — ${words}.`];

@@ -8,7 +8,10 @@ import { COMPARISON, trainRun } from './train.js';
 
 const epochs = Number(process.argv[2] ?? 3);
 const data = loadDigits({ testCount: 2000 });
-console.log(`MNIST: ${data.train.count} training digits, ${data.test.count} test digits; MLP 784-64-10, batch 64, ${epochs} epochs`);
+console.log(
+  `MNIST: ${data.train.count} training digits, ${data.test.count} test digits; MLP 784-64-10, batch 64, ${epochs} ` +
+    `epochs`,
+);
 const results = COMPARISON.map((config) => {
   const started = performance.now();
   const result = trainRun(config, data, {
@@ -18,8 +21,15 @@ const results = COMPARISON.map((config) => {
     seed: 1,
     onEpoch: (epoch, loss) => console.log(`  ${config.label.padEnd(9)} epoch ${epoch}: loss ${loss.toFixed(4)}`),
   });
-  console.log(`${config.label.padEnd(9)} test accuracy ${(100 * result.testAccuracy).toFixed(2)}%  (${result.steps} steps, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${config.label.padEnd(9)} test accuracy ${(100 * result.testAccuracy).toFixed(2)}%  (${result.steps} steps, ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return result;
 });
 console.log('\noptimizer  final loss  test accuracy');
-for (const r of results) console.log(`${r.label.padEnd(10)} ${r.epochLosses.at(-1)!.toFixed(4).padStart(10)}  ${(100 * r.testAccuracy).toFixed(2).padStart(12)}%`);
+for (const r of results)
+  console.log(
+    `${r.label.padEnd(10)} ${r.epochLosses.at(-1)!.toFixed(4).padStart(10)}  ` +
+      `${(100 * r.testAccuracy).toFixed(2).padStart(12)}%`,
+  );

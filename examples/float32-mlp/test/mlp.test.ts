@@ -38,20 +38,31 @@ describe('training on real MNIST digits: SGD vs SGD_GC, Adam vs Adam_GC2', () =>
   const data = loadDigits({ testCount: 1000, trainLimit: 2000 });
   const results: RunResult[] = [];
 
-  it.each(COMPARISON.map((c) => [c.label, c] as const))('%s: the loss falls and test accuracy is far above chance', (_label, config) => {
-    const result = trainRun(config, data, { epochs: 3, batchSize: 32, hidden: 32, seed: 11 });
-    results.push(result);
-    expect(result.steps).toBe(3 * Math.floor(2000 / 32)); // 186 optimizer steps
-    const [first, , last] = result.epochLosses;
-    expect(first).toBeLessThan(Math.log(10) + 0.5); // started near chance-level loss (ln 10 ≈ 2.30)
-    expect(last).toBeLessThan(0.7 * first);
-    expect(result.testAccuracy).toBeGreaterThan(0.8);
-  });
+  it.each(COMPARISON.map((c) => [c.label, c] as const))(
+    '%s: the loss falls and test accuracy is far above chance',
+    (_label, config) => {
+      const result = trainRun(config, data, { epochs: 3, batchSize: 32, hidden: 32, seed: 11 });
+      results.push(result);
+      expect(result.steps).toBe(3 * Math.floor(2000 / 32)); // 186 optimizer steps
+      const [first, , last] = result.epochLosses;
+      expect(first).toBeLessThan(Math.log(10) + 0.5); // started near chance-level loss (ln 10 ≈ 2.30)
+      expect(last).toBeLessThan(0.7 * first);
+      expect(result.testAccuracy).toBeGreaterThan(0.8);
+    },
+  );
 
   it('GC changed the trajectory (the runs are not the same run under another name)', () => {
     const byLabel = Object.fromEntries(results.map((r) => [r.label, r]));
     expect(byLabel.SGD_GC.epochLosses).not.toEqual(byLabel.SGD.epochLosses);
     expect(byLabel.Adam_GC2.epochLosses).not.toEqual(byLabel.Adam.epochLosses);
-    console.log(results.map((r) => `${r.label}: losses ${r.epochLosses.map((l) => l.toFixed(3)).join(' → ')}, test accuracy ${(100 * r.testAccuracy).toFixed(1)}%`).join('\n'));
+    console.log(
+      results
+        .map(
+          (r) =>
+            `${r.label}: losses ${r.epochLosses.map((l) => l.toFixed(3)).join(' → ')}, test accuracy ` +
+            `${(100 * r.testAccuracy).toFixed(1)}%`,
+        )
+        .join('\n'),
+    );
   });
 });

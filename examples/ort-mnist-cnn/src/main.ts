@@ -25,14 +25,22 @@ const runtime = arg('runtime', 'node');
 const epochs = Number(arg('epochs', '2'));
 const trainLimit = Number(arg('train-limit', '8000'));
 const ort = await loadRuntime(runtime);
-console.log(`MNIST CNN on onnxruntime-${runtime}: ${trainLimit} training digits, 2,000 test digits, ${epochs} epochs, batch 32`);
+console.log(
+  `MNIST CNN on onnxruntime-${runtime}: ${trainLimit} training digits, 2,000 test digits, ${epochs} epochs, batch 32`,
+);
 const summary: string[] = [];
 for (const run of optimizerRuns) {
   const result = await trainMnistCnn({
-    ort, optimizer: { ...run.optimizer }, epochs, trainLimit,
-    onEpoch: (e, loss, s) => console.log(`  ${run.label.padEnd(22)} epoch ${e}: mean loss ${loss.toFixed(4)} (${s.toFixed(1)} s)`),
+    ort,
+    optimizer: { ...run.optimizer },
+    epochs,
+    trainLimit,
+    onEpoch: (e, loss, s) =>
+      console.log(`  ${run.label.padEnd(22)} epoch ${e}: mean loss ${loss.toFixed(4)} (${s.toFixed(1)} s)`),
   });
-  const line = `${run.label.padEnd(22)} test accuracy ${(100 * result.testAccuracy).toFixed(2)}%  final epoch loss ${result.epochLosses.at(-1)!.toFixed(4)}  (${result.trainSeconds.toFixed(1)} s training)`;
+  const line =
+    `${run.label.padEnd(22)} test accuracy ${(100 * result.testAccuracy).toFixed(2)}%  final epoch loss ` +
+    `${result.epochLosses.at(-1)!.toFixed(4)}  (${result.trainSeconds.toFixed(1)} s training)`;
   console.log(line);
   summary.push(line);
 }

@@ -77,7 +77,11 @@ export async function compareOptimizers(options: CompareOptions = {}): Promise<R
           onEpochEnd: async (epoch, logs) => {
             const testAccuracy = accuracy(model, testT.x, test.labels);
             run.epochs.push({ loss: logs!.loss, accuracy: logs!.acc, testAccuracy });
-            log(`${architecture} ${name.padEnd(13)} epoch ${epoch + 1}/${epochs} (${((Date.now() - started) / 1000).toFixed(0)} s): loss ${logs!.loss.toFixed(4)}  train acc ${(logs!.acc * 100).toFixed(2)}%  test acc ${(testAccuracy * 100).toFixed(2)}%`);
+            log(
+              `${architecture} ${name.padEnd(13)} epoch ${epoch + 1}/${epochs} ` +
+                `(${((Date.now() - started) / 1000).toFixed(0)} s): loss ${logs!.loss.toFixed(4)}  train acc ` +
+                `${(logs!.acc * 100).toFixed(2)}%  test acc ${(testAccuracy * 100).toFixed(2)}%`,
+            );
           },
         },
       });

@@ -119,7 +119,7 @@ export async function replayFiles(
     if (!inputs) inputsCache.set(chosen, (inputs = readChecked(chosen, 'inputs file', validateInputs)));
     let report: ReplayReport;
     try {
-      report = await replayGoldenAsync(golden, inputs, { engine: backend.engine, layout, dtypes: backend.dtypes });
+      report = await replayGoldenAsync(golden, inputs, { backend: backend.replay, layout, dtypes: backend.dtypes });
     } catch (e) {
       if (e instanceof GoldenFormatError) throw new UsageError(`${path} does not fit ${chosen}: ${e.message}`);
       throw e;
@@ -184,7 +184,8 @@ function findInputs(goldenPath: string, name: string): string {
       return false;
     }
   });
-  if (!found) throw new UsageError(`cannot find ${name} for ${goldenPath} (looked in ${candidates.join(', ')}); pass --inputs`);
+  if (!found)
+    throw new UsageError(`cannot find ${name} for ${goldenPath} (looked in ${candidates.join(', ')}); pass --inputs`);
   return found;
 }
 
@@ -194,7 +195,10 @@ function printReport(report: ReplayReport, out: (line: string) => void): void {
     const verdict = c.passed ? 'ok  ' : 'FAIL';
     const detail = c.failure ? `  (${c.failure})` : '';
     const fallback = c.fallback ? `  [fallback: ${c.fallback}]` : '';
-    out(`  ${verdict} ${c.id} [${c.precision}] max rel err ${c.maxRelError.toExponential(2)} (tol ${c.tolerance})${detail}${fallback}`);
+    out(
+      `  ${verdict} ${c.id} [${c.precision}] max rel err ${c.maxRelError.toExponential(2)} (tol ` +
+        `${c.tolerance})${detail}${fallback}`,
+    );
   }
   for (const r of report.errorRecords) {
     if (!r.passed) out(`  FAIL error record ${JSON.stringify(r.kwargs)}: expected ${r.expected}, got ${r.got}`);

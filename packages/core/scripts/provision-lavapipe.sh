@@ -25,12 +25,14 @@ provision() {
   mkdir -p "$(dirname "$cache")" || return 1
   if command -v flock >/dev/null; then exec 9>"$cache.lock" && flock 9; fi
   ready && return 0
-  if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ] || ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+  if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ] || ! command -v apt-get >/dev/null \
+    || ! command -v dpkg >/dev/null; then
     echo "provision-lavapipe: needs Debian/Ubuntu on x86_64 (apt-get, dpkg); skipping" >&2
     return 1
   fi
   start=$(date +%s)
-  rm -rf "$cache" && mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial" "$cache/debs" "$root" || return 1
+  rm -rf "$cache" \
+    && mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial" "$cache/debs" "$root" || return 1
   cat >"$cache/apt/sources.list" <<SOURCES
 deb http://deb.debian.org/debian bookworm main
 deb http://deb.debian.org/debian bookworm-updates main
@@ -40,10 +42,13 @@ SOURCES
   # a private apt configuration: own sources, lists and cache; the system's dpkg status decides what is missing
   set -- -o "Dir::Etc::SourceList=$cache/apt/sources.list" -o "Dir::Etc::SourceParts=$cache/apt/none" \
     -o "Dir::State::Lists=$cache/apt/lists" -o "Dir::Cache=$cache/apt/cache" -o "APT::Sandbox::User=root" -q
-  apt-get "$@" update >"$cache/apt-update.log" 2>&1 || { echo "provision-lavapipe: apt-get update failed (see $cache/apt-update.log)" >&2; return 1; }
+  apt-get "$@" update >"$cache/apt-update.log" 2>&1 \
+    || { echo "provision-lavapipe: apt-get update failed (see $cache/apt-update.log)" >&2; return 1; }
   # what installing mesa-vulkan-drivers 25 (backports) + the Vulkan loader would add or upgrade here
-  apt-get "$@" -s install --no-install-recommends mesa-vulkan-drivers/bookworm-backports libvulkan1 >"$cache/plan.log" 2>&1 \
-    || { echo "provision-lavapipe: apt could not plan mesa-vulkan-drivers from bookworm-backports (see $cache/plan.log)" >&2; return 1; }
+  apt-get "$@" -s install --no-install-recommends mesa-vulkan-drivers/bookworm-backports libvulkan1 \
+    >"$cache/plan.log" 2>&1 \
+    || { echo "provision-lavapipe: apt could not plan mesa-vulkan-drivers from bookworm-backports" \
+      "(see $cache/plan.log)" >&2; return 1; }
   pkgs=$(sed -n 's/^Inst \([^ ]*\) .*(\([^ ]*\) .*/\1=\2/p' "$cache/plan.log")
   case "$pkgs" in *mesa-vulkan-drivers=25.*) ;; *)
     echo "provision-lavapipe: expected mesa-vulkan-drivers 25.x in the plan, got: $pkgs" >&2; return 1 ;;
@@ -52,11 +57,14 @@ SOURCES
     || { echo "provision-lavapipe: apt-get download failed (see $cache/download.log)" >&2; return 1; }
   for deb in "$cache"/debs/*.deb; do dpkg -x "$deb" "$root" || return 1; done
   lib=$libdir/libvulkan_lvp.so
-  [ -f "$lib" ] && [ -e "$libdir/libvulkan.so.1" ] || { echo "provision-lavapipe: lavapipe or the Vulkan loader missing after unpacking" >&2; return 1; }
+  [ -f "$lib" ] && [ -e "$libdir/libvulkan.so.1" ] \
+    || { echo "provision-lavapipe: lavapipe or the Vulkan loader missing after unpacking" >&2; return 1; }
   # the packaged ICD names /usr/lib/…; point it at the private copy
-  sed "s|\"library_path\": *\"[^\"]*\"|\"library_path\": \"$lib\"|" "$root"/usr/share/vulkan/icd.d/lvp_icd.json >"$icd.tmp" && mv "$icd.tmp" "$icd" || return 1
+  sed "s|\"library_path\": *\"[^\"]*\"|\"library_path\": \"$lib\"|" "$root"/usr/share/vulkan/icd.d/lvp_icd.json \
+    >"$icd.tmp" && mv "$icd.tmp" "$icd" || return 1
   rm -rf "$cache/debs" "$cache/apt/cache"
-  echo "provision-lavapipe: lavapipe ready in $(( $(date +%s) - start ))s ($(echo $pkgs | wc -w) packages: $(echo $pkgs))" >&2
+  echo "provision-lavapipe: lavapipe ready in $(( $(date +%s) - start ))s" \
+    "($(echo $pkgs | wc -w) packages: $(echo $pkgs))" >&2
 }
 
 provision

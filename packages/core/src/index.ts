@@ -62,9 +62,9 @@ export type { Family, ReferenceOptimizer, OptimizerFactory } from './reference/r
 export { fromReferenceKwargs, camelCaseOption, camelCaseOptions } from './reference/kwargs.js';
 export { pythonFloat } from './reference/pythonFormat.js';
 export * from './reference/goldenFormat.js';
-export { replayGolden, replayGoldenAsync, coreEngine, relativeError } from './reference/replay.js';
+export { replayGolden, replayGoldenAsync, coreBackend, coreEngine, relativeError } from './reference/replay.js';
 export type {
-  ReplayEngine, AsyncReplayEngine, ReplayRun, ReplayResult, ReplayState, ReplayReport, CaseReport, ErrorRecordReport,
+  ReplayBackend, AsyncReplayBackend, ReplayRun, ReplayResult, ReplayState, ReplayReport, CaseReport, ErrorRecordReport,
   ReplayOptions, AsyncReplayOptions, Precision,
 } from './reference/replay.js';
 export { GoldenFormatError, validateGoldenFile, validateGoldenInputs } from './reference/goldenValidation.js';

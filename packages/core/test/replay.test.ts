@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coreEngine, replayGolden } from '../src/index.js';
+import { coreBackend, replayGolden } from '../src/index.js';
 import { goldenFiles, loadInputs } from './goldenFixtures.js';
 
 const inputs = loadInputs();
@@ -13,7 +13,7 @@ describe('conformance: replay of the reference trajectories', () => {
   for (const { golden } of files) {
     for (const mode of ['in-place', 'pure'] as const) {
       it(`${golden.family}/${golden.optimizer} (${mode})`, () => {
-        const report = replayGolden(golden, inputs, { engine: coreEngine(mode) });
+        const report = replayGolden(golden, inputs, { backend: coreBackend(mode) });
         const failed = report.cases.filter((c) => !c.passed);
         expect(failed, JSON.stringify(failed, null, 1)).toEqual([]);
         // every case in every recorded precision was checked

@@ -10,8 +10,17 @@ const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `n
 ortWeb.env.wasm.numThreads = 1;
 
 describe('browser bundle', () => {
-  it('bundles @gcopt/onnxruntime for the browser with no Node built-in, and the bundle trains on onnxruntime-web', async () => {
-    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', conditions: ['source'], write: false, metafile: true, logLevel: 'silent' });
+  it('bundles @gcopt/onnxruntime for the browser with no Node built-in; the bundle trains on ort-web', async () => {
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      conditions: ['source'],
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     expect(result.errors).toEqual([]);
     const inputs = Object.keys(result.metafile!.inputs);
     expect(inputs.some((p) => /float32\/src\//.test(p))).toBe(true);
@@ -19,8 +28,14 @@ describe('browser bundle', () => {
     for (const input of Object.values(result.metafile!.inputs)) {
       for (const imp of input.imports) expect(nodeBuiltins.has(imp.path), `${imp.path}`).toBe(false);
     }
-    const mod = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles![0].text).toString('base64')}`);
-    const net = mod.buildGradientModel({ input: [3], layers: [mod.layers.dense({ units: 2 })], loss: 'softmaxCrossEntropy' });
+    const mod = await import(
+      `data:text/javascript;base64,${Buffer.from(result.outputFiles![0].text).toString('base64')}`
+    );
+    const net = mod.buildGradientModel({
+      input: [3],
+      layers: [mod.layers.dense({ units: 2 })],
+      loss: 'softmaxCrossEntropy',
+    });
     const trainer = new mod.OrtTrainer({ ...net, ort: ortWeb, optimizer: { name: 'SGD_GC', lr: 0.5 } });
     const batch = { input: new Float32Array([1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 1]), labels: [0, 1, 0, 1] };
     const first = (await trainer.step(batch)).loss;

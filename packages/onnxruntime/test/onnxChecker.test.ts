@@ -11,25 +11,56 @@ import { buildGradientModel, layers } from '../src/index.js';
  * Without it this block is reported as skipped; the runtime tests still load every model in both
  * onnxruntime-node and onnxruntime-web.
  */
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0);
+const python = ['/usr/bin/python3', 'python3'].find(
+  (p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
+);
 
 describe.skipIf(!python)('onnx.checker (python onnx)', () => {
   it('accepts gradient and inference models of every layer and loss', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gcopt-onnx-'));
     const specs = [
-      { input: [1, 8, 8], layers: [layers.conv2d({ filters: 2, kernel: 3, stride: 2, padding: 1 }), layers.relu(), layers.maxPool({ size: 2, stride: 1 }), layers.averagePool({ size: 2 }), layers.flatten(), layers.dropout({ rate: 0.2 }), layers.dense({ units: 3 }), layers.tanh()], loss: 'softmaxCrossEntropy' as const },
-      { input: [6], layers: [layers.reshape({ shape: [2, 3] }), layers.flatten(), layers.dense({ units: 2, useBias: false }), layers.sigmoid()], loss: 'meanSquaredError' as const, dtype: 'float64' as const, inputGradient: true },
+      {
+        input: [1, 8, 8],
+        layers: [
+          layers.conv2d({ filters: 2, kernel: 3, stride: 2, padding: 1 }),
+          layers.relu(),
+          layers.maxPool({ size: 2, stride: 1 }),
+          layers.averagePool({ size: 2 }),
+          layers.flatten(),
+          layers.dropout({ rate: 0.2 }),
+          layers.dense({ units: 3 }),
+          layers.tanh(),
+        ],
+        loss: 'softmaxCrossEntropy' as const,
+      },
+      {
+        input: [6],
+        layers: [
+          layers.reshape({ shape: [2, 3] }),
+          layers.flatten(),
+          layers.dense({ units: 2, useBias: false }),
+          layers.sigmoid(),
+        ],
+        loss: 'meanSquaredError' as const,
+        dtype: 'float64' as const,
+        inputGradient: true,
+      },
     ];
     const files: string[] = [];
     specs.forEach((spec, i) => {
       const built = buildGradientModel(spec as never) as ReturnType<typeof buildGradientModel>;
-      for (const [kind, bytes] of [['gradient', built.gradientModel], ['inference', built.inferenceModel]] as const) {
+      for (const [kind, bytes] of [
+        ['gradient', built.gradientModel],
+        ['inference', built.inferenceModel],
+      ] as const) {
         const file = join(dir, `${kind}${i}.onnx`);
         writeFileSync(file, bytes);
         files.push(file);
       }
     });
-    const script = 'import sys, onnx\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\n    print("ok", f)';
+    const script =
+      'import sys, onnx\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(f), full_check=True)\n    ' +
+      'print("ok", f)';
     const out = execFileSync(python!, ['-c', script, ...files], { encoding: 'utf8' });
     expect(out.trim().split('\n')).toHaveLength(files.length);
   });

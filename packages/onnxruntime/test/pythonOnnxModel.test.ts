@@ -10,7 +10,9 @@ import { runtimes } from './helpers/runtimes.js';
  * inferred for the other) — read and trained by gcopt. Needs a Python with `onnx` (Debian:
  * `apt install python3-onnx`); reported as skipped without it.
  */
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0);
+const python = ['/usr/bin/python3', 'python3'].find(
+  (p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
+);
 
 const script = `
 import sys, onnx
@@ -33,10 +35,12 @@ graph = helper.make_graph(nodes, 'pyreg',
    helper.make_tensor_value_info('W', T.FLOAT, [2, 3]), helper.make_tensor_value_info('b', T.FLOAT, [2])],
   [helper.make_tensor_value_info('loss', T.FLOAT, []), helper.make_tensor_value_info('grad.W', T.FLOAT, [2, 3]),
    helper.make_tensor_value_info('grad.b', T.FLOAT, [2])],
-  [helper.make_tensor('W', T.FLOAT, [2, 3], [0.1, 0.2, 0.3, -0.1, -0.2, -0.3]), helper.make_tensor('b', T.FLOAT, [2], [0.0, 0.0]),
+  [helper.make_tensor('W', T.FLOAT, [2, 3], [0.1, 0.2, 0.3, -0.1, -0.2, -0.3]),
+   helper.make_tensor('b', T.FLOAT, [2], [0.0, 0.0]),
    helper.make_tensor('two', T.FLOAT, [], [2.0]), helper.make_tensor('axis0', T.INT64, [1], [0])])
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)], ir_version=8)
-for k, v in {'gcopt.contract': 'gradient-model/1', 'gcopt.input': 'x', 'gcopt.labels': 't', 'gcopt.loss': 'loss', 'gcopt.param.b.gc': 'false'}.items():
+for k, v in {'gcopt.contract': 'gradient-model/1', 'gcopt.input': 'x', 'gcopt.labels': 't', 'gcopt.loss': 'loss',
+              'gcopt.param.b.gc': 'false'}.items():
     model.metadata_props.add(key=k, value=v)
 onnx.checker.check_model(model, full_check=True)
 sys.stdout.buffer.write(model.SerializeToString())
@@ -53,28 +57,31 @@ describe.skipIf(!python)('a gradient model written by python onnx.helper', () =>
     ]);
   });
 
-  it.each(runtimes)('trains on %s: plain Adam fits the data; Adam_GC2 keeps each output row of W (axis 0) at its sum', async (_name, ort) => {
-    const random = createRandom(5);
-    const x = Float32Array.from({ length: 64 * 3 }, () => 2 * random() - 1);
-    const t = new Float32Array(64 * 2);
-    for (let n = 0; n < 64; n++) {
-      t[n * 2] = x[n * 3] - x[n * 3 + 1] + 0.25;
-      t[n * 2 + 1] = 2 * x[n * 3 + 2] - 0.25;
-    }
-    const plain = new OrtTrainer({ gradientModel: bytes, ort, optimizer: { name: 'Adam', lr: 0.05, useGc: false } });
-    for (let s = 0; s < 400; s++) await plain.step({ input: x, labels: t });
-    expect((await plain.step({ input: x, labels: t })).loss).toBeLessThan(1e-4);
+  it.each(runtimes)(
+    'trains on %s: plain Adam fits the data; Adam_GC2 keeps each output row of W (axis 0) at its sum',
+    async (_name, ort) => {
+      const random = createRandom(5);
+      const x = Float32Array.from({ length: 64 * 3 }, () => 2 * random() - 1);
+      const t = new Float32Array(64 * 2);
+      for (let n = 0; n < 64; n++) {
+        t[n * 2] = x[n * 3] - x[n * 3 + 1] + 0.25;
+        t[n * 2 + 1] = 2 * x[n * 3 + 2] - 0.25;
+      }
+      const plain = new OrtTrainer({ gradientModel: bytes, ort, optimizer: { name: 'Adam', lr: 0.05, useGc: false } });
+      for (let s = 0; s < 400; s++) await plain.step({ input: x, labels: t });
+      expect((await plain.step({ input: x, labels: t })).loss).toBeLessThan(1e-4);
 
-    // Adam_GC2 centralizes each update over the output axis: W's row sums (0.6, -0.6) cannot move,
-    // while the target's are (0, 2); the loss falls only as far as that constraint allows.
-    const gc = new OrtTrainer({ gradientModel: bytes, ort, optimizer: { name: 'Adam_GC2', lr: 0.05 } });
-    const first = (await gc.step({ input: x, labels: t })).loss;
-    for (let s = 0; s < 400; s++) await gc.step({ input: x, labels: t });
-    const w = gc.params[0].data;
-    expect(w[0] + w[1] + w[2]).toBeCloseTo(0.6, 5);
-    expect(w[3] + w[4] + w[5]).toBeCloseTo(-0.6, 5);
-    const last = (await gc.step({ input: x, labels: t })).loss;
-    expect(last).toBeLessThan(first / 2);
-    expect(last).toBeGreaterThan(0.1);
-  });
+      // Adam_GC2 centralizes each update over the output axis: W's row sums (0.6, -0.6) cannot move,
+      // while the target's are (0, 2); the loss falls only as far as that constraint allows.
+      const gc = new OrtTrainer({ gradientModel: bytes, ort, optimizer: { name: 'Adam_GC2', lr: 0.05 } });
+      const first = (await gc.step({ input: x, labels: t })).loss;
+      for (let s = 0; s < 400; s++) await gc.step({ input: x, labels: t });
+      const w = gc.params[0].data;
+      expect(w[0] + w[1] + w[2]).toBeCloseTo(0.6, 5);
+      expect(w[3] + w[4] + w[5]).toBeCloseTo(-0.6, 5);
+      const last = (await gc.step({ input: x, labels: t })).loss;
+      expect(last).toBeLessThan(first / 2);
+      expect(last).toBeGreaterThan(0.1);
+    },
+  );
 });

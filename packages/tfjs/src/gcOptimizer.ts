@@ -18,14 +18,21 @@ import {
   type Optimizer as CoreOptimizer,
   type WarningHandler,
 } from '@gcopt/core';
-import { hostStep, readFloat32 } from './engines/hostEngine.js';
-import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './engines/stepItem.js';
-import { tensorEngineRuns, tensorStep } from './engines/tensorEngine.js';
-import { unsupportedTransforms } from './engines/tensorTransforms.js';
+import { hostStep, readFloat32 } from './backends/hostBackend.js';
+import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './backends/stepItem.js';
+import { tensorBackendRuns, tensorStep } from './backends/tensorBackend.js';
+import { unsupportedTransforms } from './backends/tensorTransforms.js';
 import { isLayersModel, modelLayoutRules } from './modelLayoutRules.js';
 import { findSavedName } from './suffixedNames.js';
 import { lookupVariable } from './variableLookup.js';
-import { resolveLayout, serializeRule, tfjsLayerRules, validateRules, type VariableLayout, type VariableRule } from './variableRules.js';
+import {
+  resolveLayout,
+  serializeRule,
+  tfjsLayerRules,
+  validateRules,
+  type VariableLayout,
+  type VariableRule,
+} from './variableRules.js';
 
 /** `{ name, tensor }`: what tfjs optimizers take and give (not re-exported by tfjs-core's index). */
 export interface NamedTensor {
@@ -76,18 +83,32 @@ interface PendingEntry {
 export type CoreFactory = (lr: LearningRate | undefined) => CoreOptimizer;
 
 const ADAPTER_KEYS = [
-  'learningRate', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'learningRateSchedule', 'backend', 'model',
+  'learningRate',
+  'variables',
+  'layerDefaults',
+  'checkFinite',
+  'onWarning',
+  'learningRateSchedule',
+  'backend',
+  'model',
 ];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
 export function splitOptions(className: string, options: Record<string, unknown>) {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'must be an object', className);
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError('options', options, 'must be an object', className);
   const core: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (!ADAPTER_KEYS.includes(key) && key !== 'customObjects') core[key] = value;
   }
   if (options.learningRate !== undefined) {
-    if (options.lr !== undefined) throw new InvalidArgumentError('learningRate', options.learningRate, 'give learningRate or lr, not both', className);
+    if (options.lr !== undefined)
+      throw new InvalidArgumentError(
+        'learningRate',
+        options.learningRate,
+        'give learningRate or lr, not both',
+        className,
+      );
     core.lr = options.learningRate;
   }
   checkAdapterTypes(className, options);
@@ -184,7 +205,12 @@ export abstract class GcOptimizer extends tf.Optimizer {
     }
     const unsupported = unsupportedTransforms(this.core.recipe);
     if (backend === 'tensor' && unsupported.length > 0) {
-      throw new InvalidArgumentError('backend', backend, `no tf-op form for [${unsupported}]: use 'host'`, this.core.name);
+      throw new InvalidArgumentError(
+        'backend',
+        backend,
+        `no tf-op form for [${unsupported}]: use 'host'`,
+        this.core.name,
+      );
     }
     this.backend = backend;
     this.onWarning = adapter.onWarning;
@@ -203,7 +229,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
   /** Where the next step runs: `'host'` or `'tensor'` (`'auto'` resolved for the current tfjs backend). */
   get activeBackend(): StepBackend {
     if (this.backend !== 'auto') return this.backend;
-    return tf.getBackend() !== 'cpu' && tensorEngineRuns(this.core, this.onWarning) ? 'tensor' : 'host';
+    return tf.getBackend() !== 'cpu' && tensorBackendRuns(this.core, this.onWarning) ? 'tensor' : 'host';
   }
 
   /** The reference optimizer's name (`Lookahead(Adam_GC)` for a wrapped one). */
@@ -246,7 +272,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
       throw new InvalidArgumentError(
         'learningRate',
         null,
-        'this optimizer was saved with a learning-rate schedule (a function cannot be serialized): call setLearningRate(schedule) before training',
+        'this optimizer was saved with a learning-rate schedule (a function cannot be serialized): call ' +
+          'setLearningRate(schedule) before training',
         this.core.name,
       );
     }
@@ -260,9 +287,12 @@ export abstract class GcOptimizer extends tf.Optimizer {
       if (grad == null) continue; // tfjs's own optimizers skip variables without a gradient too
       const entry = this.entryFor(name);
       if (grad.shape.join() !== entry.shape.join()) {
-        throw new ShapeMismatchError(`${this.core.name}: gradient of '${name}' has shape [${grad.shape}], the variable [${entry.shape}]`);
+        throw new ShapeMismatchError(
+          `${this.core.name}: gradient of '${name}' has shape [${grad.shape}], the variable [${entry.shape}]`,
+        );
       }
-      if (grad.dtype !== 'float32') throw new InvalidArgumentError(`gradient of '${name}'`, grad.dtype, 'must be float32', this.core.name);
+      if (grad.dtype !== 'float32')
+        throw new InvalidArgumentError(`gradient of '${name}'`, grad.dtype, 'must be float32', this.core.name);
       stepped.push({ name, entry, grad });
       seen.add(name);
     }
@@ -286,14 +316,21 @@ export abstract class GcOptimizer extends tf.Optimizer {
     const layout = resolveLayout(this.rules, name, shape);
     const value = readFloat32(variable, `variable '${name}'`).slice();
     // init validates the layout (outAxis in range) and emits the fan-in-1 warning once per variable
-    const initial = this.core.init([{ value: ndarray(value, shape), outAxis: layout.outAxis, gc: layout.gc, name }]).tensors[0];
+    const initial = this.core.init([{ value: ndarray(value, shape), outAxis: layout.outAxis, gc: layout.gc, name }])
+      .tensors[0];
     const savedName = findSavedName(this.pending.keys(), (key) => this.pending.has(key), name);
     const saved = savedName === undefined ? undefined : this.pending.get(savedName);
     let slots = new Map<string, tf.Variable>();
     let step = 0;
-    if (saved?.layout && (saved.shape!.join() !== shape.join() || saved.layout.gc !== layout.gc || normalizedAxis(saved.layout.outAxis, shape.length) !== normalizedAxis(layout.outAxis, shape.length))) {
+    if (
+      saved?.layout &&
+      (saved.shape!.join() !== shape.join() ||
+        saved.layout.gc !== layout.gc ||
+        normalizedAxis(saved.layout.outAxis, shape.length) !== normalizedAxis(layout.outAxis, shape.length))
+    ) {
       throw new ShapeMismatchError(
-        `${this.core.name}: the loaded state of '${name}' was made for shape [${saved.shape}], outAxis ${saved.layout.outAxis}, gc ${saved.layout.gc}; ` +
+        `${this.core.name}: the loaded state of '${name}' was made for shape [${saved.shape}], outAxis ` +
+          `${saved.layout.outAxis}, gc ${saved.layout.gc}; ` +
           `the variable is [${shape}] with outAxis ${normalizedAxis(layout.outAxis, shape.length)}, gc ${layout.gc}`,
       );
     }
@@ -301,7 +338,10 @@ export abstract class GcOptimizer extends tf.Optimizer {
       const expected = Object.keys(initial.slots).sort();
       const got = [...saved.slots.keys()].sort();
       if (expected.join() !== got.join() || saved.step === undefined) {
-        throw new ShapeMismatchError(`${this.core.name}: the loaded state of '${name}' holds [${got}${saved.step === undefined ? '' : ', step'}], this optimizer keeps [${expected}, step]`);
+        throw new ShapeMismatchError(
+          `${this.core.name}: the loaded state of '${name}' holds ` +
+            `[${got}${saved.step === undefined ? '' : ', step'}], this optimizer keeps [${expected}, step]`,
+        );
       }
       for (const [slot, value] of saved.slots) {
         if (value.shape.join() !== shape.join()) {
@@ -317,7 +357,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
     } else {
       if (this.pending.size > 0 || this.loadedNames.size > 0) {
         throw new ShapeMismatchError(
-          `${this.core.name}: the state loaded with setWeights has nothing for variable '${name}' (it has: ${[...this.loadedNames].join(', ')})`,
+          `${this.core.name}: the state loaded with setWeights has nothing for variable '${name}' (it has: ` +
+            `${[...this.loadedNames].join(', ')})`,
         );
       }
       for (const [slot, data] of Object.entries(initial.slots)) {
@@ -360,7 +401,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
     const out: NamedTensor[] = [{ name: 'iter', tensor: counter(this.iterations) }];
     for (const [name, entry] of this.entries) {
       out.push({ name: `${name}/step`, tensor: counter(entry.step) });
-      for (const slot of [...entry.slots.keys()].sort()) out.push({ name: `${name}/${slot}`, tensor: entry.slots.get(slot)! });
+      for (const slot of [...entry.slots.keys()].sort())
+        out.push({ name: `${name}/${slot}`, tensor: entry.slots.get(slot)! });
     }
     for (const [name, saved] of this.pending) {
       out.push({ name: `${name}/step`, tensor: counter(saved.step ?? 0) });
@@ -378,7 +420,12 @@ export abstract class GcOptimizer extends tf.Optimizer {
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     if (!Array.isArray(weightValues) || weightValues.length === 0) {
-      throw new InvalidArgumentError('weightValues', weightValues, 'expected [iter, ...state] as returned by getWeights', this.core.name);
+      throw new InvalidArgumentError(
+        'weightValues',
+        weightValues,
+        'expected [iter, ...state] as returned by getWeights',
+        this.core.name,
+      );
     }
     const slotNames = this.slotNames();
     const read: { variable: string; key: string; data: Float32Array | number; shape: number[] }[] = [];
@@ -387,7 +434,12 @@ export abstract class GcOptimizer extends tf.Optimizer {
       const variable = name.slice(0, cut);
       const key = name.slice(cut + 1);
       if (cut <= 0 || (key !== 'step' && !slotNames.includes(key))) {
-        throw new InvalidArgumentError('weightValues', name, `not state of ${this.core.name}: expected '<variable>/step' or '<variable>/<slot>' with slot in [${slotNames}]`);
+        throw new InvalidArgumentError(
+          'weightValues',
+          name,
+          `not state of ${this.core.name}: expected '<variable>/step' or '<variable>/<slot>' with slot in ` +
+            `[${slotNames}]`,
+        );
       }
       const data = key === 'step' ? (await tensor.data())[0] : Float32Array.from(await tensor.data());
       read.push({ variable, key, data, shape: [...tensor.shape] });
@@ -428,7 +480,11 @@ export abstract class GcOptimizer extends tf.Optimizer {
     }
     for (const [name, p] of this.pending) {
       const shape = p.shape ?? [...p.slots.values()][0]?.shape;
-      if (!shape) throw new GcoptError(`${this.core.name}: the state of '${name}' loaded with setWeights holds no array to tell its shape: take a step before snapshot()`);
+      if (!shape)
+        throw new GcoptError(
+          `${this.core.name}: the state of '${name}' loaded with setWeights holds no array to tell its shape: take a ` +
+            `step before snapshot()`,
+        );
       const layout = p.layout ?? resolveLayout(this.rules, name, shape);
       params.push({
         name,
@@ -460,12 +516,18 @@ export abstract class GcOptimizer extends tf.Optimizer {
     validateSnapshot(snapshot);
     const problems: string[] = [];
     if (snapshot.optimizer.name !== this.core.name || snapshot.optimizer.family !== this.family) {
-      problems.push(`optimizer: the snapshot is of ${snapshot.optimizer.name} (${snapshot.optimizer.family}), this optimizer is ${this.core.name} (${this.family})`);
+      problems.push(
+        `optimizer: the snapshot is of ${snapshot.optimizer.name} (${snapshot.optimizer.family}), this optimizer is ` +
+          `${this.core.name} (${this.family})`,
+      );
     }
     const want = this.slotNames().sort().join();
     for (const p of snapshot.params) {
       const have = Object.keys(p.slots).sort().join();
-      if (have !== want) problems.push(`parameter '${p.name}': state arrays [${have}] in the snapshot, ${this.core.name} keeps [${want}]`);
+      if (have !== want)
+        problems.push(
+          `parameter '${p.name}': state arrays [${have}] in the snapshot, ${this.core.name} keeps [${want}]`,
+        );
     }
     if (problems.length) throw new SnapshotMismatchError(problems);
     const pending = new Map<string, PendingEntry>();
@@ -512,7 +574,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
         throw new InvalidArgumentError(
           'variables',
           'predicate',
-          'a predicate rule cannot be serialized before the optimizer has seen the variables; use name or pattern rules, or save after a step',
+          'a predicate rule cannot be serialized before the optimizer has seen the variables; use name or pattern ' +
+            'rules, or save after a step',
           this.core.name,
         );
       }
@@ -551,7 +614,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
 // subclasses inherit that: restore the ordinary prototype-chain test for gcopt's own classes.
 Object.defineProperty(GcOptimizer, Symbol.hasInstance, {
   value(this: abstract new (...args: never[]) => unknown, instance: unknown): boolean {
-    return typeof instance === 'object' && instance !== null && Object.prototype.isPrototypeOf.call(this.prototype, instance);
+    return (
+      typeof instance === 'object' && instance !== null && Object.prototype.isPrototypeOf.call(this.prototype, instance)
+    );
   },
 });
 

@@ -14,13 +14,30 @@ import { InvalidArgumentError } from '@gcopt/core';
 import type { GcOptimizer } from './gcOptimizer.js';
 
 export { GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
-export type { StepBackend } from './engines/stepItem.js';
+export type { StepBackend } from './backends/stepItem.js';
 export {
-  SGD_GC, SGD_GCC, SGDW, SGDW_GC, SGDW_GCC,
-  Adam_GC, Adam_GCC, Adam_GC2, Adam_GCC2,
-  AdamW_FirstRelease, AdamW_GC, AdamW_GCC, AdamW_GC2, AdamW_GCC2,
-  Adagrad_GC, Adagrad_GCC,
-  SGD, Adam, AdamW, RAdam, PlainRAdam, Ranger,
+  SGD_GC,
+  SGD_GCC,
+  SGDW,
+  SGDW_GC,
+  SGDW_GCC,
+  Adam_GC,
+  Adam_GCC,
+  Adam_GC2,
+  Adam_GCC2,
+  AdamW_FirstRelease,
+  AdamW_GC,
+  AdamW_GCC,
+  AdamW_GC2,
+  AdamW_GCC2,
+  Adagrad_GC,
+  Adagrad_GCC,
+  SGD,
+  Adam,
+  AdamW,
+  RAdam,
+  PlainRAdam,
+  Ranger,
   CLASS_NAME_PREFIX,
   type TfjsOptions,
 } from './referenceOptimizers.js';
@@ -40,7 +57,12 @@ export function optimizerByName(name: string, options: Record<string, unknown> =
   const matches = referenceClasses.filter((e) => e.name === name && (family === undefined || e.family === family));
   const found = matches.find((e) => e.family === 'advanced') ?? matches[0];
   if (!found) {
-    throw new InvalidArgumentError('name', name, `no such optimizer; known: ${[...new Set(referenceClasses.map((e) => e.name))].join(', ')} (and the class Lookahead)`);
+    throw new InvalidArgumentError(
+      'name',
+      name,
+      `no such optimizer; known: ${[...new Set(referenceClasses.map((e) => e.name))].join(', ')} (and the class ` +
+        `Lookahead)`,
+    );
   }
   return new (found.cls as unknown as new (o: Record<string, unknown>) => GcOptimizer)(options);
 }

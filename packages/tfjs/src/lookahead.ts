@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, Lookahead as coreLookahead, type LearningRate } from '@gcopt/core';
 import { optimizerFromConfig } from './classRegistry.js';
 import { checkAdapterTypes, GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
@@ -24,12 +24,26 @@ export class Lookahead extends GcOptimizer {
   readonly inner: GcOptimizer;
 
   constructor(options: LookaheadTfjsOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'must be an object', 'Lookahead');
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidArgumentError('options', options, 'must be an object', 'Lookahead');
     if ((options as { learningRate?: unknown }).learningRate !== undefined) {
-      throw new InvalidArgumentError('learningRate', (options as { learningRate?: unknown }).learningRate, 'give the learning rate to the inner optimizer', 'Lookahead');
+      throw new InvalidArgumentError(
+        'learningRate',
+        (options as { learningRate?: unknown }).learningRate,
+        'give the learning rate to the inner optimizer',
+        'Lookahead',
+      );
     }
     const known = [
-      'optimizer', 'k', 'alpha', 'variables', 'layerDefaults', 'checkFinite', 'onWarning', 'backend', 'model',
+      'optimizer',
+      'k',
+      'alpha',
+      'variables',
+      'layerDefaults',
+      'checkFinite',
+      'onWarning',
+      'backend',
+      'model',
       'customObjects',
     ];
     for (const key of Object.keys(options)) {
@@ -40,9 +54,20 @@ export class Lookahead extends GcOptimizer {
     }
     checkAdapterTypes('Lookahead', options as unknown as Record<string, unknown>);
     const inner = options.optimizer instanceof GcOptimizer ? options.optimizer : optimizerFromConfig(options.optimizer);
-    if (inner instanceof Lookahead) throw new InvalidArgumentError('optimizer', inner.getClassName(), 'Lookahead of a Lookahead is not supported', 'Lookahead');
+    if (inner instanceof Lookahead)
+      throw new InvalidArgumentError(
+        'optimizer',
+        inner.getClassName(),
+        'Lookahead of a Lookahead is not supported',
+        'Lookahead',
+      );
     const { k, alpha, onWarning } = options;
-    super((lr) => coreLookahead(inner.createCore(lr), { k, alpha, onWarning }), inner.family, options, inner.awaitsLearningRate);
+    super(
+      (lr) => coreLookahead(inner.createCore(lr), { k, alpha, onWarning }),
+      inner.family,
+      options,
+      inner.awaitsLearningRate,
+    );
     this.inner = inner;
   }
 

@@ -26,7 +26,8 @@ export function lookupVariable(name: string): tf.Variable {
     throw new DuplicateTfjsCoreError(
       `@gcopt/tfjs: variable '${name}' was made by another copy of @tensorflow/tfjs-core than the one @gcopt/tfjs ` +
         `imports (${tf.version_core}). Two copies break optimizer serialization and variable handling silently: ` +
-        'install a single @tensorflow/tfjs-core (it is a peer dependency of @gcopt/tfjs; `npm ls @tensorflow/tfjs-core` ' +
+        'install a single @tensorflow/tfjs-core (it is a peer dependency of @gcopt/tfjs; `npm ls ' +
+        '@tensorflow/tfjs-core` ' +
         'shows the copies).',
     );
   }

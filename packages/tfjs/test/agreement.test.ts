@@ -35,24 +35,24 @@ async function trainWithCore(kind: 'dense' | 'conv', name: string, options: Reco
   return params.map((p) => p.value.data as Float32Array);
 }
 
-async function trainWithAdapter(kind: 'dense' | 'conv', name: string, options: Record<string, unknown>, family: Family, engine: string) {
+async function trainWithAdapter(kind: 'dense' | 'conv', name: string, options: Record<string, unknown>, family: Family, stepBackend: string) {
   const model = smallModel(kind);
   const { x, y } = smallData(kind);
-  const optimizer = optimizerByName(name, { ...options, backend: engine }, family);
+  const optimizer = optimizerByName(name, { ...options, backend: stepBackend }, family);
   model.compile({ optimizer, loss: 'meanSquaredError' });
   await model.fit(x, y, { epochs: STEPS, batchSize: x.shape[0], shuffle: false, verbose: 0 });
   expect(optimizer.iterations).toBe(STEPS);
   return weightsOf(model);
 }
 
-const ENGINES = ['host', 'tensor'] as const;
+const STEP_BACKENDS = ['host', 'tensor'] as const;
 
-describe.each(BACKENDS.flatMap((b) => ENGINES.map((e) => [b, e] as const)))('adapter (model.fit) agrees with the core on %s, %s engine', (backend, engine) => {
+describe.each(BACKENDS.flatMap((b) => STEP_BACKENDS.map((e) => [b, e] as const)))('adapter (model.fit) agrees with the core on %s, %s backend', (backend, stepBackend) => {
   const kind = backend === 'wasm' ? 'dense' : 'conv';
   it.each(CASES)('%s', async (name, options, family) => {
     await useBackend(backend);
     const viaCore = await trainWithCore(kind, name, options, family);
-    const viaAdapter = await trainWithAdapter(kind, name, options, family, engine);
+    const viaAdapter = await trainWithAdapter(kind, name, options, family, stepBackend);
     const initial = weightsOf(smallModel(kind));
     // the models did move, and moved the same way
     expect(maxRelativeDifference(viaCore, initial)).toBeGreaterThan(1e-3);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { referenceOptimizers } from '@gcopt/core';
-import { GcOptimizer, Lookahead, optimizerByName, optimizerFromConfig, Adam_GC } from '../src/index.js';
+import { type GcOptimizer, Lookahead, optimizerByName, optimizerFromConfig, Adam_GC } from '../src/index.js';
 import { BACKENDS, randomArray, seeded, useBackend } from './backends.js';
 
 interface Case {
@@ -11,7 +11,8 @@ interface Case {
   make: () => GcOptimizer;
 }
 
-const lrFor = (name: string) => (name.startsWith('SGD') ? { lr: 0.05, momentum: 0.9 } : name === 'PlainRAdam' ? { lr: 0.3 } : { lr: 0.02 });
+const lrFor = (name: string) =>
+  name.startsWith('SGD') ? { lr: 0.05, momentum: 0.9 } : name === 'PlainRAdam' ? { lr: 0.3 } : { lr: 0.02 };
 const gcFlags = (family: string) => (family === 'advanced' ? { useGc: true } : {});
 
 const CASES: Case[] = [
@@ -55,17 +56,26 @@ describe.each(BACKENDS)('every optimizer on %s', (backend) => {
     const finalLoss = run(refOpt, 12, ref);
     expect(finalLoss).toBeLessThan(firstLoss);
 
-    // interrupted after 5 steps: state through getWeights -> JSON-able data -> setWeights of an optimizer rebuilt from its config
+    // interrupted after 5 steps: state through getWeights -> JSON-able data -> setWeights of an optimizer rebuilt from
+    // its config
     const cut = problem(`${id}cut`);
     const first = make();
     run(first, 5, cut);
-    const saved = (await first.getWeights()).map(({ name, tensor }) => ({ name, shape: tensor.shape, dtype: tensor.dtype, data: Array.from(tensor.dataSync()) }));
+    const saved = (await first.getWeights()).map(({ name, tensor }) => ({
+      name,
+      shape: tensor.shape,
+      dtype: tensor.dtype,
+      data: Array.from(tensor.dataSync()),
+    }));
     const config = JSON.parse(JSON.stringify({ className: first.getClassName(), config: first.getConfig() }));
     first.dispose();
     const second = optimizerFromConfig(config);
     expect(second.getClassName()).toBe(first.getClassName());
     expect(second.getConfig()).toEqual(first.getConfig());
-    const restored = saved.map(({ name, shape, dtype, data }) => ({ name, tensor: tf.tensor(data, shape, dtype as 'float32') }));
+    const restored = saved.map(({ name, shape, dtype, data }) => ({
+      name,
+      tensor: tf.tensor(data, shape, dtype as 'float32'),
+    }));
     await second.setWeights(restored);
     tf.dispose(restored.map((r) => r.tensor));
     expect(second.iterations).toBe(5);

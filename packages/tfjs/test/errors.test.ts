@@ -6,11 +6,21 @@ import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, NonFiniteGradientError, SGD_GC as coreSgdGc, ShapeMismatchError } from '@gcopt/core';
-import { Adam_GC, Adam_GC2, GcOptimizer, optimizerFromConfig, SGD_GC } from '../src/index.js';
+import { Adam_GC, Adam_GC2, type GcOptimizer, optimizerFromConfig, SGD_GC } from '../src/index.js';
 import { BACKENDS, randomArray, seeded, useBackend } from './backends.js';
 
 function param(name: string, shape: number[], seed = 1) {
-  return tf.variable(tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seeded(seed)), shape), true, name);
+  return tf.variable(
+    tf.tensor(
+      randomArray(
+        shape.reduce((a, b) => a * b, 1),
+        seeded(seed),
+      ),
+      shape,
+    ),
+    true,
+    name,
+  );
 }
 
 async function snapshot(opt: GcOptimizer, vars: tf.Variable[]) {
@@ -19,19 +29,29 @@ async function snapshot(opt: GcOptimizer, vars: tf.Variable[]) {
 }
 
 let serial = 0;
-describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
+describe.each(['host', 'tensor'] as const)('%s backend', (stepBackend) => {
   it.each(BACKENDS)('a NaN or Inf gradient is reported and the step changes nothing (%s)', async (backend) => {
     await useBackend(backend);
     const id = `e${serial++}`;
     const w = param(`${id}/w`, [3, 2]);
     const b = param(`${id}/b`, [2], 2);
-    const opt = new Adam_GC2({ lr: 0.1, backend: engine });
+    const opt = new Adam_GC2({ lr: 0.1, backend: stepBackend });
     const good = () => tf.sum(tf.square(tf.add(w, b))) as tf.Scalar;
     opt.minimize(good);
     opt.minimize(good);
     const before = await snapshot(opt, [w, b]);
     for (const bad of [NaN, Infinity]) {
-      const poisoned = () => tf.sum(tf.mul(tf.add(w, b), tf.tensor([[1, 1], [1, bad], [1, 1]]))) as tf.Scalar;
+      const poisoned = () =>
+        tf.sum(
+          tf.mul(
+            tf.add(w, b),
+            tf.tensor([
+              [1, 1],
+              [1, bad],
+              [1, 1],
+            ]),
+          ),
+        ) as tf.Scalar;
       let error: unknown;
       try {
         opt.minimize(poisoned);
@@ -48,7 +68,7 @@ describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
     tf.dispose([w, b]);
   });
 
-  it('a learning-rate schedule gets the step number and gives the core\'s weights; a saved schedule must be given back', async () => {
+  it("an lr schedule gets the step number and gives the core's weights; a saved one must be given back", async () => {
     await useBackend('cpu');
     const id = `s${serial++}`;
     const w = param(`${id}/w`, [4, 3]);
@@ -57,7 +77,7 @@ describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
       seen.push(step);
       return 0.1 / step;
     };
-    const opt = new SGD_GC({ learningRate: schedule, momentum: 0.9, backend: engine });
+    const opt = new SGD_GC({ learningRate: schedule, momentum: 0.9, backend: stepBackend });
     const loss = () => tf.sum(tf.square(tf.sub(w, 1))) as tf.Scalar;
     const core = coreSgdGc({ lr: (step) => 0.1 / step, momentum: 0.9 });
     const p = [{ value: ndarray(Float32Array.from(w.dataSync()), [4, 3]), outAxis: -1 }];
@@ -113,7 +133,12 @@ describe('validation', () => {
     const opt = new Adam_GC();
     expect(() => opt.applyGradients({ [`${id}/missing`]: tf.zeros([2, 2]) })).toThrow(/no variable named/);
     expect(() => opt.applyGradients({ [w.name]: tf.zeros([4]) })).toThrow(ShapeMismatchError);
-    await expect(opt.setWeights([{ name: 'iter', tensor: tf.scalar(1) }, { name: `${id}/w/momentum_buffer`, tensor: tf.zeros([2, 2]) }])).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      opt.setWeights([
+        { name: 'iter', tensor: tf.scalar(1) },
+        { name: `${id}/w/momentum_buffer`, tensor: tf.zeros([2, 2]) },
+      ]),
+    ).rejects.toThrow(InvalidArgumentError);
     opt.applyGradients({ [w.name]: tf.ones([2, 2]) });
     const saved = await opt.getWeights();
     const other = new Adam_GC();
@@ -127,7 +152,9 @@ describe('validation', () => {
 
   it('detects a variable made by a second copy of @tensorflow/tfjs-core (in a fresh process)', () => {
     const script = fileURLToPath(new URL('./fixtures/twoCopies.mjs', import.meta.url));
-    const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const out = JSON.parse(
+      execFileSync(process.execPath, [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    );
     expect(out).toMatchObject({ threw: true, name: 'DuplicateTfjsCoreError' });
     expect(out.message).toMatch(/another copy of @tensorflow\/tfjs-core/);
   });

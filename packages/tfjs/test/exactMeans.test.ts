@@ -1,8 +1,8 @@
-// The tensor engine centres float32 channels as closely as float32 ops allow: each channel is shifted
-// by its first element before its mean is taken (engines/tensorTransforms.ts). On nearly constant
+// The tensor backend centres float32 channels as closely as float32 ops allow: each channel is shifted
+// by its first element before its mean is taken (backends/tensorTransforms.ts). On nearly constant
 // channels such as [1, 1, 1 + 2^-23], a plain float32 mean rounds to 1 and centres the channel to
 // [0, 0, 2^-23]; Adam and Adagrad normalize that and move the first two weights by 0 instead of ∓lr.
-// Compared with the host engine (the core, float64 means) on both layouts and both test backends.
+// Compared with the host backend (the core, float64 means) on both layouts and both test backends.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { optimizerByName, type GcOptimizer } from '../src/index.js';
@@ -62,7 +62,7 @@ function updateError(fused: Float64Array[], core: Float64Array[]): number {
   return worst;
 }
 
-describe.each(BACKENDS)('tensor engine on nearly constant channels (%s)', (backend) => {
+describe.each(BACKENDS)('tensor backend on nearly constant channels (%s)', (backend) => {
   it.each(CASES)('%s', async (name, options, family, zeroParams) => {
     await useBackend(backend);
     const make = (backend: 'host' | 'tensor') => () =>

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { Adam_GC2, AdamW_GCC2, GcOptimizer, Lookahead, Ranger, SGD_GC } from '../src/index.js';
+import { Adam_GC2, AdamW_GCC2, type GcOptimizer, Lookahead, Ranger, SGD_GC } from '../src/index.js';
 import { randomArray, seeded, useBackend } from './backends.js';
 import { fileLoader, fileSaver } from './fileModelIO.js';
 
@@ -47,7 +47,7 @@ describe(`model round-trip fuzz (fast-check seed ${SEED}, 30 runs)`, () => {
     const input = fc.record({
       optimizer: fc.nat(MAKERS.length - 1),
       first: fc.integer({ min: 1, max: 3 }),
-      then: fc.integer({ min: 1, max: 3 }),
+      afterSave: fc.integer({ min: 1, max: 3 }),
       extraBuilds: fc.integer({ min: 0, max: 2 }),
       rule: fc.option(fc.record({ outAxis: fc.constantFrom(0, -1), gc: fc.boolean() }), { nil: undefined }),
     });
@@ -63,9 +63,9 @@ describe(`model round-trip fuzz (fast-check seed ${SEED}, 30 runs)`, () => {
         const dir = mkdtempSync(join(tmpdir(), 'gcopt-tfjs-roundtrip-'));
         try {
           await model.save(fileSaver(dir), { includeOptimizer: true });
-          await fit(model, o.then); // the uninterrupted run
+          await fit(model, o.afterSave); // the uninterrupted run
           const loaded = await tf.loadLayersModel(fileLoader(dir));
-          await fit(loaded, o.then);
+          await fit(loaded, o.afterSave);
           expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(
             model.getWeights().map((w) => Array.from(w.dataSync())),
           );

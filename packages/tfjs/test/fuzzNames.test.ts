@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 // tfjs-layers' conversion of a loaded training config (the environment, not code under test)
 import { convertPythonicToTs } from '@tensorflow/tfjs-layers/dist/utils/serialization_utils.js';
-import { Adam_GC2, GcOptimizer, Lookahead, SGD_GC } from '../src/index.js';
+import { Adam_GC2, type GcOptimizer, Lookahead, SGD_GC } from '../src/index.js';
 import { resolveLayout, serializeRule, validateRules, type VariableRule } from '../src/variableRules.js';
 import { randomArray, seeded, useBackend } from './backends.js';
 

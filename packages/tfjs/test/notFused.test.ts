@@ -1,6 +1,6 @@
-// The tfjs tensor engine runs what the recipe says, reading only the transforms' descriptors: a recipe
+// The tfjs tensor backend runs what the recipe says, reading only the transforms' descriptors: a recipe
 // changed by hand runs as written, and a transform with no tf-op form (descriptor kind 'custom') sends
-// the step to the host engine (the core itself) with one warning naming it — as on every fused backend
+// the step to the host backend (the core itself) with one warning naming it — as on every fused backend
 // of the core (packages/core/test/plan/planBackends.test.ts).
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -59,7 +59,7 @@ function train(recipe: () => Transform[], adapter: AdapterOptions): Float32Array
   return weights;
 }
 
-describe('the tfjs tensor engine (wasm backend)', () => {
+describe('the tfjs tensor backend (wasm backend)', () => {
   it('runs a recipe changed by hand as written', async () => {
     await useBackend('wasm');
     const host = train(movedDecay, { backend: 'host' });
@@ -75,7 +75,7 @@ describe('the tfjs tensor engine (wasm backend)', () => {
     const auto = train(withCustom, { onWarning: (w) => warnings.push(w) });
     const notFused = warnings.filter((w) => w.code === 'not-fused');
     expect(notFused).toHaveLength(1);
-    expect(notFused[0]).toMatchObject({ transform: 'halveUpdate', backend: 'the tfjs tensor engine' });
+    expect(notFused[0]).toMatchObject({ transform: 'halveUpdate', backend: 'the tfjs tensor backend' });
     expect(notFused[0].message).toMatch(/UnderTest on the core path .*halveUpdate/);
     const host = train(withCustom, { backend: 'host' });
     expect(auto).toEqual(host);

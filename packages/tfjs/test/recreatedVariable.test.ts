@@ -9,15 +9,15 @@ const loss = (w: tf.Variable) => () =>
   tf.sum(tf.square(tf.sub(w, tf.linspace(-1, 1, w.size).reshape(w.shape)))) as tf.Scalar;
 const makeW = (name: string, seed: number) => tf.variable(tf.tensor(randomArray(12, seeded(seed)), [4, 3]), true, name);
 
-describe.each(['host', 'tensor'] as const)('%s engine', (engine) => {
+describe.each(['host', 'tensor'] as const)('%s backend', (stepBackend) => {
   it.each([
-    ['Adam_GC2', () => new Adam_GC2({ learningRate: 0.05, backend: engine })],
-    ['Lookahead(Adam_GC2)', () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 0.05 }), k: 2, backend: engine })],
+    ['Adam_GC2', () => new Adam_GC2({ learningRate: 0.05, backend: stepBackend })],
+    ['Lookahead(Adam_GC2)', () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 0.05 }), k: 2, backend: stepBackend })],
   ] as const)(
     '%s: a variable disposed and re-created under the same name trains from fresh state',
     async (label, make) => {
       await useBackend('cpu');
-      const name = `recreated/${engine}/${label}`;
+      const name = `recreated/${stepBackend}/${label}`;
       const made: tf.Variable[] = [];
       const opt = make();
       const reference = make();

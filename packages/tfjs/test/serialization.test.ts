@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { Adam_GC2, AdamW_GCC2, GcOptimizer, Lookahead, Ranger, SGDW_GC } from '../src/index.js';
 import { useBackend } from './backends.js';
 import { smallData, smallModel, weightsOf } from './models.js';
@@ -18,7 +18,10 @@ const THEN = 6;
 
 const OPTIMIZERS = [
   ['Adam_GC2', () => new Adam_GC2({ learningRate: 1e-2, weightDecay: 1e-3 })],
-  ['AdamW_GCC2', () => new AdamW_GCC2({ learningRate: 1e-2, weightDecay: 1e-2, variables: [{ name: 'nothing_here', gc: false }] })],
+  [
+    'AdamW_GCC2',
+    () => new AdamW_GCC2({ learningRate: 1e-2, weightDecay: 1e-2, variables: [{ name: 'nothing_here', gc: false }] }),
+  ],
   ['SGDW_GC', () => new SGDW_GC({ lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 })],
   ['Ranger', () => new Ranger({ learningRate: 1e-2, k: 3, useGc: true })],
   ['Lookahead', () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 1e-2 }), k: 3 })],
@@ -69,7 +72,12 @@ describe('save with includeOptimizer, load, continue (cpu)', () => {
         const asData = (t: tf.Tensor) => ({ data: Array.from(t.dataSync()), shape: t.shape });
         writeFileSync(file, JSON.stringify({ stored, x: asData(x), y: asData(y) }));
         const child = fileURLToPath(new URL('./fixtures/resumeInChild.mjs', import.meta.url));
-        const out = JSON.parse(execFileSync(process.execPath, [child, file, String(THEN)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+        const out = JSON.parse(
+          execFileSync(process.execPath, [child, file, String(THEN)], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+          }),
+        );
         expect(out.className).toBe(make().getClassName());
         expect(out.iterations).toBe(FIRST + THEN);
         expect(out.weights.map((w: number[]) => Float32Array.from(w))).toEqual(expected);

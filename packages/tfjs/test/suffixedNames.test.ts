@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { Adam_GC2, GcOptimizer, Lookahead, SGD_GC } from '../src/index.js';
+import { Adam_GC2, type GcOptimizer, Lookahead, SGD_GC } from '../src/index.js';
 import { randomArray, seeded, useBackend } from './backends.js';
 import { fileLoader, fileSaver, variableNames } from './fileModelIO.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { GcOptimizer, SGD_GC } from '../src/index.js';
+import { type GcOptimizer, SGD_GC } from '../src/index.js';
 import { useBackend } from './backends.js';
 import { fileLoader, fileSaver } from './fileModelIO.js';
 

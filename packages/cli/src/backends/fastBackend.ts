@@ -1,4 +1,4 @@
-import type { ReplayEngine, ReplayState } from '@gcopt/core';
+import type { ReplayBackend, ReplayState } from '@gcopt/core';
 import type * as FastModule from '@gcopt/core/fast';
 import { BackendUnavailableError } from './backendUnavailable.js';
 
@@ -8,7 +8,7 @@ import { BackendUnavailableError } from './backendUnavailable.js';
  * on its documented fallback, the core path (`backend: 'core'`), and the case says so; any other
  * backend than the one asked for fails the case.
  */
-export function fastReplayEngine(fast: typeof FastModule, kind: 'wasm' | 'js', threads = 1): ReplayEngine {
+export function fastReplayBackend(fast: typeof FastModule, kind: 'wasm' | 'js', threads = 1): ReplayBackend {
   if (kind === 'wasm' && !fast.wasmSimdSupported()) {
     throw new BackendUnavailableError('fast: WebAssembly SIMD is not supported by this JavaScript engine');
   }

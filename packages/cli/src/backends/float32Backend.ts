@@ -1,4 +1,4 @@
-import type { ReplayEngine } from '@gcopt/core';
+import type { ReplayBackend } from '@gcopt/core';
 import type * as Float32Module from '@gcopt/float32';
 import { adapterChoice } from './referenceOptions.js';
 
@@ -6,7 +6,7 @@ import { adapterChoice } from './referenceOptions.js';
  * `@gcopt/float32`: a model of named Float32Arrays in the replayed layout (`outAxis` per parameter),
  * stepped by `createOptimizer(name, options, model)`; the state is its snapshot.
  */
-export function float32ReplayEngine(float32: typeof Float32Module): ReplayEngine {
+export function float32ReplayBackend(float32: typeof Float32Module): ReplayBackend {
   return (run) => {
     const model = run.names.map((name, i) => ({
       name,

@@ -1,4 +1,4 @@
-import type { AsyncReplayEngine, WarningHandler } from '@gcopt/core';
+import type { AsyncReplayBackend, WarningHandler } from '@gcopt/core';
 import type * as GpuModule from '@gcopt/core/gpu';
 import { BackendUnavailableError } from './backendUnavailable.js';
 
@@ -13,7 +13,7 @@ export type GpuMode = 'cpu' | 'webasm' | 'webgpu' | 'wgsl';
  * ran anywhere but `mode` (gpu.js quietly compiling for another mode, a fallback without its warning,
  * or WGSL steps that dispatched nothing) fail the case.
  */
-export async function gpuReplayEngine(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayEngine> {
+export async function gpuReplayBackend(gpu: typeof GpuModule, mode: GpuMode): Promise<AsyncReplayBackend> {
   const probe = await gpu.probeBackend(mode);
   if (!probe.available) throw new BackendUnavailableError(`gpu-${mode}: ${probe.reason}`);
   return async (run) => {

@@ -1,12 +1,12 @@
-import type { AsyncReplayEngine, DType } from '@gcopt/core';
+import type { AsyncReplayBackend, DType } from '@gcopt/core';
 import type * as Float32Module from '@gcopt/float32';
 import { BackendUnavailableError, importOptional } from './backendUnavailable.js';
-import { coreReplayEngine } from './coreBackend.js';
-import { fastReplayEngine } from './fastBackend.js';
-import { float32ReplayEngine } from './float32Backend.js';
-import { gpuReplayEngine, type GpuMode } from './gpuBackend.js';
-import { ortReplayEngine } from './ortBackend.js';
-import { tfjsReplayEngine, type TfBackend } from './tfjsBackend.js';
+import { coreReplayBackend } from './coreBackend.js';
+import { fastReplayBackend } from './fastBackend.js';
+import { float32ReplayBackend } from './float32Backend.js';
+import { gpuReplayBackend, type GpuMode } from './gpuBackend.js';
+import { ortReplayBackend } from './ortBackend.js';
+import { tfjsReplayBackend, type TfBackend } from './tfjsBackend.js';
 
 export { BackendUnavailableError } from './backendUnavailable.js';
 
@@ -33,7 +33,7 @@ export interface BackendOptions {
 export interface LoadedBackend {
   /** e.g. `fast (wasm, 2 threads)`. */
   readonly label: string;
-  readonly engine: AsyncReplayEngine;
+  readonly replay: AsyncReplayBackend;
   /**
    * The precisions the backend computes in: float64 recordings replay only where it computes in
    * float64 (core, fast-js); every other backend is float32 and replays the float32 recording.
@@ -50,17 +50,17 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
   switch (name) {
     case 'core': {
       const mode = options.mode ?? 'in-place';
-      return { label: `core (${mode})`, engine: coreReplayEngine(mode), dtypes: BOTH };
+      return { label: `core (${mode})`, replay: coreReplayBackend(mode), dtypes: BOTH };
     }
     case 'float32':
-      return { label: 'float32', engine: float32ReplayEngine(await float32()), dtypes: FLOAT32_ONLY };
+      return { label: 'float32', replay: float32ReplayBackend(await float32()), dtypes: FLOAT32_ONLY };
     case 'fast':
     case 'fast-js': {
       const fast = await importOptional<typeof import('@gcopt/core/fast')>('@gcopt/core/fast', name);
-      if (name === 'fast-js') return { label: 'fast (js)', engine: fastReplayEngine(fast, 'js'), dtypes: BOTH };
+      if (name === 'fast-js') return { label: 'fast (js)', replay: fastReplayBackend(fast, 'js'), dtypes: BOTH };
       const threads = options.threads ?? 1;
       const label = `fast (wasm, ${threads} thread${threads === 1 ? '' : 's'})`;
-      return { label, engine: fastReplayEngine(fast, 'wasm', threads), dtypes: FLOAT32_ONLY };
+      return { label, replay: fastReplayBackend(fast, 'wasm', threads), dtypes: FLOAT32_ONLY };
     }
     case 'gpu-cpu':
     case 'gpu-webasm':
@@ -68,17 +68,17 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
     case 'gpu-wgsl': {
       const gpu = await importOptional<typeof import('@gcopt/core/gpu')>('@gcopt/core/gpu', name);
       const mode = name.slice('gpu-'.length) as GpuMode;
-      return { label: `gpu (${mode})`, engine: await gpuReplayEngine(gpu, mode), dtypes: FLOAT32_ONLY };
+      return { label: `gpu (${mode})`, replay: await gpuReplayBackend(gpu, mode), dtypes: FLOAT32_ONLY };
     }
     case 'tfjs-host':
     case 'tfjs-tensor': {
-      const engine = name === 'tfjs-host' ? 'host' : 'tensor';
+      const stepBackend = name === 'tfjs-host' ? 'host' : 'tensor';
       const tfBackend = options.tfBackend ?? 'cpu';
-      const label = `tfjs ${engine} (${tfBackend})`;
-      return { label, engine: await tfjsReplayEngine(engine, tfBackend), dtypes: FLOAT32_ONLY };
+      const label = `tfjs ${stepBackend} (${tfBackend})`;
+      return { label, replay: await tfjsReplayBackend(stepBackend, tfBackend), dtypes: FLOAT32_ONLY };
     }
     case 'ort':
-      return { label: 'ort (onnxruntime-node)', engine: await ortReplayEngine(await float32()), dtypes: FLOAT32_ONLY };
+      return { label: 'ort (onnxruntime-node)', replay: await ortReplayBackend(await float32()), dtypes: FLOAT32_ONLY };
     default:
       throw new BackendUnavailableError(`unknown backend ${String(name)}`);
   }

@@ -1,4 +1,4 @@
-import type { AsyncReplayEngine } from '@gcopt/core';
+import type { AsyncReplayBackend } from '@gcopt/core';
 import type * as Float32Module from '@gcopt/float32';
 import type * as OrtAdapter from '@gcopt/onnxruntime';
 import { BackendUnavailableError, importOptional } from './backendUnavailable.js';
@@ -11,7 +11,7 @@ import { gradientFeedModel } from './gradientFeedModel.js';
  * model's gradient outputs, and the trainer hands them to its @gcopt/float32 optimizer (the case's
  * optimizer, built over the trainer's parameter arrays with their output axes).
  */
-export async function ortReplayEngine(float32: typeof Float32Module): Promise<AsyncReplayEngine> {
+export async function ortReplayBackend(float32: typeof Float32Module): Promise<AsyncReplayBackend> {
   const adapter = await importOptional<typeof OrtAdapter>('@gcopt/onnxruntime', 'ort');
   const ortNode = await importOptional<Record<string, unknown>>('onnxruntime-node', 'ort');
   const ort = (ortNode.InferenceSession ? ortNode : ortNode.default) as unknown as OrtAdapter.OrtModule;

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { AsyncReplayEngine, ReplayState } from '@gcopt/core';
+import type { AsyncReplayBackend, ReplayState } from '@gcopt/core';
 import type * as GcTfjs from '@gcopt/tfjs';
 import type * as Tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError, importOptional } from './backendUnavailable.js';
 import { adapterChoice } from './referenceOptions.js';
 
-export type TfjsEngine = 'host' | 'tensor';
+export type TfjsStepBackend = 'host' | 'tensor';
 export type TfBackend = 'cpu' | 'wasm';
 
 /** Loads tfjs-core, the tf backend and @gcopt/tfjs, and makes `tfBackend` the active backend. */
@@ -43,9 +43,9 @@ let variableCount = 0;
 /**
  * `@gcopt/tfjs` as a `tf.Optimizer`: tf variables in the replayed layout, a rule per variable giving
  * its output axis (the layer defaults off), `applyGradients` with the recorded gradients, the state
- * read through `snapshot()`. `engine` is forced; the active engine is checked every case.
+ * read through `snapshot()`. `stepBackend` is forced; the active step backend is checked every case.
  */
-export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend): Promise<AsyncReplayEngine> {
+export async function tfjsReplayBackend(stepBackend: TfjsStepBackend, tfBackend: TfBackend): Promise<AsyncReplayBackend> {
   const { tf, gc } = await loadTfjs(tfBackend);
   return async (run) => {
     await useBackend(tf, tfBackend);
@@ -55,7 +55,7 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
       tf.tensor(Float32Array.from(values), [...run.shapes[i]], 'float32');
     const variables = run.init.map((values, i) => tf.variable(tensor(values, i), true, names[i]));
     const adapter = {
-      backend: engine,
+      backend: stepBackend,
       layerDefaults: false,
       variables: names.map((name, i) => ({ name, outAxis: run.outAxes[i] })),
       onWarning: run.onWarning,
@@ -70,7 +70,7 @@ export async function tfjsReplayEngine(engine: TfjsEngine, tfBackend: TfBackend)
             ...adapter,
           })
         : gc.optimizerByName(name, { ...options, ...adapter }, family);
-      if (optimizer.activeBackend !== engine) throw new Error(`the ${optimizer.activeBackend} step backend ran, not ${engine}`);
+      if (optimizer.activeBackend !== stepBackend) throw new Error(`the ${optimizer.activeBackend} step backend ran, not ${stepBackend}`);
       const params: Float32Array[][] = [];
       for (const stepGrads of run.grads) {
         const grads = Object.fromEntries(names.map((n, i) => [n, tensor(stepGrads[i], i)]));

@@ -1,4 +1,4 @@
-// The replay harness itself: the layouts are the tfjs ones, values are moved exactly, and an engine
+// The replay harness itself: the layouts are the tfjs ones, values are moved exactly, and a backend
 // that ignores the layout or drops state fails (so a passing matrix cell means something).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   axisPermutation,
-  coreEngine,
+  coreBackend,
   permutedTensor,
   permuteValues,
   replayGolden,
   replayGoldenAsync,
   type GoldenFile,
   type GoldenInputs,
-  type ReplayEngine,
+  type ReplayBackend,
 } from '@gcopt/core';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../../../fixtures/golden');
@@ -47,30 +47,30 @@ describe('axis layouts', () => {
 });
 
 /** The core's in-place step, but every tensor centred on axis 0 whatever the layout says. */
-const ignoresOutAxis: ReplayEngine = (run) => coreEngine()({ ...run, outAxes: run.outAxes.map(() => 0) });
+const ignoresOutAxis: ReplayBackend = (run) => coreBackend()({ ...run, outAxes: run.outAxes.map(() => 0) });
 
 describe('the replay harness', () => {
   const sgd = load('first_release/SGD_GC.json');
 
-  it('fails an engine that ignores the output axis in the last and middle layouts, not in the recorded one', () => {
+  it('fails a backend that ignores the output axis in the last and middle layouts, not in the recorded one', () => {
     const passed = (layout: 'first' | 'last' | 'middle') =>
-      replayGolden(sgd, inputs, { engine: ignoresOutAxis, layout }).cases.every((c) => c.passed);
+      replayGolden(sgd, inputs, { backend: ignoresOutAxis, layout }).cases.every((c) => c.passed);
     expect(passed('first')).toBe(true);
     expect(passed('last')).toBe(false);
     expect(passed('middle')).toBe(false);
-    const core = replayGolden(sgd, inputs, { engine: coreEngine(), layout: 'middle' });
+    const core = replayGolden(sgd, inputs, { backend: coreBackend(), layout: 'middle' });
     expect(core.cases.every((c) => c.passed)).toBe(true);
   });
 
-  it('fails an engine whose state misses a recorded slot or is left in the recorded layout', () => {
+  it('fails a backend whose state misses a recorded slot or is left in the recorded layout', () => {
     const adam = load('first_release/Adam_GC.json');
-    const core = coreEngine();
-    const dropsSlot: ReplayEngine = (run) => {
+    const core = coreBackend();
+    const dropsSlot: ReplayBackend = (run) => {
       const result = core(run);
       const tensors = result.state!.tensors.map((t) => ({ step: t.step, slots: { exp_avg: t.slots.exp_avg } }));
       return { params: result.params, state: { tensors } };
     };
-    const unpermutedState: ReplayEngine = (run) => {
+    const unpermutedState: ReplayBackend = (run) => {
       const result = core(run);
       // the state moved back to [out, in, k…]: right values, wrong layout
       const tensors = result.state!.tensors.map((t, i) => {
@@ -81,12 +81,12 @@ describe('the replay harness', () => {
       });
       return { params: result.params, state: { tensors } };
     };
-    const noState: ReplayEngine = (run) => ({ params: core(run).params });
-    for (const engine of [dropsSlot, unpermutedState, noState]) {
-      const report = replayGolden(adam, inputs, { engine, layout: 'last', dtypes: ['float64'] });
+    const noState: ReplayBackend = (run) => ({ params: core(run).params });
+    for (const backend of [dropsSlot, unpermutedState, noState]) {
+      const report = replayGolden(adam, inputs, { backend, layout: 'last', dtypes: ['float64'] });
       expect(report.cases.every((c) => !c.passed)).toBe(true);
     }
-    expect(replayGolden(adam, inputs, { engine: core, layout: 'last' }).cases.every((c) => c.passed)).toBe(true);
+    expect(replayGolden(adam, inputs, { backend: core, layout: 'last' }).cases.every((c) => c.passed)).toBe(true);
   });
 
   it('replays float32-only backends against the float32 recording and the recorded state', () => {
@@ -94,19 +94,19 @@ describe('the replay harness', () => {
     expect(new Set(report.cases.map((c) => c.precision))).toEqual(new Set(['float32']));
     expect(report.cases.every((c) => c.passed)).toBe(true);
     // the float32 run's state is held to the recorded one: a wrong exp_avg_sq fails it
-    const wrong: ReplayEngine = (run) => {
-      const result = coreEngine()(run);
+    const wrong: ReplayBackend = (run) => {
+      const result = coreBackend()(run);
       result.state!.tensors[0].slots.exp_avg_sq[0] += 1e-3;
       return result;
     };
-    const failed = replayGolden(load('advanced/Ranger.json'), inputs, { engine: wrong, dtypes: ['float32'] }).cases;
+    const failed = replayGolden(load('advanced/Ranger.json'), inputs, { backend: wrong, dtypes: ['float32'] }).cases;
     expect(failed.every((c) => !c.passed)).toBe(true);
   });
 
-  it('gives the same report with an asynchronous engine', async () => {
-    const core = coreEngine();
+  it('gives the same report with an asynchronous backend', async () => {
+    const core = coreBackend();
     const sync = replayGolden(sgd, inputs, { layout: 'middle' });
-    const async_ = await replayGoldenAsync(sgd, inputs, { engine: async (run) => core(run), layout: 'middle' });
+    const async_ = await replayGoldenAsync(sgd, inputs, { backend: async (run) => core(run), layout: 'middle' });
     expect(async_).toEqual(sync);
   });
 });

@@ -1,5 +1,5 @@
 import { cloneState } from '../optimizers/recipeOptimizer.js';
-import type { ReplayEngine } from '../reference/replay.js';
+import type { ReplayBackend as ReplayEngine } from '../reference/replay.js';
 import type { FloatArray } from '../tensor/floatArray.js';
 import { createFastOptimizerSync, type FastOptimizer, type FastOptions } from './fastOptimizer.js';
 

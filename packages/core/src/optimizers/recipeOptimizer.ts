@@ -34,7 +34,8 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
   const slotNames = recipe.flatMap((tr) => Object.keys(tr.initSlots?.(probe, probeLayout) ?? {})).sort();
 
   function init(params: readonly Param[]): OptimizerState {
-    if (!Array.isArray(params)) throw new InvalidArgumentError('params', params, 'params must be an array of Param', name);
+    if (!Array.isArray(params))
+      throw new InvalidArgumentError('params', params, 'params must be an array of Param', name);
     const tensors = params.map((param, i): TensorState => {
       const layout = paramLayout(param, i);
       const p = flatView(param.value, paramLabel(param, i));
@@ -110,7 +111,9 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
       throw new ShapeMismatchError(`${name}: the state was made by ${String(state.optimizer)}, not by ${name}`);
     }
     if (params.length !== state.tensors.length) {
-      throw new ShapeMismatchError(`${name}: ${params.length} parameters given, the state holds ${state.tensors.length}`);
+      throw new ShapeMismatchError(
+        `${name}: ${params.length} parameters given, the state holds ${state.tensors.length}`,
+      );
     }
     if (grads.length !== params.length) {
       throw new ShapeMismatchError(`${name}: ${grads.length} gradients given for ${params.length} parameters`);
@@ -124,29 +127,41 @@ export function recipeOptimizer<H extends { lr: LearningRate }>(
       }
       if (!sameShape(ts.shape, layout.shape) || ts.outAxis !== layout.outAxis) {
         throw new ShapeMismatchError(
-          `${name}: ${label} has shape [${layout.shape}] (outAxis ${layout.outAxis}) but its state was made for [${ts.shape}] (outAxis ${ts.outAxis})`,
+          `${name}: ${label} has shape [${layout.shape}] (outAxis ${layout.outAxis}) but its state was made for ` +
+            `[${ts.shape}] (outAxis ${ts.outAxis})`,
         );
       }
       const dtype = dtypeOf(param.value.data);
       const names = Object.keys(ts.slots).sort();
       if (names.join() !== slotNames.join()) {
-        throw new ShapeMismatchError(`${name}: state of ${label} holds [${names}], this optimizer keeps [${slotNames}]`);
+        throw new ShapeMismatchError(
+          `${name}: state of ${label} holds [${names}], this optimizer keeps [${slotNames}]`,
+        );
       }
       for (const [slot, arr] of Object.entries(ts.slots)) {
         if (arr.length !== layout.size || dtypeOf(arr) !== dtype) {
-          throw new ShapeMismatchError(`${name}: state ${slot} of ${label} is ${dtypeOf(arr)}[${arr.length}], expected ${dtype}[${layout.size}]`);
+          throw new ShapeMismatchError(
+            `${name}: state ${slot} of ${label} is ${dtypeOf(arr)}[${arr.length}], expected ${dtype}[${layout.size}]`,
+          );
         }
       }
       const grad = grads[i];
       if (grad === null || grad === undefined) return layout;
       if (isFloatArray(grad)) {
         if (grad.length !== layout.size) {
-          throw new ShapeMismatchError(`${name}: gradient of ${label} has ${grad.length} elements, expected ${layout.size} (shape [${layout.shape}])`);
+          throw new ShapeMismatchError(
+            `${name}: gradient of ${label} has ${grad.length} elements, expected ${layout.size} (shape ` +
+              `[${layout.shape}])`,
+          );
         }
       } else if (!grad || !Array.isArray(grad.shape) || !isFloatArray(grad.data)) {
-        throw new ShapeMismatchError(`${name}: gradient of ${label} must be a Float32Array, Float64Array or an ndarray of one`);
+        throw new ShapeMismatchError(
+          `${name}: gradient of ${label} must be a Float32Array, Float64Array or an ndarray of one`,
+        );
       } else if (!sameShape(grad.shape, layout.shape)) {
-        throw new ShapeMismatchError(`${name}: gradient of ${label} has shape [${grad.shape}], expected [${layout.shape}]`);
+        throw new ShapeMismatchError(
+          `${name}: gradient of ${label} has shape [${grad.shape}], expected [${layout.shape}]`,
+        );
       }
       return layout;
     });
@@ -182,10 +197,18 @@ function paramLabel(param: Param, i: number): string {
 
 function paramLayout(param: Param, i: number): Layout {
   if (!param?.value || !Array.isArray(param.value.shape)) {
-    throw new InvalidArgumentError(`params[${i}]`, param, 'a Param needs `value`, an ndarray over a Float32Array or Float64Array');
+    throw new InvalidArgumentError(
+      `params[${i}]`,
+      param,
+      'a Param needs `value`, an ndarray over a Float32Array or Float64Array',
+    );
   }
   if (!isFloatArray(param.value.data)) {
-    throw new InvalidArgumentError(`params[${i}].value`, typeof param.value.data, 'must be backed by a Float32Array or Float64Array');
+    throw new InvalidArgumentError(
+      `params[${i}].value`,
+      typeof param.value.data,
+      'must be backed by a Float32Array or Float64Array',
+    );
   }
   return layoutOf(param.value.shape, param.outAxis ?? 0, `${paramLabel(param, i)} shape`);
 }

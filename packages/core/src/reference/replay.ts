@@ -9,9 +9,9 @@ import { TOLERANCE, type GoldenFile, type GoldenInputs, type GoldenRun, type Gol
 import { GoldenFormatError, validateGoldenFile, validateGoldenInputs } from './goldenValidation.js';
 import { isAxisLayout, permutedTensor, permuteValues, type AxisLayout } from './axisLayout.js';
 
-/** What an engine is asked to replay: one case in one precision and one axis layout. */
+/** What a backend is asked to replay: one case in one precision and one axis layout. */
 export interface ReplayRun {
-  /** The core optimizer built from the case's kwargs (engines that wrap the core step it). */
+  /** The core optimizer built from the case's kwargs (backends that wrap the core step it). */
   readonly optimizer: Optimizer;
   /** The reference class and kwargs, for adapters that build their own optimizer from them. */
   readonly reference: { readonly name: string; readonly family: Family; readonly kwargs: Record<string, unknown> };
@@ -41,15 +41,15 @@ export interface ReplayResult {
 
 /**
  * Runs `steps` optimizer steps from `init` with the recorded gradients and returns the parameters
- * after every step and the final state. The default engine is the core's `stepInPlace`; another
- * backend (a fused fast path, GPU kernels, an adapter) replays the same files by passing its own engine.
+ * after every step and the final state. The default backend is the core's `stepInPlace`; another
+ * backend (a fused fast path, GPU kernels, an adapter) replays the same files by passing its own function.
  */
-export type ReplayEngine = (run: ReplayRun) => ReplayResult;
-/** An engine whose backend steps asynchronously (GPU, tfjs, ONNX Runtime): for `replayGoldenAsync`. */
-export type AsyncReplayEngine = (run: ReplayRun) => ReplayResult | Promise<ReplayResult>;
+export type ReplayBackend = (run: ReplayRun) => ReplayResult;
+/** A backend that steps asynchronously (GPU, tfjs, ONNX Runtime): for `replayGoldenAsync`. */
+export type AsyncReplayBackend = (run: ReplayRun) => ReplayResult | Promise<ReplayResult>;
 
 /** Replays with the core's in-place step (`mode: 'pure'` uses the pure `step` instead). */
-export function coreEngine(mode: 'in-place' | 'pure' = 'in-place'): ReplayEngine {
+export function coreBackend(mode: 'in-place' | 'pure' = 'in-place'): ReplayBackend {
   return ({ optimizer, shapes, outAxes, init, grads }) => {
     let params: Param[] = init.map((data, i) => ({
       value: ndarray(data.slice(), shapes[i].slice()),
@@ -65,6 +65,12 @@ export function coreEngine(mode: 'in-place' | 'pure' = 'in-place'): ReplayEngine
     return { params: trajectory, state };
   };
 }
+
+/**
+ * The old name of `coreBackend`, kept until examples/web moves to the new name.
+ * @deprecated Use `coreBackend`.
+ */
+export const coreEngine = coreBackend;
 
 /** Which recorded trajectory a replay compares against (docs/ALGORITHMS.md §0.4). */
 export type Precision = 'float64' | 'float64_nocast' | 'float32';
@@ -103,7 +109,7 @@ export interface ReplayReport {
 
 /** Options of `replayGolden`. */
 export interface ReplayOptions {
-  engine?: ReplayEngine;
+  backend?: ReplayBackend;
   /** Receives the optimizers' warnings (default: ignored — the fixtures' `[3,1]` tensor is zeroed by design). */
   onWarning?: WarningHandler;
   /** Where each tensor's output axis sits (default `'first'`, as recorded); see `AxisLayout`. */
@@ -115,8 +121,8 @@ export interface ReplayOptions {
   dtypes?: readonly DType[];
 }
 
-export interface AsyncReplayOptions extends Omit<ReplayOptions, 'engine'> {
-  engine: AsyncReplayEngine;
+export interface AsyncReplayOptions extends Omit<ReplayOptions, 'backend'> {
+  backend: AsyncReplayBackend;
 }
 
 /** One case in one precision: how to run it and what to compare the result with. */
@@ -130,12 +136,12 @@ interface ReplayJob {
 
 /** Replays every case of a gc-golden/1 file in every precision it records, plus its error records. */
 export function replayGolden(golden: GoldenFile, inputs: GoldenInputs, options: ReplayOptions = {}): ReplayReport {
-  const engine = options.engine ?? coreEngine();
+  const backend = options.backend ?? coreBackend();
   const { jobs, finish } = prepare(golden, inputs, options);
-  return finish(jobs.map((job) => runJob(job, () => engine(job.run()))));
+  return finish(jobs.map((job) => runJob(job, () => backend(job.run()))));
 }
 
-/** `replayGolden` with an engine that may return a promise; cases run one after another. */
+/** `replayGolden` with a backend that may return a promise; cases run one after another. */
 export async function replayGoldenAsync(
   golden: GoldenFile,
   inputs: GoldenInputs,
@@ -146,7 +152,7 @@ export async function replayGoldenAsync(
   for (const job of jobs) {
     let result: ReplayResult | Error;
     try {
-      result = await options.engine(job.run());
+      result = await options.backend(job.run());
     } catch (e) {
       result = e instanceof Error ? e : new Error(String(e));
     }
@@ -170,7 +176,7 @@ function runJob(job: ReplayJob, execute: () => ReplayResult): CaseReport {
   }
 }
 
-function prepare(golden: GoldenFile, inputs: GoldenInputs, options: Omit<ReplayOptions, 'engine'>) {
+function prepare(golden: GoldenFile, inputs: GoldenInputs, options: Omit<ReplayOptions, 'backend'>) {
   validateGoldenFile(golden);
   validateGoldenInputs(inputs);
   checkParamsMatch(golden, inputs);

@@ -4,7 +4,7 @@ import type { AdamEpsPlacement } from './scaleByAdam.js';
 /**
  * What a transform computes, as typed data: its kind and the numbers it was made with. The core
  * runs `Transform.apply`; every other backend reads only this (the plan compiler, `compilePlan`,
- * and the tfjs tensor engine), so a transform's meaning lives in its factory and its descriptor
+ * and the tfjs tensor backend), so a transform's meaning lives in its factory and its descriptor
  * together, never in its name.
  */
 export type TransformDescriptor =

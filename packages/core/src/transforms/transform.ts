@@ -42,7 +42,7 @@ export interface Transform {
   /**
    * What this transform computes, as typed data (its kind and the numbers it was made with). Every
    * backend other than the core reads only this: fused backends through `compilePlan`, the tfjs
-   * tensor engine kind by kind. Every gcopt transform has one; a transform written elsewhere without
+   * tensor backend kind by kind. Every gcopt transform has one; a transform written elsewhere without
    * one (or with kind `'custom'`) runs on the core path only, and the other backends say so.
    */
   readonly descriptor?: TransformDescriptor;

@@ -34,7 +34,7 @@ describe('fast path: replay of the 23 reference trajectories', () => {
     for (const { golden } of files) {
       it(`${label}: ${golden.family}/${golden.optimizer}`, () => {
         const seen: FastOptimizer[] = [];
-        const report = replayGolden(golden, inputs, { engine: fastEngine({ ...options, onCreate: (f) => seen.push(f) }) });
+        const report = replayGolden(golden, inputs, { backend: fastEngine({ ...options, onCreate: (f) => seen.push(f) }) });
         expectAllPassed(report, golden);
         // which path ran: fused kernels for the covered recipes, the core for the rest
         const float32 = seen.filter((f) => f.params[0].value.data instanceof Float32Array);

@@ -8,7 +8,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC, AdamW_GC2, Adam, AdamW, cloneState, compilePlan, layoutOf, SGD_GC, SGDW_GCC,
+  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC, AdamW_GC2, AdamW, cloneState, compilePlan, layoutOf, SGD_GC, SGDW_GCC,
   type DType, type FloatArray, type Optimizer, type Param,
 } from '../../src/index.js';
 import { createFastOptimizerSync, type FastOptions } from '../../src/fast/index.js';

@@ -2,7 +2,7 @@
  * Every fused backend runs what the recipe says, because each one runs `compilePlan(recipe)` or the
  * recipe itself: a recipe changed by hand changes every backend's numbers the same way, and a
  * transform no fused backend knows sends every backend to the core path with one warning naming it.
- * (The tfjs tensor engine has the same test in packages/tfjs/test/notFused.test.ts.)
+ * (The tfjs tensor backend has the same test in packages/tfjs/test/notFused.test.ts.)
  */
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

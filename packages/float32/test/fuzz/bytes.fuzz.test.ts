@@ -193,7 +193,7 @@ describe('fuzz: bytes', () => {
             const expected = Float32Array.from(vals, (v) => {
               // a number that overflows float32, or any string but the four specials, must have been refused
               if (typeof v === 'number' && Number.isFinite(Math.fround(v))) return v;
-              if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(SPECIALS, v)) return SPECIALS[v];
+              if (typeof v === 'string' && Object.hasOwn(SPECIALS, v)) return SPECIALS[v];
               throw new Error(`loaded a snapshot holding ${JSON.stringify(v)} in ${p.name}.${slot}`);
             });
             expect(sameBytes([mine.slots[slot]], [expected])).toBe(true);

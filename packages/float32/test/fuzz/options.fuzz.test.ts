@@ -21,7 +21,7 @@ function at(root: unknown, path: string): { found: boolean; value?: unknown } {
   let node = root;
   for (const part of path.split(/\.|(?=\[)/)) {
     const key = part.startsWith('[') ? Number(part.slice(1, -1)) : part;
-    const has = node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, key);
+    const has = node !== null && typeof node === 'object' && Object.hasOwn(node, key);
     if (!has) return { found: false };
     node = (node as Record<string | number, unknown>)[key];
   }

@@ -43,7 +43,10 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   const meta = new Map((model.metadataProps ?? []).map((e) => [e.key, e.value]));
   const version = meta.get(metadataKeys.contract);
   if (version !== CONTRACT_VERSION) {
-    throw new Error(`gradientModel: metadata_props '${metadataKeys.contract}' must be '${CONTRACT_VERSION}', got ${version === undefined ? 'nothing' : `'${version}'`} (is this a gradient model?)`);
+    throw new Error(
+      `gradientModel: metadata_props '${metadataKeys.contract}' must be '${CONTRACT_VERSION}', got ` +
+        `${version === undefined ? 'nothing' : `'${version}'`} (is this a gradient model?)`,
+    );
   }
   const required = (key: string) => {
     const value = meta.get(key);
@@ -57,17 +60,27 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   const graph = model.graph;
   const inputs = new Map(graph.input.map((v) => [v.name, v]));
   const outputs = new Set(graph.output.map((v) => v.name));
-  for (const [role, name] of [['input', input], ['labels', labels]] as const) {
-    if (!inputs.has(name)) throw new Error(`gradientModel: the ${role} '${name}' named in metadata_props is not a graph input`);
+  for (const [role, name] of [
+    ['input', input],
+    ['labels', labels],
+  ] as const) {
+    if (!inputs.has(name))
+      throw new Error(`gradientModel: the ${role} '${name}' named in metadata_props is not a graph input`);
   }
-  for (const [role, name] of [['loss', loss], ['output', output]] as const) {
-    if (name !== undefined && !outputs.has(name)) throw new Error(`gradientModel: the ${role} '${name}' named in metadata_props is not a graph output`);
+  for (const [role, name] of [
+    ['loss', loss],
+    ['output', output],
+  ] as const) {
+    if (name !== undefined && !outputs.has(name))
+      throw new Error(`gradientModel: the ${role} '${name}' named in metadata_props is not a graph output`);
   }
   refuseTrainingOps(graph.node);
   const batchInfo = inputs.get(input)!;
   const elemType = elemTypeOf(batchInfo);
   if (elemType !== DataType.FLOAT && elemType !== DataType.DOUBLE) {
-    throw new Error(`gradientModel: the batch input '${input}' must be float or double, got ONNX data type ${elemType}`);
+    throw new Error(
+      `gradientModel: the batch input '${input}' must be float or double, got ONNX data type ${elemType}`,
+    );
   }
   const labelsInfo = inputs.get(labels)!;
   const labelsType = labelsTypeOf(labelsInfo, labels, elemType);
@@ -88,9 +101,16 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   for (const info of graph.input) {
     if (info.name === input || info.name === labels) continue;
     const shape = shapeOf(info);
-    if (shape.some((d) => d < 0)) throw new Error(`gradientModel: parameter input '${info.name}' needs a fixed shape, got [${shape.join(', ')}]`);
-    if (elemTypeOf(info) !== elemType) throw new Error(`gradientModel: parameter '${info.name}' has ONNX data type ${elemTypeOf(info)}, the batch has ${elemType}`);
-    if (!outputs.has(gradientName(info.name))) throw new Error(`gradientModel: parameter input '${info.name}' has no gradient output '${gradientName(info.name)}'`);
+    if (shape.some((d) => d < 0))
+      throw new Error(`gradientModel: parameter input '${info.name}' needs a fixed shape, got [${shape.join(', ')}]`);
+    if (elemTypeOf(info) !== elemType)
+      throw new Error(
+        `gradientModel: parameter '${info.name}' has ONNX data type ${elemTypeOf(info)}, the batch has ${elemType}`,
+      );
+    if (!outputs.has(gradientName(info.name)))
+      throw new Error(
+        `gradientModel: parameter input '${info.name}' has no gradient output '${gradientName(info.name)}'`,
+      );
     checkDeclaredGradient(graph.output.find((v) => v.name === gradientName(info.name))!, info.name, shape);
     const axisText = meta.get(metadataKeys.outAxis(info.name));
     // Number('') is 0 and Number('1e0') is 1: only a plain decimal integer is an axis
@@ -98,7 +118,10 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
     let outAxis = axisText === undefined ? inferOutAxis(graph, info.name) : axisFromText(axisText);
     if (outAxis === undefined) {
       if (shape.length >= 2) {
-        throw new Error(`gradientModel: cannot tell the GC output axis of '${info.name}' (shape [${shape.join(', ')}]); add metadata_props '${metadataKeys.outAxis(info.name)}'`);
+        throw new Error(
+          `gradientModel: cannot tell the GC output axis of '${info.name}' (shape [${shape.join(', ')}]); add ` +
+            `metadata_props '${metadataKeys.outAxis(info.name)}'`,
+        );
       }
       outAxis = 0;
     }
@@ -114,9 +137,16 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
       throw new Error(`gradientModel: '${metadataKeys.gc(info.name)}' must be 'true' or 'false', got '${gcText}'`);
     }
     const init = initializers.get(info.name);
-    params.push({ name: info.name, shape, outAxis, gc: gcText === undefined ? shape.length >= 2 : gcText === 'true', initial: init ? floatTensorValues(init) : undefined });
+    params.push({
+      name: info.name,
+      shape,
+      outAxis,
+      gc: gcText === undefined ? shape.length >= 2 : gcText === 'true',
+      initial: init ? floatTensorValues(init) : undefined,
+    });
   }
-  if (params.length === 0) throw new Error('gradientModel: no parameter inputs (every input besides the batch and the labels is a parameter)');
+  if (params.length === 0)
+    throw new Error('gradientModel: no parameter inputs (every input besides the batch and the labels is a parameter)');
   const labelsShape = shapeOf(labelsInfo).slice(1);
   if (labelsType !== 'float' && labelsShape.some((d) => d !== 1)) {
     throw new Error(
@@ -126,11 +156,19 @@ export function readGradientModel(bytes: Uint8Array): GradientModelInfo {
   }
   const outputInfo = output === undefined ? undefined : graph.output.find((v) => v.name === output);
   const outputClasses = outputInfo && declaredShape(outputInfo)?.at(-1);
-  const classCount = labelsType === 'float'
-    ? (labelsShape.every((d) => d > 0) ? labelsShape.reduce((a, b) => a * b, 1) : undefined)
-    : (outputClasses !== undefined && outputClasses > 0 ? outputClasses : undefined);
+  const classCount =
+    labelsType === 'float'
+      ? labelsShape.every((d) => d > 0)
+        ? labelsShape.reduce((a, b) => a * b, 1)
+        : undefined
+      : outputClasses !== undefined && outputClasses > 0
+        ? outputClasses
+        : undefined;
   return {
-    input, labels, loss, output,
+    input,
+    labels,
+    loss,
+    output,
     floatType: elemType === DataType.DOUBLE ? 'float64' : 'float32',
     inputShape: batchShape.slice(1),
     labelsShape,
@@ -161,8 +199,16 @@ function refuseTrainingOps(nodes: readonly NodeProto[]): void {
 }
 
 const typeNames: Record<number, string> = {
-  1: 'float', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32',
-  7: 'int64', 9: 'bool', 10: 'float16', 11: 'double',
+  1: 'float',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  9: 'bool',
+  10: 'float16',
+  11: 'double',
 };
 
 /** Float labels have the batch's type; integer labels are class indices (int64 as PyTorch exports them, or int32). */
@@ -199,11 +245,12 @@ export function gradientShapeProblem(
   verb: string,
 ): string {
   const show = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
-  const hint = got.length >= 2 && isPermutationOf(got, want)
-    ? ' — it looks transposed: return the transpose of this gradient ' +
-      '(e.g. compute dW = xᵀ·dY rather than dYᵀ·x for a ' +
-      '[in, out] weight, or add a Transpose node)'
-    : '; each gradient output must have its parameter\'s shape';
+  const hint =
+    got.length >= 2 && isPermutationOf(got, want)
+      ? ' — it looks transposed: return the transpose of this gradient ' +
+        '(e.g. compute dW = xᵀ·dY rather than dYᵀ·x for a ' +
+        '[in, out] weight, or add a Transpose node)'
+      : "; each gradient output must have its parameter's shape";
   return `gradient output '${output}' ${verb} ${show(got)}, the parameter '${param}' is ${show(want)}${hint}`;
 }
 
@@ -212,8 +259,19 @@ function isPermutationOf(got: readonly number[], want: readonly number[]): boole
   if (got.length !== want.length || got.length > 6) return false;
   const place = (i: number, used: boolean[]): boolean =>
     i === got.length ||
-    want.some((w, j) => !used[j] && (got[i] < 0 || got[i] === w) && place(i + 1, used.map((u, k) => u || k === j)));
-  return place(0, want.map(() => false));
+    want.some(
+      (w, j) =>
+        !used[j] &&
+        (got[i] < 0 || got[i] === w) &&
+        place(
+          i + 1,
+          used.map((u, k) => u || k === j),
+        ),
+    );
+  return place(
+    0,
+    want.map(() => false),
+  );
 }
 
 /** The declared shape, or undefined when the value info declares none (unknown rank). */
@@ -227,5 +285,7 @@ function elemTypeOf(info: ValueInfoProto): number | undefined {
 }
 
 function shapeOf(info: ValueInfoProto): number[] {
-  return (info.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimParam === undefined ? Number(d.dimValue) : -1));
+  return (info.type?.tensorType?.shape?.dim ?? []).map((d) =>
+    d.dimValue !== undefined && d.dimParam === undefined ? Number(d.dimValue) : -1,
+  );
 }

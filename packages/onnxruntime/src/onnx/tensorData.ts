@@ -4,7 +4,10 @@ import { DataType, type TensorProto } from './types.js';
 export function floatTensorValues(tensor: TensorProto): Float32Array | Float64Array {
   const count = (tensor.dims ?? []).reduce((a, b) => a * b, 1);
   if (tensor.dataLocation === 1 || (tensor.externalData?.length ?? 0) > 0) {
-    throw new Error(`initializer '${tensor.name}': its data is stored in an external file, which gcopt cannot read; save the model with its weights inside`);
+    throw new Error(
+      `initializer '${tensor.name}': its data is stored in an external file, which gcopt cannot read; save the model ` +
+        `with its weights inside`,
+    );
   }
   const raw = tensor.rawData;
   if (tensor.dataType === DataType.FLOAT) {
@@ -19,6 +22,7 @@ export function floatTensorValues(tensor: TensorProto): Float32Array | Float64Ar
 }
 
 function copyBytes(raw: Uint8Array, byteLength: number, name: string | undefined): ArrayBuffer {
-  if (raw.byteLength !== byteLength) throw new Error(`initializer '${name}': raw_data has ${raw.byteLength} bytes, its shape needs ${byteLength}`);
+  if (raw.byteLength !== byteLength)
+    throw new Error(`initializer '${name}': raw_data has ${raw.byteLength} bytes, its shape needs ${byteLength}`);
   return new Uint8Array(raw).buffer; // a copy: decoded bytes may be a view into a larger (Node Buffer) pool
 }

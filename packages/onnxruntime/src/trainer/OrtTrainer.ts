@@ -9,10 +9,7 @@ import { checkIndicesBelow, labelFeed, type LabelFeed, type Labels } from './lab
 import { checkOptions, describeValue } from './trainerOptions.js';
 
 /** Which optimizer trains the model: a reference name, a name with options, or a ready optimizer. */
-export type OptimizerChoice =
-  | string
-  | ({ name: string } & Record<string, unknown>)
-  | Float32Optimizer;
+export type OptimizerChoice = string | ({ name: string } & Record<string, unknown>) | Float32Optimizer;
 
 /** Options of `OrtTrainer`: the gradient model, the ONNX Runtime module and the optimizer. */
 export interface OrtTrainerOptions {
@@ -20,13 +17,17 @@ export interface OrtTrainerOptions {
   gradientModel: Uint8Array;
   /** `onnxruntime-node` or `onnxruntime-web` (the module object). */
   ort: OrtModule;
-  /** e.g. `'Adam_GC2'`, `{ name: 'SGD_GC', lr: 0.05, momentum: 0.9 }`, or a `@gcopt/float32` optimizer over `params`. */
+  /**
+   * e.g. `'Adam_GC2'`, `{ name: 'SGD_GC', lr: 0.05, momentum: 0.9 }`, or a `@gcopt/float32` optimizer over `params`.
+   */
   optimizer: OptimizerChoice;
   /**
    * Initial values, trained in place: `[{ name, shape, data }]` (what the builder returns) or a record
    * of Float32Arrays by name. Default: the gradient model's initializers of the parameter inputs.
    */
-  params?: readonly { name: string; shape?: readonly number[]; data: Float32Array }[] | Readonly<Record<string, Float32Array>>;
+  params?:
+    | readonly { name: string; shape?: readonly number[]; data: Float32Array }[]
+    | Readonly<Record<string, Float32Array>>;
   /** The matching inference model: enables `predict`, `evaluate` and `exportInferenceModel`. */
   inferenceModel?: Uint8Array;
   /** Extra onnxruntime session options (merged over gcopt's quiet-logging default). */
@@ -98,18 +99,34 @@ export class OrtTrainer {
 
   constructor(options: OrtTrainerOptions) {
     checkOptions('OrtTrainer', options, {
-      gradientModel: 'Uint8Array', ort: 'object', optimizer: 'any', params: 'any',
-      inferenceModel: 'Uint8Array', sessionOptions: 'object',
+      gradientModel: 'Uint8Array',
+      ort: 'object',
+      optimizer: 'any',
+      params: 'any',
+      inferenceModel: 'Uint8Array',
+      sessionOptions: 'object',
       // the rest of buildGradientModel's result, which `{ ...net, ort, optimizer }` passes along (unused)
-      inputShape: 'any', outputShape: 'any', names: 'any',
+      inputShape: 'any',
+      outputShape: 'any',
+      names: 'any',
     });
     const { ort, gradientModel } = options;
     if (!ort || typeof ort.InferenceSession?.create !== 'function' || typeof ort.Tensor !== 'function') {
-      throw new TypeError("ort: expected the onnxruntime module (import * as ort from 'onnxruntime-node' or 'onnxruntime-web')");
+      throw new TypeError(
+        "ort: expected the onnxruntime module (import * as ort from 'onnxruntime-node' or 'onnxruntime-web')",
+      );
     }
     this.info = readGradientModel(gradientModel);
-    if (this.info.floatType !== 'float32') throw new Error('gradientModel: the trainer trains float32 models; this one is float64 (build float64 models for gradient checks only)');
-    if (this.info.inputShape.some((d) => d < 1)) throw new Error(`gradientModel: the batch input needs fixed sizes after the batch dimension, got [${this.info.inputShape.join(', ')}]`);
+    if (this.info.floatType !== 'float32')
+      throw new Error(
+        'gradientModel: the trainer trains float32 models; this one is float64 (build float64 models for gradient ' +
+          'checks only)',
+      );
+    if (this.info.inputShape.some((d) => d < 1))
+      throw new Error(
+        `gradientModel: the batch input needs fixed sizes after the batch dimension, got ` +
+          `[${this.info.inputShape.join(', ')}]`,
+      );
     this.ort = ort;
     this.gradientModel = withoutParamInitializers(this.info, gradientModel);
     this.inferenceModel = options.inferenceModel;
@@ -132,7 +149,8 @@ export class OrtTrainer {
   async step(batch: Batch, options: { lr?: number } = {}): Promise<TrainStepResult> {
     checkOptions('step', options, { lr: 'number' });
     // Two overlapping steps would both read the same parameters and then both update them.
-    if (this.stepping) throw new Error('step: the previous step has not finished; await each step before starting the next');
+    if (this.stepping)
+      throw new Error('step: the previous step has not finished; await each step before starting the next');
     this.stepping = true;
     try {
       return await this.runStep(batch, options);
@@ -162,7 +180,10 @@ export class OrtTrainer {
       [this.info.labels]: new this.ort.Tensor(labels.type, labels.data, labelDims),
     };
     for (const p of this.params) feeds[p.name] = new this.ort.Tensor('float32', p.data, p.shape);
-    const session = await (this.trainSession ??= this.ort.InferenceSession.create(this.gradientModel, this.sessionOptions));
+    const session = await (this.trainSession ??= this.ort.InferenceSession.create(
+      this.gradientModel,
+      this.sessionOptions,
+    ));
     const out = await session.run(feeds);
     const output = this.info.output ? (out[this.info.output].data as Float32Array) : undefined;
     if (output && this.info.labelsType !== 'float') {
@@ -203,11 +224,18 @@ export class OrtTrainer {
     for (let start = 0; start < usable; start += batchSize) {
       const idx = order.slice(start, start + batchSize);
       const input = new Float32Array(idx.length * this.inputSize);
-      idx.forEach((e, k) => input.set(data.input.subarray(e * this.inputSize, (e + 1) * this.inputSize), k * this.inputSize));
+      idx.forEach((e, k) =>
+        input.set(data.input.subarray(e * this.inputSize, (e + 1) * this.inputSize), k * this.inputSize),
+      );
       let labels: Batch['labels'];
       if (fullTargets) {
         const t = new Float32Array(idx.length * this.labelSize);
-        idx.forEach((e, k) => t.set((data.labels as Float32Array).subarray(e * this.labelSize, (e + 1) * this.labelSize), k * this.labelSize));
+        idx.forEach((e, k) =>
+          t.set(
+            (data.labels as Float32Array).subarray(e * this.labelSize, (e + 1) * this.labelSize),
+            k * this.labelSize,
+          ),
+        );
         labels = t;
       } else {
         labels = Int32Array.from(idx, (e) => Number(data.labels[e]));
@@ -222,11 +250,20 @@ export class OrtTrainer {
 
   /** The model's outputs for `count` examples (needs `inferenceModel`), with the current parameters. */
   async predict(input: Float32Array, count = input.length / this.inputSize): Promise<Float32Array> {
-    if (!this.inferenceModel) throw new Error('predict: construct the trainer with `inferenceModel` to run the model without its loss');
+    if (!this.inferenceModel)
+      throw new Error('predict: construct the trainer with `inferenceModel` to run the model without its loss');
     this.checkInput(input, count);
-    this.evalSession ??= this.ort.InferenceSession.create(withParamsAsInputs(this.inferenceModel, this.params).model, this.sessionOptions);
+    this.evalSession ??= this.ort.InferenceSession.create(
+      withParamsAsInputs(this.inferenceModel, this.params).model,
+      this.sessionOptions,
+    );
     const session = await this.evalSession;
-    const feeds: Record<string, OrtTensor> = { [session.inputNames.find((n) => !this.params.some((p) => p.name === n))!]: new this.ort.Tensor('float32', input, [count, ...this.info.inputShape]) };
+    const feeds: Record<string, OrtTensor> = {
+      [session.inputNames.find((n) => !this.params.some((p) => p.name === n))!]: new this.ort.Tensor('float32', input, [
+        count,
+        ...this.info.inputShape,
+      ]),
+    };
     for (const p of this.params) feeds[p.name] = new this.ort.Tensor('float32', p.data, p.shape);
     const out = await session.run(feeds);
     return out[session.outputNames[0]].data as Float32Array;
@@ -236,7 +273,10 @@ export class OrtTrainer {
    * Accuracy of arg-max predictions on labelled data, in batches. Uses the inference model when given
    * (dropout off); otherwise the gradient model, which also reports its mean loss.
    */
-  async evaluate(data: { input: Float32Array; labels: Batch['labels']; count: number }, options: { batchSize?: number } = {}): Promise<Evaluation> {
+  async evaluate(
+    data: { input: Float32Array; labels: Batch['labels']; count: number },
+    options: { batchSize?: number } = {},
+  ): Promise<Evaluation> {
     checkOptions('evaluate', options, { batchSize: 'number' });
     const fixed = this.inferenceModel ? this.inferenceBatchSize : this.info.batchSize;
     const { batchSize, usable } = this.batching('evaluate', data, options.batchSize, fixed, 256);
@@ -246,7 +286,9 @@ export class OrtTrainer {
     for (let start = 0; start < usable; start += batchSize) {
       const n = Math.min(batchSize, usable - start);
       const input = data.input.subarray(start * this.inputSize, (start + n) * this.inputSize);
-      const labels = classIndices ? Array.from({ length: n }, (_, k) => Number(data.labels[start + k])) : (data.labels as Float32Array).subarray(start * this.labelSize, (start + n) * this.labelSize);
+      const labels = classIndices
+        ? Array.from({ length: n }, (_, k) => Number(data.labels[start + k]))
+        : (data.labels as Float32Array).subarray(start * this.labelSize, (start + n) * this.labelSize);
       let output: Float32Array | undefined;
       if (this.inferenceModel) {
         output = await this.predict(input, n);
@@ -270,7 +312,10 @@ export class OrtTrainer {
 
   /** Parameters and optimizer state in one file (see checkpoint.ts). */
   checkpoint(): Uint8Array {
-    return encodeCheckpoint({ params: this.params.map((p) => ({ name: p.name, shape: [...p.shape], data: p.data })), optimizer: this.optimizer.state() });
+    return encodeCheckpoint({
+      params: this.params.map((p) => ({ name: p.name, shape: [...p.shape], data: p.data })),
+      optimizer: this.optimizer.state(),
+    });
   }
 
   /** Restores a checkpoint: checks every name and shape first; on any mismatch throws and changes nothing. */
@@ -281,9 +326,11 @@ export class OrtTrainer {
     for (const p of this.params) {
       const s = byName.get(p.name);
       if (!s) problems.push(`'${p.name}' is missing`);
-      else if (s.shape.join(',') !== p.shape.join(',')) problems.push(`'${p.name}' has shape [${s.shape.join(', ')}], the model [${p.shape.join(', ')}]`);
+      else if (s.shape.join(',') !== p.shape.join(','))
+        problems.push(`'${p.name}' has shape [${s.shape.join(', ')}], the model [${p.shape.join(', ')}]`);
     }
-    for (const name of byName.keys()) if (!this.params.some((p) => p.name === name)) problems.push(`'${name}' is not a parameter of this model`);
+    for (const name of byName.keys())
+      if (!this.params.some((p) => p.name === name)) problems.push(`'${name}' is not a parameter of this model`);
     if (problems.length > 0) throw new Error(`checkpoint: does not fit this model: ${problems.join('; ')}`);
     this.optimizer.loadState(saved.optimizer); // validates, throws before changing anything
     for (const p of this.params) p.data.set(byName.get(p.name)!.data);
@@ -319,7 +366,8 @@ export class OrtTrainer {
     fallback?: number,
   ): { batchSize: number; usable: number } {
     const batchSize = given ?? fixed ?? fallback;
-    if (!Number.isInteger(batchSize) || batchSize! < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize! < 1)
+      throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
     if (fixed !== undefined && batchSize !== fixed) {
       const model = where === 'evaluate' && this.inferenceModel ? 'inference' : 'gradient';
       throw new Error(
@@ -363,9 +411,13 @@ export class OrtTrainer {
   }
 
   private checkInput(input: Float32Array, count: number): void {
-    if (!(input instanceof Float32Array)) throw new TypeError(`batch.input: expected a Float32Array, got ${describeValue(input)}`);
+    if (!(input instanceof Float32Array))
+      throw new TypeError(`batch.input: expected a Float32Array, got ${describeValue(input)}`);
     if (!Number.isInteger(count) || count < 1 || input.length !== count * this.inputSize) {
-      throw new Error(`batch.input: ${input.length} values do not make ${Number.isInteger(count) ? count : 'a whole number of'} examples of shape [${this.info.inputShape.join(', ')}] (${this.inputSize} values each)`);
+      throw new Error(
+        `batch.input: ${input.length} values do not make ${Number.isInteger(count) ? count : 'a whole number of'} ` +
+          `examples of shape [${this.info.inputShape.join(', ')}] (${this.inputSize} values each)`,
+      );
     }
   }
 
@@ -420,11 +472,16 @@ function argmax(values: Float32Array, offset: number, length: number): number {
 function resolveParams(info: GradientModelInfo, given: OrtTrainerOptions['params']): readonly Float32Param[] {
   const byName = new Map<string, { shape?: readonly number[]; data: Float32Array }>();
   if (given !== undefined) {
-    if (given === null || typeof given !== 'object') throw new TypeError('params: expected [{ name, shape, data }] or a record of Float32Arrays');
+    if (given === null || typeof given !== 'object')
+      throw new TypeError('params: expected [{ name, shape, data }] or a record of Float32Arrays');
     if (Array.isArray(given)) for (const p of given) byName.set(p.name, p);
     else for (const [name, data] of Object.entries(given as Record<string, Float32Array>)) byName.set(name, { data });
     for (const name of byName.keys()) {
-      if (!info.params.some((p) => p.name === name)) throw new Error(`params: '${name}' is not a parameter input of the gradient model (it has ${info.params.map((p) => `'${p.name}'`).join(', ')})`);
+      if (!info.params.some((p) => p.name === name))
+        throw new Error(
+          `params: '${name}' is not a parameter input of the gradient model (it has ` +
+            `${info.params.map((p) => `'${p.name}'`).join(', ')})`,
+        );
     }
   }
   return info.params.map((p) => {
@@ -433,27 +490,49 @@ function resolveParams(info: GradientModelInfo, given: OrtTrainerOptions['params
     let data: Float32Array;
     if (g) {
       if (!(g.data instanceof Float32Array)) throw new TypeError(`params['${p.name}'].data: expected a Float32Array`);
-      if (g.shape && g.shape.join(',') !== p.shape.join(',')) throw new Error(`params['${p.name}'].shape: [${g.shape.join(', ')}] differs from the model's [${p.shape.join(', ')}]`);
+      if (g.shape && g.shape.join(',') !== p.shape.join(','))
+        throw new Error(
+          `params['${p.name}'].shape: [${g.shape.join(', ')}] differs from the model's [${p.shape.join(', ')}]`,
+        );
       data = g.data;
     } else if (p.initial) {
       data = Float32Array.from(p.initial);
     } else {
-      throw new Error(`params: no initial value for '${p.name}' (pass it in params, or store it as an initializer in the gradient model)`);
+      throw new Error(
+        `params: no initial value for '${p.name}' (pass it in params, or store it as an initializer in the gradient ` +
+          `model)`,
+      );
     }
-    if (data.length !== size) throw new Error(`params['${p.name}']: ${data.length} values, shape [${p.shape.join(', ')}] needs ${size}`);
+    if (data.length !== size)
+      throw new Error(`params['${p.name}']: ${data.length} values, shape [${p.shape.join(', ')}] needs ${size}`);
     return { name: p.name, shape: [...p.shape], data, outAxis: p.outAxis, gc: p.gc };
   });
 }
 
-function resolveOptimizer(choice: OptimizerChoice, params: readonly Float32Param[], paramsGiven: boolean): Float32Optimizer {
+function resolveOptimizer(
+  choice: OptimizerChoice,
+  params: readonly Float32Param[],
+  paramsGiven: boolean,
+): Float32Optimizer {
   if (typeof choice === 'string') return createOptimizer(choice, {}, params);
-  if (choice && typeof choice === 'object' && typeof (choice as Float32Optimizer).step === 'function' && typeof (choice as Float32Optimizer).state === 'function') {
+  if (
+    choice &&
+    typeof choice === 'object' &&
+    typeof (choice as Float32Optimizer).step === 'function' &&
+    typeof (choice as Float32Optimizer).state === 'function'
+  ) {
     const opt = choice as Float32Optimizer;
     // A ready optimizer updates the arrays it was created over: those must be the ones fed to the model.
-    if (!paramsGiven) throw new Error('optimizer: a ready @gcopt/float32 optimizer needs `params` (the same arrays it was created over)');
+    if (!paramsGiven)
+      throw new Error(
+        'optimizer: a ready @gcopt/float32 optimizer needs `params` (the same arrays it was created over)',
+      );
     const names = opt.params.map((p) => p.name).join(',');
     if (names !== params.map((p) => p.name).join(',')) {
-      throw new Error(`optimizer: it was created over [${names}], the gradient model's parameters are [${params.map((p) => p.name).join(',')}]; create it over trainer.params or pass { name, ...options }`);
+      throw new Error(
+        `optimizer: it was created over [${names}], the gradient model's parameters are ` +
+          `[${params.map((p) => p.name).join(',')}]; create it over trainer.params or pass { name, ...options }`,
+      );
     }
     return opt;
   }

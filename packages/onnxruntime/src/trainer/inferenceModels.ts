@@ -22,15 +22,23 @@ export function exportInferenceModel(inferenceModel: Uint8Array, params: readonl
   for (const p of params) {
     const index = byName.get(p.name);
     if (index === undefined && !inputNames.has(p.name)) {
-      throw new Error(`inferenceModel: has neither an initializer nor an input named '${p.name}' to hold that parameter`);
+      throw new Error(
+        `inferenceModel: has neither an initializer nor an input named '${p.name}' to hold that parameter`,
+      );
     }
     if (index !== undefined) {
       const dims = (initializers[index].dims ?? []).map(Number);
       if (dims.join(',') !== p.shape.join(',')) {
-        throw new Error(`inferenceModel: initializer '${p.name}' has shape [${dims.join(', ')}], the parameter [${p.shape.join(', ')}]`);
+        throw new Error(
+          `inferenceModel: initializer '${p.name}' has shape [${dims.join(', ')}], the parameter ` +
+            `[${p.shape.join(', ')}]`,
+        );
       }
     }
-    const tensor = { ...floatTensor(p.data instanceof Float64Array ? 'float64' : 'float32', p.data, [...p.shape]), name: p.name };
+    const tensor = {
+      ...floatTensor(p.data instanceof Float64Array ? 'float64' : 'float32', p.data, [...p.shape]),
+      name: p.name,
+    };
     if (index === undefined) initializers.push(tensor);
     else initializers[index] = tensor;
   }
@@ -44,7 +52,10 @@ export function exportInferenceModel(inferenceModel: Uint8Array, params: readonl
  * The inference model with `params` as graph inputs instead of initializers, so a session can run it
  * with the parameters' current values (evaluation while training, without re-creating sessions).
  */
-export function withParamsAsInputs(inferenceModel: Uint8Array, params: readonly { name: string; shape: readonly number[] }[]): { model: Uint8Array; elemType: number } {
+export function withParamsAsInputs(
+  inferenceModel: Uint8Array,
+  params: readonly { name: string; shape: readonly number[] }[],
+): { model: Uint8Array; elemType: number } {
   const model: ModelProto = decodeModel(inferenceModel);
   const graph = model.graph;
   const names = new Set(params.map((p) => p.name));

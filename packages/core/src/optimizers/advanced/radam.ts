@@ -34,8 +34,17 @@ const NAMES = ['lr', 'betas', 'eps', 'weightDecay', 'degeneratedToSgd', ...GC_FL
 function parseRAdam(name: string, o: RAdamOptions): RAdamHyper {
   rejectUnknownOptions(name, o, NAMES);
   const c = new Checker(name);
-  const lr = c.learningRate(o.lr ?? 1e-3, (v) => v >= 0, (v) => `Invalid learning rate: ${v}`);
-  const eps = c.check('eps', o.eps ?? 1e-8, (v) => v >= 0, (v) => `Invalid epsilon value: ${v}`);
+  const lr = c.learningRate(
+    o.lr ?? 1e-3,
+    (v) => v >= 0,
+    (v) => `Invalid learning rate: ${v}`,
+  );
+  const eps = c.check(
+    'eps',
+    o.eps ?? 1e-8,
+    (v) => v >= 0,
+    (v) => `Invalid epsilon value: ${v}`,
+  );
   const betas = c.betas(o.betas ?? [0.9, 0.999], true);
   const weightDecay = c.number('weightDecay', o.weightDecay ?? 0, () => 'weightDecay must be a number');
   const degeneratedToSgd = c.boolean('degeneratedToSgd', o.degeneratedToSgd ?? true);
@@ -43,7 +52,8 @@ function parseRAdam(name: string, o: RAdamOptions): RAdamHyper {
     c.fail(
       'degeneratedToSgd',
       false,
-      "the reference leaves the update undefined before rectification starts and crashes at step 1 (UnboundLocalError: cannot access local variable 'G_grad')",
+      'the reference leaves the update undefined before rectification starts and crashes at step 1 ' +
+        "(UnboundLocalError: cannot access local variable 'G_grad')",
     );
   }
   return { lr, betas, eps, weightDecay, degeneratedToSgd, ...parseGcFlags(name, o), ...parseGcLoc(name, o, false) };
@@ -87,7 +97,12 @@ export { radamRecipe };
  */
 export function RAdam(options: RAdamOptions = {}): Optimizer<RAdamHyper> {
   const h = parseRAdam('RAdam', options);
-  return recipeOptimizer('RAdam', h, [...radamRecipe(h, 5, 'inclusive'), scaleByLearningRate(), applyUpdate()], options);
+  return recipeOptimizer(
+    'RAdam',
+    h,
+    [...radamRecipe(h, 5, 'inclusive'), scaleByLearningRate(), applyUpdate()],
+    options,
+  );
 }
 
 /**

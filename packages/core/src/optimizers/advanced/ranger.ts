@@ -54,16 +54,32 @@ const NAMES = ['lr', 'alpha', 'k', 'nSmaThreshold', 'betas', 'eps', 'weightDecay
 export function Ranger(options: RangerOptions = {}): Optimizer<RangerHyper> {
   rejectUnknownOptions('Ranger', options, NAMES);
   const c = new Checker('Ranger');
-  const alpha = c.check('alpha', options.alpha ?? 0.5, (v) => v >= 0 && v <= 1, (v) => `Invalid slow update rate: ${v}`);
+  const alpha = c.check(
+    'alpha',
+    options.alpha ?? 0.5,
+    (v) => v >= 0 && v <= 1,
+    (v) => `Invalid slow update rate: ${v}`,
+  );
   const kValue = options.k ?? 6;
   if (!Number.isInteger(kValue) || kValue < 1) c.fail('k', kValue, `Invalid lookahead steps: ${plainText(kValue)}`);
-  const lr = c.learningRate(options.lr ?? 1e-3, (v) => v > 0, (v) => `Invalid Learning Rate: ${v}`);
-  const eps = c.check('eps', options.eps ?? 1e-5, (v) => v > 0, (v) => `Invalid eps: ${v}`);
+  const lr = c.learningRate(
+    options.lr ?? 1e-3,
+    (v) => v > 0,
+    (v) => `Invalid Learning Rate: ${v}`,
+  );
+  const eps = c.check(
+    'eps',
+    options.eps ?? 1e-5,
+    (v) => v > 0,
+    (v) => `Invalid eps: ${v}`,
+  );
   const nSmaThreshold = c.check(
     'nSmaThreshold',
     options.nSmaThreshold ?? 5,
     (v) => v >= 4,
-    (v) => `N_sma_threshhold ${v} < 4 makes the reference take sqrt of a negative number (ValueError: math domain error) once N_sma passes it`,
+    (v) =>
+      `N_sma_threshhold ${v} < 4 makes the reference take sqrt of a negative number (ValueError: math domain error) ` +
+      `once N_sma passes it`,
   );
   const betas = c.betas(options.betas ?? [0.95, 0.999], false);
   const weightDecay = c.number('weightDecay', options.weightDecay ?? 0, () => 'weightDecay must be a number');

@@ -25,7 +25,10 @@ export interface AdagradHyper {
 export type AdagradOptions = Partial<AdagradHyper> & OptimizerOptions;
 const NAMES = ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;
 
-/** First-release Adagrad with GC (docs/ALGORITHMS.md §2.5): `g ← GC(g + wd·p)`, `sum += g²`, `p ← p − clr·g/(sqrt(sum)+eps)`. */
+/**
+ * First-release Adagrad with GC (docs/ALGORITHMS.md §2.5): `g ← GC(g + wd·p)`, `sum += g²`, `p ← p −
+ * clr·g/(sqrt(sum)+eps)`.
+ */
 function adagrad(name: string, rule: GcRule, options: AdagradOptions): Optimizer<AdagradHyper> {
   rejectUnknownOptions(name, options, NAMES);
   const c = new Checker(name);
@@ -33,7 +36,12 @@ function adagrad(name: string, rule: GcRule, options: AdagradOptions): Optimizer
   const h: AdagradHyper = {
     lr: c.learningRate(options.lr ?? 1e-2, nonNegative, (v) => `Invalid learning rate: ${v}`),
     lrDecay: c.check('lrDecay', options.lrDecay ?? 0, nonNegative, (v) => `Invalid lr_decay value: ${v}`),
-    weightDecay: c.check('weightDecay', options.weightDecay ?? 0, nonNegative, (v) => `Invalid weight_decay value: ${v}`),
+    weightDecay: c.check(
+      'weightDecay',
+      options.weightDecay ?? 0,
+      nonNegative,
+      (v) => `Invalid weight_decay value: ${v}`,
+    ),
     initialAccumulatorValue: c.check(
       'initialAccumulatorValue',
       options.initialAccumulatorValue ?? 0,

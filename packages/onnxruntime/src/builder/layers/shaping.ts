@@ -13,21 +13,37 @@ export function planFlatten(_spec: FlattenSpec, ctx: PlanContext): PlannedLayer 
     outShape: [sizeOf(ctx.inShape)],
     params: [],
     forward: (g, x) => ({ output: g.op('Flatten', [x], { axis: { i: 1 } }, `${ctx.name}.out`), saved: {} }),
-    backward: (g, x, _f, dy, want) => ({ inputGrad: want ? reshapeBack(g, ctx.name, x, dy) : undefined, paramGrads: {} }),
+    backward: (g, x, _f, dy, want) => ({
+      inputGrad: want ? reshapeBack(g, ctx.name, x, dy) : undefined,
+      paramGrads: {},
+    }),
   };
 }
 
 /** Reshape each example to `shape`, keeping the batch dimension. */
 export function planReshape(spec: ReshapeSpec, ctx: PlanContext): PlannedLayer {
-  if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d > 0) || sizeOf(spec.shape) !== sizeOf(ctx.inShape)) {
-    throw new Error(`${ctx.name}.shape: expected positive integers with ${sizeOf(ctx.inShape)} elements in all (input [${ctx.inShape.join(', ')}]), got ${JSON.stringify(spec.shape)}`);
+  if (
+    !Array.isArray(spec.shape) ||
+    !spec.shape.every((d) => Number.isInteger(d) && d > 0) ||
+    sizeOf(spec.shape) !== sizeOf(ctx.inShape)
+  ) {
+    throw new Error(
+      `${ctx.name}.shape: expected positive integers with ${sizeOf(ctx.inShape)} elements in all (input ` +
+        `[${ctx.inShape.join(', ')}]), got ${JSON.stringify(spec.shape)}`,
+    );
   }
   return {
     name: ctx.name,
     outShape: [...spec.shape],
     params: [],
-    forward: (g, x) => ({ output: g.op('Reshape', [x, g.int64Const([-1, ...spec.shape])], {}, `${ctx.name}.out`), saved: {} }),
-    backward: (g, x, _f, dy, want) => ({ inputGrad: want ? reshapeBack(g, ctx.name, x, dy) : undefined, paramGrads: {} }),
+    forward: (g, x) => ({
+      output: g.op('Reshape', [x, g.int64Const([-1, ...spec.shape])], {}, `${ctx.name}.out`),
+      saved: {},
+    }),
+    backward: (g, x, _f, dy, want) => ({
+      inputGrad: want ? reshapeBack(g, ctx.name, x, dy) : undefined,
+      paramGrads: {},
+    }),
   };
 }
 
@@ -37,7 +53,8 @@ export function planReshape(spec: ReshapeSpec, ctx: PlanContext): PlannedLayer {
  * the gradient model when it is built with `dropout: 'identity'` (deterministic, for gradient checks).
  */
 export function planDropout(spec: DropoutSpec, ctx: PlanContext, active: boolean): PlannedLayer {
-  if (!(spec.rate >= 0 && spec.rate < 1)) throw new Error(`${ctx.name}.rate: expected a number in [0, 1), got ${spec.rate}`);
+  if (!(spec.rate >= 0 && spec.rate < 1))
+    throw new Error(`${ctx.name}.rate: expected a number in [0, 1), got ${spec.rate}`);
   return {
     name: ctx.name,
     outShape: ctx.inShape,
@@ -53,7 +70,10 @@ export function planDropout(spec: DropoutSpec, ctx: PlanContext, active: boolean
       if (!want) return { paramGrads: {} };
       if (!fwd.saved.mask) return { inputGrad: dy, paramGrads: {} };
       const scaled = g.op('Mul', [dy, g.floatConst([1 / (1 - spec.rate)])], {}, `${ctx.name}.scaled`);
-      return { inputGrad: g.op('Where', [fwd.saved.mask, scaled, g.floatConst([0])], {}, `${ctx.name}.dinput`), paramGrads: {} };
+      return {
+        inputGrad: g.op('Where', [fwd.saved.mask, scaled, g.floatConst([0])], {}, `${ctx.name}.dinput`),
+        paramGrads: {},
+      };
     },
   };
 }

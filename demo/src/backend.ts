@@ -10,9 +10,11 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-/** What an engine needs to start one training run. */
+/** What a backend needs to start one training run. */
 export interface RunSetup {
-  /** The small CNN's initial weights, PyTorch layout (see model/smallCnn.ts): the same for every optimizer of a seed. */
+  /**
+   * The small CNN's initial weights, PyTorch layout (see model/smallCnn.ts): the same for every optimizer of a seed.
+   */
   readonly initialWeights: readonly NamedTensor[];
   readonly optimizer: DemoOptimizer;
   readonly train: DigitSet;
@@ -32,11 +34,11 @@ export interface TrainingRun {
 
 /**
  * A way to train the demo's small CNN: the ONNX Runtime gradient-model trainer, TensorFlow.js, or
- * plain TypeScript. Engines translate; the optimizers are always gcopt's.
+ * plain TypeScript. Backends translate; the optimizers are always gcopt's.
  */
-export interface Engine {
+export interface Backend {
   readonly name: string;
-  /** One line for the report, e.g. which runtime and backend. */
+  /** One line for the report, e.g. which runtime and which of its devices. */
   readonly description: string;
   startRun(setup: RunSetup): Promise<TrainingRun>;
   dispose(): Promise<void>;

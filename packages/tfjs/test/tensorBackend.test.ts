@@ -1,11 +1,11 @@
-// The tensor engine (the core's recipe as tf ops) against the host engine (the core itself), for
+// The tensor backend (the core's recipe as tf ops) against the host backend (the core itself), for
 // every optimizer and the options that change its recipe, on every test backend: 20 steps of
 // optimizer.minimize on variables of every layout (rank-4 kernel, dense kernel, bias, a GC-excluded
 // table, a kernel centred on axis -2), weights and state equal to float32 tolerance.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { referenceOptimizers } from '@gcopt/core';
-import { Adagrad_GC, Adam_GC2, GcOptimizer, Lookahead, optimizerByName, SGD_GC } from '../src/index.js';
+import { Adagrad_GC, Adam_GC2, type GcOptimizer, Lookahead, optimizerByName, SGD_GC } from '../src/index.js';
 import { BACKENDS, randomArray, seeded, useBackend } from './backends.js';
 import { maxRelativeDifference } from './models.js';
 
@@ -15,26 +15,88 @@ const RULES = [
   { name: 'transposed', outAxis: -2 },
 ];
 
-const base = (name: string) => (name.startsWith('SGD') ? { lr: 0.05, momentum: 0.9, weightDecay: 1e-3 } : { lr: 0.01, weightDecay: 1e-3 });
+const base = (name: string) =>
+  name.startsWith('SGD') ? { lr: 0.05, momentum: 0.9, weightDecay: 1e-3 } : { lr: 0.01, weightDecay: 1e-3 };
 const CASES: [string, (backend: 'host' | 'tensor') => GcOptimizer][] = [
   ...referenceOptimizers.map(({ name, family }): [string, (backend: 'host' | 'tensor') => GcOptimizer] => [
     `${name} (${family})`,
-    (engine) => optimizerByName(name, { ...base(name), ...(family === 'advanced' ? { useGc: true } : {}), backend: engine, variables: RULES }, family),
+    (stepBackend) =>
+      optimizerByName(
+        name,
+        { ...base(name), ...(family === 'advanced' ? { useGc: true } : {}), backend: stepBackend, variables: RULES },
+        family,
+      ),
   ]),
-  ['Adam_GC2 amsgrad', (engine) => new Adam_GC2({ lr: 0.01, amsgrad: true, backend: engine, variables: RULES })],
-  ['SGD_GC nesterov', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.9, nesterov: true, backend: engine, variables: RULES })],
-  ['SGD_GC dampening, no momentum buffer at 0', (engine) => new SGD_GC({ lr: 0.05, momentum: 0.5, dampening: 0.3, backend: engine, variables: RULES })],
-  ['Adagrad_GC lrDecay, initial accumulator', (engine) => new Adagrad_GC({ lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.2, backend: engine, variables: RULES })],
-  ['RAdam gcLoc, decay', (engine) => optimizerByName('RAdam', { lr: 0.01, useGc: true, gcLoc: true, weightDecay: 0.05, backend: engine, variables: RULES })],
-  ['Ranger gcConvOnly', (engine) => optimizerByName('Ranger', { lr: 0.01, useGc: true, gcConvOnly: true, k: 4, backend: engine, variables: RULES })],
-  ['Lookahead(SGD_GC)', (engine) => new Lookahead({ optimizer: new SGD_GC({ lr: 0.05, momentum: 0.9 }), k: 3, backend: engine, variables: RULES })],
+  [
+    'Adam_GC2 amsgrad',
+    (stepBackend) => new Adam_GC2({ lr: 0.01, amsgrad: true, backend: stepBackend, variables: RULES }),
+  ],
+  [
+    'SGD_GC nesterov',
+    (stepBackend) => new SGD_GC({ lr: 0.05, momentum: 0.9, nesterov: true, backend: stepBackend, variables: RULES }),
+  ],
+  [
+    'SGD_GC dampening, no momentum buffer at 0',
+    (stepBackend) => new SGD_GC({ lr: 0.05, momentum: 0.5, dampening: 0.3, backend: stepBackend, variables: RULES }),
+  ],
+  [
+    'Adagrad_GC lrDecay, initial accumulator',
+    (stepBackend) =>
+      new Adagrad_GC({ lr: 0.05, lrDecay: 0.1, initialAccumulatorValue: 0.2, backend: stepBackend, variables: RULES }),
+  ],
+  [
+    'RAdam gcLoc, decay',
+    (stepBackend) =>
+      optimizerByName('RAdam', {
+        lr: 0.01,
+        useGc: true,
+        gcLoc: true,
+        weightDecay: 0.05,
+        backend: stepBackend,
+        variables: RULES,
+      }),
+  ],
+  [
+    'Ranger gcConvOnly',
+    (stepBackend) =>
+      optimizerByName('Ranger', {
+        lr: 0.01,
+        useGc: true,
+        gcConvOnly: true,
+        k: 4,
+        backend: stepBackend,
+        variables: RULES,
+      }),
+  ],
+  [
+    'Lookahead(SGD_GC)',
+    (stepBackend) =>
+      new Lookahead({
+        optimizer: new SGD_GC({ lr: 0.05, momentum: 0.9 }),
+        k: 3,
+        backend: stepBackend,
+        variables: RULES,
+      }),
+  ],
 ];
 
 let serial = 0;
 async function train(make: () => GcOptimizer) {
   const random = seeded(21);
   const id = `t${serial++}`;
-  const v = (name: string, shape: number[]) => tf.variable(tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), random, 0.5), shape), true, `${id}/${name}`);
+  const v = (name: string, shape: number[]) =>
+    tf.variable(
+      tf.tensor(
+        randomArray(
+          shape.reduce((a, b) => a * b, 1),
+          random,
+          0.5,
+        ),
+        shape,
+      ),
+      true,
+      `${id}/${name}`,
+    );
   const kernel4 = v('conv', [3, 3, 2, 4]);
   const dense = v('dense', [5, 4]);
   const bias = v('bias', [4]);
@@ -48,7 +110,11 @@ async function train(make: () => GcOptimizer) {
     tf.tidy(() => {
       const z = tf.add(tf.add(tf.matMul(x1, tf.reshape(kernel4, [18, 4])), tf.matMul(x2, dense)), bias);
       const fit = tf.mean(tf.square(tf.sub(z, y)));
-      return tf.addN([fit, tf.mean(tf.square(tf.sub(tf.mul(table, 2), targets))), tf.mean(tf.square(tf.sin(transposed)))]) as tf.Scalar;
+      return tf.addN([
+        fit,
+        tf.mean(tf.square(tf.sub(tf.mul(table, 2), targets))),
+        tf.mean(tf.square(tf.sin(transposed))),
+      ]) as tf.Scalar;
     });
   const optimizer = make();
   // a variable list (model.fit's form): the table gets no gradient on odd steps
@@ -63,7 +129,7 @@ async function train(make: () => GcOptimizer) {
   return { weights, state };
 }
 
-describe.each(BACKENDS)('tensor engine = host engine (the core) on %s', (backend) => {
+describe.each(BACKENDS)('tensor backend = host backend (the core) on %s', (backend) => {
   it.each(CASES)('%s', async (_, make) => {
     await useBackend(backend);
     const host = await train(() => make('host'));

@@ -8,7 +8,10 @@ import {
   type WarningHandler,
 } from '@gcopt/core';
 import {
-  applyTensorTransform, canFoldBiasCorrection, unsupportedTransforms, type TensorContext,
+  applyTensorTransform,
+  canFoldBiasCorrection,
+  unsupportedTransforms,
+  type TensorContext,
 } from './tensorTransforms.js';
 import { normalizedAxis, type StepItem } from './stepItem.js';
 
@@ -19,7 +22,12 @@ import { normalizedAxis, type StepItem } from './stepItem.js';
  * number per step (the finiteness check). Every new value — and the check — is computed before any
  * variable is assigned, so a failed step changes nothing. Call inside `tf.tidy`.
  */
-export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], count: number, checkFinite: boolean): number {
+export function tensorStep(
+  core: CoreOptimizer,
+  items: readonly StepItem[],
+  count: number,
+  checkFinite: boolean,
+): number {
   const optimizerStep = count + 1;
   const lr = resolveLearningRate(core.hyper.lr, optimizerStep);
   const foldBiasCorrection = canFoldBiasCorrection(core.recipe);
@@ -44,7 +52,11 @@ export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], coun
     for (const tr of core.recipe) if (hasGrad || tr.alsoWithoutGradient) applyTensorTransform(tr, ctx);
     return { ctx, initialSlots };
   });
-  if (checkFinite) assertFinite(items, results.map(({ ctx }) => ctx.probe));
+  if (checkFinite)
+    assertFinite(
+      items,
+      results.map(({ ctx }) => ctx.probe),
+    );
   items.forEach(({ entry }, i) => {
     const { ctx, initialSlots } = results[i];
     if (ctx.p !== entry.variable) entry.variable.assign(ctx.p);
@@ -57,17 +69,19 @@ export function tensorStep(core: CoreOptimizer, items: readonly StepItem[], coun
 const warned = new WeakSet<CoreOptimizer>();
 
 /**
- * Whether the tensor engine can run `core`'s recipe (every descriptor has a tf-op form). If not, the
+ * Whether the tensor backend can run `core`'s recipe (every descriptor has a tf-op form). If not, the
  * step runs on the host (the core itself) and this says so once per optimizer, naming the transform.
  */
-export function tensorEngineRuns(core: CoreOptimizer, onWarning?: WarningHandler): boolean {
+export function tensorBackendRuns(core: CoreOptimizer, onWarning?: WarningHandler): boolean {
   const missing = core.recipe.find((tr) => unsupportedTransforms([tr]).length > 0);
   if (!missing) return true;
   if (!warned.has(core)) {
     warned.add(core);
     const kind = missing.descriptor?.kind;
-    const reason = `${missing.name}: ${kind === undefined ? 'it has no descriptor' : `no tf-op form for descriptor kind '${kind}'`}`;
-    emitWarning(notFusedWarning('the tfjs tensor engine', core.name, missing.name, reason), onWarning);
+    const reason =
+      `${missing.name}: ` +
+      `${kind === undefined ? 'it has no descriptor' : `no tf-op form for descriptor kind '${kind}'`}`;
+    emitWarning(notFusedWarning('the tfjs tensor backend', core.name, missing.name, reason), onWarning);
   }
   return false;
 }
@@ -87,6 +101,7 @@ function assertFinite(items: readonly StepItem[], probes: readonly (tf.Tensor | 
   items.forEach(({ name, grad }, i) => {
     if (!grad) return;
     const data = grad.dataSync();
-    for (let j = 0; j < data.length; j++) if (data[j] - data[j] !== 0) throw new NonFiniteGradientError(i, name, j, data[j]);
+    for (let j = 0; j < data.length; j++)
+      if (data[j] - data[j] !== 0) throw new NonFiniteGradientError(i, name, j, data[j]);
   });
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Tf from '@tensorflow/tfjs';
 import { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
-import type { Engine, Evaluation, RunSetup, TrainingRun } from '../engine.js';
+import type { Backend, Evaluation, RunSetup, TrainingRun } from '../backend.js';
 import { SMALL_CNN, type NamedTensor } from '../model/smallCnn.js';
 import { gatherBatch } from './gatherBatch.js';
 import { softmaxCrossEntropy } from './js/layers.js';
@@ -15,7 +15,8 @@ function convKernelToTfjs(t: NamedTensor): { data: Float32Array; shape: number[]
   const data = new Float32Array(t.data.length);
   for (let a = 0; a < o; a++)
     for (let b = 0; b < i; b++)
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) data[((y * kw + x) * i + b) * o + a] = t.data[((a * i + b) * kh + y) * kw + x];
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) data[((y * kw + x) * i + b) * o + a] = t.data[((a * i + b) * kh + y) * kw + x];
   return { data, shape: [kh, kw, i, o] };
 }
 
@@ -29,7 +30,8 @@ function denseKernelToTfjs(t: NamedTensor, channels: number, side: number): { da
   for (let o = 0; o < outs; o++)
     for (let c = 0; c < channels; c++)
       for (let h = 0; h < side; h++)
-        for (let w = 0; w < side; w++) data[((h * side + w) * channels + c) * outs + o] = t.data[o * ins + (c * side + h) * side + w];
+        for (let w = 0; w < side; w++)
+          data[((h * side + w) * channels + c) * outs + o] = t.data[o * ins + (c * side + h) * side + w];
   return { data, shape: [ins, outs] };
 }
 
@@ -37,12 +39,12 @@ function denseKernelToTfjs(t: NamedTensor, channels: number, side: number): { da
  * TensorFlow.js (tfjs-layers model, cpu backend) trained with a @gcopt/tfjs optimizer through
  * `optimizer.minimize`; the demo's initial weights are converted to tfjs's channel-last layout.
  */
-export async function createTfjsEngine(): Promise<Engine> {
+export async function createTfjsBackend(): Promise<Backend> {
   const tf = (await import('@tensorflow/tfjs')) as TfModule;
   const { optimizerByName } = await import('@gcopt/tfjs');
   const require = createRequire(import.meta.url);
   // the wasm backend has no Conv2DBackpropFilter kernel, so training a CNN needs the cpu backend
-  if (!(await tf.setBackend('cpu'))) throw new Error('--engine tfjs: the tfjs cpu backend failed to initialize');
+  if (!(await tf.setBackend('cpu'))) throw new Error('--backend tfjs: the tfjs cpu backend failed to initialize');
   await tf.ready();
   const version = (require('@tensorflow/tfjs/package.json') as { version: string }).version;
 
@@ -51,7 +53,13 @@ export async function createTfjsEngine(): Promise<Engine> {
     const c2 = SMALL_CNN.conv2;
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1], filters: c1.out, kernelSize: c1.k, padding: 'valid', activation: 'relu' }),
+        tf.layers.conv2d({
+          inputShape: [IMAGE_SIDE, IMAGE_SIDE, 1],
+          filters: c1.out,
+          kernelSize: c1.k,
+          padding: 'valid',
+          activation: 'relu',
+        }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
         tf.layers.conv2d({ filters: c2.out, kernelSize: c2.k, padding: 'valid', activation: 'relu' }),
         tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
@@ -63,9 +71,12 @@ export async function createTfjsEngine(): Promise<Engine> {
     const tensor = (x: { data: Float32Array; shape: number[] }) => tf.tensor(x.data, x.shape);
     const plain = (name: string) => tensor({ data: byName.get(name)!.data, shape: [...byName.get(name)!.shape] });
     const values = [
-      tensor(convKernelToTfjs(byName.get('conv1.weight')!)), plain('conv1.bias'),
-      tensor(convKernelToTfjs(byName.get('conv2.weight')!)), plain('conv2.bias'),
-      tensor(denseKernelToTfjs(byName.get('fc.weight')!, c2.out, 5)), plain('fc.bias'),
+      tensor(convKernelToTfjs(byName.get('conv1.weight')!)),
+      plain('conv1.bias'),
+      tensor(convKernelToTfjs(byName.get('conv2.weight')!)),
+      plain('conv2.bias'),
+      tensor(denseKernelToTfjs(byName.get('fc.weight')!, c2.out, 5)),
+      plain('fc.bias'),
     ];
     model.setWeights(values);
     tf.dispose(values);
@@ -74,7 +85,9 @@ export async function createTfjsEngine(): Promise<Engine> {
 
   return {
     name: 'tfjs',
-    description: `TensorFlow.js ${version}, cpu backend (pure JS), tfjs-layers model, @gcopt/tfjs optimizer via optimizer.minimize`,
+    description:
+      `TensorFlow.js ${version}, cpu backend (pure JS), tfjs-layers model, @gcopt/tfjs optimizer via ` +
+      `optimizer.minimize`,
     async startRun(setup: RunSetup): Promise<TrainingRun> {
       const model = buildModel(setup.initialWeights);
       const { name, family, options } = setup.optimizer;
@@ -87,7 +100,10 @@ export async function createTfjsEngine(): Promise<Engine> {
           const cost = tf.tidy(() => {
             const x = tf.tensor4d(input.subarray(0, n * IMAGE_SIZE), [n, IMAGE_SIDE, IMAGE_SIDE, 1]);
             const y = tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), NUM_CLASSES);
-            return optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as Tf.Tensor) as Tf.Scalar, true) as Tf.Scalar;
+            return optimizer.minimize(
+              () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as Tf.Tensor) as Tf.Scalar,
+              true,
+            ) as Tf.Scalar;
           });
           const loss = (await cost.data())[0];
           cost.dispose();
@@ -98,8 +114,16 @@ export async function createTfjsEngine(): Promise<Engine> {
           let correct = 0;
           for (let at = 0; at < set.count; at += EVAL_BATCH) {
             const n = Math.min(EVAL_BATCH, set.count - at);
-            const logitsTensor = tf.tidy(() =>
-              model.predict(tf.tensor4d(set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [n, IMAGE_SIDE, IMAGE_SIDE, 1])) as Tf.Tensor,
+            const logitsTensor = tf.tidy(
+              () =>
+                model.predict(
+                  tf.tensor4d(set.images.subarray(at * IMAGE_SIZE, (at + n) * IMAGE_SIZE), [
+                    n,
+                    IMAGE_SIDE,
+                    IMAGE_SIDE,
+                    1,
+                  ]),
+                ) as Tf.Tensor,
             );
             const logits = (await logitsTensor.data()) as Float32Array;
             logitsTensor.dispose();

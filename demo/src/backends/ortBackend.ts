@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { buildGradientModel, layers, OrtTrainer, type OrtModule } from '@gcopt/onnxruntime';
 import { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
-import type { Engine, Evaluation, RunSetup, TrainingRun } from '../engine.js';
+import type { Backend, Evaluation, RunSetup, TrainingRun } from '../backend.js';
 import { SMALL_CNN, type NamedTensor } from '../model/smallCnn.js';
 import { softmaxCrossEntropy } from './js/layers.js';
 import { gatherBatch } from './gatherBatch.js';
@@ -30,14 +30,20 @@ function smallCnnModels() {
  * The demo's PyTorch-layout weights in the built model's layout: same order (conv1, conv2, dense;
  * weight then bias), the dense weight transposed to ONNX Gemm's `[in, out]`.
  */
-export function toBuiltLayout(weights: readonly NamedTensor[], built: readonly { name: string; shape: readonly number[] }[]): { name: string; shape: number[]; data: Float32Array }[] {
-  if (weights.length !== built.length) throw new Error(`ort engine: the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
+export function toBuiltLayout(
+  weights: readonly NamedTensor[],
+  built: readonly { name: string; shape: readonly number[] }[],
+): { name: string; shape: number[]; data: Float32Array }[] {
+  if (weights.length !== built.length)
+    throw new Error(`ort backend: the built model has ${built.length} parameters, the demo's CNN ${weights.length}`);
   return built.map((b, i) => {
     const w = weights[i];
     const sameShape = w.shape.join(',') === b.shape.join(',');
     const transposed = w.shape.length === 2 && w.shape[0] === b.shape[1] && w.shape[1] === b.shape[0];
     if (!sameShape && !transposed) {
-      throw new Error(`ort engine: ${w.name} [${w.shape.join(', ')}] does not fit the built ${b.name} [${b.shape.join(', ')}]`);
+      throw new Error(
+        `ort backend: ${w.name} [${w.shape.join(', ')}] does not fit the built ${b.name} [${b.shape.join(', ')}]`,
+      );
     }
     if (sameShape) return { name: b.name, shape: [...b.shape], data: w.data.slice() };
     const [rows, cols] = w.shape;
@@ -51,13 +57,15 @@ export function toBuiltLayout(weights: readonly NamedTensor[], built: readonly {
  * ONNX Runtime (onnxruntime-node, CPU) running a gradient model built by @gcopt/onnxruntime; each
  * step's gradients go to the gcopt optimizer through `OrtTrainer`.
  */
-export async function createOrtEngine(): Promise<Engine> {
+export async function createOrtBackend(): Promise<Backend> {
   const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
   const version = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
   const built = smallCnnModels();
   return {
     name: 'ort',
-    description: `onnxruntime-node ${version} CPU, gradient model from @gcopt/onnxruntime, OrtTrainer + @gcopt/float32 optimizers`,
+    description:
+      `onnxruntime-node ${version} CPU, gradient model from @gcopt/onnxruntime, OrtTrainer + ` +
+      `@gcopt/float32 optimizers`,
     async startRun(setup: RunSetup): Promise<TrainingRun> {
       const { name, family, options } = setup.optimizer;
       const trainer = new OrtTrainer({
@@ -72,7 +80,11 @@ export async function createOrtEngine(): Promise<Engine> {
       return {
         async trainBatch(indices: Uint32Array): Promise<number> {
           const n = gatherBatch(setup.train, indices, input, labels);
-          const r = await trainer.step({ input: input.subarray(0, n * IMAGE_SIZE), labels: labels.subarray(0, n), count: n });
+          const r = await trainer.step({
+            input: input.subarray(0, n * IMAGE_SIZE),
+            labels: labels.subarray(0, n),
+            count: n,
+          });
           return r.loss;
         },
         async evaluate(set: DigitSet): Promise<Evaluation> {

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  gcApplies, rectificationFactor, smaLength, type DescriptorKind, type Transform, type TransformDescriptor,
+  gcApplies,
+  rectificationFactor,
+  smaLength,
+  type DescriptorKind,
+  type Transform,
+  type TransformDescriptor,
 } from '@gcopt/core';
 
 /**
@@ -184,7 +189,12 @@ const implementations: { [K in Exclude<DescriptorKind, 'custom'>]: TensorTransfo
 
 /** Transforms whose result is linear in `u` (or that do not read it). */
 const LINEAR_IN_U = new Set<DescriptorKind | undefined>([
-  'centralize', 'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay', 'lookaheadSync', 'rangerLookahead',
+  'centralize',
+  'scaleByLearningRate',
+  'applyUpdate',
+  'applyUpdateWithDecoupledDecay',
+  'lookaheadSync',
+  'rangerLookahead',
 ]);
 
 /** Whether `scaleByAdam` may move its bias correction into `scale` (see `TensorContext`). */
@@ -194,10 +204,10 @@ export function canFoldBiasCorrection(recipe: readonly Transform[]): boolean {
 }
 
 function hasTensorForm(d: TransformDescriptor | undefined): d is Exclude<TransformDescriptor, { kind: 'custom' }> {
-  return d !== undefined && Object.prototype.hasOwnProperty.call(implementations, d.kind);
+  return d !== undefined && Object.hasOwn(implementations, d.kind);
 }
 
-/** The transforms of a recipe that have no tf-op form (then only the host engine can run it). */
+/** The transforms of a recipe that have no tf-op form (then only the host backend can run it). */
 export function unsupportedTransforms(recipe: readonly Transform[]): string[] {
   return recipe.filter((tr) => !hasTensorForm(tr.descriptor)).map((tr) => tr.name);
 }

@@ -1,6 +1,6 @@
 import { createOptimizer } from '@gcopt/float32';
 import type { DigitSet } from '@gcopt/mnist-data';
-import type { Engine, Evaluation, RunSetup, TrainingRun } from '../../engine.js';
+import type { Backend, Evaluation, RunSetup, TrainingRun } from '../../backend.js';
 import { cloneTensors, type NamedTensor } from '../../model/smallCnn.js';
 import { SmallCnnNetwork } from './smallCnnNetwork.js';
 
@@ -11,7 +11,7 @@ const EVAL_BATCH = 250;
  * (gcopt's optimizers over named Float32Arrays). Slower than ONNX Runtime, but it runs wherever Node
  * runs, and its gradients are easy to audit.
  */
-export function createJsEngine(): Engine {
+export function createJsBackend(): Backend {
   return {
     name: 'js',
     description: 'plain TypeScript CNN (single thread), @gcopt/float32 optimizers',

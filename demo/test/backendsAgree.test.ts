@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadDigits } from '@gcopt/mnist-data';
-import { batchesOf, DEMO_OPTIMIZERS, epochOrder, initialWeights, loadEngine, type Engine } from '../src/index.js';
+import { batchesOf, DEMO_OPTIMIZERS, epochOrder, initialWeights, loadBackend, type Backend } from '../src/index.js';
 
 /**
- * The engines are independent implementations of the same small CNN (hand-written TypeScript
+ * The backends are independent implementations of the same small CNN (hand-written TypeScript
  * backprop; an ONNX gradient model run by ONNX Runtime; a tfjs-layers model in channel-last layout).
  * From the same weights on the same batches
  * with the same optimizer they must follow the same trajectory, up to float32 rounding.
  */
-describe('engines agree step by step', () => {
+describe('backends agree step by step', () => {
   const data = loadDigits({ trainLimit: 512 });
   // tfjs's cpu backend is slow on convolutions: a few small batches
-  const engineNames = ['js', 'ort', 'tfjs'] as const;
+  const backendNames = ['js', 'ort', 'tfjs'] as const;
 
   it.each(['SGD_GC', 'Adam_GC2'])('%s: batch losses and test metrics of js, ort and tfjs match', async (label) => {
     const optimizer = DEMO_OPTIMIZERS.find((o) => o.label === label)!;
@@ -19,15 +19,15 @@ describe('engines agree step by step', () => {
     const test = { images: data.test.images.subarray(0, 200 * 784), labels: data.test.labels.subarray(0, 200), count: 200 };
     type Metrics = { loss: number; accuracy: number };
     const traces: { initial: Metrics; losses: number[]; evaluation: Metrics }[] = [];
-    for (const name of engineNames) {
-      const engine: Engine = await loadEngine(name);
-      const run = await engine.startRun({ initialWeights: initialWeights(5), optimizer, train: data.train, batchSize: 16 });
+    for (const name of backendNames) {
+      const backend: Backend = await loadBackend(name);
+      const run = await backend.startRun({ initialWeights: initialWeights(5), optimizer, train: data.train, batchSize: 16 });
       const initial = await run.evaluate(test);
       const losses: number[] = [];
       for (const b of batches) losses.push(await run.trainBatch(b));
       traces.push({ initial, losses, evaluation: await run.evaluate(test) });
       await run.dispose();
-      await engine.dispose();
+      await backend.dispose();
     }
     const [js, ...others] = traces;
     expect(js.evaluation.loss).toBeLessThan(js.initial.loss - 0.02); // it trained
