@@ -19,7 +19,7 @@ export {
 } from './fastOptimizer.js';
 export { compilePlan, type PlanCompilation } from '../plan/compilePlan.js';
 export { planSlots, type FusedPlan, type AdamPlan, type SgdPlan, type AdagradPlan } from '../plan/fusedPlan.js';
-export { fastEngine, type FastEngineOptions } from './replayEngine.js';
+export { fastBackend, type FastBackendOptions } from './replayBackend.js';
 export { wasmSimdSupported, sharedMemorySupported } from './wasm/loadKernels.js';
 // the fast path's worker pool, for benchmarks that must run their own kernels on the same threads
 export { ThreadPool } from './threads/threadPool.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayGolden, type ReplayReport } from '../../src/index.js';
-import { fastEngine, type FastEngineOptions, type FastOptimizer } from '../../src/fast/index.js';
+import { fastBackend, type FastBackendOptions, type FastOptimizer } from '../../src/fast/index.js';
 import { goldenFiles, loadInputs } from '../goldenFixtures.js';
 
 const inputs = loadInputs();
@@ -13,7 +13,7 @@ const FUSED = new Set([
   'Adagrad_GC', 'Adagrad_GCC',
 ]);
 
-const BACKENDS: [string, FastEngineOptions][] = [
+const BACKENDS: [string, FastBackendOptions][] = [
   ['wasm-simd, 2 threads', { backend: 'auto', threads: 2 }],
   ['wasm-simd, 1 thread', { backend: 'auto', threads: 1 }],
   ['js', { backend: 'js' }],
@@ -34,7 +34,7 @@ describe('fast path: replay of the 23 reference trajectories', () => {
     for (const { golden } of files) {
       it(`${label}: ${golden.family}/${golden.optimizer}`, () => {
         const seen: FastOptimizer[] = [];
-        const report = replayGolden(golden, inputs, { backend: fastEngine({ ...options, onCreate: (f) => seen.push(f) }) });
+        const report = replayGolden(golden, inputs, { backend: fastBackend({ ...options, onCreate: (f) => seen.push(f) }) });
         expectAllPassed(report, golden);
         // which path ran: fused kernels for the covered recipes, the core for the rest
         const float32 = seen.filter((f) => f.params[0].value.data instanceof Float32Array);
