@@ -14,6 +14,7 @@ import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type G
 import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slabLayout.js';
 import { checkResumeState } from './resumeState.js';
 import { destroyGpuJs } from './destroyGpuJs.js';
+import { compiledMode } from './compiledMode.js';
 
 /** GL backends address texels with float coordinates: exact only below 2^24 elements. */
 const GL_MAX_ELEMENTS = 2 ** 24;
@@ -219,7 +220,7 @@ export async function gpuJsDeviceOptimizer(
     },
     kernelModes() {
       const modes = new Set<string>();
-      for (const s of onDevice) for (const k of s.kernels.values()) modes.add((k as GpuJsKernel).kernel?.constructor.mode ?? 'unknown');
+      for (const s of onDevice) for (const k of s.kernels.values()) modes.add(compiledMode(k as GpuJsKernel, gpuJs));
       return [...modes].sort();
     },
     async finish() {
