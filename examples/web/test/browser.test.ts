@@ -269,7 +269,10 @@ describe('a browser without WebGPU', () => {
         ...plan,
       });
       const err = maxRelError(inBrowser.weights, inNode.weights);
-      console.log(`ort-gpujs ${optimizer}: browser (${inBrowser.engine}) vs Node: max relative weight difference ${err.toExponential(2)}`);
+      console.log(
+        `ort-gpujs ${optimizer}: browser (${inBrowser.engine}) vs Node: ` +
+          `max relative weight difference ${err.toExponential(2)}`,
+      );
       expect(err).toBeLessThanOrEqual(1e-5);
       expect(errors).toEqual([]);
     },
