@@ -17,15 +17,16 @@ export function chromiumPath(): string {
 /**
  * Headless Chromium with software graphics: WebGL through ANGLE on SwiftShader, and WebGPU (the
  * `unsafe` flag lets a headless Linux build expose an adapter; SwiftShader's Vulkan where it has no GPU).
+ * `webgpu: false` leaves that flag out: no adapter, as in a browser without WebGPU.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium({ webgpu = true }: { webgpu?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     args: [
       '--no-sandbox',
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
-      '--enable-unsafe-webgpu',
+      ...(webgpu ? ['--enable-unsafe-webgpu'] : []),
       '--ignore-gpu-blocklist',
     ],
   });

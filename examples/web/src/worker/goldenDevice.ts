@@ -11,6 +11,8 @@ export interface GoldenDeviceCase {
    */
   readonly vsCore: number;
   readonly vsGolden: number;
+  /** The gpu.js modes the kernels were compiled for (the device optimizer's `kernelModes()`). */
+  readonly kernelModes: readonly string[];
 }
 
 export interface GoldenDeviceReport {
@@ -71,6 +73,7 @@ export async function replayGoldenOnDevice(
       );
       let vsCore = 0;
       let vsGolden = 0;
+      let kernelModes: string[] = [];
       try {
         for (let t = 0; t < grads.length; t++) {
           await device.step(grads[t]);
@@ -78,10 +81,11 @@ export async function replayGoldenOnDevice(
           vsCore = Math.max(vsCore, maxError(now, core.params[t]));
           vsGolden = Math.max(vsGolden, maxError(now, c.float32.params[t]));
         }
+        kernelModes = device.kernelModes();
       } finally {
         device.dispose();
       }
-      cases.push({ file: name, id: c.id, steps: grads.length, vsCore, vsGolden });
+      cases.push({ file: name, id: c.id, steps: grads.length, vsCore, vsGolden, kernelModes });
     }
   }
   return { mode, cases, notFused };

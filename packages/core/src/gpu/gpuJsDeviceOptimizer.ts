@@ -14,6 +14,7 @@ import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type G
 import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slabLayout.js';
 import { checkResumeState } from './resumeState.js';
 import { destroyGpuJs } from './destroyGpuJs.js';
+import { compiledMode } from './compiledMode.js';
 
 /** GL backends address texels with float coordinates: exact only below 2^24 elements. */
 const GL_MAX_ELEMENTS = 2 ** 24;
@@ -219,7 +220,7 @@ export async function gpuJsDeviceOptimizer(
     },
     kernelModes() {
       const modes = new Set<string>();
-      for (const s of onDevice) for (const k of s.kernels.values()) modes.add((k as GpuJsKernel).kernel?.constructor.mode ?? 'unknown');
+      for (const s of onDevice) for (const k of s.kernels.values()) modes.add(compiledMode(k as GpuJsKernel, gpuJs));
       return [...modes].sort();
     },
     async finish() {
@@ -234,6 +235,13 @@ export async function gpuJsDeviceOptimizer(
     },
   };
   return self;
+}
+
+/** A GL mode's reused kernel whose every result is a texture handle of its own (see `SlabEngine.kernel`). */
+function ownedResults(made: GpuJsKernel): Kernel {
+  const owned = (...args: unknown[]) => (made(...args) as { clone(): DeviceValue }).clone();
+  // `kernel` is read live: gpu.js may replace a kernel's implementation on its first run
+  return Object.defineProperty(owned, 'kernel', { get: () => made.kernel });
 }
 
 /** Floats one storage binding of the WebGPU adapter gpu.js will use can hold. */
@@ -259,6 +267,12 @@ class SlabEngine {
    * intermediates consumed within the step, and the new state, which alternates between two kernels
    * by step parity (`stateKernel`) so that no kernel overwrites the state it reads. One-time values
    * (the initial upload and state) get arrays of their own.
+   *
+   * Every result is the caller's to `release`. gpu.js's WebGPU results are handles that count
+   * references to the kernel's buffer; its GL modes hand out the kernel's own output texture, whose
+   * `delete()` would free the texture the kernel renders into next. So in GL modes each result of a
+   * reused kernel is `clone()`d: a handle of its own (gpu.js counts the texture's references and,
+   * while a clone is alive, renders the next call into a fresh texture).
    */
   private kernel(
     s: SlabOnDevice, key: string, fn: (...args: never[]) => number, output: number[],
@@ -276,7 +290,7 @@ class SlabEngine {
         tactic: 'precision',
         functions: K.KERNEL_FUNCTIONS,
       });
-      k = made as Kernel;
+      k = reuse && isGlMode(this.mode) ? ownedResults(made) : (made as Kernel);
       s.kernels.set(key, k);
     }
     return k;

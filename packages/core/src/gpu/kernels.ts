@@ -30,17 +30,19 @@ export function sumError(a: number, b: number, s: number, one: number): number {
   return (a - (s - bv)) * one + (b - bv);
 }
 
-/** The high half of a float32 (Veltkamp split by 2^12 + 1). */
-export function splitHigh(a: number, one: number): number {
-  const t = 4097 * a * one;
-  return t - (t - a) * one;
-}
-
-/** The rounding error of `p = a·b` (Dekker's TwoProduct; p opaque): a·b = p + error, exactly. */
+/**
+ * The rounding error of `p = a·b` (Dekker's TwoProduct; p opaque): a·b = p + error, exactly. The
+ * operands are split in halves by Veltkamp's method (2^12 + 1), written out here rather than in a
+ * helper: gpu.js orders GLSL functions by a call trace that misplaces a helper's callees when the
+ * helper is reached twice (`rowMeans` calls this directly and through `gradientTerm`), and GLSL
+ * needs each function defined before its use. So a helper that other helpers call calls nothing.
+ */
 export function productError(a: number, b: number, p: number, one: number): number {
-  const ah = splitHigh(a, one);
+  const ta = 4097 * a * one;
+  const ah = ta - (ta - a) * one;
   const al = (a - ah) * one;
-  const bh = splitHigh(b, one);
+  const tb = 4097 * b * one;
+  const bh = tb - (tb - b) * one;
   const bl = (b - bh) * one;
   return ((ah * bh - p) * one + ah * bl + al * bh) * one + al * bl;
 }
@@ -82,7 +84,7 @@ export function centred(x: number, shift: number, dh: number, dl: number, one: n
 }
 
 /** Helper functions every kernel may call. */
-export const KERNEL_FUNCTIONS = [sumError, splitHigh, productError, gradientTerm, narrow, adamDirection, centred];
+export const KERNEL_FUNCTIONS = [sumError, productError, gradientTerm, narrow, adamDirection, centred];
 
 /** Output `[width, rows]`: a device copy of an uploaded `input(flat, [width, rows])`. */
 export function copyRows(this: KernelThis, a: Rows): number {

@@ -8,6 +8,10 @@
 export interface GpuJsModule {
   GPU: GpuJsGpuClass;
   input(value: Float32Array, size: number[]): unknown;
+  /** GL kernel classes (their mode is `'gpu'` for all three; see `compiledMode`). */
+  HeadlessGLKernel?: new (...args: never[]) => unknown;
+  WebGL2Kernel?: new (...args: never[]) => unknown;
+  WebGLKernel?: new (...args: never[]) => unknown;
 }
 export interface GpuJsGpuClass {
   new (settings: { mode: string }): GpuJsGpu;
