@@ -62,7 +62,7 @@ export type { Family, ReferenceOptimizer, OptimizerFactory } from './reference/r
 export { fromReferenceKwargs, camelCaseOption, camelCaseOptions } from './reference/kwargs.js';
 export { pythonFloat } from './reference/pythonFormat.js';
 export * from './reference/goldenFormat.js';
-export { replayGolden, replayGoldenAsync, coreBackend, coreEngine, relativeError } from './reference/replay.js';
+export { replayGolden, replayGoldenAsync, coreBackend, relativeError } from './reference/replay.js';
 export type {
   ReplayBackend, AsyncReplayBackend, ReplayRun, ReplayResult, ReplayState, ReplayReport, CaseReport, ErrorRecordReport,
   ReplayOptions, AsyncReplayOptions, Precision,

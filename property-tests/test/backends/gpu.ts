@@ -5,7 +5,7 @@
  * (SGD/SGDW/Adam/AdamW/Adagrad families). A kernel compiles per instance, so these run a smaller budget.
  */
 import { setWarningHandler } from '@gcopt/core';
-import { createDeviceOptimizer, fusedRecipeOf, probeBackend, type GpuJsMode } from '@gcopt/core/gpu';
+import { createDeviceOptimizer, fusedPlanOf, probeBackend, type GpuJsMode } from '@gcopt/core/gpu';
 import type { Backend } from '../../src/index.js';
 import { coreOptimizer } from '../../src/index.js';
 
@@ -21,7 +21,7 @@ function gpuBackend(mode: GpuJsMode): Backend {
       supports(name, family) {
         if (name.startsWith('Lookahead')) return false;
         try {
-          fusedRecipeOf(coreOptimizer(name, family, { lr: 0.1 }));
+          fusedPlanOf(coreOptimizer(name, family, { lr: 0.1 }));
           return true;
         } catch {
           return false;

@@ -1,5 +1,5 @@
-import { coreEngine, fromReferenceKwargs, relativeError, type GoldenFile, type GoldenInputs } from '@gcopt/core';
-import { createDeviceOptimizer, fusedRecipeOf, type DeviceBackend } from '@gcopt/core/gpu';
+import { coreBackend, fromReferenceKwargs, relativeError, type GoldenFile, type GoldenInputs } from '@gcopt/core';
+import { createDeviceOptimizer, fusedPlanOf, type DeviceBackend } from '@gcopt/core/gpu';
 
 export interface GoldenDeviceCase {
   readonly file: string;
@@ -48,14 +48,14 @@ export async function replayGoldenOnDevice(
     for (const c of golden.cases) {
       const optimizer = fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, quiet);
       try {
-        fusedRecipeOf(optimizer);
+        fusedPlanOf(optimizer);
       } catch (e) {
         notFused.push({ file: name, id: c.id, reason: (e as Error).message });
         continue;
       }
       const init = inputs.float32.init.map(toF32);
       const grads = inputs.float32.grads.slice(0, c.steps).map((g) => g.map(toF32));
-      const core = coreEngine()({
+      const core = coreBackend()({
         optimizer: fromReferenceKwargs(golden.optimizer, golden.family, c.kwargs, quiet),
         reference: { name: golden.optimizer, family: golden.family, kwargs: c.kwargs },
         dtype: 'float32',

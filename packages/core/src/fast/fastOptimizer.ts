@@ -73,7 +73,7 @@ export interface FastOptimizer {
   readonly backend: FastBackend;
   /** Threads a step runs on. */
   readonly threads: number;
-  /** The fused recipe, or null when the optimizer runs on the core path. */
+  /** The fused plan, or null when the optimizer runs on the core path. */
   readonly plan: FusedPlan | null;
   /** Why a faster backend was not used, if one was not. */
   readonly note: string;

@@ -7,7 +7,7 @@ import { isGlMode, type GpuJsMode } from './backendMode.js';
 import type { DeviceGradient, DeviceOptimizer, DeviceParam, DeviceStepOptions } from './deviceOptimizer.js';
 import { outputOf, readFlat, release, type DeviceValue } from './deviceValues.js';
 import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
-import { gpuJsPlan } from './fusedRecipe.js';
+import { gpuJsPlan } from './gpuJsPlan.js';
 import { typedArrayDeviceOptimizer } from './typedArrayDeviceOptimizer.js';
 import * as K from './kernels.js';
 import { loadGpuJs, provideNavigatorGpu, type GpuJsGpu, type GpuJsKernel, type GpuJsModule } from './loadGpuJs.js';
@@ -77,13 +77,13 @@ export async function gpuJsDeviceOptimizer(
     }
   }
   const gpu = new gpuJs.GPU({ mode });
-  const engine = new SlabEngine(gpuJs, gpu, recipe, mode);
+  const kernels = new SlabKernels(gpuJs, gpu, recipe, mode);
   const onDevice: SlabOnDevice[] = [];
   try {
     for (const slab of slabs) {
       const host = new Float32Array(slab.width * slab.rows);
       for (const t of slab.tensors) packInto(host, slab, t, params[t.index].data);
-      const s = await engine.upload(slab, host);
+      const s = await kernels.upload(slab, host);
       onDevice.push(s);
       if (resume) {
         // the saved state replaces the fresh one
@@ -91,19 +91,19 @@ export async function gpuJsDeviceOptimizer(
           const saved = new Float32Array(slab.width * slab.rows);
           for (const t of slab.tensors) packInto(saved, slab, t, resume.tensors[t.index].slots[slot]);
           release(s.slots[slot]);
-          s.slots[slot] = await engine.uploadRows(s, saved);
+          s.slots[slot] = await kernels.uploadRows(s, saved);
         }
       }
     }
   } catch (e) {
-    onDevice.forEach((s) => engine.releaseSlab(s));
+    onDevice.forEach((s) => kernels.releaseSlab(s));
     destroyGpuJs(gpu, mode);
     throw e;
   }
   let count = resume ? resume.count : 0;
   let disposed = false;
   const name = optimizer.name;
-  const dispatchesPerStep = slabs.reduce((n, s) => n + engine.dispatchesPerStep(s), 0);
+  const dispatchesPerStep = slabs.reduce((n, s) => n + kernels.dispatchesPerStep(s), 0);
 
   /** Runs one step over every slab; a failed step leaves every old value in place (nothing changed). */
   async function runStep(options: DeviceStepOptions, gradientOf: (s: SlabOnDevice, i: number) => Promise<{ g: DeviceValue; owned: boolean }>) {
@@ -115,7 +115,7 @@ export async function gpuJsDeviceOptimizer(
         const s = onDevice[i];
         const { g, owned } = await gradientOf(s, i);
         try {
-          results.push({ s, ...(await engine.step(s, g, t, lr)) });
+          results.push({ s, ...(await kernels.step(s, g, t, lr)) });
         } finally {
           if (owned) release(g);
         }
@@ -173,7 +173,7 @@ export async function gpuJsDeviceOptimizer(
         if (only && !(grads[only.index] instanceof Float32Array)) return { g: grads[only.index], owned: false };
         const host = new Float32Array(s.slab.width * s.slab.rows);
         for (const tp of s.slab.tensors) packInto(host, s.slab, tp, grads[tp.index] as Float32Array);
-        return { g: await engine.uploadGradient(s, host), owned: true };
+        return { g: await kernels.uploadGradient(s, host), owned: true };
       });
     },
     async stepSlabs(grads: readonly DeviceValue[], options: DeviceStepOptions = {}) {
@@ -225,19 +225,19 @@ export async function gpuJsDeviceOptimizer(
     },
     async finish() {
       // a readback of one value waits for every submitted dispatch (queues run in order)
-      if (onDevice.length > 0) await engine.touch(onDevice[0]);
+      if (onDevice.length > 0) await kernels.touch(onDevice[0]);
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      onDevice.forEach((s) => engine.releaseSlab(s));
+      onDevice.forEach((s) => kernels.releaseSlab(s));
       destroyGpuJs(gpu, mode);
     },
   };
   return self;
 }
 
-/** A GL mode's reused kernel whose every result is a texture handle of its own (see `SlabEngine.kernel`). */
+/** A GL mode's reused kernel whose every result is a texture handle of its own (see `SlabKernels.kernel`). */
 function ownedResults(made: GpuJsKernel): Kernel {
   const owned = (...args: unknown[]) => (made(...args) as { clone(): DeviceValue }).clone();
   // `kernel` is read live: gpu.js may replace a kernel's implementation on its first run
@@ -252,8 +252,8 @@ async function webGpuMaxElements(): Promise<number> {
   return Math.floor(Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize) / 4);
 }
 
-/** Compiles and runs the kernels of one fused recipe over slabs. */
-class SlabEngine {
+/** Compiles and runs the kernels of one fused plan over slabs. */
+class SlabKernels {
   constructor(
     private readonly gpuJs: GpuJsModule,
     private readonly gpu: GpuJsGpu,

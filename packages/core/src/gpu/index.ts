@@ -11,6 +11,6 @@ export { chooseBackend, probeBackend, type BackendChoice, type BackendProbe } fr
 export { provideNavigatorGpu, loadGpuJs } from './loadGpuJs.js';
 export type { DeviceOptimizer, DeviceOptimizerOptions, DeviceParam, DeviceGradient, DeviceStepOptions, SlabInfo } from './deviceOptimizer.js';
 export { createDeviceOptimizer } from './createDeviceOptimizer.js';
-export { fusedRecipeOf, gpuJsPlan } from './fusedRecipe.js';
+export { fusedPlanOf, gpuJsPlan } from './gpuJsPlan.js';
 export type { DeviceValue } from './deviceValues.js';
 export type { Packing } from './slabLayout.js';

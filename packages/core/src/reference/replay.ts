@@ -66,12 +66,6 @@ export function coreBackend(mode: 'in-place' | 'pure' = 'in-place'): ReplayBacke
   };
 }
 
-/**
- * The old name of `coreBackend`, kept until examples/web moves to the new name.
- * @deprecated Use `coreBackend`.
- */
-export const coreEngine = coreBackend;
-
 /** Which recorded trajectory a replay compares against (docs/ALGORITHMS.md §0.4). */
 export type Precision = 'float64' | 'float64_nocast' | 'float32';
 

@@ -3,7 +3,7 @@ import {
   Adagrad_GC, Adagrad_GCC, Adam, Adam_GC, Adam_GC2, Adam_GCC2, AdamW, AdamW_FirstRelease, AdamW_GC, AdamW_GC2,
   planSlots, SGD, SGD_GC, SGD_GCC, SGDW, SGDW_GC, setWarningHandler, type Optimizer,
 } from '../../src/index.js';
-import { createDeviceOptimizer, fusedRecipeOf, type DeviceParam, type Packing } from '../../src/gpu/index.js';
+import { createDeviceOptimizer, fusedPlanOf, type DeviceParam, type Packing } from '../../src/gpu/index.js';
 import { requireMode, TESTED_MODES } from './backends.js';
 import { coreReference, filled, normRelativeError, random } from './helpers.js';
 
@@ -94,7 +94,7 @@ describe.each(TESTED_MODES)('gpu.js mode %s: fused kernels = core typed-array pa
       const ours = await device.readParams();
       const theirs = reference.params();
       const state = await device.readState();
-      const slots = planSlots(fusedRecipeOf(make()));
+      const slots = planSlots(fusedPlanOf(make()));
       tensors.forEach((tensor, i) => {
         expect(normRelativeError(ours[i], theirs[i]), `${tensor.name}: parameters`).toBeLessThanOrEqual(TOLERANCE);
         expect(Object.keys(state.tensors[i].slots).sort()).toEqual(Object.keys(reference.state.tensors[i].slots).sort());

@@ -20,7 +20,7 @@ export function gpuJsPlan(recipe: readonly Transform[]): PlanCompilation {
 }
 
 /** The plan of `optimizer` on the gpu.js kernels, or an error naming the transform they cannot run. */
-export function fusedRecipeOf(optimizer: Pick<Optimizer, 'name' | 'recipe'>): FusedPlan {
+export function fusedPlanOf(optimizer: Pick<Optimizer, 'name' | 'recipe'>): FusedPlan {
   const { plan, reason } = gpuJsPlan(optimizer.recipe);
   if (!plan) throw new InvalidArgumentError('optimizer', optimizer.name, `has no fused gpu.js kernels: ${reason}`);
   return plan;
