@@ -37,6 +37,8 @@ child.stdout.on('data', (d) => (process.stdout.write(d), scan(d.toString())));
 child.stderr.on('data', (d) => (process.stderr.write(d), scan(d.toString())));
 child.on('close', (code) => {
   scan('\n');
-  console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+  console.log(
+    `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+  );
   process.exit(code ?? 1);
 });

@@ -86,7 +86,13 @@ for (const mode of MODES) {
 for (const size of SIZES) {
   const shapes = modelOf(size);
   const count = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  const params = shapes.map((shape, i) => ({ shape, data: filled(shape.reduce((a, b) => a * b, 1), 100 + i) }));
+  const params = shapes.map((shape, i) => ({
+    shape,
+    data: filled(
+      shape.reduce((a, b) => a * b, 1),
+      100 + i,
+    ),
+  }));
   const grads = params.map((p, i) => filled(p.data.length, 900 + i));
   let baseline = null;
   for (const mode of MODES) {
@@ -108,11 +114,19 @@ for (const size of SIZES) {
           // 'device' packs tensors of one row width into shared arrays and takes one gradient per
           // array (stepSlabs); 'device, per-tensor' keeps one array set per tensor
           const perTensor = placement === 'device, per-tensor';
-          device = await createDeviceOptimizer(optimizer(), params, { backend: mode, packing: perTensor ? 'per-tensor' : 'by-width' });
+          device = await createDeviceOptimizer(optimizer(), params, {
+            backend: mode,
+            packing: perTensor ? 'per-tensor' : 'by-width',
+          });
           const { GPU, input } = await loadGpuJs();
           gpu = new GPU({ mode });
           const copy = (host, output) =>
-            gpu.createKernel(function (a) { return a[this.thread.y][this.thread.x]; }, { output, pipeline: true, precision: 'single' })(input(host, output));
+            gpu.createKernel(
+              function (a) {
+                return a[this.thread.y][this.thread.x];
+              },
+              { output, pipeline: true, precision: 'single' },
+            )(input(host, output));
           const onDevice = [];
           if (perTensor) {
             for (let i = 0; i < params.length; i++) onDevice.push(await copy(grads[i], device.deviceShape(i)));
@@ -153,12 +167,18 @@ for (const size of SIZES) {
 }
 
 const fmt = (v, d) => (v === null || v === undefined ? '—' : v.toFixed(d));
-console.log(`\nGC+Adam step (Adam_GC), ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up; GB/s at ${BYTES_PER_PARAM} B/param`);
+console.log(
+  `\nGC+Adam step (Adam_GC), ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up; GB/s at ${BYTES_PER_PARAM} B/param`,
+);
 console.log('| mode | state | params | ms/step | GB/s | × js | max rel. err vs js | dispatches/step |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  if (r.error) console.log(`| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | failed: ${r.error} | | | | |`);
-  else console.log(`| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 2)} | ${fmt(r.gbPerS, 2)} | ${fmt(r.speedupVsJs, 2)} | ${r.maxRelErrorVsJs === null ? '—' : r.maxRelErrorVsJs.toExponential(1)} | ${r.dispatchesPerStep} |`);
+  if (r.error)
+    console.log(`| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | failed: ${r.error} | | | | |`);
+  else
+    console.log(
+      `| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 2)} | ${fmt(r.gbPerS, 2)} | ${fmt(r.speedupVsJs, 2)} | ${r.maxRelErrorVsJs === null ? '—' : r.maxRelErrorVsJs.toExponential(1)} | ${r.dispatchesPerStep} |`,
+    );
 }
 if (process.env.OUT) {
   const { writeFileSync } = await import('node:fs');

@@ -38,8 +38,19 @@ const { train } = loadDigits({ testCount: 2000 });
 const networks = {
   mlp: {
     batch: 64,
-    spec: { input: [784], layers: [layers.dense({ units: 256 }), layers.relu(), layers.dense({ units: 10 })], loss: 'softmaxCrossEntropy', seed: 1 },
-    tfjs: () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 256, activation: 'relu' }), tf.layers.dense({ units: 10 })] }),
+    spec: {
+      input: [784],
+      layers: [layers.dense({ units: 256 }), layers.relu(), layers.dense({ units: 10 })],
+      loss: 'softmaxCrossEntropy',
+      seed: 1,
+    },
+    tfjs: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [784], units: 256, activation: 'relu' }),
+          tf.layers.dense({ units: 10 }),
+        ],
+      }),
     tfjsShape: (n) => [n, 784],
   },
   cnn: {
@@ -47,31 +58,48 @@ const networks = {
     spec: {
       input: [1, 28, 28],
       layers: [
-        layers.conv2d({ filters: 8, kernel: 3, padding: 'same' }), layers.relu(), layers.maxPool({ size: 2 }),
-        layers.conv2d({ filters: 16, kernel: 3, padding: 'same' }), layers.relu(), layers.maxPool({ size: 2 }),
-        layers.flatten(), layers.dense({ units: 10 }),
+        layers.conv2d({ filters: 8, kernel: 3, padding: 'same' }),
+        layers.relu(),
+        layers.maxPool({ size: 2 }),
+        layers.conv2d({ filters: 16, kernel: 3, padding: 'same' }),
+        layers.relu(),
+        layers.maxPool({ size: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 10 }),
       ],
       loss: 'softmaxCrossEntropy',
       seed: 1,
     },
-    tfjs: () => tf.sequential({ layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10 }),
-    ] }),
+    tfjs: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10 }),
+        ],
+      }),
     tfjsShape: (n) => [n, 28, 28, 1],
   },
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const slice = (count) => ({ input: train.images.subarray(0, count * 784), labels: train.labels.subarray(0, count), count });
+const slice = (count) => ({
+  input: train.images.subarray(0, count * 784),
+  labels: train.labels.subarray(0, count),
+  count,
+});
 
 async function timeOrt(ort, net, steps) {
   const built = buildGradientModel(net.spec);
-  const trainer = new OrtTrainer({ gradientModel: built.gradientModel, ort, optimizer: { name: 'Adam_GC2', lr: 1e-3 }, params: built.params });
+  const trainer = new OrtTrainer({
+    gradientModel: built.gradientModel,
+    ort,
+    optimizer: { name: 'Adam_GC2', lr: 1e-3 },
+    params: built.params,
+  });
   const data = slice(net.batch * steps);
   await trainer.trainEpoch(slice(net.batch * 2), { batchSize: net.batch }); // warm-up: session creation, first runs
   const times = [];
@@ -82,7 +110,9 @@ async function timeOrt(ort, net, steps) {
   }
   // The ONNX Runtime share of a step: the gradient model alone, same batch size, same session options.
   const session = await ort.InferenceSession.create(built.gradientModel, { logSeverityLevel: 3 });
-  const feeds = { input: new ort.Tensor('float32', data.input.slice(0, net.batch * 784), [net.batch, ...net.spec.input]) };
+  const feeds = {
+    input: new ort.Tensor('float32', data.input.slice(0, net.batch * 784), [net.batch, ...net.spec.input]),
+  };
   const oneHot = new Float32Array(net.batch * 10);
   for (let n = 0; n < net.batch; n++) oneHot[n * 10 + data.labels[n]] = 1;
   feeds.labels = new ort.Tensor('float32', oneHot, [net.batch, 10]);
@@ -107,7 +137,12 @@ async function timeTfjs(backend, net, steps) {
   const xs = tf.tensor(train.images.subarray(0, count * 784), net.tfjsShape(count));
   const ys = tf.oneHot(tf.tensor1d(train.labels.subarray(0, count), 'int32'), 10).toFloat();
   const warm = Math.min(count, net.batch);
-  await model.fit(xs.slice(0, warm), ys.slice(0, warm), { batchSize: net.batch, epochs: 1, shuffle: false, verbose: 0 });
+  await model.fit(xs.slice(0, warm), ys.slice(0, warm), {
+    batchSize: net.batch,
+    epochs: 1,
+    shuffle: false,
+    verbose: 0,
+  });
   const times = [];
   const repeats = backend === 'cpu' && net === networks.cnn ? 1 : REPEATS;
   for (let r = 0; r < repeats; r++) {
@@ -123,18 +158,33 @@ async function timeTfjs(backend, net, steps) {
 const require2 = createRequire(import.meta.url);
 setWasmPaths(join(dirname(require2.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), '/') + '/');
 
-const results = { machine: `${os.cpus()[0].model} (${os.cpus().length} cores), Node ${process.version}`, steps: STEPS, repeats: REPEATS, rows: [] };
+const results = {
+  machine: `${os.cpus()[0].model} (${os.cpus().length} cores), Node ${process.version}`,
+  steps: STEPS,
+  repeats: REPEATS,
+  rows: [],
+};
 // Other processes on the machine slow every runner; the load average is printed so a run can be judged.
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(`Machine: ${results.machine}; load average at start ${load()}`);
 results.loadAtStart = load();
 for (const [name, net] of Object.entries(networks)) {
-  console.log(`\n${name.toUpperCase()} (batch ${net.batch}): ms per training step (forward + backward + optimizer update)`);
+  console.log(
+    `\n${name.toUpperCase()} (batch ${net.batch}): ms per training step (forward + backward + optimizer update)`,
+  );
   const rows = [];
   const node = await timeOrt(ortNode, net, STEPS);
   rows.push({ runner: 'gcopt + onnxruntime-node (Adam_GC2)', msPerStep: node.msPerStep, ortRunMs: node.ortRunMs });
   const web = await timeOrt(ortWeb, net, STEPS);
-  rows.push({ runner: 'gcopt + onnxruntime-web wasm, 1 thread (Adam_GC2)', msPerStep: web.msPerStep, ortRunMs: web.ortRunMs });
+  rows.push({
+    runner: 'gcopt + onnxruntime-web wasm, 1 thread (Adam_GC2)',
+    msPerStep: web.msPerStep,
+    ortRunMs: web.ortRunMs,
+  });
   let wasm;
   try {
     wasm = await timeTfjs('wasm', net, STEPS);
@@ -145,18 +195,27 @@ for (const [name, net] of Object.entries(networks)) {
   }
   const cpuSteps = name === 'cnn' ? TFJS_CPU_CNN_STEPS : STEPS;
   const cpu = await timeTfjs('cpu', net, cpuSteps);
-  rows.push({ runner: `tfjs-cpu model.fit (Adam)${name === 'cnn' ? ` [${cpuSteps} steps, ${cpu.repeats} pass]` : ''}`, msPerStep: cpu.msPerStep });
+  rows.push({
+    runner: `tfjs-cpu model.fit (Adam)${name === 'cnn' ? ` [${cpuSteps} steps, ${cpu.repeats} pass]` : ''}`,
+    msPerStep: cpu.msPerStep,
+  });
   const baseline = cpu.msPerStep;
   for (const r of rows) {
     r.speedupVsTfjsCpu = baseline / r.msPerStep;
     if (r.error) console.log(`  ${r.runner.padEnd(58)} cannot train it: ${r.error}`);
-    else console.log(`  ${r.runner.padEnd(58)} ${r.msPerStep.toFixed(2).padStart(9)} ms   ${r.speedupVsTfjsCpu.toFixed(1).padStart(7)}x vs tfjs-cpu${r.ortRunMs === undefined ? '' : `   (gradient model alone ${r.ortRunMs.toFixed(2)} ms)`}`);
+    else
+      console.log(
+        `  ${r.runner.padEnd(58)} ${r.msPerStep.toFixed(2).padStart(9)} ms   ${r.speedupVsTfjsCpu.toFixed(1).padStart(7)}x vs tfjs-cpu${r.ortRunMs === undefined ? '' : `   (gradient model alone ${r.ortRunMs.toFixed(2)} ms)`}`,
+      );
   }
   results.rows.push({ network: name, batch: net.batch, rows });
   if (name === 'cnn') {
     // A whole MNIST epoch, timed, for both ORT runtimes; tfjs extrapolated from its measured step time.
     const epoch = {};
-    for (const [label, trainer] of [['onnxruntime-node', node.trainer], ['onnxruntime-web', web.trainer]]) {
+    for (const [label, trainer] of [
+      ['onnxruntime-node', node.trainer],
+      ['onnxruntime-web', web.trainer],
+    ]) {
       const start = performance.now();
       await trainer.trainEpoch(slice(EPOCH_DIGITS), { batchSize: net.batch });
       epoch[label] = (performance.now() - start) / 1000;
@@ -166,7 +225,9 @@ for (const [name, net] of Object.entries(networks)) {
     if (wasm) epoch['tfjs-wasm (extrapolated)'] = (wasm.msPerStep * steps) / 1000;
     console.log(`\nMNIST CNN epoch (${EPOCH_DIGITS} digits, ${steps} steps of ${net.batch}):`);
     for (const [label, s] of Object.entries(epoch)) {
-      console.log(`  ${label.padEnd(28)} ${s.toFixed(1).padStart(8)} s   ${(epoch['tfjs-cpu (extrapolated)'] / s).toFixed(1).padStart(7)}x vs tfjs-cpu model.fit`);
+      console.log(
+        `  ${label.padEnd(28)} ${s.toFixed(1).padStart(8)} s   ${(epoch['tfjs-cpu (extrapolated)'] / s).toFixed(1).padStart(7)}x vs tfjs-cpu model.fit`,
+      );
     }
     results.cnnEpochSeconds = epoch;
   }

@@ -100,7 +100,9 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
   const lines: Line[] = [];
   const floors: Floor[] = [];
   const loadAtStart = loadavg();
-  log(`load average at the start: ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} (${availableParallelism()} cores)`);
+  log(
+    `load average at the start: ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} (${availableParallelism()} cores)`,
+  );
 
   let torch = 'not run (--no-torch)';
   if (config.torch) {
@@ -145,7 +147,9 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       for (const t of new Set([threads, 1])) {
         const r = stream.measure(pattern, t, config.floorReps ?? 11);
         measured.set(`${pattern}/${t}`, r);
-        log(`floor ${pattern} (${FLOOR_BYTES[pattern]} B/param) ×${t}: best ${r.bestGbPerS.toFixed(1)} GB/s, median ${r.medianGbPerS.toFixed(1)} GB/s over ${r.elements.toLocaleString('en-US')} elements`);
+        log(
+          `floor ${pattern} (${FLOOR_BYTES[pattern]} B/param) ×${t}: best ${r.bestGbPerS.toFixed(1)} GB/s, median ${r.medianGbPerS.toFixed(1)} GB/s over ${r.elements.toLocaleString('en-US')} elements`,
+        );
       }
     }
 
@@ -168,9 +172,18 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       const one = measured.get(`${opt.floor}/1`)!;
       const scale = set.size / at.elements; // the floor streamed at least the set's elements
       floors.push({
-        set: set.name, optimizer: opt.name, params: set.size, bytes, pattern: opt.floor,
-        floorMs: at.bestMs * scale, floorMedianMs: at.medianMs * scale, gbPerS: at.bestGbPerS, medianGbPerS: at.medianGbPerS,
-        oneThreadMs: one.bestMs * scale, oneThreadMedianMs: one.medianMs * scale, elements: at.elements,
+        set: set.name,
+        optimizer: opt.name,
+        params: set.size,
+        bytes,
+        pattern: opt.floor,
+        floorMs: at.bestMs * scale,
+        floorMedianMs: at.medianMs * scale,
+        gbPerS: at.bestGbPerS,
+        medianGbPerS: at.medianGbPerS,
+        oneThreadMs: one.bestMs * scale,
+        oneThreadMedianMs: one.medianMs * scale,
+        elements: at.elements,
       });
       // the reference: gcopt's core recipe path (always run: every other line is checked against it)
       const reference = await coreRunner.run(set, opt, data, config.schedule);
@@ -178,25 +191,50 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         const ms = median(r.samples);
         const err = maxRelativeError(r.final, reference.final);
         const correct = err <= TOLERANCE && r.samples.length === config.schedule.reps;
-        if (!correct) failures.push(`${set.name}/${opt.name}/${impl}: max relative error ${err} > ${TOLERANCE} after ${steps} steps`);
-        lines.push({ set: set.name, optimizer: opt.name, impl, ms, minMs: Math.min(...r.samples), samples: r.samples, gbPerS: bytes / (ms * 1e6), maxRelError: err, correct, detail: r.detail });
-        log(`${set.name.padEnd(9)} ${opt.name.padEnd(11)} ${impl.padEnd(40)} ${ms.toFixed(2).padStart(9)} ms  err ${err.toExponential(1)}${correct ? '' : '  <-- WRONG'}`);
+        if (!correct)
+          failures.push(
+            `${set.name}/${opt.name}/${impl}: max relative error ${err} > ${TOLERANCE} after ${steps} steps`,
+          );
+        lines.push({
+          set: set.name,
+          optimizer: opt.name,
+          impl,
+          ms,
+          minMs: Math.min(...r.samples),
+          samples: r.samples,
+          gbPerS: bytes / (ms * 1e6),
+          maxRelError: err,
+          correct,
+          detail: r.detail,
+        });
+        log(
+          `${set.name.padEnd(9)} ${opt.name.padEnd(11)} ${impl.padEnd(40)} ${ms.toFixed(2).padStart(9)} ms  err ${err.toExponential(1)}${correct ? '' : '  <-- WRONG'}`,
+        );
       };
       add(coreRunner.impl, reference);
       for (const runner of gcoptRunners) {
         if (!slow && runner.impl.startsWith('gcopt js')) continue; // minutes per step on the largest set
         add(runner.impl, await runner.run(set, opt, data, config.schedule));
       }
-      if (config.gpuJsSets?.includes(set.name)) add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
+      if (config.gpuJsSets?.includes(set.name))
+        add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
       const torchName = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
-      for (const [results, suffix] of [[torchResults, ''], [torchOneThread, ', 1 thread']] as const) {
+      for (const [results, suffix] of [
+        [torchResults, ''],
+        [torchOneThread, ', 1 thread'],
+      ] as const) {
         const tr = results?.results.get(opt.name);
         if (tr) add(`${torchName}${suffix}`, tr);
         const tf = results?.results.get(`${opt.name} foreach`);
-        if (tf) add(`${TORCH_FOREACH} (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})${suffix}`, tf);
+        if (tf)
+          add(
+            `${TORCH_FOREACH} (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})${suffix}`,
+            tf,
+          );
       }
       for (const tfjs of config.tfjs) {
-        if (!pytorchLayout || !tfjs.sets.includes(set.name) || (tfjs.optimizers && !tfjs.optimizers.includes(opt.name))) continue;
+        if (!pytorchLayout || !tfjs.sets.includes(set.name) || (tfjs.optimizers && !tfjs.optimizers.includes(opt.name)))
+          continue;
         tfjsVersions.add(await useTfBackend(tfjs.backend));
         add(`tfjs-${tfjs.backend} (tf ops + GC)`, await runTfjs(set, opt, data, config.schedule));
       }
@@ -217,7 +255,13 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
   log(`load average at the end: ${loadAtEnd.map((x) => x.toFixed(2)).join(' / ')}`);
   return {
     date: new Date().toISOString(),
-    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadAtStart, loadavg: loadAtEnd },
+    machine: {
+      cores: availableParallelism(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadavgAtStart: loadAtStart,
+      loadavg: loadAtEnd,
+    },
     threads,
     lastLevelCache: llc,
     torch,
@@ -256,21 +300,48 @@ export function ratios(report: BenchReport) {
       floorGbPerS: f.gbPerS,
       gcoptOverFloor: g / f.floorMedianMs, // median over median
       gcoptBestOverFloorBest: main.minMs / f.floorMs,
-      copyInOverFloor: over(ms((i) => i === GCOPT_COPY_IN), f.floorMedianMs),
+      copyInOverFloor: over(
+        ms((i) => i === GCOPT_COPY_IN),
+        f.floorMedianMs,
+      ),
       oneThreadOverFloorOneThread: over(one, f.oneThreadMedianMs),
       torchForeachOverGcopt: over(torchForeach, g),
       torchForeachOneThreadOverGcoptOneThread: over(torchForeachOne, one),
-      torchOverGcopt: over(ms((i) => i === torchName), g),
-      torchOneThreadOverGcoptOneThread: over(ms((i) => i === `${torchName}, 1 thread`), one),
+      torchOverGcopt: over(
+        ms((i) => i === torchName),
+        g,
+      ),
+      torchOneThreadOverGcoptOneThread: over(
+        ms((i) => i === `${torchName}, 1 thread`),
+        one,
+      ),
       tfjsWasmOverGcoptOneThread: over(tfjsWasm, one), // tfjs-wasm runs one thread in Node
       tfjsWasmOverGcopt: over(tfjsWasm, g),
-      tfjsCpuOverGcopt: over(ms((i) => i.startsWith('tfjs-cpu')), g),
-      gpuJsWebasmOverGcopt: over(ms((i) => i.startsWith('gcopt gpu.js webasm')), g),
-      coreOverGcopt: over(ms((i) => i.startsWith('gcopt core')), g),
-      jsFallbackOverGcopt: over(ms((i) => i.startsWith('gcopt js')), g),
+      tfjsCpuOverGcopt: over(
+        ms((i) => i.startsWith('tfjs-cpu')),
+        g,
+      ),
+      gpuJsWebasmOverGcopt: over(
+        ms((i) => i.startsWith('gcopt gpu.js webasm')),
+        g,
+      ),
+      coreOverGcopt: over(
+        ms((i) => i.startsWith('gcopt core')),
+        g,
+      ),
+      jsFallbackOverGcopt: over(
+        ms((i) => i.startsWith('gcopt js')),
+        g,
+      ),
       oneThreadOverGcopt: over(one, g),
-      noNanCheckOverGcopt: over(ms((i) => i === 'gcopt wasm-simd threads, no NaN check'), g),
-      copyInOverGcopt: over(ms((i) => i === GCOPT_COPY_IN), g),
+      noNanCheckOverGcopt: over(
+        ms((i) => i === 'gcopt wasm-simd threads, no NaN check'),
+        g,
+      ),
+      copyInOverGcopt: over(
+        ms((i) => i === GCOPT_COPY_IN),
+        g,
+      ),
     };
   }
   const goal = (value: number | null | undefined, target: number, atMost: boolean) =>
@@ -281,7 +352,11 @@ export function ratios(report: BenchReport) {
   const tf = out['resnet50-tfjs/Adam_GC'];
   const mlp = report.mlp;
   const goals = {
-    'resnet50/Adam_GC gcopt/floor ≤ 1.25 (channels-first, NaN check on, zero-copy)': goal(cf?.gcoptOverFloor, 1.25, true),
+    'resnet50/Adam_GC gcopt/floor ≤ 1.25 (channels-first, NaN check on, zero-copy)': goal(
+      cf?.gcoptOverFloor,
+      1.25,
+      true,
+    ),
     'resnet50-tfjs/Adam_GC gcopt/floor ≤ 1.35 (output axis last)': goal(tf?.gcoptOverFloor, 1.35, true),
     'resnet50/Adam_GC torch foreach/gcopt ≥ 2 (same threads)': goal(cf?.torchForeachOverGcopt, 2, false),
     'resnet50/Adam_GC tfjs-wasm/gcopt ≥ 5 (1 thread each)': goal(cf?.tfjsWasmOverGcoptOneThread, 5, false),

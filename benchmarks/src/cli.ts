@@ -33,7 +33,12 @@ const config: BenchConfig = quick
       threads,
       torch: !flag('--no-torch'),
       setupTorch: !flag('--no-setup'),
-      tfjs: flag('--no-tfjs') ? [] : [{ backend: 'wasm', sets: ['1M', 'resnet50'] }, { backend: 'cpu', sets: ['1M'] }],
+      tfjs: flag('--no-tfjs')
+        ? []
+        : [
+            { backend: 'wasm', sets: ['1M', 'resnet50'] },
+            { backend: 'cpu', sets: ['1M'] },
+          ],
       floorReps: 7,
       slowLinesUpTo: 2e6,
       mlp: { warmup: 20, reps: 51 },
@@ -66,7 +71,10 @@ if (flag('--scaling-only')) {
 const only = option('--sets')?.split(',');
 if (only) {
   const unknown = only.filter((name) => !config.sets.some((s) => s.name === name));
-  if (unknown.length) throw new Error(`--sets: unknown set(s) ${unknown.join(', ')} (known: ${config.sets.map((s) => s.name).join(', ')})`);
+  if (unknown.length)
+    throw new Error(
+      `--sets: unknown set(s) ${unknown.join(', ')} (known: ${config.sets.map((s) => s.name).join(', ')})`,
+    );
   (config as { sets: typeof config.sets }).sets = config.sets.filter((s) => only.includes(s.name));
 }
 
@@ -76,7 +84,9 @@ console.log(md);
 const file = option('--markdown');
 if (file) writeFileSync(file, `${md}\n`);
 if (report.failures.length) {
-  console.error(`\n!!! ${report.failures.length} implementation(s) computed WRONG parameters:\n${report.failures.join('\n')}`);
+  console.error(
+    `\n!!! ${report.failures.length} implementation(s) computed WRONG parameters:\n${report.failures.join('\n')}`,
+  );
 }
 console.log(jsonLine(report));
 process.exitCode = report.failures.length ? 1 : 0;

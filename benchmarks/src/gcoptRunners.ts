@@ -24,7 +24,10 @@ export const coreRunner: Runner = {
   impl: 'gcopt core (recipe)',
   async run(set, opt, data, schedule) {
     const optimizer = opt.make();
-    const params: Param[] = set.shapes.map((shape, i) => ({ value: ndarray(data.init[i].slice(), shape), outAxis: set.outAxes?.[i] ?? 0 }));
+    const params: Param[] = set.shapes.map((shape, i) => ({
+      value: ndarray(data.init[i].slice(), shape),
+      outAxis: set.outAxes?.[i] ?? 0,
+    }));
     const state = optimizer.init(params);
     const samples = timeSteps(() => optimizer.stepInPlace(params, data.grads, state), schedule);
     return { samples, final: params.map((p) => p.value.data as Float32Array) };
@@ -89,7 +92,11 @@ export const gpuJsWebasmRunner: Runner = {
         await step();
         samples.push(performance.now() - t0);
       }
-      return { samples, final: await device.readParams(), detail: `gpu.js kernels on ${device.kernelModes().join(', ')}` };
+      return {
+        samples,
+        final: await device.readParams(),
+        detail: `gpu.js kernels on ${device.kernelModes().join(', ')}`,
+      };
     } finally {
       device.dispose();
     }

@@ -42,12 +42,25 @@ export interface MlpReport {
  * loop: per row one fused pass for m, v and the update (kept in a scratch row, summed in float64)
  * and one pass subtracting the update's row mean from p.
  */
-export function naiveAdamGc2(params: Float32Array[], grads: Float32Array[], m: Float32Array[], v: Float32Array[], shapes: number[][], t: number): void {
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  const bc1 = 1 - b1 ** t, bc2 = Math.sqrt(1 - b2 ** t);
+export function naiveAdamGc2(
+  params: Float32Array[],
+  grads: Float32Array[],
+  m: Float32Array[],
+  v: Float32Array[],
+  shapes: number[][],
+  t: number,
+): void {
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
+  const bc1 = 1 - b1 ** t,
+    bc2 = Math.sqrt(1 - b2 ** t);
   const stepSize = LR / bc1;
   for (let k = 0; k < params.length; k++) {
-    const p = params[k], g = grads[k], mk = m[k], vk = v[k];
+    const p = params[k],
+      g = grads[k],
+      mk = m[k],
+      vk = v[k];
     const centre = shapes[k].length > 1;
     const rowLen = centre ? p.length / shapes[k][0] : p.length;
     if (scratch.length < rowLen) scratch = new Float64Array(rowLen);
@@ -70,7 +83,12 @@ let scratch = new Float64Array(1024);
 export async function runMlp(schedule: MlpConfig, threads: number, log: (line: string) => void): Promise<MlpReport> {
   const data: BenchData = benchData(MLP);
   const opt = BENCH_OPTIMIZERS.find((o) => o.name === 'Adam_GC')!;
-  const reference = await coreRunner.run(MLP, { ...opt, name: 'Adam_GC2', make: () => Adam_GC2({ lr: LR, onWarning: () => {} }) }, data, schedule);
+  const reference = await coreRunner.run(
+    MLP,
+    { ...opt, name: 'Adam_GC2', make: () => Adam_GC2({ lr: LR, onWarning: () => {} }) },
+    data,
+    schedule,
+  );
   const ms: Record<string, number> = {};
   const finals: Record<string, Float32Array[]> = {};
 

@@ -21,9 +21,13 @@ function paramSet(name: string, shapes: number[][]): ParamSet {
 
 /** The 161 tensors of torchvision's ResNet-50 (25,557,032 parameters), from data/resnet50-shapes.json. */
 export function resnet50(): ParamSet {
-  const file = JSON.parse(readFileSync(join(DATA_DIR, 'resnet50-shapes.json'), 'utf8')) as { shapes: number[][]; params: number };
+  const file = JSON.parse(readFileSync(join(DATA_DIR, 'resnet50-shapes.json'), 'utf8')) as {
+    shapes: number[][];
+    params: number;
+  };
   const set = paramSet('resnet50', file.shapes);
-  if (set.size !== file.params) throw new Error(`resnet50-shapes.json: shapes hold ${set.size} parameters, the file says ${file.params}`);
+  if (set.size !== file.params)
+    throw new Error(`resnet50-shapes.json: shapes hold ${set.size} parameters, the file says ${file.params}`);
   return set;
 }
 
@@ -40,8 +44,22 @@ export function large100M(): ParamSet {
 /** About 1M parameters: a small convnet and classifier (1,000,090 parameters). */
 export function small1M(): ParamSet {
   return paramSet('1M', [
-    [64, 3, 3, 3], [64], [64], [128, 64, 3, 3], [128], [128], [256, 128, 3, 3], [256], [256],
-    [256, 256, 3, 3], [256], [256], [10, 256], [10], [35, 1024], [35],
+    [64, 3, 3, 3],
+    [64],
+    [64],
+    [128, 64, 3, 3],
+    [128],
+    [128],
+    [256, 128, 3, 3],
+    [256],
+    [256],
+    [256, 256, 3, 3],
+    [256],
+    [256],
+    [10, 256],
+    [10],
+    [35, 1024],
+    [35],
   ]);
 }
 
@@ -52,5 +70,11 @@ export function small1M(): ParamSet {
  */
 export function tfjsLayout(set: ParamSet): ParamSet {
   const shapes = set.shapes.map((s) => (s.length === 4 ? [s[2], s[3], s[1], s[0]] : s.length === 2 ? [s[1], s[0]] : s));
-  return { name: `${set.name}-tfjs`, shapes, size: set.size, outAxes: shapes.map((s) => s.length - 1), transposes: set };
+  return {
+    name: `${set.name}-tfjs`,
+    shapes,
+    size: set.size,
+    outAxes: shapes.map((s) => s.length - 1),
+    transposes: set,
+  };
 }

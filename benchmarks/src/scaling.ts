@@ -71,39 +71,80 @@ export async function runScaling(
   const add = (line: ScalingLine) => {
     out.push(line);
     const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));
-    log(`scaling ${line.what.padEnd(9)} ${line.params.toLocaleString('en-US').padStart(12)} ×${line.threads}  gcopt ${f(line.gcoptMs)} ms  floor ${f(line.floorMs)} ms  × floor ${f(line.overFloor)}  ${line.bytesPerParam?.toFixed(1) ?? '–'} B/param  ${line.note}`);
+    log(
+      `scaling ${line.what.padEnd(9)} ${line.params.toLocaleString('en-US').padStart(12)} ×${line.threads}  gcopt ${f(line.gcoptMs)} ms  floor ${f(line.floorMs)} ms  × floor ${f(line.overFloor)}  ${line.bytesPerParam?.toFixed(1) ?? '–'} B/param  ${line.note}`,
+    );
   };
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? null : a / b);
   for (let t = 1; t <= maxThreads; t++) {
     const g = await timeFast(threadSet, t, schedule);
     const f = await floorMs(threadSet.size, t, llc);
-    add({ what: 'threads', params: threadSet.size, threads: t, gcoptMs: g.ms, floorMs: f.ms, overFloor: ratio(g.ms, f.ms), bytesPerParam: g.bytesPerParam, note: `${threadSet.name}; ${g.note}` });
+    add({
+      what: 'threads',
+      params: threadSet.size,
+      threads: t,
+      gcoptMs: g.ms,
+      floorMs: f.ms,
+      overFloor: ratio(g.ms, f.ms),
+      bytesPerParam: g.bytesPerParam,
+      note: `${threadSet.name}; ${g.note}`,
+    });
   }
   for (const n of sizes) {
     if (n * 16 > 2 ** 32) {
       // past one WebAssembly memory: the fast path refuses up front when asked for WebAssembly by name
       let note = 'the fast path accepted it';
       try {
-        createFastOptimizerSync(Adam_GC({ lr: 1e-3, onWarning: () => {} }), flatSet(n).shapes.map((shape) => ({ shape })), {
-          backend: 'wasm-simd',
-        }).dispose();
+        createFastOptimizerSync(
+          Adam_GC({ lr: 1e-3, onWarning: () => {} }),
+          flatSet(n).shapes.map((shape) => ({ shape })),
+          {
+            backend: 'wasm-simd',
+          },
+        ).dispose();
       } catch (e) {
         note = `refused up front: ${(e as Error).message}`;
       }
       const f = await floorMs(n, maxThreads, llc);
-      add({ what: 'size', params: n, threads: maxThreads, gcoptMs: null, floorMs: f.ms, overFloor: null, bytesPerParam: null,
-        note: `${note}; floor: ${f.note}` });
+      add({
+        what: 'size',
+        params: n,
+        threads: maxThreads,
+        gcoptMs: null,
+        floorMs: f.ms,
+        overFloor: null,
+        bytesPerParam: null,
+        note: `${note}; floor: ${f.note}`,
+      });
       continue;
     }
     // parameters, gradients and state of Adam (16 B/param) plus the core's initial copy, the floor's 16 B/param
     const need = n * 40;
     if (need > freemem()) {
-      add({ what: 'size', params: n, threads: maxThreads, gcoptMs: null, floorMs: null, overFloor: null, bytesPerParam: null, note: `not run: needs about ${(need / 1e9).toFixed(1)} GB, ${(freemem() / 1e9).toFixed(1)} GB free` });
+      add({
+        what: 'size',
+        params: n,
+        threads: maxThreads,
+        gcoptMs: null,
+        floorMs: null,
+        overFloor: null,
+        bytesPerParam: null,
+        note: `not run: needs about ${(need / 1e9).toFixed(1)} GB, ${(freemem() / 1e9).toFixed(1)} GB free`,
+      });
       continue;
     }
     const g = await timeFast(flatSet(n), maxThreads, schedule);
     const f = await floorMs(n, maxThreads, llc);
-    add({ what: 'size', params: n, threads: maxThreads, gcoptMs: g.ms, floorMs: f.ms, overFloor: ratio(g.ms, f.ms), bytesPerParam: g.bytesPerParam, note: [g.note, f.note].filter(Boolean).join('; floor: ') });
+    add({
+      what: 'size',
+      params: n,
+      threads: maxThreads,
+      gcoptMs: g.ms,
+      floorMs: f.ms,
+      overFloor: ratio(g.ms, f.ms),
+      bytesPerParam: g.bytesPerParam,
+      note: [g.note, f.note].filter(Boolean).join('; floor: '),
+    });
   }
   // state decayed to subnormals (a long run of zero gradients): m and v below 2^-126
   const sub = flatSet(10 * 2 ** 20);
@@ -113,6 +154,15 @@ export async function runScaling(
   };
   const normal = await timeFast(sub, maxThreads, schedule, (f) => zero(f, 1e-3));
   const subnormal = await timeFast(sub, maxThreads, schedule, (f) => zero(f, 1e-40));
-  add({ what: 'subnormal', params: sub.size, threads: maxThreads, gcoptMs: subnormal.ms, floorMs: normal.ms, overFloor: ratio(subnormal.ms, normal.ms), bytesPerParam: subnormal.bytesPerParam, note: 'zero gradients; m, v = 1e-40 (subnormal) against m, v = 1e-3 (the "floor" column)' });
+  add({
+    what: 'subnormal',
+    params: sub.size,
+    threads: maxThreads,
+    gcoptMs: subnormal.ms,
+    floorMs: normal.ms,
+    overFloor: ratio(subnormal.ms, normal.ms),
+    bytesPerParam: subnormal.bytesPerParam,
+    note: 'zero gradients; m, v = 1e-40 (subnormal) against m, v = 1e-3 (the "floor" column)',
+  });
   return out;
 }

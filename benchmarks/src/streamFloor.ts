@@ -43,13 +43,15 @@ const WAT = `(module
     (if (i32.eq (local.get $kind) (i32.const 1))
       (then (block $x (loop $l
         (br_if $x (i32.ge_u (local.get $p) (local.get $end)))
-        ${unrolled((o) => `(local.set $gv (v128.load offset=${o} (local.get $g)))
+        ${unrolled(
+          (o) => `(local.set $gv (v128.load offset=${o} (local.get $g)))
         (v128.store offset=${o} (local.get $a)
           (f32x4.add (f32x4.mul (v128.load offset=${o} (local.get $a)) (local.get $half)) (local.get $gv)))
         (v128.store offset=${o} (local.get $b)
           (f32x4.add (f32x4.mul (v128.load offset=${o} (local.get $b)) (local.get $half)) (local.get $gv)))
         (v128.store offset=${o} (local.get $p)
-          (f32x4.add (v128.load offset=${o} (local.get $p)) (f32x4.mul (local.get $gv) (local.get $c))))`)}
+          (f32x4.add (v128.load offset=${o} (local.get $p)) (f32x4.mul (local.get $gv) (local.get $c))))`,
+        )}
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (local.set $g (i32.add (local.get $g) (i32.const 64)))
         (local.set $a (i32.add (local.get $a) (i32.const 64)))
@@ -57,11 +59,13 @@ const WAT = `(module
         (br $l))))
       (else (block $y (loop $m
         (br_if $y (i32.ge_u (local.get $p) (local.get $end)))
-        ${unrolled((o) => `(local.set $gv (v128.load offset=${o} (local.get $g)))
+        ${unrolled(
+          (o) => `(local.set $gv (v128.load offset=${o} (local.get $g)))
         (v128.store offset=${o} (local.get $a)
           (f32x4.add (f32x4.mul (v128.load offset=${o} (local.get $a)) (local.get $half)) (local.get $gv)))
         (v128.store offset=${o} (local.get $p)
-          (f32x4.add (v128.load offset=${o} (local.get $p)) (f32x4.mul (local.get $gv) (local.get $c))))`)}
+          (f32x4.add (v128.load offset=${o} (local.get $p)) (f32x4.mul (local.get $gv) (local.get $c))))`,
+        )}
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (local.set $g (i32.add (local.get $g) (i32.const 64)))
         (local.set $a (i32.add (local.get $a) (i32.const 64)))
@@ -76,7 +80,11 @@ let binary: Uint8Array | null = null;
 async function floorBinary(): Promise<Uint8Array> {
   if (binary) return binary;
   const wabtInit = createRequire(import.meta.url)('wabt') as () => Promise<{
-    parseWat(name: string, text: string, features: object): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+    parseWat(
+      name: string,
+      text: string,
+      features: object,
+    ): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
   }>;
   const wabt = await wabtInit();
   const mod = wabt.parseWat('floor.wat', WAT, { simd: true, threads: true });
@@ -141,7 +149,9 @@ export class StreamFloor {
     for (let k = 0; k < 4; k++, at += n * 4) arraysAt.push(at);
     const pages = Math.ceil(at / 65536);
     if (pages > 65536) {
-      throw new RangeError(`stream floor: ${n.toLocaleString('en-US')} elements × 4 arrays need ${at} bytes, past WebAssembly's 4 GiB`);
+      throw new RangeError(
+        `stream floor: ${n.toLocaleString('en-US')} elements × 4 arrays need ${at} bytes, past WebAssembly's 4 GiB`,
+      );
     }
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const bytes = await floorBinary();
@@ -170,7 +180,8 @@ export class StreamFloor {
     const kernels = this.instance.exports as unknown as { run(t: number, f: number, l: number, s: number): void };
     const pool = threads > 1 ? ThreadPool.start(threads - 1, this.bytes, this.memory, CONTROL_OFFSET) : null;
     const scratch = new Array<number>(threads).fill(0);
-    const pass = () => (pool ? pool.run(kernels, TABLE_OFFSET, tasks, scratch) : kernels.run(TABLE_OFFSET, 0, tasks, 0));
+    const pass = () =>
+      pool ? pool.run(kernels, TABLE_OFFSET, tasks, scratch) : kernels.run(TABLE_OFFSET, 0, tasks, 0);
     try {
       pass();
       pass();
@@ -183,7 +194,15 @@ export class StreamFloor {
       const best = Math.min(...samples);
       const med = median(samples);
       const gb = (ms: number) => (FLOOR_BYTES[pattern] * n) / (ms * 1e6);
-      return { pattern, threads, elements: n, bestMs: best, medianMs: med, bestGbPerS: gb(best), medianGbPerS: gb(med) };
+      return {
+        pattern,
+        threads,
+        elements: n,
+        bestMs: best,
+        medianMs: med,
+        bestGbPerS: gb(best),
+        medianGbPerS: gb(med),
+      };
     } finally {
       pool?.close();
     }

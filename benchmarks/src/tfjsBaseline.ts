@@ -31,7 +31,12 @@ function centralize(x: tf.Tensor, k: number): tf.Tensor {
  * (Adam_GC, SGD_GC, plain Adam), and the variants tf.train has no optimizer for (GC on the update,
  * first-release AdamW, Adagrad with eps outside the sqrt) written as tf ops from docs/ALGORITHMS.md §2.3–2.5.
  */
-export async function runTfjs(set: ParamSet, opt: BenchOptimizer, data: BenchData, schedule: Schedule): Promise<RunResult> {
+export async function runTfjs(
+  set: ParamSet,
+  opt: BenchOptimizer,
+  data: BenchData,
+  schedule: Schedule,
+): Promise<RunResult> {
   const vars = set.shapes.map((shape, i) => tf.variable(tf.tensor(data.init[i], shape, 'float32'), true, `p${i}`));
   const grads = set.shapes.map((shape, i) => tf.tensor(data.grads[i], shape, 'float32'));
   const extra: tf.Variable[] = [];
@@ -76,7 +81,10 @@ export async function runTfjs(set: ParamSet, opt: BenchOptimizer, data: BenchDat
             m[i].assign(m[i].mul(b1).add(g.mul(1 - b1)));
             v[i].assign(v[i].mul(b2).add(g.square().mul(1 - b2)));
             const u = adamW
-              ? m[i].div(v[i].sqrt().add(eps)).add(p.mul(wd)).mul((k.lr * Math.sqrt(bc2)) / bc1)
+              ? m[i]
+                  .div(v[i].sqrt().add(eps))
+                  .add(p.mul(wd))
+                  .mul((k.lr * Math.sqrt(bc2)) / bc1)
               : m[i].div(v[i].sqrt().div(Math.sqrt(bc2)).add(eps)).mul(k.lr / bc1);
             p.assign(p.sub(centralize(u, adamW ? 1 : 3)));
           }),

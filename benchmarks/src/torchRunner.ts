@@ -46,11 +46,15 @@ export function runTorch(
     const gradFile = join(dir, 'grads.f32');
     writeFileSync(initFile, concat(data.init));
     writeFileSync(gradFile, concat(data.grads));
-    const entries = optimizers.flatMap((o) => {
-      const name = o.name === 'Adam' ? 'torch.optim.Adam' : o.name;
-      const plain = { key: o.name, name, kwargs: o.kwargs };
-      return o.torchForeach ? [plain, { key: `${o.name} foreach`, name: `${name} foreach`, kwargs: o.kwargs }] : [plain];
-    }).map((e, i) => ({ ...e, out: join(dir, `out-${i}.f32`) }));
+    const entries = optimizers
+      .flatMap((o) => {
+        const name = o.name === 'Adam' ? 'torch.optim.Adam' : o.name;
+        const plain = { key: o.name, name, kwargs: o.kwargs };
+        return o.torchForeach
+          ? [plain, { key: `${o.name} foreach`, name: `${name} foreach`, kwargs: o.kwargs }]
+          : [plain];
+      })
+      .map((e, i) => ({ ...e, out: join(dir, `out-${i}.f32`) }));
     const job = {
       shapes: set.shapes,
       threads,
@@ -60,8 +64,16 @@ export function runTorch(
       grads: gradFile,
       optimizers: entries.map(({ name, kwargs, out }) => ({ name, kwargs, out })),
     };
-    const stdout = execFileSync(PYTHON, [SCRIPT, JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
-    const parsed = JSON.parse(stdout.trim().split('\n').pop()!) as { torch: string; threads: number; results: Record<string, number[]> };
+    const stdout = execFileSync(PYTHON, [SCRIPT, JSON.stringify(job)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const parsed = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      torch: string;
+      threads: number;
+      results: Record<string, number[]>;
+    };
     const results = new Map<string, RunResult & { torchName: string }>();
     for (const e of entries) {
       const bytes = readFileSync(e.out);

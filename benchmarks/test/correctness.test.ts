@@ -19,7 +19,9 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
   it('every implementation ends with the core path’s parameters, to float32 tolerance', async () => {
     const torch = torchAvailable();
     if (!('version' in torch)) {
-      console.warn(`\n!!! PyTorch is NOT available (${torch.missing}): the PyTorch baseline is NOT checked here. Run benchmarks/scripts/setup-torch.sh. !!!\n`);
+      console.warn(
+        `\n!!! PyTorch is NOT available (${torch.missing}): the PyTorch baseline is NOT checked here. Run benchmarks/scripts/setup-torch.sh. !!!\n`,
+      );
     }
     const report = await runBenchmark({
       sets: [TINY],
@@ -27,21 +29,34 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
       threads: 2,
       torch: true,
       setupTorch: false,
-      tfjs: [{ backend: 'wasm', sets: ['tiny'] }, { backend: 'cpu', sets: ['tiny'] }],
+      tfjs: [
+        { backend: 'wasm', sets: ['tiny'] },
+        { backend: 'cpu', sets: ['tiny'] },
+      ],
       floorReps: 3,
       gpuJsSets: ['tiny'],
     });
     expect(report.failures).toEqual([]);
     const impls = [
-      'gcopt core (recipe)', 'gcopt wasm-simd threads', 'gcopt wasm-simd threads, no NaN check', 'gcopt wasm-simd 1 thread',
-      'gcopt js (fused fallback)', 'gcopt gpu.js webasm', 'tfjs-wasm (tf ops + GC)', 'tfjs-cpu (tf ops + GC)',
+      'gcopt core (recipe)',
+      'gcopt wasm-simd threads',
+      'gcopt wasm-simd threads, no NaN check',
+      'gcopt wasm-simd 1 thread',
+      'gcopt js (fused fallback)',
+      'gcopt gpu.js webasm',
+      'tfjs-wasm (tf ops + GC)',
+      'tfjs-cpu (tf ops + GC)',
       'gcopt wasm-simd threads, gradients copied in',
     ];
     for (const opt of BENCH_OPTIMIZERS) {
       const got = report.lines.filter((l) => l.optimizer === opt.name).map((l) => l.impl);
       const torchLine = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
       const foreach = `PyTorch foreach (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})`;
-      const torchLines = [torchLine, `${torchLine}, 1 thread`, ...(opt.torchForeach ? [foreach, `${foreach}, 1 thread`] : [])];
+      const torchLines = [
+        torchLine,
+        `${torchLine}, 1 thread`,
+        ...(opt.torchForeach ? [foreach, `${foreach}, 1 thread`] : []),
+      ];
       expect(got.sort()).toEqual(('version' in torch ? [...impls, ...torchLines] : impls).sort());
     }
     if (!('version' in torch)) expect(report.notes.join()).toMatch(/PyTorch baseline NOT RUN/);
@@ -61,7 +76,12 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
     const data = benchData(TINY);
     const schedule = { warmup: 1, reps: 7 };
     const reference = await coreRunner.run(TINY, opt, data, schedule);
-    const wrong = await fastRunner('wrong', { threads: 1 }).run(TINY, { ...opt, make: () => Adam({ lr: 1e-3 }) }, data, schedule);
+    const wrong = await fastRunner('wrong', { threads: 1 }).run(
+      TINY,
+      { ...opt, make: () => Adam({ lr: 1e-3 }) },
+      data,
+      schedule,
+    );
     expect(maxRelativeError(wrong.final, reference.final)).toBeGreaterThan(TOLERANCE);
     const right = await fastRunner('right', { threads: 1 }).run(TINY, opt, data, schedule);
     expect(maxRelativeError(right.final, reference.final)).toBeLessThanOrEqual(TOLERANCE);

@@ -58,7 +58,8 @@ describe('the tfjs-layout set', () => {
     for (let o = 0; o < 3; o++) {
       for (let c = 0; c < 2; c++) {
         for (let y = 0; y < 2; y++) {
-          for (let x = 0; x < 5; x++) expect(b.grads[0][((y * 5 + x) * 2 + c) * 3 + o]).toBe(a.grads[0][((o * 2 + c) * 2 + y) * 5 + x]);
+          for (let x = 0; x < 5; x++)
+            expect(b.grads[0][((y * 5 + x) * 2 + c) * 3 + o]).toBe(a.grads[0][((o * 2 + c) * 2 + y) * 5 + x]);
         }
       }
     }

@@ -49,7 +49,9 @@ function median(xs) {
 async function useBackend(name) {
   if (name === 'wasm') {
     const require = createRequire(import.meta.url);
-    setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), '/') + '/');
+    setWasmPaths(
+      join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), '/') + '/',
+    );
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to start`);
   await tf.ready();
@@ -68,7 +70,9 @@ for (const backend of backends) {
     // the machine hit them alike; they share the gradient tensors
     const grads = shapes.map((s, i) => tf.randomNormal(s, 0, 1e-2, 'float32', 100 + i));
     const runs = candidates.map(([name, make], c) => {
-      const vars = shapes.map((s, i) => tf.variable(tf.randomUniform(s, -0.1, 0.1, 'float32', i), true, `bench_${backend}_${size}_${c}_${i}`));
+      const vars = shapes.map((s, i) =>
+        tf.variable(tf.randomUniform(s, -0.1, 0.1, 'float32', i), true, `bench_${backend}_${size}_${c}_${i}`),
+      );
       const map = Object.fromEntries(vars.map((v, i) => [v.name, grads[i]]));
       const optimizer = make();
       optimizer.applyGradients(map); // creates the state
@@ -114,4 +118,18 @@ for (const backend of backends) {
     }
   }
 }
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), node: process.version, tfjs: tf.version.tfjs, loadAverage: os.loadavg(), results }, null, 2));
+if (jsonOut)
+  writeFileSync(
+    jsonOut,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        tfjs: tf.version.tfjs,
+        loadAverage: os.loadavg(),
+        results,
+      },
+      null,
+      2,
+    ),
+  );

@@ -11,6 +11,7 @@ export function epochOrder(trainCount: number, seed: number, epoch: number): Uin
 /** Consecutive batches of `order`; the last one may be smaller. */
 export function batchesOf(order: Uint32Array, batchSize: number): Uint32Array[] {
   const out: Uint32Array[] = [];
-  for (let at = 0; at < order.length; at += batchSize) out.push(order.subarray(at, Math.min(at + batchSize, order.length)));
+  for (let at = 0; at < order.length; at += batchSize)
+    out.push(order.subarray(at, Math.min(at + batchSize, order.length)));
   return out;
 }

@@ -1,5 +1,15 @@
 export { runDemo, machineDescription, type DemoResult, type DemoIo } from './demo.js';
-export { parseDemoOptions, usage, DemoUsageError, DEFAULTS, QUICK, BACKEND_NAMES, DEFAULT_BACKEND, type DemoOptions, type BackendName } from './options.js';
+export {
+  parseDemoOptions,
+  usage,
+  DemoUsageError,
+  DEFAULTS,
+  QUICK,
+  BACKEND_NAMES,
+  DEFAULT_BACKEND,
+  type DemoOptions,
+  type BackendName,
+} from './options.js';
 export { DEMO_OPTIMIZERS, findDemoOptimizer, describeHyper, type DemoOptimizer } from './optimizers.js';
 export type { Backend, TrainingRun, RunSetup, Evaluation } from './backend.js';
 export { loadBackend } from './backends/index.js';

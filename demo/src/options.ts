@@ -122,7 +122,10 @@ function positiveInt(option: string, raw: string | boolean | undefined, fallback
 
 function parseOptimizers(raw: string | undefined): DemoOptimizer[] {
   if (raw === undefined) return [...DEMO_OPTIMIZERS];
-  const labels = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const labels = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (labels.length === 0) throw new DemoUsageError(`--optimizers must name at least one optimizer`);
   const chosen: DemoOptimizer[] = [];
   for (const label of labels) {

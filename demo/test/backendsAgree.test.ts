@@ -16,12 +16,21 @@ describe('backends agree step by step', () => {
   it.each(['SGD_GC', 'Adam_GC2'])('%s: batch losses and test metrics of js, ort and tfjs match', async (label) => {
     const optimizer = DEMO_OPTIMIZERS.find((o) => o.label === label)!;
     const batches = batchesOf(epochOrder(data.train.count, 5, 1), 16).slice(0, 8);
-    const test = { images: data.test.images.subarray(0, 200 * 784), labels: data.test.labels.subarray(0, 200), count: 200 };
+    const test = {
+      images: data.test.images.subarray(0, 200 * 784),
+      labels: data.test.labels.subarray(0, 200),
+      count: 200,
+    };
     type Metrics = { loss: number; accuracy: number };
     const traces: { initial: Metrics; losses: number[]; evaluation: Metrics }[] = [];
     for (const name of backendNames) {
       const backend: Backend = await loadBackend(name);
-      const run = await backend.startRun({ initialWeights: initialWeights(5), optimizer, train: data.train, batchSize: 16 });
+      const run = await backend.startRun({
+        initialWeights: initialWeights(5),
+        optimizer,
+        train: data.train,
+        batchSize: 16,
+      });
       const initial = await run.evaluate(test);
       const losses: number[] = [];
       for (const b of batches) losses.push(await run.trainBatch(b));

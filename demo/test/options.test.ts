@@ -18,7 +18,11 @@ describe('parseDemoOptions', () => {
   it('--quick switches to the small run, and explicit options still win', () => {
     const q = parse('--quick');
     expect([q.epochs, q.seeds.length, q.trainSize, q.testSize, q.batchSize]).toEqual([
-      QUICK.epochs, QUICK.seeds, QUICK.trainSize, QUICK.testSize, QUICK.batchSize,
+      QUICK.epochs,
+      QUICK.seeds,
+      QUICK.trainSize,
+      QUICK.testSize,
+      QUICK.batchSize,
     ]);
     const q3 = parse('--quick', '--epochs', '3', '--seeds=2');
     expect(q3.epochs).toBe(3);

@@ -2,7 +2,13 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgressReporter, lineReporter, type EpochRecord, type RunResult } from '../src/index.js';
 
-const record = (epoch: number): EpochRecord => ({ epoch, trainLoss: 0.5 / epoch, testLoss: 0.4 / epoch, testAccuracy: 0.9 + epoch / 100, elapsedSeconds: epoch });
+const record = (epoch: number): EpochRecord => ({
+  epoch,
+  trainLoss: 0.5 / epoch,
+  testLoss: 0.4 / epoch,
+  testAccuracy: 0.9 + epoch / 100,
+  elapsedSeconds: epoch,
+});
 const result = { optimizer: 'SGD_GC', seed: 1 } as RunResult;
 
 function simulate(reporter: ReturnType<typeof lineReporter>, runs: number): void {
@@ -21,7 +27,10 @@ function simulate(reporter: ReturnType<typeof lineReporter>, runs: number): void
 describe('progress', () => {
   it('off a terminal: one plain line per epoch and the runs left, no escape codes', () => {
     const lines: string[] = [];
-    simulate(lineReporter((l) => lines.push(l)), 2);
+    simulate(
+      lineReporter((l) => lines.push(l)),
+      2,
+    );
     expect(lines).toEqual([
       'SGD_GC · seed 1: 2 epoch(s) × 3 batches',
       'SGD_GC · seed 1: epoch 1/2  train loss 0.5000  test loss 0.4000  test acc 91.00%  1.0s',
@@ -35,8 +44,20 @@ describe('progress', () => {
 
   it('on a terminal: cli-progress bars, an overall one and one per run, each reaching 100%', () => {
     let written = '';
-    const stream = new Writable({ write(chunk, _enc, done) { written += String(chunk); done(); } }) as unknown as NodeJS.WriteStream;
-    Object.assign(stream, { isTTY: true, columns: 80, cursorTo: () => true, moveCursor: () => true, clearLine: () => true, clearScreenDown: () => true });
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        written += String(chunk);
+        done();
+      },
+    }) as unknown as NodeJS.WriteStream;
+    Object.assign(stream, {
+      isTTY: true,
+      columns: 80,
+      cursorTo: () => true,
+      moveCursor: () => true,
+      clearLine: () => true,
+      clearScreenDown: () => true,
+    });
     const listenersBefore = process.listenerCount('SIGINT');
     simulate(createProgressReporter(stream), 2);
     expect(process.listenerCount('SIGINT')).toBe(listenersBefore);

@@ -36,7 +36,8 @@ describe.each(backends)('pnpm demo --quick --backend %s', (backend) => {
 
   it('reports progress as plain lines when stdout is not a terminal', () => {
     expect(stdout).not.toContain('\u001b[');
-    for (const o of DEMO_OPTIMIZERS) expect(stdout).toMatch(new RegExp(`^${o.label} · seed 1: epoch 2/2  train loss \\d`, 'm'));
+    for (const o of DEMO_OPTIMIZERS)
+      expect(stdout).toMatch(new RegExp(`^${o.label} · seed 1: epoch 2/2  train loss \\d`, 'm'));
   });
 
   it('prints the table with every optimizer and writes results.md with it', async () => {

@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { curvesSvg, DEMO_OPTIMIZERS, meanStd, resultsTable, summarize, verdicts, type RunResult } from '../src/index.js';
+import {
+  curvesSvg,
+  DEMO_OPTIMIZERS,
+  meanStd,
+  resultsTable,
+  summarize,
+  verdicts,
+  type RunResult,
+} from '../src/index.js';
 
 function run(optimizer: string, seed: number, accuracies: number[], trainLosses: number[]): RunResult {
   return {
-    optimizer, seed, initial: { loss: 2.3, accuracy: 0.1 }, wallSeconds: 2 + seed, cpuSeconds: 1 + seed,
-    epochs: accuracies.map((a, e) => ({ epoch: e + 1, testAccuracy: a, trainLoss: trainLosses[e], testLoss: trainLosses[e] + 0.1, elapsedSeconds: e + 1 })),
+    optimizer,
+    seed,
+    initial: { loss: 2.3, accuracy: 0.1 },
+    wallSeconds: 2 + seed,
+    cpuSeconds: 1 + seed,
+    epochs: accuracies.map((a, e) => ({
+      epoch: e + 1,
+      testAccuracy: a,
+      trainLoss: trainLosses[e],
+      testLoss: trainLosses[e] + 0.1,
+      elapsedSeconds: e + 1,
+    })),
     curve: trainLosses.map((l, e) => ({ epoch: e + 0.5, loss: l })),
   };
 }
@@ -43,7 +61,9 @@ describe('summaries and the table', () => {
     const table = resultsTable(summarize(runs, sgd));
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^\| SGD \| 94\.00 ± 1\.41 \| 0\.3500 ± 0\.0707 \| 0\.2500 ± 0\.0707 \| 3\.5 \(2\.5\) \| — \| — \|$/);
+    expect(lines[2]).toMatch(
+      /^\| SGD \| 94\.00 ± 1\.41 \| 0\.3500 ± 0\.0707 \| 0\.2500 ± 0\.0707 \| 3\.5 \(2\.5\) \| — \| — \|$/,
+    );
     expect(lines[3]).toContain('| SGD_GC | 94.00 ± 2.83 |');
     expect(lines[3]).toContain('vs SGD (higher in 1/2 seeds)');
   });
@@ -52,11 +72,28 @@ describe('summaries and the table', () => {
     expect(verdicts(summarize(runs, sgd))).toEqual([
       'SGD_GC vs SGD: +0.00 pts test accuracy, +0.0000 train loss — no consistent difference (higher in 1 of 2 seeds).',
     ]);
-    const better = runs.map((r) => (r.optimizer === 'SGD_GC' ? { ...r, epochs: r.epochs.map((e) => ({ ...e, testAccuracy: e.testAccuracy + 0.02 })) } : r));
-    expect(verdicts(summarize(better, sgd))[0]).toMatch(/^SGD_GC vs SGD: \+2\.00 pts test accuracy, .* — GC helped in all 2 seeds\.$/);
-    const worse = runs.map((r) => (r.optimizer === 'SGD_GC' ? { ...r, epochs: r.epochs.map((e) => ({ ...e, testAccuracy: e.testAccuracy - 0.02 })) } : r));
+    const better = runs.map((r) =>
+      r.optimizer === 'SGD_GC'
+        ? { ...r, epochs: r.epochs.map((e) => ({ ...e, testAccuracy: e.testAccuracy + 0.02 })) }
+        : r,
+    );
+    expect(verdicts(summarize(better, sgd))[0]).toMatch(
+      /^SGD_GC vs SGD: \+2\.00 pts test accuracy, .* — GC helped in all 2 seeds\.$/,
+    );
+    const worse = runs.map((r) =>
+      r.optimizer === 'SGD_GC'
+        ? { ...r, epochs: r.epochs.map((e) => ({ ...e, testAccuracy: e.testAccuracy - 0.02 })) }
+        : r,
+    );
     expect(verdicts(summarize(worse, sgd))[0]).toMatch(/— GC did worse in all 2 seeds\.$/);
-    expect(verdicts(summarize(runs.filter((r) => r.seed === 1), sgd))[0]).toMatch(/— one seed only: no conclusion\.$/);
+    expect(
+      verdicts(
+        summarize(
+          runs.filter((r) => r.seed === 1),
+          sgd,
+        ),
+      )[0],
+    ).toMatch(/— one seed only: no conclusion\.$/);
   });
 
   it('draws one line per optimizer in each panel, dashed for the baseline, with a legend', () => {

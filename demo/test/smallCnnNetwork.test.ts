@@ -42,7 +42,11 @@ describe('the plain TypeScript small CNN', () => {
 
   it('starts near chance: loss ≈ ln 10 from the default init', () => {
     const weights = initialWeights(1);
-    const net = new SmallCnnNetwork(weights, weights.map((t) => ({ ...t, data: new Float32Array(t.data.length) })), 64);
+    const net = new SmallCnnNetwork(
+      weights,
+      weights.map((t) => ({ ...t, data: new Float32Array(t.data.length) })),
+      64,
+    );
     const all = Uint32Array.from({ length: 64 }, (_, i) => i);
     const { lossSum } = net.score(data.train, all);
     expect(lossSum / 64).toBeGreaterThan(2.0);

@@ -25,7 +25,10 @@ function mySgdGc(params, { lr = 0.05, weightDecay = 0.01 } = {}) {
       const rate = options?.lr ?? lr;
       params.forEach((p, i) => {
         const w = weights[i];
-        const d = myCentralize(grads[i].map((g, j) => g + weightDecay * w[j]), { shape: p.shape, outAxis: p.outAxis, rule: 'gc' });
+        const d = myCentralize(
+          grads[i].map((g, j) => g + weightDecay * w[j]),
+          { shape: p.shape, outAxis: p.outAxis, rule: 'gc' },
+        );
         for (let j = 0; j < w.length; j++) w[j] -= rate * d[j];
       });
     },

@@ -59,8 +59,8 @@ function runSuite(mode) {
 }
 
 /** The search text as a pattern in which every whitespace run matches any whitespace. */
-const escape = (word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const pattern = (search) => new RegExp(search.trim().split(/\s+/).map(escape).join('\\s+'), 'g');
+const escapeRegExp = (word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pattern = (search) => new RegExp(search.trim().split(/\s+/).map(escapeRegExp).join('\\s+'), 'g');
 
 const problems = [];
 const baseline = runSuite('all');

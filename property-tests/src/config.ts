@@ -48,7 +48,8 @@ export function runConfig(overrides: Partial<RunConfig> = {}, baseRuns = DEFAULT
   const seedText = env('GCOPT_PROPERTY_SEED');
   const numRuns = runsText ? Number.parseInt(runsText, 10) : soak ? baseRuns * SOAK_FACTOR : baseRuns;
   const seed = seedText ? Number.parseInt(seedText, 10) : rotatingSeed();
-  if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`GCOPT_PROPERTY_RUNS must be a positive integer, got '${runsText}'`);
+  if (!Number.isInteger(numRuns) || numRuns < 1)
+    throw new RangeError(`GCOPT_PROPERTY_RUNS must be a positive integer, got '${runsText}'`);
   if (!Number.isInteger(seed)) throw new RangeError(`GCOPT_PROPERTY_SEED must be an integer, got '${seedText}'`);
   return { numRuns, seed, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

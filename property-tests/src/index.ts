@@ -5,7 +5,11 @@
  *
  * @module @gcopt/property-tests
  */
-export { verifyCentralization, checkCentralization, type CentralizationVerifyOptions } from './centralization/verify.js';
+export {
+  verifyCentralization,
+  checkCentralization,
+  type CentralizationVerifyOptions,
+} from './centralization/verify.js';
 export type { CentralizationImplementation } from './centralization/implementation.js';
 export { centralizationViaSgd, canCentralizeViaSgd } from './centralization/viaOptimizer.js';
 export { verifyOptimizer, checkOptimizer, axisPositions, type OptimizerVerifyOptions } from './optimizer/verify.js';
@@ -37,7 +41,14 @@ export type { Backend, OptimizerBackend } from './backend.js';
 export { coreBackend, coreCentralization, coreInstance, coreOptimizer } from './backends/core.js';
 
 export { shapeArb, emptyShapeArb, type ShapeConstraints } from './arbitraries/shapes.js';
-export { tensorArb, sameShapeArb, valueRecipeArb, type TensorConstraints, type OutAxisChoice, type ValueRecipe } from './arbitraries/tensors.js';
+export {
+  tensorArb,
+  sameShapeArb,
+  valueRecipeArb,
+  type TensorConstraints,
+  type OutAxisChoice,
+  type ValueRecipe,
+} from './arbitraries/tensors.js';
 export { trainingCaseArb, type TrainingCase, type TrainingCaseConstraints } from './arbitraries/parameters.js';
 export * as hyperParameters from './arbitraries/hyperParameters.js';
 

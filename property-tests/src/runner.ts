@@ -42,7 +42,10 @@ export interface NamedProperty<T> {
 }
 
 /** Runs one property with the run configuration and counts its cases. */
-export async function checkProperty<T>(property: NamedProperty<T>, config: RunConfig = runConfig()): Promise<PropertyResult> {
+export async function checkProperty<T>(
+  property: NamedProperty<T>,
+  config: RunConfig = runConfig(),
+): Promise<PropertyResult> {
   const details = await fc.check(
     fc.asyncProperty(property.arbitrary, async (value) => property.predicate(value)),
     { numRuns: property.numRuns ?? config.numRuns, seed: config.seed, path: config.path, includeErrorInReport: true },

@@ -1,4 +1,4 @@
-import { type DType, type FloatArray, type GcRule } from '@gcopt/core';
+import type { DType, FloatArray, GcRule } from '@gcopt/core';
 import { channelLayout, type ChannelLayout } from './oracle/layout.js';
 
 /** A tensor as the properties see it: row-major data, its shape, and where its output channels are. */
@@ -86,7 +86,11 @@ export function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, tol: (
  * Moves axis `from` of a row-major tensor to position 0 (the other axes keep their order):
  * returns the permuted data and shape. `moveAxisBack` inverts it.
  */
-export function moveAxisToFront(data: FloatArray, shape: readonly number[], from: number): { data: FloatArray; shape: number[] } {
+export function moveAxisToFront(
+  data: FloatArray,
+  shape: readonly number[],
+  from: number,
+): { data: FloatArray; shape: number[] } {
   const layout = channelLayout(shape, from);
   const out = allocate(data instanceof Float64Array ? 'float64' : 'float32', data.length);
   const { outer, channels, inner } = layout;

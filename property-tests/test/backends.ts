@@ -15,7 +15,10 @@ export interface LoadFailure {
 
 export const loadFailures: LoadFailure[] = [];
 
-async function load(name: string, importAdapter: () => Promise<Backend | readonly Backend[]>): Promise<readonly Backend[]> {
+async function load(
+  name: string,
+  importAdapter: () => Promise<Backend | readonly Backend[]>,
+): Promise<readonly Backend[]> {
   try {
     const loaded = await importAdapter();
     return Array.isArray(loaded) ? loaded : [loaded as Backend];

@@ -8,7 +8,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 it('examples/node-test-example.mjs passes under node --test', () => {
   expect(existsSync(`${root}/dist/index.js`), 'build the package first (tsc -b; the test script does)').toBe(true);
-  const out = execFileSync(process.execPath, ['--test', 'examples/node-test-example.mjs'], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--test', 'examples/node-test-example.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   expect(out).toMatch(/# pass 2/);
   expect(out).toMatch(/# fail 0/);
 }, 120_000);

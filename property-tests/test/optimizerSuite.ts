@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { casesChecked, checkOptimizer, checkStepForms, referenceCatalog, runConfig, type Backend } from '../src/index.js';
+import {
+  casesChecked,
+  checkOptimizer,
+  checkStepForms,
+  referenceCatalog,
+  runConfig,
+  type Backend,
+} from '../src/index.js';
 import { backends } from './backends.js';
 import { recordCases } from './summary.js';
 

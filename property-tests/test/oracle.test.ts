@@ -77,7 +77,10 @@ describe('the oracle is independent of what it judges', () => {
     for (const file of readdirSync(oracleDir)) {
       const text = readFileSync(`${oracleDir}${file}`, 'utf8');
       const specifiers = [...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]);
-      expect(specifiers.filter((s) => !s.startsWith('./')), file).toEqual([]);
+      expect(
+        specifiers.filter((s) => !s.startsWith('./')),
+        file,
+      ).toEqual([]);
     }
   });
 });

@@ -104,7 +104,7 @@ describe('applyUpdateWithDecoupledDecay (SGDW, §2.2)', () => {
 });
 
 describe('adamMoments + scaleByAdam', () => {
-  it("bias-corrected eps (Adam_GC): m / (sqrt(v)/sqrt(bc2) + eps), step lr/bc1", () => {
+  it('bias-corrected eps (Adam_GC): m / (sqrt(v)/sqrt(bc2) + eps), step lr/bc1', () => {
     // β (0.9, 0.999), eps 1e-8, lr 0.1, w = 1, g = 2 twice.
     // t=1: m = 0.2, v = 0.004, bc1 = 0.1, bc2 = 0.001: sqrt(v/bc2) = 2;
     //      w = 1 − (0.1/0.1)·0.2/(2 + 1e-8) = 0.9000000005
@@ -151,7 +151,13 @@ describe('rectify (RAdam family)', () => {
     // sqrt(1.99416·3.99416·1999/(1995·5.99416·1997)) = 0.0258211128; eps 1e-8 next to
     // sqrt(v) = 2·sqrt(1 − 0.999^6) = 0.154883 shrinks it by 1e-8/0.154883 = 6.46e-8 → 0.0258211111,
     // w = −0.1·that = −0.00258211111
-    const out = run('RAdam', 'advanced', { lr: 0.1 }, { shape: [1], w: [1] }, Array.from({ length: 6 }, () => [2]));
+    const out = run(
+      'RAdam',
+      'advanced',
+      { lr: 0.1 },
+      { shape: [1], w: [1] },
+      Array.from({ length: 6 }, () => [2]),
+    );
     expectClose(out[4], [0], 12);
     expectClose(out[5], [-0.00258211111], 11);
   });

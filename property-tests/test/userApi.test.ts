@@ -68,7 +68,11 @@ describe('a user verifies their own implementations', () => {
   });
 
   it('verifyOptimizer throws with the shrunk counterexample and the seed when the decay is left uncentred', async () => {
-    const run = verifyOptimizer(mySgdGc(0.05, 0.01, true), { name: 'my broken SGD_GC', preservesMean: 'gc', numRuns: 30 });
+    const run = verifyOptimizer(mySgdGc(0.05, 0.01, true), {
+      name: 'my broken SGD_GC',
+      preservesMean: 'gc',
+      numRuns: 30,
+    });
     await expect(run).rejects.toBeInstanceOf(PropertyVerificationError);
     await expect(run).rejects.toThrow(/Counterexample[\s\S]*seed: \d+/);
   });

@@ -13,7 +13,10 @@ export async function svgToPng(svg: string, width = 1500): Promise<Uint8Array> {
     background: 'white',
     font: {
       loadSystemFonts: false,
-      fontFiles: [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')],
+      fontFiles: [
+        require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+        require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+      ],
       defaultFontFamily: 'DejaVu Sans',
     },
   });

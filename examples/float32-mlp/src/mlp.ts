@@ -23,7 +23,8 @@ export class Mlp {
   ) {
     const random = seededRandom(seed);
     // PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases
-    const uniform = (n: number, fanIn: number) => Float32Array.from({ length: n }, () => (2 * random() - 1) / Math.sqrt(fanIn));
+    const uniform = (n: number, fanIn: number) =>
+      Float32Array.from({ length: n }, () => (2 * random() - 1) / Math.sqrt(fanIn));
     this.w1 = uniform(hidden * inputs, inputs);
     this.b1 = uniform(hidden, inputs);
     this.w2 = uniform(classes * hidden, hidden);

@@ -34,7 +34,11 @@ const noDecayOnBiases = { groups: [{ params: /\.bias$/, weightDecay: 0 }] };
  * The baselines are the advanced release's `SGD`/`Adam` with GC off, the same update rules.
  */
 export const COMPARISON: readonly RunConfig[] = [
-  { label: 'SGD', optimizer: 'SGD', options: { lr: 0.05, momentum: 0.9, weightDecay: 5e-4, useGc: false, ...noDecayOnBiases } },
+  {
+    label: 'SGD',
+    optimizer: 'SGD',
+    options: { lr: 0.05, momentum: 0.9, weightDecay: 5e-4, useGc: false, ...noDecayOnBiases },
+  },
   { label: 'SGD_GC', optimizer: 'SGD_GC', options: { lr: 0.05, momentum: 0.9, weightDecay: 5e-4, ...noDecayOnBiases } },
   { label: 'Adam', optimizer: 'Adam', options: { lr: 3e-3, weightDecay: 5e-4, useGc: false, ...noDecayOnBiases } },
   { label: 'Adam_GC2', optimizer: 'Adam_GC2', options: { lr: 3e-3, weightDecay: 5e-4, ...noDecayOnBiases } },

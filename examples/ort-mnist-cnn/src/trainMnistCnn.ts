@@ -36,18 +36,27 @@ export async function trainMnistCnn(options: MnistRunOptions): Promise<MnistRunR
   const seed = options.seed ?? 1;
   const { train, test } = loadDigits({ testCount: options.testCount ?? 2000, trainLimit: options.trainLimit });
   const built = buildGradientModel(mnistCnn(seed));
-  const trainer = new OrtTrainer({ gradientModel: built.gradientModel, inferenceModel: built.inferenceModel, ort: options.ort, optimizer: options.optimizer, params: built.params });
+  const trainer = new OrtTrainer({
+    gradientModel: built.gradientModel,
+    inferenceModel: built.inferenceModel,
+    ort: options.ort,
+    optimizer: options.optimizer,
+    params: built.params,
+  });
   const random = seededRandom(seed);
   const epochLosses: number[] = [];
   const stepLosses: number[] = [];
   let trainSeconds = 0;
   for (let epoch = 1; epoch <= (options.epochs ?? 2); epoch++) {
     const start = performance.now();
-    const { meanLoss } = await trainer.trainEpoch({ input: train.images, labels: train.labels, count: train.count }, {
-      batchSize: options.batchSize ?? 32,
-      random,
-      onStep: (r) => stepLosses.push(r.loss),
-    });
+    const { meanLoss } = await trainer.trainEpoch(
+      { input: train.images, labels: train.labels, count: train.count },
+      {
+        batchSize: options.batchSize ?? 32,
+        random,
+        onStep: (r) => stepLosses.push(r.loss),
+      },
+    );
     const seconds = (performance.now() - start) / 1000;
     trainSeconds += seconds;
     epochLosses.push(meanLoss);

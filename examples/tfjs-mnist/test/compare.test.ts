@@ -5,7 +5,13 @@ import { compareOptimizers } from '../src/index.js';
 it('trains an MLP with tf.train.adam and with Adam_GC2 on real digits, well above chance', async () => {
   await tf.setBackend('cpu');
   const lines: string[] = [];
-  const results = await compareOptimizers({ architectures: ['mlp'], epochs: { mlp: 2 }, trainLimit: 1000, testCount: 500, log: (l) => lines.push(l) });
+  const results = await compareOptimizers({
+    architectures: ['mlp'],
+    epochs: { mlp: 2 },
+    trainLimit: 1000,
+    testCount: 500,
+    log: (l) => lines.push(l),
+  });
   expect(results.map((r) => r.optimizer)).toEqual(['tf.train.adam', 'Adam_GC2']);
   for (const r of results) {
     expect(r.epochs).toHaveLength(2);

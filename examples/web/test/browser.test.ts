@@ -185,22 +185,14 @@ describe('gpu.js kernels in the browser on the golden trajectories', () => {
     for (const c of r.notFused) expect(c.file).toMatch(/(RAdam|PlainRAdam|Ranger|Lookahead)\.json$/);
   }
 
-  it(
-    'WebGL 2 (SwiftShader) equals the core and PyTorch on every fused golden case',
-    async () => {
-      expect(shared.report.webgl).toMatch(/WebGL 2/);
-      expectAgreement(await replay('webgl2', familyFiles), familyFiles.length);
-    },
-    600_000,
-  );
+  it('WebGL 2 (SwiftShader) equals the core and PyTorch on every fused golden case', async () => {
+    expect(shared.report.webgl).toMatch(/WebGL 2/);
+    expectAgreement(await replay('webgl2', familyFiles), familyFiles.length);
+  }, 600_000);
 
-  it(
-    'WebGL 1 (SwiftShader) too',
-    async () => {
-      expectAgreement(await replay('webgl', webgl1Files), webgl1Files.length);
-    },
-    300_000,
-  );
+  it('WebGL 1 (SwiftShader) too', async () => {
+    expectAgreement(await replay('webgl', webgl1Files), webgl1Files.length);
+  }, 300_000);
 
   it('the page says whether gpu.js on WebGL 2 works where it chose another mode', async () => {
     const text = await shared.page.locator('#backends').innerText();
@@ -213,9 +205,7 @@ describe('gpu.js kernels in the browser on the golden trajectories', () => {
 
   it('WebGPU, where the browser exposes an adapter', async () => {
     const gpu = shared.report.webgpu;
-    console.log(
-      `WebGPU adapter: ${gpu.available ? gpu.detail : `none (${gpu.detail})`}`,
-    );
+    console.log(`WebGPU adapter: ${gpu.available ? gpu.detail : `none (${gpu.detail})`}`);
     if (!shared.report.webgpu.available) {
       expect(shared.report.webgpu.detail).not.toBe('');
       return;

@@ -12,7 +12,11 @@ const GOLDEN = join(here, '../../../fixtures/golden');
 async function run(argv: string[]): Promise<{ code: number; lines: string[]; errors: string[] }> {
   const lines: string[] = [];
   const errors: string[] = [];
-  const code = await main(argv, (l) => lines.push(l), (l) => errors.push(l));
+  const code = await main(
+    argv,
+    (l) => lines.push(l),
+    (l) => errors.push(l),
+  );
   return { code, lines, errors };
 }
 
@@ -74,9 +78,13 @@ describe('gcopt replay', () => {
   });
 
   it('runs as the installed `gcopt` binary', () => {
-    const out = execFileSync(process.execPath, [join(here, '../bin/gcopt.js'), 'replay', '--golden', join(GOLDEN, 'advanced/SGD.json'), '--json'], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [join(here, '../bin/gcopt.js'), 'replay', '--golden', join(GOLDEN, 'advanced/SGD.json'), '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({ cases: 7, passed: 7 });
   });
 
@@ -96,7 +104,7 @@ describe('gcopt replay', () => {
     const { code, lines } = await run(['replay', '--golden', file, '--backend', 'fast-js', '--layout', 'middle']);
     expect(code).toBe(0);
     expect(lines.filter((l) => l.includes('[fallback:')).length).toBe(5 * 3); // float64, float64_nocast, float32
-    expect(lines).toContain('15 case runs used the backend\'s documented fallback (listed above)');
+    expect(lines).toContain("15 case runs used the backend's documented fallback (listed above)");
   });
 
   it('refuses unknown backends, layouts and options that do not apply, with exit code 2', async () => {

@@ -49,10 +49,21 @@ export type { LookaheadOptions } from './optimizers/advanced/lookahead.js';
 // One name per optimizer: the reference's class name. The first release's plain AdamW, whose name the
 // advanced AdamW also has, is AdamW_FirstRelease (README "Optimizer names").
 export {
-  SGD_GC, SGD_GCC, SGDW, SGDW_GC, SGDW_GCC,
-  Adam_GC, Adam_GCC, Adam_GC2, Adam_GCC2,
-  AdamW_GC, AdamW_GCC, AdamW_GC2, AdamW_GCC2,
-  Adagrad_GC, Adagrad_GCC,
+  SGD_GC,
+  SGD_GCC,
+  SGDW,
+  SGDW_GC,
+  SGDW_GCC,
+  Adam_GC,
+  Adam_GCC,
+  Adam_GC2,
+  Adam_GCC2,
+  AdamW_GC,
+  AdamW_GCC,
+  AdamW_GC2,
+  AdamW_GCC2,
+  Adagrad_GC,
+  Adagrad_GCC,
 } from './optimizers/firstRelease/index.js';
 export { AdamW_FirstRelease } from './optimizers/firstRelease/adamW.js';
 export { SGD, Adam, AdamW, RAdam, PlainRAdam, Lookahead, Ranger } from './optimizers/advanced/index.js';
@@ -64,8 +75,17 @@ export { pythonFloat } from './reference/pythonFormat.js';
 export * from './reference/goldenFormat.js';
 export { replayGolden, replayGoldenAsync, coreBackend, relativeError } from './reference/replay.js';
 export type {
-  ReplayBackend, AsyncReplayBackend, ReplayRun, ReplayResult, ReplayState, ReplayReport, CaseReport, ErrorRecordReport,
-  ReplayOptions, AsyncReplayOptions, Precision,
+  ReplayBackend,
+  AsyncReplayBackend,
+  ReplayRun,
+  ReplayResult,
+  ReplayState,
+  ReplayReport,
+  CaseReport,
+  ErrorRecordReport,
+  ReplayOptions,
+  AsyncReplayOptions,
+  Precision,
 } from './reference/replay.js';
 export { GoldenFormatError, validateGoldenFile, validateGoldenInputs } from './reference/goldenValidation.js';
 export { AXIS_LAYOUTS, axisPermutation, isAxisLayout, permutedTensor, permuteValues } from './reference/axisLayout.js';

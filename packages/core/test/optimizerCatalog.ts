@@ -33,16 +33,17 @@ export interface CatalogEntry {
 export function optimizerCatalog(): CatalogEntry[] {
   const entries: CatalogEntry[] = referenceOptimizers.map((r) => ({
     label: `${r.family}/${r.name}`,
-    create: (extra = {}) =>
-      createOptimizer(r.name, { ...visibleStepOptions(r.name, r.family), ...extra }, r.family),
+    create: (extra = {}) => createOptimizer(r.name, { ...visibleStepOptions(r.name, r.family), ...extra }, r.family),
   }));
   entries.push({
     label: 'advanced/Lookahead(SGD)',
-    create: (extra = {}) => Lookahead(SGD({ lr: 0.1, momentum: 0.9, useGc: true, ...extra }), { k: 2, onWarning: extra.onWarning as never }),
+    create: (extra = {}) =>
+      Lookahead(SGD({ lr: 0.1, momentum: 0.9, useGc: true, ...extra }), { k: 2, onWarning: extra.onWarning as never }),
   });
   entries.push({
     label: 'advanced/Lookahead(Adam)',
-    create: (extra = {}) => Lookahead(Adam({ lr: 0.05, useGc: true, ...extra }), { k: 3, alpha: 0.8, onWarning: extra.onWarning as never }),
+    create: (extra = {}) =>
+      Lookahead(Adam({ lr: 0.05, useGc: true, ...extra }), { k: 3, alpha: 0.8, onWarning: extra.onWarning as never }),
   });
   return entries;
 }

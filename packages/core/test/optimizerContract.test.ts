@@ -46,7 +46,12 @@ function makeParams(dtype: DType, seed = 1): Param[] {
 
 function makeGrads(dtype: DType, seed: number): FloatArray[] {
   const r = rng(seed);
-  return SHAPES.map(({ shape }) => makeArray(dtype, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() + 0.3)));
+  return SHAPES.map(({ shape }) =>
+    makeArray(
+      dtype,
+      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() + 0.3),
+    ),
+  );
 }
 
 function bytesOf(arrays: readonly FloatArray[]): string {
@@ -56,7 +61,13 @@ function bytesOf(arrays: readonly FloatArray[]): string {
 function stateBytes(state: OptimizerState): string {
   return JSON.stringify({
     count: state.count,
-    tensors: state.tensors.map((t) => ({ step: t.step, shape: t.shape, slots: Object.keys(t.slots).sort().map((k) => [k, bytesOf([t.slots[k]])]) })),
+    tensors: state.tensors.map((t) => ({
+      step: t.step,
+      shape: t.shape,
+      slots: Object.keys(t.slots)
+        .sort()
+        .map((k) => [k, bytesOf([t.slots[k]])]),
+    })),
   });
 }
 
@@ -87,7 +98,12 @@ for (const entry of optimizerCatalog()) {
         const inPlace = makeParams(dtype);
         let pureState = opt.init(pure);
         const inPlaceState = opt.init(inPlace);
-        const shapeOf = (s: OptimizerState) => s.tensors.map((t) => Object.entries(t.slots).map(([k, v]) => `${k}:${v.length}:${v.constructor.name}`).sort());
+        const shapeOf = (s: OptimizerState) =>
+          s.tensors.map((t) =>
+            Object.entries(t.slots)
+              .map(([k, v]) => `${k}:${v.length}:${v.constructor.name}`)
+              .sort(),
+          );
         const initialShape = shapeOf(pureState);
         for (let t = 0; t < 7; t++) {
           const grads = makeGrads(dtype, 100 + t);
@@ -124,12 +140,27 @@ for (const entry of optimizerCatalog()) {
         const cases: [string, () => void, new (...a: never[]) => Error, RegExp][] = [
           ['NaN', () => opt.stepInPlace(params, withNaN, state), NonFiniteGradientError, /p4.*NaN/],
           ['-Inf', () => opt.stepInPlace(params, withInf, state), NonFiniteGradientError, /p3.*-Infinity/],
-          ['length', () => opt.stepInPlace(params, [...good.slice(0, 4), makeArray(dtype, [1, 2])], state), ShapeMismatchError, /p4.*2 elements/],
-          ['shape', () => opt.stepInPlace(params, [...good.slice(0, 2), ndarray(good[2], [3, 5]), ...good.slice(3)], state), ShapeMismatchError, /p2.*\[3,5\]/],
+          [
+            'length',
+            () => opt.stepInPlace(params, [...good.slice(0, 4), makeArray(dtype, [1, 2])], state),
+            ShapeMismatchError,
+            /p4.*2 elements/,
+          ],
+          [
+            'shape',
+            () => opt.stepInPlace(params, [...good.slice(0, 2), ndarray(good[2], [3, 5]), ...good.slice(3)], state),
+            ShapeMismatchError,
+            /p2.*\[3,5\]/,
+          ],
           ['count', () => opt.stepInPlace(params, good.slice(0, 3), state), ShapeMismatchError, /3 gradients/],
           ['lr', () => opt.stepInPlace(params, good, state, { lr: -1 }), InvalidArgumentError, /lr/],
           ['lr NaN', () => opt.stepInPlace(params, good, state, { lr: NaN }), InvalidArgumentError, /lr/],
-          ['state', () => opt.stepInPlace(params, good, { ...cloneState(state), optimizer: 'Other' }), ShapeMismatchError, /Other/],
+          [
+            'state',
+            () => opt.stepInPlace(params, good, { ...cloneState(state), optimizer: 'Other' }),
+            ShapeMismatchError,
+            /Other/,
+          ],
         ];
         for (const [, run, type, message] of cases) {
           expect(run).toThrow(type);
@@ -189,7 +220,8 @@ for (const entry of optimizerCatalog()) {
         viewed.forEach((p, k) => {
           const [r, c] = p.value.shape;
           if (p.value.shape.length !== 2) return;
-          for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) expect(p.value.get(i, j)).toBe(contiguous[k].value.get(i, j));
+          for (let i = 0; i < r; i++)
+            for (let j = 0; j < c; j++) expect(p.value.get(i, j)).toBe(contiguous[k].value.get(i, j));
         });
       });
 
@@ -200,7 +232,10 @@ for (const entry of optimizerCatalog()) {
         // move channel means) — and not at all for the fan-in-1 tensor that GC freezes
         const r = rng(99);
         const target = params.map((p, i) => {
-          const delta = ndarray(new Float64Array(p.value.size).map(() => r()), p.value.shape.slice());
+          const delta = ndarray(
+            new Float64Array(p.value.size).map(() => r()),
+            p.value.shape.slice(),
+          );
           if (i === 4) delta.data.fill(0);
           const layoutAxis = SHAPES[i].outAxis < 0 ? p.value.shape.length + SHAPES[i].outAxis : SHAPES[i].outAxis;
           if (p.value.shape.length >= 2) {
@@ -221,15 +256,25 @@ for (const entry of optimizerCatalog()) {
               sums[idxOf(f)[layoutAxis]] += delta.data[f];
               counts[idxOf(f)[layoutAxis]]++;
             }
-            for (let f = 0; f < p.value.size; f++) delta.data[f] -= sums[idxOf(f)[layoutAxis]] / counts[idxOf(f)[layoutAxis]];
+            for (let f = 0; f < p.value.size; f++)
+              delta.data[f] -= sums[idxOf(f)[layoutAxis]] / counts[idxOf(f)[layoutAxis]];
           }
           return Float64Array.from(p.value.data as FloatArray, (v, k) => v + delta.data[k]);
         });
-        const loss = () => params.reduce((s, p, i) => s + (p.value.data as FloatArray).reduce((a, v, k) => a + 0.5 * (v - target[i][k]) ** 2, 0), 0);
+        const loss = () =>
+          params.reduce(
+            (s, p, i) => s + (p.value.data as FloatArray).reduce((a, v, k) => a + 0.5 * (v - target[i][k]) ** 2, 0),
+            0,
+          );
         const state = opt.init(params);
         const start = loss();
         for (let t = 0; t < 150; t++) {
-          const grads = params.map((p, i) => makeArray(dtype, Array.from(p.value.data as FloatArray, (v, k) => v - target[i][k])));
+          const grads = params.map((p, i) =>
+            makeArray(
+              dtype,
+              Array.from(p.value.data as FloatArray, (v, k) => v - target[i][k]),
+            ),
+          );
           opt.stepInPlace(params, grads, state);
         }
         expect(loss()).toBeLessThan(0.5 * start);

@@ -59,7 +59,14 @@ describe('construction', () => {
     expect(AdamW().hyper).toMatchObject({ weightDecay: 1e-2, gcLoc: true, useGc: false, lr: 1e-3, eps: 1e-8 });
     expect(AdamW_FirstRelease().hyper).toMatchObject({ weightDecay: 0, lr: 1e-3 });
     expect(Adam().hyper).toMatchObject({ gcLoc: false, weightDecay: 0, betas: [0.9, 0.999] });
-    expect(Ranger().hyper).toMatchObject({ lr: 1e-3, alpha: 0.5, k: 6, nSmaThreshold: 5, betas: [0.95, 0.999], eps: 1e-5 });
+    expect(Ranger().hyper).toMatchObject({
+      lr: 1e-3,
+      alpha: 0.5,
+      k: 6,
+      nSmaThreshold: 5,
+      betas: [0.95, 0.999],
+      eps: 1e-5,
+    });
     expect(createOptimizer('AdamW').name).toBe('AdamW');
     expect(createOptimizer('AdamW', {}, 'first_release').hyper).toMatchObject({ weightDecay: 0 });
     expect(rejection(() => createOptimizer('Adamm')).param).toBe('name');
@@ -77,7 +84,12 @@ describe('the fan-in-1 warning', () => {
     ];
     const opt = SGD_GC({ lr: 0.1, onWarning: (w) => warnings.push(w) });
     const state = opt.init(params);
-    for (let t = 0; t < 3; t++) opt.stepInPlace(params, params.map((p) => new Float32Array(p.value.size).fill(1)), state);
+    for (let t = 0; t < 3; t++)
+      opt.stepInPlace(
+        params,
+        params.map((p) => new Float32Array(p.value.size).fill(1)),
+        state,
+      );
     expect(warnings.map((w) => w.paramName)).toEqual(['col', 'tfjsDense1']);
     expect(Array.from(params[0].value.data)).toEqual([0, 0, 0]); // never moved
     expect(Array.from(params[3].value.data)).toEqual([-0.3, -0.3, -0.3].map(Math.fround)); // excluded: plain SGD

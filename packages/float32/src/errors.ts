@@ -21,8 +21,6 @@ export class SnapshotFormatError extends GcoptError {
 export class SnapshotMismatchError extends GcoptError {
   override name = 'SnapshotMismatchError';
   constructor(readonly problems: readonly string[]) {
-    super(
-      `optimizer snapshot does not fit this optimizer (nothing was loaded):\n  - ${problems.join('\n  - ')}`,
-    );
+    super(`optimizer snapshot does not fit this optimizer (nothing was loaded):\n  - ${problems.join('\n  - ')}`);
   }
 }

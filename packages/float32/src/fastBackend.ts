@@ -29,7 +29,11 @@ export function fastGroup(optimizer: Optimizer, params: readonly Param[]): FastG
   const fast = createFastOptimizerSync(
     optimizer,
     params.map((p) => ({
-      shape: p.value.shape, outAxis: p.outAxis, gc: p.gc, name: p.name, init: p.value.data as Float32Array,
+      shape: p.value.shape,
+      outAxis: p.outAxis,
+      gc: p.gc,
+      name: p.name,
+      init: p.value.data as Float32Array,
     })),
     { backend: 'wasm-simd', threads: 1, onWarning: () => {} },
   );

@@ -21,7 +21,13 @@ import {
 } from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
 import { fastGroup, type FastGroup, type Float32Backend } from './fastBackend.js';
-import { GROUP_PARAM_KEYS, SETTING_KEYS, type Float32OptimizerOptions, type NonFinitePolicy, type ParamGroup } from './options.js';
+import {
+  GROUP_PARAM_KEYS,
+  SETTING_KEYS,
+  type Float32OptimizerOptions,
+  type NonFinitePolicy,
+  type ParamGroup,
+} from './options.js';
 import type { OptionsFor } from './optionsByName.js';
 import {
   SNAPSHOT_FORMAT,
@@ -115,18 +121,21 @@ export function createOptimizer<N extends string>(
   options: Float32OptimizerOptions<OptionsFor<N>>,
   model: ModelInput,
 ): Float32Optimizer {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('options', options, 'options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError('options', options, 'options must be an object');
   const settings = options as Float32OptimizerOptions;
   const entries = readModel(model);
   const nonFinite: NonFinitePolicy = settings.nonFinite ?? 'throw';
-  if (nonFinite !== 'throw' && nonFinite !== 'skip') throw new InvalidArgumentError('nonFinite', nonFinite, "nonFinite must be 'throw' or 'skip'");
+  if (nonFinite !== 'throw' && nonFinite !== 'skip')
+    throw new InvalidArgumentError('nonFinite', nonFinite, "nonFinite must be 'throw' or 'skip'");
   if (settings.family !== undefined && settings.family !== 'first_release' && settings.family !== 'advanced') {
     throw new InvalidArgumentError('family', settings.family, "family must be 'first_release' or 'advanced'");
   }
   const reference = findReferenceOptimizer(name, settings.family);
   const base = withoutKeys(settings as Record<string, unknown>, SETTING_KEYS);
   const groupSpecs = (settings.groups ?? []) as readonly ParamGroup[];
-  if (!Array.isArray(groupSpecs)) throw new InvalidArgumentError('groups', groupSpecs, 'groups must be an array of { params, ...options }');
+  if (!Array.isArray(groupSpecs))
+    throw new InvalidArgumentError('groups', groupSpecs, 'groups must be an array of { params, ...options }');
   const lookahead = settings.lookahead;
   if (lookahead !== undefined && (lookahead === null || typeof lookahead !== 'object' || Array.isArray(lookahead))) {
     throw new InvalidArgumentError('lookahead', lookahead, 'lookahead must be an object { k?, alpha? }');
@@ -139,39 +148,41 @@ export function createOptimizer<N extends string>(
   const backendNotes: string[] = [];
 
   // one core optimizer per group; the Param views over the model's arrays are built once
-  const groups: Group[] = [{ spec: undefined as ParamGroup | undefined }, ...groupSpecs.map((spec) => ({ spec }))].map(({ spec }, index) => {
-    const overrides = spec ? withoutKeys(spec as Record<string, unknown>, GROUP_PARAM_KEYS) : {};
-    // errors name the option where the user wrote it: `groups[0].momentum`, `lookahead.k`
-    let optimizer = renamingErrors(
-      (param) => (param in overrides ? `groups[${index - 1}].${param}` : param),
-      () => reference.create({ ...base, ...overrides, onWarning: settings.onWarning }),
-    );
-    if (lookahead) {
-      const inner = optimizer;
-      optimizer = renamingErrors(
-        (param) => (param === 'options' ? 'lookahead' : `lookahead.${param}`),
-        () => Lookahead(inner, { ...lookahead, onWarning: settings.onWarning }),
+  const groups: Group[] = [{ spec: undefined as ParamGroup | undefined }, ...groupSpecs.map((spec) => ({ spec }))].map(
+    ({ spec }, index) => {
+      const overrides = spec ? withoutKeys(spec as Record<string, unknown>, GROUP_PARAM_KEYS) : {};
+      // errors name the option where the user wrote it: `groups[0].momentum`, `lookahead.k`
+      let optimizer = renamingErrors(
+        (param) => (param in overrides ? `groups[${index - 1}].${param}` : param),
+        () => reference.create({ ...base, ...overrides, onWarning: settings.onWarning }),
       );
-    }
-    const members = entries.filter((e) => assignment[e.index] === index).map((e) => e.index);
-    const params = members.map((i): Param => {
-      const e = entries[i];
-      const outAxis = e.outAxis ?? spec?.outAxis ?? 0;
-      const gc = e.gc ?? spec?.gc ?? true;
-      // a group's outAxis is checked against each member's shape, and named where it was written
-      const fromGroup = (param: string) =>
-        param === 'outAxis' && e.outAxis === undefined ? `groups[${index - 1}].outAxis` : param;
-      const context = `parameter '${e.name}' [${e.layout.shape}]`;
-      renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`), context);
-      return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
-    });
-    if (backend === 'fast') {
-      const made = fastGroup(optimizer, params);
-      if ('fast' in made) return { index, optimizer, members, params, state: made.fast.state, fast: made };
-      backendNotes.push(made.reason);
-    }
-    return { index, optimizer, members, params, state: optimizer.init(params), fast: null };
-  });
+      if (lookahead) {
+        const inner = optimizer;
+        optimizer = renamingErrors(
+          (param) => (param === 'options' ? 'lookahead' : `lookahead.${param}`),
+          () => Lookahead(inner, { ...lookahead, onWarning: settings.onWarning }),
+        );
+      }
+      const members = entries.filter((e) => assignment[e.index] === index).map((e) => e.index);
+      const params = members.map((i): Param => {
+        const e = entries[i];
+        const outAxis = e.outAxis ?? spec?.outAxis ?? 0;
+        const gc = e.gc ?? spec?.gc ?? true;
+        // a group's outAxis is checked against each member's shape, and named where it was written
+        const fromGroup = (param: string) =>
+          param === 'outAxis' && e.outAxis === undefined ? `groups[${index - 1}].outAxis` : param;
+        const context = `parameter '${e.name}' [${e.layout.shape}]`;
+        renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`), context);
+        return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
+      });
+      if (backend === 'fast') {
+        const made = fastGroup(optimizer, params);
+        if ('fast' in made) return { index, optimizer, members, params, state: made.fast.state, fast: made };
+        backendNotes.push(made.reason);
+      }
+      return { index, optimizer, members, params, state: optimizer.init(params), fast: null };
+    },
+  );
 
   const paramInfo: ParamInfo[] = entries.map((e) => {
     const g = groups[assignment[e.index]];
@@ -191,7 +202,11 @@ export function createOptimizer<N extends string>(
   function learningRates(stepOptions: Float32StepOptions): number[] {
     const override = stepOptions.lr;
     if (Array.isArray(override) && override.length !== groups.length) {
-      throw new InvalidArgumentError('lr', override, `one learning rate per group: ${groups.length} expected, ${override.length} given`);
+      throw new InvalidArgumentError(
+        'lr',
+        override,
+        `one learning rate per group: ${groups.length} expected, ${override.length} given`,
+      );
     }
     return groups.map((g) => {
       const lr = override === undefined ? g.optimizer.hyper.lr : Array.isArray(override) ? override[g.index] : override;
@@ -199,7 +214,10 @@ export function createOptimizer<N extends string>(
         return resolveLearningRate(lr as number, count + 1);
       } catch (e) {
         const err = e as InvalidArgumentError;
-        const who = groups.length > 1 ? `group ${g.index} (${g.members.map((i) => `'${entries[i].name}'`).join(', ') || 'no parameters'})` : optimizerName;
+        const who =
+          groups.length > 1
+            ? `group ${g.index} (${g.members.map((i) => `'${entries[i].name}'`).join(', ') || 'no parameters'})`
+            : optimizerName;
         throw new InvalidArgumentError('lr', err.value, err.referenceMessage ?? err.message, who);
       }
     });
@@ -208,7 +226,8 @@ export function createOptimizer<N extends string>(
   function step(grads: Gradients, stepOptions: Float32StepOptions = {}): StepReport {
     // everything is checked before any group steps: a failed step changes nothing anywhere
     const flat = readGradients(grads, entries);
-    if (stepOptions === null || typeof stepOptions !== 'object') throw new InvalidArgumentError('options', stepOptions, 'step options must be an object');
+    if (stepOptions === null || typeof stepOptions !== 'object')
+      throw new InvalidArgumentError('options', stepOptions, 'step options must be an object');
     const lrs = learningRates(stepOptions);
     const bad = findNonFinite(flat, entries);
     if (bad) {
@@ -275,9 +294,13 @@ export function createOptimizer<N extends string>(
     const checkConfig = !loadOptions.allowConfigChange;
     if (checkConfig) {
       if (snapshot.groups.length !== groups.length) {
-        problems.push(`groups: the snapshot has ${snapshot.groups.length}, this optimizer ${groups.length} (allowConfigChange to load anyway)`);
+        problems.push(
+          `groups: the snapshot has ${snapshot.groups.length}, this optimizer ${groups.length} (allowConfigChange to load anyway)`,
+        );
       } else {
-        groups.forEach((g) => problems.push(...compareHyper(snapshot.groups[g.index].hyper, serializeHyper(g.optimizer.hyper), g.index)));
+        groups.forEach((g) =>
+          problems.push(...compareHyper(snapshot.groups[g.index].hyper, serializeHyper(g.optimizer.hyper), g.index)),
+        );
       }
     }
     for (const e of entries) {
@@ -291,9 +314,14 @@ export function createOptimizer<N extends string>(
         problems.push(`${label}: shape [${p.shape}] in the snapshot, [${info.shape}] in the model`);
         continue;
       }
-      if (p.outAxis !== info.outAxis) problems.push(`${label}: outAxis ${p.outAxis} in the snapshot, ${info.outAxis} here`);
-      if (checkConfig && p.gc !== info.gc) problems.push(`${label}: gc ${p.gc} in the snapshot, ${info.gc} here (allowConfigChange to load anyway)`);
-      if (checkConfig && p.group !== info.group) problems.push(`${label}: group ${p.group} in the snapshot, ${info.group} here (allowConfigChange to load anyway)`);
+      if (p.outAxis !== info.outAxis)
+        problems.push(`${label}: outAxis ${p.outAxis} in the snapshot, ${info.outAxis} here`);
+      if (checkConfig && p.gc !== info.gc)
+        problems.push(`${label}: gc ${p.gc} in the snapshot, ${info.gc} here (allowConfigChange to load anyway)`);
+      if (checkConfig && p.group !== info.group)
+        problems.push(
+          `${label}: group ${p.group} in the snapshot, ${info.group} here (allowConfigChange to load anyway)`,
+        );
       const want = Object.keys(ours.slots).sort();
       const have = Object.keys(p.slots).sort();
       if (want.join() !== have.join()) {
@@ -301,26 +329,29 @@ export function createOptimizer<N extends string>(
         continue;
       }
       for (const slot of want) {
-        if (!(p.slots[slot] instanceof Float32Array)) problems.push(`${label}: state ${slot} is float64 in the snapshot, this model is float32`);
+        if (!(p.slots[slot] instanceof Float32Array))
+          problems.push(`${label}: state ${slot} is float64 in the snapshot, this model is float32`);
       }
     }
     if (problems.length) throw new SnapshotMismatchError(problems);
 
     // all checks passed: build the new states, then swap them in
-    const next = groups.map((g): OptimizerState => ({
-      optimizer: g.optimizer.name,
-      count: snapshot.count,
-      tensors: g.members.map((i, j) => {
-        const p = byName.get(entries[i].name)!;
-        const ours = g.state.tensors[j];
-        return {
-          shape: ours.shape,
-          outAxis: ours.outAxis,
-          step: p.step,
-          slots: Object.fromEntries(Object.keys(ours.slots).map((k) => [k, p.slots[k].slice()])),
-        };
+    const next = groups.map(
+      (g): OptimizerState => ({
+        optimizer: g.optimizer.name,
+        count: snapshot.count,
+        tensors: g.members.map((i, j) => {
+          const p = byName.get(entries[i].name)!;
+          const ours = g.state.tensors[j];
+          return {
+            shape: ours.shape,
+            outAxis: ours.outAxis,
+            step: p.step,
+            slots: Object.fromEntries(Object.keys(ours.slots).map((k) => [k, p.slots[k].slice()])),
+          };
+        }),
       }),
-    }));
+    );
     groups.forEach((g, i) => (g.state = next[i]));
     count = snapshot.count;
     skippedSteps = snapshot.skippedSteps ?? 0;
@@ -330,7 +361,10 @@ export function createOptimizer<N extends string>(
     name: optimizerName,
     family: reference.family,
     params: paramInfo,
-    groups: groups.map((g) => ({ hyper: serializeHyper(g.optimizer.hyper), params: g.members.map((i) => entries[i].name) })),
+    groups: groups.map((g) => ({
+      hyper: serializeHyper(g.optimizer.hyper),
+      params: g.members.map((i) => entries[i].name),
+    })),
     get stepCount() {
       return count;
     },
@@ -354,7 +388,8 @@ function assignGroups(entries: readonly ModelEntry[], specs: readonly ParamGroup
   specs.forEach((spec, k) => {
     const index = k + 1;
     const where = `groups[${k}]`;
-    if (!spec || typeof spec !== 'object') throw new InvalidArgumentError(where, spec, 'a group is { params, ...options }');
+    if (!spec || typeof spec !== 'object')
+      throw new InvalidArgumentError(where, spec, 'a group is { params, ...options }');
     if (spec.gc !== undefined && typeof spec.gc !== 'boolean') {
       throw new InvalidArgumentError(`${where}.gc`, spec.gc, 'gc must be true or false');
     }
@@ -365,7 +400,8 @@ function assignGroups(entries: readonly ModelEntry[], specs: readonly ParamGroup
     let matches: (p: Float32Param) => boolean;
     if (Array.isArray(sel)) {
       for (const n of sel) {
-        if (!names.has(n)) throw new InvalidArgumentError(`${where}.params`, n, `the model has no parameter named '${n}'`);
+        if (!names.has(n))
+          throw new InvalidArgumentError(`${where}.params`, n, `the model has no parameter named '${n}'`);
       }
       matches = (p) => sel.includes(p.name);
     } else if (sel instanceof RegExp) {
@@ -381,7 +417,11 @@ function assignGroups(entries: readonly ModelEntry[], specs: readonly ParamGroup
     for (const e of entries) {
       if (!matches({ name: e.name, shape: e.layout.shape, data: e.data, outAxis: e.outAxis, gc: e.gc })) continue;
       if (assignment[e.index] !== 0) {
-        throw new InvalidArgumentError(`${where}.params`, e.name, `parameter '${e.name}' is already in groups[${assignment[e.index] - 1}]; a parameter belongs to one group`);
+        throw new InvalidArgumentError(
+          `${where}.params`,
+          e.name,
+          `parameter '${e.name}' is already in groups[${assignment[e.index] - 1}]; a parameter belongs to one group`,
+        );
       }
       assignment[e.index] = index;
     }
@@ -395,7 +435,9 @@ function compareHyper(theirs: SerializedHyper, ours: SerializedHyper, group: num
   for (const key of keys) {
     if (key === 'lr') continue; // a per-step setting: resuming with another learning rate is allowed
     if (JSON.stringify(theirs[key]) !== JSON.stringify(ours[key])) {
-      problems.push(`group ${group}: ${key} = ${JSON.stringify(theirs[key])} in the snapshot, ${JSON.stringify(ours[key])} here (allowConfigChange to load anyway)`);
+      problems.push(
+        `group ${group}: ${key} = ${JSON.stringify(theirs[key])} in the snapshot, ${JSON.stringify(ours[key])} here (allowConfigChange to load anyway)`,
+      );
     }
   }
   return problems;

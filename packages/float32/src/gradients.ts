@@ -2,15 +2,16 @@ import { InvalidArgumentError, NonFiniteGradientError, ShapeMismatchError } from
 import { describe, type ModelEntry } from './model.js';
 
 /** A gradient: flat row-major values, or values with their shape (checked against the parameter's). */
-export type GradientInput = Float32Array | Float64Array | { readonly shape: readonly number[]; readonly data: Float32Array | Float64Array };
+export type GradientInput =
+  | Float32Array
+  | Float64Array
+  | { readonly shape: readonly number[]; readonly data: Float32Array | Float64Array };
 
 /**
  * Gradients by parameter name. Every parameter needs an entry; `null` says "no gradient this step"
  * (the parameter and its state are left alone, as PyTorch does for `p.grad is None`).
  */
-export type Gradients =
-  | Readonly<Record<string, GradientInput | null>>
-  | ReadonlyMap<string, GradientInput | null>;
+export type Gradients = Readonly<Record<string, GradientInput | null>> | ReadonlyMap<string, GradientInput | null>;
 
 /** Where the first NaN/±Inf of a step was found. */
 export interface NonFiniteLocation {
@@ -24,18 +25,29 @@ export interface NonFiniteLocation {
  * Reads the gradients of one step into model order, checking names, types and sizes before
  * anything changes. Throws an error that names the parameter.
  */
-export function readGradients(grads: Gradients, entries: readonly ModelEntry[]): (Float32Array | Float64Array | null)[] {
+export function readGradients(
+  grads: Gradients,
+  entries: readonly ModelEntry[],
+): (Float32Array | Float64Array | null)[] {
   if (grads === null || typeof grads !== 'object') {
     throw new InvalidArgumentError('grads', grads, 'gradients are a record or Map of Float32Array by parameter name');
   }
   const isMap = grads instanceof Map;
-  const get = (name: string) => (isMap ? (grads as ReadonlyMap<string, GradientInput | null>).get(name) : (grads as Record<string, GradientInput | null>)[name]);
-  const has = (name: string) => (isMap ? (grads as ReadonlyMap<string, unknown>).has(name) : Object.prototype.hasOwnProperty.call(grads, name));
+  const get = (name: string) =>
+    isMap
+      ? (grads as ReadonlyMap<string, GradientInput | null>).get(name)
+      : (grads as Record<string, GradientInput | null>)[name];
+  const has = (name: string) =>
+    isMap ? (grads as ReadonlyMap<string, unknown>).has(name) : Object.hasOwn(grads, name);
   const names = new Set(entries.map((e) => e.name));
   const keys = isMap ? [...(grads as ReadonlyMap<string, unknown>).keys()] : Object.keys(grads);
   for (const key of keys) {
     if (!names.has(key)) {
-      throw new InvalidArgumentError(`grads['${key}']`, 'a gradient', `the model has no parameter named '${key}' (it has: ${[...names].join(', ')})`);
+      throw new InvalidArgumentError(
+        `grads['${key}']`,
+        'a gradient',
+        `the model has no parameter named '${key}' (it has: ${[...names].join(', ')})`,
+      );
     }
   }
   return entries.map((e) => {
@@ -43,7 +55,11 @@ export function readGradients(grads: Gradients, entries: readonly ModelEntry[]):
     const g = get(e.name);
     if (g === null) return null;
     if (g === undefined || !has(e.name)) {
-      throw new InvalidArgumentError(`grads['${e.name}']`, g, `missing gradient for ${label} (pass null to skip it this step)`);
+      throw new InvalidArgumentError(
+        `grads['${e.name}']`,
+        g,
+        `missing gradient for ${label} (pass null to skip it this step)`,
+      );
     }
     let flat: Float32Array | Float64Array;
     if (g instanceof Float32Array || g instanceof Float64Array) {
@@ -51,7 +67,11 @@ export function readGradients(grads: Gradients, entries: readonly ModelEntry[]):
     } else if (typeof g === 'object' && Array.isArray((g as { shape?: unknown }).shape)) {
       const { shape, data } = g as { shape: readonly number[]; data: unknown };
       if (!(data instanceof Float32Array || data instanceof Float64Array)) {
-        throw new InvalidArgumentError(`grads['${e.name}'].data`, describe(data), `the gradient of ${label} must be a Float32Array or Float64Array`);
+        throw new InvalidArgumentError(
+          `grads['${e.name}'].data`,
+          describe(data),
+          `the gradient of ${label} must be a Float32Array or Float64Array`,
+        );
       }
       const expected = e.layout.shape;
       if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
@@ -59,7 +79,11 @@ export function readGradients(grads: Gradients, entries: readonly ModelEntry[]):
       }
       flat = data;
     } else {
-      throw new InvalidArgumentError(`grads['${e.name}']`, describe(g), `the gradient of ${label} must be a Float32Array (or Float64Array, or { shape, data })`);
+      throw new InvalidArgumentError(
+        `grads['${e.name}']`,
+        describe(g),
+        `the gradient of ${label} must be a Float32Array (or Float64Array, or { shape, data })`,
+      );
     }
     if (flat.length !== e.layout.size) {
       throw new ShapeMismatchError(

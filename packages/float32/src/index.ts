@@ -7,9 +7,21 @@
  */
 export type { Float32Param, ModelInput } from './model.js';
 export type { GradientInput, Gradients, NonFiniteLocation } from './gradients.js';
-export type { Float32OptimizerOptions, Float32Settings, GroupSelector, NonFinitePolicy, ParamGroup } from './options.js';
+export type {
+  Float32OptimizerOptions,
+  Float32Settings,
+  GroupSelector,
+  NonFinitePolicy,
+  ParamGroup,
+} from './options.js';
 export { createOptimizer } from './float32Optimizer.js';
-export type { Float32Optimizer, Float32StepOptions, LoadStateOptions, ParamInfo, StepReport } from './float32Optimizer.js';
+export type {
+  Float32Optimizer,
+  Float32StepOptions,
+  LoadStateOptions,
+  ParamInfo,
+  StepReport,
+} from './float32Optimizer.js';
 export type { OptionsByName, OptionsFor } from './optionsByName.js';
 
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, validateSnapshot, cloneSnapshot, serializeHyper } from './snapshot.js';

@@ -46,11 +46,16 @@ export function snapshotFromJSON(input: string | Uint8Array | ArrayBufferLike | 
   } catch (e) {
     throw new SnapshotFormatError('', `not JSON (${(e as Error).message})`);
   }
-  if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.params)) throw new SnapshotFormatError('params', 'expected an array');
+  if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.params))
+    throw new SnapshotFormatError('params', 'expected an array');
   const params = (parsed.params as Record<string, unknown>[]).map((p, i) => {
-    if (!p || typeof p !== 'object' || !p.slots || typeof p.slots !== 'object') throw new SnapshotFormatError(`params[${i}].slots`, 'expected an object');
+    if (!p || typeof p !== 'object' || !p.slots || typeof p.slots !== 'object')
+      throw new SnapshotFormatError(`params[${i}].slots`, 'expected an object');
     const slots = Object.fromEntries(
-      Object.entries(p.slots as Record<string, JsonArray>).map(([name, a]) => [name, decodeArray(a, `params[${i}].slots.${name}`)]),
+      Object.entries(p.slots as Record<string, JsonArray>).map(([name, a]) => [
+        name,
+        decodeArray(a, `params[${i}].slots.${name}`),
+      ]),
     );
     return { ...p, slots };
   });

@@ -30,7 +30,11 @@ export interface ModelEntry {
 /** Checks a model description and lists its parameters in order. Throws naming the bad parameter. */
 export function readModel(model: ModelInput): ModelEntry[] {
   if (model === null || typeof model !== 'object') {
-    throw new InvalidArgumentError('model', model, 'a model is an array of { name, shape, data } or a record of { shape, data } by name');
+    throw new InvalidArgumentError(
+      'model',
+      model,
+      'a model is an array of { name, shape, data } or a record of { shape, data } by name',
+    );
   }
   const list: Float32Param[] = Array.isArray(model)
     ? [...(model as readonly Float32Param[])]
@@ -38,15 +42,18 @@ export function readModel(model: ModelInput): ModelEntry[] {
   const seen = new Set<string>();
   const entries = list.map((p, index): ModelEntry => {
     const where = `model[${index}]`;
-    if (p === null || typeof p !== 'object') throw new InvalidArgumentError(where, p, 'a parameter is { name, shape, data }');
-    if (typeof p.name !== 'string' || p.name === '') throw new InvalidArgumentError(`${where}.name`, p.name, 'a parameter needs a non-empty name');
+    if (p === null || typeof p !== 'object')
+      throw new InvalidArgumentError(where, p, 'a parameter is { name, shape, data }');
+    if (typeof p.name !== 'string' || p.name === '')
+      throw new InvalidArgumentError(`${where}.name`, p.name, 'a parameter needs a non-empty name');
     const label = `parameter '${p.name}'`;
     if (seen.has(p.name)) throw new InvalidArgumentError(`${label}.name`, p.name, 'parameter names must be unique');
     seen.add(p.name);
     if (!(p.data instanceof Float32Array)) {
       throw new InvalidArgumentError(`${label}.data`, describe(p.data), 'data must be a Float32Array');
     }
-    if (p.gc !== undefined && typeof p.gc !== 'boolean') throw new InvalidArgumentError(`${label}.gc`, p.gc, 'gc must be true or false');
+    if (p.gc !== undefined && typeof p.gc !== 'boolean')
+      throw new InvalidArgumentError(`${label}.gc`, p.gc, 'gc must be true or false');
     if (p.outAxis !== undefined && !Number.isInteger(p.outAxis)) {
       throw new InvalidArgumentError(`${label}.outAxis`, p.outAxis, 'outAxis must be an integer');
     }
@@ -89,7 +96,8 @@ function rejectOverlaps(entries: readonly ModelEntry[]): void {
 
 export function describe(x: unknown): string {
   if (x === null || x === undefined) return String(x);
-  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${(x as unknown as { length?: number }).length ?? x.byteLength})`;
+  if (ArrayBuffer.isView(x))
+    return `${x.constructor.name}(${(x as unknown as { length?: number }).length ?? x.byteLength})`;
   if (Array.isArray(x)) return `Array(${x.length})`;
   return typeof x;
 }

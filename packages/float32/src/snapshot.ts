@@ -76,11 +76,13 @@ export function validateSnapshot(x: unknown): asserts x is OptimizerSnapshot {
   if (x === null || typeof x !== 'object') fail('', `expected an object, got ${x === null ? 'null' : typeof x}`);
   const s = x as Record<string, unknown>;
   if (s.format !== SNAPSHOT_FORMAT) fail('format', `expected '${SNAPSHOT_FORMAT}', got ${JSON.stringify(s.format)}`);
-  if (s.version !== SNAPSHOT_VERSION) fail('version', `this gcopt reads version ${SNAPSHOT_VERSION}, got ${JSON.stringify(s.version)}`);
+  if (s.version !== SNAPSHOT_VERSION)
+    fail('version', `this gcopt reads version ${SNAPSHOT_VERSION}, got ${JSON.stringify(s.version)}`);
   const opt = s.optimizer as Record<string, unknown> | undefined;
   if (!opt || typeof opt !== 'object') fail('optimizer', 'missing');
   if (typeof opt!.name !== 'string' || opt!.name === '') fail('optimizer.name', 'expected a non-empty string');
-  if (opt!.family !== 'first_release' && opt!.family !== 'advanced') fail('optimizer.family', `expected 'first_release' or 'advanced', got ${JSON.stringify(opt!.family)}`);
+  if (opt!.family !== 'first_release' && opt!.family !== 'advanced')
+    fail('optimizer.family', `expected 'first_release' or 'advanced', got ${JSON.stringify(opt!.family)}`);
   checkHyper(opt!.hyper, 'optimizer.hyper', fail);
   if (!Array.isArray(s.groups) || s.groups.length === 0) fail('groups', 'expected a non-empty array');
   (s.groups as unknown[]).forEach((g, i) => {
@@ -99,20 +101,33 @@ export function validateSnapshot(x: unknown): asserts x is OptimizerSnapshot {
     if (names.has(ps.name as string)) fail(`${at}.name`, `duplicate parameter name '${ps.name}'`);
     names.add(ps.name as string);
     const where = `${at} ('${ps.name}')`;
-    if (!Array.isArray(ps.shape) || !ps.shape.every((d) => isInt(d, 1))) fail(`${where}.shape`, 'expected an array of positive integers');
+    if (!Array.isArray(ps.shape) || !ps.shape.every((d) => isInt(d, 1)))
+      fail(`${where}.shape`, 'expected an array of positive integers');
     const shape = ps.shape as number[];
     const size = shape.reduce((a, b) => a * b, 1);
-    if (!isInt(ps.outAxis) || (shape.length > 0 && (ps.outAxis as number) >= shape.length) || (shape.length === 0 && ps.outAxis !== 0)) {
-      fail(`${where}.outAxis`, `expected a resolved axis in [0, ${Math.max(shape.length - 1, 0)}], got ${JSON.stringify(ps.outAxis)}`);
+    if (
+      !isInt(ps.outAxis) ||
+      (shape.length > 0 && (ps.outAxis as number) >= shape.length) ||
+      (shape.length === 0 && ps.outAxis !== 0)
+    ) {
+      fail(
+        `${where}.outAxis`,
+        `expected a resolved axis in [0, ${Math.max(shape.length - 1, 0)}], got ${JSON.stringify(ps.outAxis)}`,
+      );
     }
     if (typeof ps.gc !== 'boolean') fail(`${where}.gc`, 'expected true or false');
-    if (!isInt(ps.group) || (ps.group as number) >= (s.groups as unknown[]).length) fail(`${where}.group`, 'expected an index into groups');
+    if (!isInt(ps.group) || (ps.group as number) >= (s.groups as unknown[]).length)
+      fail(`${where}.group`, 'expected an index into groups');
     if (!isInt(ps.step)) fail(`${where}.step`, 'expected an integer ≥ 0');
-    if ((ps.step as number) > (s.count as number)) fail(`${where}.step`, `${ps.step} steps exceed the optimizer's count ${s.count}`);
-    if (!ps.slots || typeof ps.slots !== 'object' || Array.isArray(ps.slots)) fail(`${where}.slots`, 'expected an object of typed arrays');
+    if ((ps.step as number) > (s.count as number))
+      fail(`${where}.step`, `${ps.step} steps exceed the optimizer's count ${s.count}`);
+    if (!ps.slots || typeof ps.slots !== 'object' || Array.isArray(ps.slots))
+      fail(`${where}.slots`, 'expected an object of typed arrays');
     for (const [slot, arr] of Object.entries(ps.slots as Record<string, unknown>)) {
-      if (!(arr instanceof Float32Array || arr instanceof Float64Array)) fail(`${where}.slots.${slot}`, 'expected a Float32Array or Float64Array');
-      if ((arr as Float32Array).length !== size) fail(`${where}.slots.${slot}`, `has ${(arr as Float32Array).length} elements, shape [${shape}] needs ${size}`);
+      if (!(arr instanceof Float32Array || arr instanceof Float64Array))
+        fail(`${where}.slots.${slot}`, 'expected a Float32Array or Float64Array');
+      if ((arr as Float32Array).length !== size)
+        fail(`${where}.slots.${slot}`, `has ${(arr as Float32Array).length} elements, shape [${shape}] needs ${size}`);
     }
   });
 }

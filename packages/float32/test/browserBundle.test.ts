@@ -9,7 +9,9 @@ const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `n
 /** esbuild for the browser: a Node built-in anywhere in the import graph fails to resolve. */
 function bundleForBrowser(stdin?: string) {
   return build({
-    ...(stdin ? { stdin: { contents: stdin, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' } } : { entryPoints: [entry] }),
+    ...(stdin
+      ? { stdin: { contents: stdin, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' } }
+      : { entryPoints: [entry] }),
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -41,6 +43,8 @@ describe('browser bundle', () => {
   });
 
   it('the same build fails when something imports a Node built-in (the check can fail)', async () => {
-    await expect(bundleForBrowser("import { readFileSync } from 'node:fs'; export const x = readFileSync;")).rejects.toThrow(/node:fs/);
+    await expect(
+      bundleForBrowser("import { readFileSync } from 'node:fs'; export const x = readFileSync;"),
+    ).rejects.toThrow(/node:fs/);
   });
 });

@@ -70,12 +70,20 @@ describe('checkpoint: save after step k, resume, and the run is bit-identical to
 
   it('the snapshot is self-describing and independent of the optimizer', () => {
     const model = makeModel();
-    const opt = createOptimizer('SGD_GC', { lr: 0.1, momentum: 0.9, groups: [{ params: ['fc.bias'], weightDecay: 0, gc: false }], weightDecay: 1e-4 }, model);
+    const opt = createOptimizer(
+      'SGD_GC',
+      { lr: 0.1, momentum: 0.9, groups: [{ params: ['fc.bias'], weightDecay: 0, gc: false }], weightDecay: 1e-4 },
+      model,
+    );
     opt.step(makeGrads(model, 1));
     const snap = opt.state();
     expect(snap.format).toBe('gcopt-optimizer-state');
     expect(snap.version).toBe(1);
-    expect(snap.optimizer).toEqual({ name: 'SGD_GC', family: 'first_release', hyper: { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: false } });
+    expect(snap.optimizer).toEqual({
+      name: 'SGD_GC',
+      family: 'first_release',
+      hyper: { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: false },
+    });
     expect(snap.groups[1].hyper.weightDecay).toBe(0);
     expect(snap.params.map((p) => [p.name, p.shape, p.outAxis, p.gc, p.group, p.step])).toEqual([
       ['conv.weight', [4, 3, 2, 2], 0, true, 0, 1],
@@ -88,7 +96,11 @@ describe('checkpoint: save after step k, resume, and the run is bit-identical to
     opt.step(makeGrads(model, 2));
     expect(snap.params[0].slots.momentum_buffer).toEqual(copy); // later steps do not write into a snapshot
     // and loading copies: changing the snapshot afterwards does not reach the optimizer
-    const other = createOptimizer('SGD_GC', { lr: 0.1, momentum: 0.9, groups: [{ params: ['fc.bias'], weightDecay: 0, gc: false }], weightDecay: 1e-4 }, makeModel());
+    const other = createOptimizer(
+      'SGD_GC',
+      { lr: 0.1, momentum: 0.9, groups: [{ params: ['fc.bias'], weightDecay: 0, gc: false }], weightDecay: 1e-4 },
+      makeModel(),
+    );
     other.loadState(snap);
     const loaded = encodeSnapshot(other.state());
     snap.params[0].slots.momentum_buffer.fill(42);
@@ -118,38 +130,88 @@ describe('loadState refuses a snapshot that does not fit, and changes nothing', 
   const source = () => trained().opt.state();
 
   const mismatches: [string, () => OptimizerSnapshot, RegExp][] = [
-    ['another optimizer kind', () => trained('Adam_GC', { lr: 1e-2 }).opt.state(), /snapshot is of Adam_GC.*this optimizer is Adam_GC2/],
-    ['another family (AdamW)', () => ({ ...source(), optimizer: { ...source().optimizer, family: 'advanced' as const } }), /Adam_GC2 \(advanced\)/],
-    ['a missing parameter', () => ({ ...source(), params: source().params.slice(1) }), /missing from the snapshot: 'conv.weight'/],
-    ['an extra parameter', () => {
-      const s = source();
-      return { ...s, params: [...s.params, { ...s.params[2], name: 'extra.bias' }] };
-    }, /this model lacks: 'extra.bias'/],
-    ['a renamed parameter', () => {
-      const s = source();
-      return { ...s, params: s.params.map((p) => (p.name === 'fc.weight' ? { ...p, name: 'fc.w' } : p)) };
-    }, /missing from the snapshot: 'fc.weight'[\s\S]*lacks: 'fc.w'/],
-    ['another shape (same size)', () => {
-      const s = source();
-      return { ...s, params: s.params.map((p) => (p.name === 'fc.weight' ? { ...p, shape: [6, 5] } : p)) };
-    }, /parameter 'fc.weight': shape \[6,5\] in the snapshot, \[5,6\] in the model/],
-    ['another output axis', () => {
-      const s = source();
-      return { ...s, params: s.params.map((p) => (p.name === 'dense.kernel' ? { ...p, outAxis: 0 } : p)) };
-    }, /'dense.kernel': outAxis 0 in the snapshot, 1 here/],
-    ['float64 state arrays', () => {
-      const s = source();
-      return { ...s, params: s.params.map((p) => ({ ...p, slots: Object.fromEntries(Object.entries(p.slots).map(([k, v]) => [k, Float64Array.from(v)])) })) };
-    }, /state exp_avg is float64 in the snapshot, this model is float32/],
-    ['other state arrays (SGD momentum into Adam)', () => {
-      const s = source();
-      return { ...s, params: s.params.map((p) => ({ ...p, slots: { momentum_buffer: p.slots.exp_avg } })) };
-    }, /state arrays \[momentum_buffer\] in the snapshot, Adam_GC2 keeps \[exp_avg,exp_avg_sq\]/],
-    ['other hyper-parameters', () => trained('Adam_GC2', { lr: 1e-2, betas: [0.8, 0.99] }).opt.state(), /group 0: betas = \[0.8,0.99\] in the snapshot, \[0.9,0.999\] here/],
-    ['another gc setting', () => {
-      const s = source();
-      return { ...s, params: s.params.map((p) => (p.name === 'fc.weight' ? { ...p, gc: false } : p)) };
-    }, /'fc.weight': gc false in the snapshot, true here/],
+    [
+      'another optimizer kind',
+      () => trained('Adam_GC', { lr: 1e-2 }).opt.state(),
+      /snapshot is of Adam_GC.*this optimizer is Adam_GC2/,
+    ],
+    [
+      'another family (AdamW)',
+      () => ({ ...source(), optimizer: { ...source().optimizer, family: 'advanced' as const } }),
+      /Adam_GC2 \(advanced\)/,
+    ],
+    [
+      'a missing parameter',
+      () => ({ ...source(), params: source().params.slice(1) }),
+      /missing from the snapshot: 'conv.weight'/,
+    ],
+    [
+      'an extra parameter',
+      () => {
+        const s = source();
+        return { ...s, params: [...s.params, { ...s.params[2], name: 'extra.bias' }] };
+      },
+      /this model lacks: 'extra.bias'/,
+    ],
+    [
+      'a renamed parameter',
+      () => {
+        const s = source();
+        return { ...s, params: s.params.map((p) => (p.name === 'fc.weight' ? { ...p, name: 'fc.w' } : p)) };
+      },
+      /missing from the snapshot: 'fc.weight'[\s\S]*lacks: 'fc.w'/,
+    ],
+    [
+      'another shape (same size)',
+      () => {
+        const s = source();
+        return { ...s, params: s.params.map((p) => (p.name === 'fc.weight' ? { ...p, shape: [6, 5] } : p)) };
+      },
+      /parameter 'fc.weight': shape \[6,5\] in the snapshot, \[5,6\] in the model/,
+    ],
+    [
+      'another output axis',
+      () => {
+        const s = source();
+        return { ...s, params: s.params.map((p) => (p.name === 'dense.kernel' ? { ...p, outAxis: 0 } : p)) };
+      },
+      /'dense.kernel': outAxis 0 in the snapshot, 1 here/,
+    ],
+    [
+      'float64 state arrays',
+      () => {
+        const s = source();
+        return {
+          ...s,
+          params: s.params.map((p) => ({
+            ...p,
+            slots: Object.fromEntries(Object.entries(p.slots).map(([k, v]) => [k, Float64Array.from(v)])),
+          })),
+        };
+      },
+      /state exp_avg is float64 in the snapshot, this model is float32/,
+    ],
+    [
+      'other state arrays (SGD momentum into Adam)',
+      () => {
+        const s = source();
+        return { ...s, params: s.params.map((p) => ({ ...p, slots: { momentum_buffer: p.slots.exp_avg } })) };
+      },
+      /state arrays \[momentum_buffer\] in the snapshot, Adam_GC2 keeps \[exp_avg,exp_avg_sq\]/,
+    ],
+    [
+      'other hyper-parameters',
+      () => trained('Adam_GC2', { lr: 1e-2, betas: [0.8, 0.99] }).opt.state(),
+      /group 0: betas = \[0.8,0.99\] in the snapshot, \[0.9,0.999\] here/,
+    ],
+    [
+      'another gc setting',
+      () => {
+        const s = source();
+        return { ...s, params: s.params.map((p) => (p.name === 'fc.weight' ? { ...p, gc: false } : p)) };
+      },
+      /'fc.weight': gc false in the snapshot, true here/,
+    ],
   ];
 
   it.each(mismatches)('%s', (_what, make, message) => {
@@ -170,8 +232,17 @@ describe('loadState refuses a snapshot that does not fit, and changes nothing', 
       [{ ...s, format: 'other' }, /format: expected 'gcopt-optimizer-state'/],
       [{ ...s, version: 2 }, /version: this gcopt reads version 1, got 2/],
       [{ ...s, count: -1 }, /count: expected an integer/],
-      [{ ...s, params: s.params.map((p, i) => (i === 1 ? { ...p, step: 9 } : p)) }, /params\[1\] \('fc.weight'\)\.step: 9 steps exceed/],
-      [{ ...s, params: s.params.map((p, i) => (i === 0 ? { ...p, slots: { ...p.slots, exp_avg: new Float32Array(3) } } : p)) }, /params\[0\] \('conv.weight'\)\.slots\.exp_avg: has 3 elements/],
+      [
+        { ...s, params: s.params.map((p, i) => (i === 1 ? { ...p, step: 9 } : p)) },
+        /params\[1\] \('fc.weight'\)\.step: 9 steps exceed/,
+      ],
+      [
+        {
+          ...s,
+          params: s.params.map((p, i) => (i === 0 ? { ...p, slots: { ...p.slots, exp_avg: new Float32Array(3) } } : p)),
+        },
+        /params\[0\] \('conv.weight'\)\.slots\.exp_avg: has 3 elements/,
+      ],
       [{ ...s, optimizer: { ...s.optimizer, hyper: { ...s.optimizer.hyper, eps: 'x' } } }, /optimizer\.hyper\.eps/],
     ];
     for (const [snap, message] of bad) {
@@ -187,7 +258,9 @@ describe('loadState refuses a snapshot that does not fit, and changes nothing', 
     opt.loadState(other.opt.state(), { allowConfigChange: true });
     const mine = opt.state();
     expect(mine.optimizer.hyper.betas).toEqual([0.9, 0.999]); // configuration kept
-    expect(encodeSnapshot({ ...mine, optimizer: other.opt.state().optimizer, groups: other.opt.state().groups })).toEqual(encodeSnapshot(other.opt.state()));
+    expect(
+      encodeSnapshot({ ...mine, optimizer: other.opt.state().optimizer, groups: other.opt.state().groups }),
+    ).toEqual(encodeSnapshot(other.opt.state()));
     expect(model.length).toBe(4);
   });
 

@@ -66,7 +66,7 @@ describe("backend 'fast': @gcopt/core/fast's kernels under the float32 API", () 
     expect(fast.state().count).toBe(4);
   });
 
-  it("refuses an unknown backend, naming the option", () => {
+  it('refuses an unknown backend, naming the option', () => {
     expect(() => createOptimizer('Adam_GC2', { backend: 'gpu' } as never, makeModel())).toThrow(/backend/);
   });
 });

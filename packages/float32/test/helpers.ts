@@ -1,5 +1,13 @@
 import ndarray from 'ndarray';
-import { Lookahead, findReferenceOptimizer, referenceOptimizers, type Family, type Optimizer, type OptimizerState, type Param } from '@gcopt/core';
+import {
+  Lookahead,
+  findReferenceOptimizer,
+  referenceOptimizers,
+  type Family,
+  type Optimizer,
+  type OptimizerState,
+  type Param,
+} from '@gcopt/core';
 import { seededRandom } from '@gcopt/mnist-data';
 import { visibleStepOptions } from '../../core/test/optimizerCatalog.js';
 import { encodeSnapshot, type Float32Optimizer, type Float32Param } from '../src/index.js';
@@ -20,7 +28,13 @@ export const CASES: readonly Case[] = [
     family: r.family,
     options: visibleStepOptions(r.name, r.family),
   })),
-  { label: 'Lookahead(SGD)', name: 'SGD', family: 'advanced', options: { lr: 0.1, momentum: 0.9, useGc: true }, lookahead: { k: 2, alpha: 0.5 } },
+  {
+    label: 'Lookahead(SGD)',
+    name: 'SGD',
+    family: 'advanced',
+    options: { lr: 0.1, momentum: 0.9, useGc: true },
+    lookahead: { k: 2, alpha: 0.5 },
+  },
 ];
 
 /** The core optimizer a case means, made directly (the reference the float32 layer must match). */
@@ -37,7 +51,12 @@ export function makeModel(seed = 1): Float32Param[] {
     for (let i = 0; i < data.length; i++) data[i] = random() - 0.5;
     return { name, shape, data, outAxis };
   };
-  return [tensor('conv.weight', [4, 3, 2, 2]), tensor('fc.weight', [5, 6]), tensor('fc.bias', [5]), tensor('dense.kernel', [6, 4], -1)];
+  return [
+    tensor('conv.weight', [4, 3, 2, 2]),
+    tensor('fc.weight', [5, 6]),
+    tensor('fc.bias', [5]),
+    tensor('dense.kernel', [6, 4], -1),
+  ];
 }
 
 export function cloneModel(model: readonly Float32Param[]): Float32Param[] {
@@ -51,8 +70,16 @@ export function makeGrads(model: readonly Float32Param[], t: number, seed = 7): 
 }
 
 /** Core Params over copies of the model (for running the core's pure step side by side). */
-export function coreParams(model: readonly Float32Param[], overrides: Partial<Record<string, { gc?: boolean }>> = {}): Param[] {
-  return model.map((p) => ({ value: ndarray(p.data.slice(), [...p.shape]), outAxis: p.outAxis ?? 0, gc: overrides[p.name]?.gc, name: p.name }));
+export function coreParams(
+  model: readonly Float32Param[],
+  overrides: Partial<Record<string, { gc?: boolean }>> = {},
+): Param[] {
+  return model.map((p) => ({
+    value: ndarray(p.data.slice(), [...p.shape]),
+    outAxis: p.outAxis ?? 0,
+    gc: overrides[p.name]?.gc,
+    name: p.name,
+  }));
 }
 
 export function paramBytes(params: readonly { data: Float32Array }[] | readonly Param[]): Uint8Array[] {
@@ -71,6 +98,9 @@ export function stateBytes(state: OptimizerState): Uint8Array[] {
   return state.tensors.flatMap((t) =>
     Object.keys(t.slots)
       .sort()
-      .map((k) => new Uint8Array(t.slots[k].buffer.slice(t.slots[k].byteOffset, t.slots[k].byteOffset + t.slots[k].byteLength))),
+      .map(
+        (k) =>
+          new Uint8Array(t.slots[k].buffer.slice(t.slots[k].byteOffset, t.slots[k].byteOffset + t.slots[k].byteLength)),
+      ),
   );
 }

@@ -18,7 +18,11 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
       if (t === 3) grads['fc.bias'] = null as never;
       const report = opt.step(grads);
       expect(report).toEqual({ applied: true, step: t });
-      ({ params, state } = core.step(params, model.map((p) => grads[p.name] ?? null), state));
+      ({ params, state } = core.step(
+        params,
+        model.map((p) => grads[p.name] ?? null),
+        state,
+      ));
     }
     expect(paramBytes(model)).toEqual(paramBytes(params));
     expect(paramBytes(model)).not.toEqual(before); // the model's own arrays moved
@@ -49,12 +53,20 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
     const record = Object.fromEntries(list.map(({ name, ...rest }) => [name, rest]));
     const a = createOptimizer('SGD_GC', { lr: 0.1, momentum: 0.9 }, list);
     const twin = makeModel();
-    const b = createOptimizer('SGD_GC', { lr: 0.1, momentum: 0.9 }, Object.fromEntries(twin.map(({ name, ...rest }) => [name, rest])));
+    const b = createOptimizer(
+      'SGD_GC',
+      { lr: 0.1, momentum: 0.9 },
+      Object.fromEntries(twin.map(({ name, ...rest }) => [name, rest])),
+    );
     expect(Object.keys(record)).toEqual(a.params.map((p) => p.name));
     for (let t = 1; t <= 3; t++) {
       const grads = makeGrads(list, t);
       a.step(grads);
-      b.step(t % 2 ? new Map(Object.entries(grads)) : Object.fromEntries(twin.map((p) => [p.name, { shape: p.shape, data: grads[p.name] }])));
+      b.step(
+        t % 2
+          ? new Map(Object.entries(grads))
+          : Object.fromEntries(twin.map((p) => [p.name, { shape: p.shape, data: grads[p.name] }])),
+      );
     }
     expect(paramBytes(twin)).toEqual(paramBytes(list));
   });
@@ -69,7 +81,12 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
     lrs.forEach((lr, i) => {
       const grads = makeGrads(model, i + 1);
       opt.step(grads, { lr });
-      ({ params, state } = core.step(params, model.map((p) => grads[p.name]), state, { lr }));
+      ({ params, state } = core.step(
+        params,
+        model.map((p) => grads[p.name]),
+        state,
+        { lr },
+      ));
     });
     expect(paramBytes(model)).toEqual(paramBytes(params));
   });
@@ -84,7 +101,11 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
     for (let t = 1; t <= 3; t++) {
       const grads = makeGrads(model, t);
       opt.step(grads);
-      ({ params, state } = core.step(params, model.map((p) => grads[p.name]), state));
+      ({ params, state } = core.step(
+        params,
+        model.map((p) => grads[p.name]),
+        state,
+      ));
     }
     expect(paramBytes(model)).toEqual(paramBytes(params));
     expect(opt.state().optimizer.hyper.lr).toBeNull(); // a schedule is code, not data

@@ -6,7 +6,12 @@ import { coreParams, makeGrads, makeModel, paramBytes } from './helpers.js';
 /** Runs separate core optimizers over disjoint subsets of the model (what param groups mean). */
 function runCoreGroups(
   model: ReturnType<typeof makeModel>,
-  groups: { names: string[]; optimizer: Optimizer; gc?: Record<string, boolean>; lr?: (t: number) => number | undefined }[],
+  groups: {
+    names: string[];
+    optimizer: Optimizer;
+    gc?: Record<string, boolean>;
+    lr?: (t: number) => number | undefined;
+  }[],
   steps: number,
 ): Map<string, Param> {
   const out = new Map<string, Param>();
@@ -19,7 +24,12 @@ function runCoreGroups(
     const grads = makeGrads(model, t);
     for (const r of runs) {
       const lr = r.g.lr?.(t);
-      ({ params: r.params, state: r.state } = r.g.optimizer.step(r.params, r.members.map((p) => grads[p.name]), r.state, lr === undefined ? {} : { lr }));
+      ({ params: r.params, state: r.state } = r.g.optimizer.step(
+        r.params,
+        r.members.map((p) => grads[p.name]),
+        r.state,
+        lr === undefined ? {} : { lr },
+      ));
     }
   }
   for (const r of runs) r.members.forEach((p, i) => out.set(p.name, r.params[i]));
@@ -31,7 +41,11 @@ const WEIGHTS = ['conv.weight', 'fc.weight', 'dense.kernel'];
 describe('param groups: one core optimizer per group, made with the merged options', () => {
   it('no weight decay on biases (names)', () => {
     const model = makeModel();
-    const opt = createOptimizer('SGD_GC', { lr: 0.1, momentum: 0.9, weightDecay: 1e-2, groups: [{ params: ['fc.bias'], weightDecay: 0 }] }, model);
+    const opt = createOptimizer(
+      'SGD_GC',
+      { lr: 0.1, momentum: 0.9, weightDecay: 1e-2, groups: [{ params: ['fc.bias'], weightDecay: 0 }] },
+      model,
+    );
     for (let t = 1; t <= 4; t++) opt.step(makeGrads(model, t));
     const ref = runCoreGroups(
       makeModel(),
@@ -42,7 +56,10 @@ describe('param groups: one core optimizer per group, made with the merged optio
       4,
     );
     expect(paramBytes(model)).toEqual(paramBytes(model.map((p) => ref.get(p.name)!)));
-    expect(opt.groups.map((g) => [g.params, g.hyper.weightDecay])).toEqual([[WEIGHTS, 1e-2], [['fc.bias'], 0]]);
+    expect(opt.groups.map((g) => [g.params, g.hyper.weightDecay])).toEqual([
+      [WEIGHTS, 1e-2],
+      [['fc.bias'], 0],
+    ]);
     // and the groups really differ: one optimizer with decay everywhere gives other bias values
     const plain = makeModel();
     const plainOpt = createOptimizer('SGD_GC', { lr: 0.1, momentum: 0.9, weightDecay: 1e-2 }, plain);
@@ -53,14 +70,22 @@ describe('param groups: one core optimizer per group, made with the merged optio
 
   it('per-group learning rates, a RegExp selector, and a per-step lr for each group', () => {
     const model = makeModel();
-    const opt = createOptimizer('Adam_GC2', { lr: 1e-2, groups: [{ params: /^fc\./, lr: 1e-3, betas: [0.8, 0.99] }] }, model);
+    const opt = createOptimizer(
+      'Adam_GC2',
+      { lr: 1e-2, groups: [{ params: /^fc\./, lr: 1e-3, betas: [0.8, 0.99] }] },
+      model,
+    );
     const stepLr = (t: number) => (t === 3 ? [5e-3, 5e-4] : undefined);
     for (let t = 1; t <= 4; t++) opt.step(makeGrads(model, t), stepLr(t) ? { lr: stepLr(t) } : {});
     const ref = runCoreGroups(
       makeModel(),
       [
         { names: ['conv.weight', 'dense.kernel'], optimizer: Adam_GC2({ lr: 1e-2 }), lr: (t) => stepLr(t)?.[0] },
-        { names: ['fc.weight', 'fc.bias'], optimizer: Adam_GC2({ lr: 1e-3, betas: [0.8, 0.99] }), lr: (t) => stepLr(t)?.[1] },
+        {
+          names: ['fc.weight', 'fc.bias'],
+          optimizer: Adam_GC2({ lr: 1e-3, betas: [0.8, 0.99] }),
+          lr: (t) => stepLr(t)?.[1],
+        },
       ],
       4,
     );
@@ -73,7 +98,12 @@ describe('param groups: one core optimizer per group, made with the merged optio
     const warnings: GcoptWarning[] = [];
     const opt = createOptimizer(
       'SGD_GC',
-      { lr: 0.1, momentum: 0.9, onWarning: (w) => warnings.push(w), groups: [{ params: (p) => p.shape.length === 4, gc: false }] },
+      {
+        lr: 0.1,
+        momentum: 0.9,
+        onWarning: (w) => warnings.push(w),
+        groups: [{ params: (p) => p.shape.length === 4, gc: false }],
+      },
       model,
     );
     for (let t = 1; t <= 3; t++) opt.step(makeGrads(model, t));
@@ -105,7 +135,11 @@ describe('param groups: one core optimizer per group, made with the merged optio
     const model = makeModel().map((p) => (p.name === 'fc.weight' ? { ...p, gc: false } : p));
     const opt = createOptimizer('SGD_GC', { lr: 0.1 }, model);
     opt.step(makeGrads(model, 1));
-    const ref = runCoreGroups(makeModel(), [{ names: [...WEIGHTS, 'fc.bias'], optimizer: SGD_GC({ lr: 0.1 }), gc: { 'fc.weight': false } }], 1);
+    const ref = runCoreGroups(
+      makeModel(),
+      [{ names: [...WEIGHTS, 'fc.bias'], optimizer: SGD_GC({ lr: 0.1 }), gc: { 'fc.weight': false } }],
+      1,
+    );
     expect(paramBytes(model)).toEqual(paramBytes(model.map((p) => ref.get(p.name)!)));
     // with GC, the update of fc.weight has zero mean per output row; without it, it does not
     const gcModel = makeModel();
@@ -122,7 +156,9 @@ describe('param groups: one core optimizer per group, made with the merged optio
 
   it('a fan-in-1 tensor under GC warns through onWarning, naming it', () => {
     const warnings: GcoptWarning[] = [];
-    createOptimizer('SGD_GC', { lr: 0.1, onWarning: (w) => warnings.push(w) }, [{ name: 'head', shape: [3, 1], data: new Float32Array(3) }]);
+    createOptimizer('SGD_GC', { lr: 0.1, onWarning: (w) => warnings.push(w) }, [
+      { name: 'head', shape: [3, 1], data: new Float32Array(3) },
+    ]);
     expect(warnings.map((w) => w.paramName)).toEqual(['head']);
   });
 });

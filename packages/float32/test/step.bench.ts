@@ -12,11 +12,19 @@ import { createOptimizer } from '../src/index.js';
 
 const shapes = { 'fc.weight': [1024, 1024], 'fc.bias': [1024] } as const;
 const random = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
-const model = Object.entries(shapes).map(([name, shape]) => ({ name, shape: [...shape], data: random(shape.reduce((a, b) => a * b, 1)) }));
+const model = Object.entries(shapes).map(([name, shape]) => ({
+  name,
+  shape: [...shape],
+  data: random(shape.reduce((a, b) => a * b, 1)),
+}));
 const grads = Object.fromEntries(model.map((p) => [p.name, random(p.data.length).map((v) => v * 1e-2)]));
 const gradList = model.map((p) => grads[p.name]);
 
-const opt = createOptimizer('Adam_GC2', { lr: 1e-4 }, model.map((p) => ({ ...p, data: p.data.slice() })));
+const opt = createOptimizer(
+  'Adam_GC2',
+  { lr: 1e-4 },
+  model.map((p) => ({ ...p, data: p.data.slice() })),
+);
 const core = Adam_GC2({ lr: 1e-4 });
 const coreParams: Param[] = model.map((p) => ({ value: ndarray(p.data.slice(), p.shape), name: p.name }));
 const coreState = core.init(coreParams);
@@ -26,7 +34,11 @@ let pureState = core.init(pureParams);
 describe('Adam_GC2 step, 1,049,600 parameters', () => {
   bench('core stepInPlace (baseline)', () => core.stepInPlace(coreParams, gradList, coreState), { time: 2000 });
   bench('@gcopt/float32 step', () => void opt.step(grads), { time: 2000 });
-  bench('core pure step', () => {
-    ({ params: pureParams, state: pureState } = core.step(pureParams, gradList, pureState));
-  }, { time: 2000 });
+  bench(
+    'core pure step',
+    () => {
+      ({ params: pureParams, state: pureState } = core.step(pureParams, gradList, pureState));
+    },
+    { time: 2000 },
+  );
 });

@@ -20,17 +20,29 @@ function handWrittenLinearRegression(): Uint8Array {
   const y = g.op('Add', [g.op('MatMul', ['x', 'W']), 'b']);
   const diff = g.op('Sub', [y, 't']);
   g.opNamed('ReduceMean', [g.op('Mul', [diff, diff])], 'mse', { keepdims: { i: 0 } });
-  const dy = g.op('Div', [g.op('Mul', [diff, g.floatConst([2])]), g.op('Cast', [g.op('Size', [y])], { to: { i: DataType.FLOAT } })]);
+  const dy = g.op('Div', [
+    g.op('Mul', [diff, g.floatConst([2])]),
+    g.op('Cast', [g.op('Size', [y])], { to: { i: DataType.FLOAT } }),
+  ]);
   g.opNamed('MatMul', [g.op('Transpose', ['x'], { perm: { ints: [1, 0] } }), dy], 'grad.W');
   g.opNamed('ReduceSum', [dy, g.int64Const([0])], 'grad.b', { keepdims: { i: 0 } });
   g.addOutput('mse', DataType.FLOAT, []);
   g.addOutput('grad.W', DataType.FLOAT, [3, 2]);
   g.addOutput('grad.b', DataType.FLOAT, [2]);
-  g.initializers.push({ ...floatTensor('float32', [0, 0, 0, 0, 0, 0], [3, 2]), name: 'W' }, { ...floatTensor('float32', [0, 0], [2]), name: 'b' });
+  g.initializers.push(
+    { ...floatTensor('float32', [0, 0, 0, 0, 0, 0], [3, 2]), name: 'W' },
+    { ...floatTensor('float32', [0, 0], [2]), name: 'b' },
+  );
   return encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
-    graph: { name: 'linear_regression', node: g.nodes, initializer: g.initializers, input: g.inputs, output: g.outputs },
+    graph: {
+      name: 'linear_regression',
+      node: g.nodes,
+      initializer: g.initializers,
+      input: g.inputs,
+      output: g.outputs,
+    },
     metadataProps: [
       { key: 'gcopt.contract', value: CONTRACT_VERSION },
       { key: 'gcopt.input', value: 'x' },
@@ -44,7 +56,10 @@ describe.each(runtimes)('a hand-written contract model on %s', (_name, ort) => {
   it('is read as documented and trained to the least-squares solution', async () => {
     const model = handWrittenLinearRegression();
     const info = readGradientModel(model);
-    expect(info.params.map((p) => [p.name, p.shape, p.outAxis, p.gc])).toEqual([['W', [3, 2], -1, true], ['b', [2], 0, false]]);
+    expect(info.params.map((p) => [p.name, p.shape, p.outAxis, p.gc])).toEqual([
+      ['W', [3, 2], -1, true],
+      ['b', [2], 0, false],
+    ]);
     expect(info.output).toBeUndefined();
     const trainer = new OrtTrainer({ gradientModel: model, ort, optimizer: { name: 'Adam', lr: 0.05, useGc: false } });
     expect(trainer.optimizer.params.map((p) => p.outAxis)).toEqual([1, 0]);

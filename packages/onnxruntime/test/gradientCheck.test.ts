@@ -16,24 +16,144 @@ import { runtimes } from './helpers/runtimes.js';
  * vanish at smaller steps, down to float32 round-off), and MaxPool's backward is checked in float64.
  */
 const float64Cases: [string, NetworkSpec<'float64'>][] = [
-  ['dense + relu + softmax cross-entropy', { input: [5], layers: [layers.dense({ units: 4 }), layers.relu(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
-  ['dense with PyTorch weight layout [out, in] (Gemm transB)', { input: [5], layers: [layers.dense({ units: 4, weightLayout: 'outIn' }), layers.tanh(), layers.dense({ units: 3, weightLayout: 'outIn', useBias: false })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
-  ['dense + tanh + sigmoid + mean squared error', { input: [4], layers: [layers.dense({ units: 5 }), layers.tanh(), layers.dense({ units: 3 }), layers.sigmoid()], loss: 'meanSquaredError', dtype: 'float64' }],
-  ['dense without bias + dropout (identity) + reshape', { input: [6], layers: [layers.reshape({ shape: [2, 3] }), layers.flatten(), layers.dense({ units: 4, useBias: false }), layers.dropout({ rate: 0.3 }), layers.tanh(), layers.dense({ units: 2 })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
-  ['overlapping padded max pooling + flatten', { input: [2, 5, 5], layers: [layers.maxPool({ size: 3, stride: 2, padding: 1 }), layers.flatten(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy', dtype: 'float64' }],
-  ['non-overlapping max pooling', { input: [1, 4, 6], layers: [layers.maxPool({ size: 2 }), layers.flatten(), layers.dense({ units: 2 })], loss: 'meanSquaredError', dtype: 'float64' }],
+  [
+    'dense + relu + softmax cross-entropy',
+    {
+      input: [5],
+      layers: [layers.dense({ units: 4 }), layers.relu(), layers.dense({ units: 3 })],
+      loss: 'softmaxCrossEntropy',
+      dtype: 'float64',
+    },
+  ],
+  [
+    'dense with PyTorch weight layout [out, in] (Gemm transB)',
+    {
+      input: [5],
+      layers: [
+        layers.dense({ units: 4, weightLayout: 'outIn' }),
+        layers.tanh(),
+        layers.dense({ units: 3, weightLayout: 'outIn', useBias: false }),
+      ],
+      loss: 'softmaxCrossEntropy',
+      dtype: 'float64',
+    },
+  ],
+  [
+    'dense + tanh + sigmoid + mean squared error',
+    {
+      input: [4],
+      layers: [layers.dense({ units: 5 }), layers.tanh(), layers.dense({ units: 3 }), layers.sigmoid()],
+      loss: 'meanSquaredError',
+      dtype: 'float64',
+    },
+  ],
+  [
+    'dense without bias + dropout (identity) + reshape',
+    {
+      input: [6],
+      layers: [
+        layers.reshape({ shape: [2, 3] }),
+        layers.flatten(),
+        layers.dense({ units: 4, useBias: false }),
+        layers.dropout({ rate: 0.3 }),
+        layers.tanh(),
+        layers.dense({ units: 2 }),
+      ],
+      loss: 'softmaxCrossEntropy',
+      dtype: 'float64',
+    },
+  ],
+  [
+    'overlapping padded max pooling + flatten',
+    {
+      input: [2, 5, 5],
+      layers: [layers.maxPool({ size: 3, stride: 2, padding: 1 }), layers.flatten(), layers.dense({ units: 3 })],
+      loss: 'softmaxCrossEntropy',
+      dtype: 'float64',
+    },
+  ],
+  [
+    'non-overlapping max pooling',
+    {
+      input: [1, 4, 6],
+      layers: [layers.maxPool({ size: 2 }), layers.flatten(), layers.dense({ units: 2 })],
+      loss: 'meanSquaredError',
+      dtype: 'float64',
+    },
+  ],
 ];
 
 const float32Cases: [string, NetworkSpec<'float32'>][] = [
-  ['conv2d stride 2, padding 1 + tanh', { input: [2, 6, 6], layers: [layers.conv2d({ filters: 3, kernel: 3, stride: 2, padding: 1 }), layers.tanh(), layers.flatten(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy' }],
-  ['conv2d whose stride skips the input tail (cropped weight gradient)', { input: [1, 6, 7], layers: [layers.conv2d({ filters: 2, kernel: 3, stride: 2 }), layers.sigmoid(), layers.flatten(), layers.dense({ units: 2 })], loss: 'meanSquaredError' }],
-  ['two conv2d layers (same padding, asymmetric kernel) + average pool', { input: [1, 6, 6], layers: [layers.conv2d({ filters: 2, kernel: 3, padding: 'same' }), layers.tanh(), layers.averagePool({ size: 2 }), layers.conv2d({ filters: 2, kernel: [2, 3], padding: [1, 0] }), layers.flatten(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy' }],
-  ['average pooling with padding', { input: [2, 5, 5], layers: [layers.averagePool({ size: 3, stride: 2, padding: 1 }), layers.flatten(), layers.dense({ units: 3 })], loss: 'softmaxCrossEntropy' }],
+  [
+    'conv2d stride 2, padding 1 + tanh',
+    {
+      input: [2, 6, 6],
+      layers: [
+        layers.conv2d({ filters: 3, kernel: 3, stride: 2, padding: 1 }),
+        layers.tanh(),
+        layers.flatten(),
+        layers.dense({ units: 3 }),
+      ],
+      loss: 'softmaxCrossEntropy',
+    },
+  ],
+  [
+    'conv2d whose stride skips the input tail (cropped weight gradient)',
+    {
+      input: [1, 6, 7],
+      layers: [
+        layers.conv2d({ filters: 2, kernel: 3, stride: 2 }),
+        layers.sigmoid(),
+        layers.flatten(),
+        layers.dense({ units: 2 }),
+      ],
+      loss: 'meanSquaredError',
+    },
+  ],
+  [
+    'two conv2d layers (same padding, asymmetric kernel) + average pool',
+    {
+      input: [1, 6, 6],
+      layers: [
+        layers.conv2d({ filters: 2, kernel: 3, padding: 'same' }),
+        layers.tanh(),
+        layers.averagePool({ size: 2 }),
+        layers.conv2d({ filters: 2, kernel: [2, 3], padding: [1, 0] }),
+        layers.flatten(),
+        layers.dense({ units: 3 }),
+      ],
+      loss: 'softmaxCrossEntropy',
+    },
+  ],
+  [
+    'average pooling with padding',
+    {
+      input: [2, 5, 5],
+      layers: [layers.averagePool({ size: 3, stride: 2, padding: 1 }), layers.flatten(), layers.dense({ units: 3 })],
+      loss: 'softmaxCrossEntropy',
+    },
+  ],
 ];
 
 const referenceCases: [string, NetworkSpec<'float32'>][] = [
   ...float32Cases,
-  ['conv2d + relu + max pool + conv2d (the MNIST CNN shape, small)', { input: [1, 8, 8], layers: [layers.conv2d({ filters: 3, kernel: 3, padding: 'same' }), layers.relu(), layers.maxPool({ size: 2 }), layers.conv2d({ filters: 4, kernel: 3, padding: 'same' }), layers.relu(), layers.maxPool({ size: 2 }), layers.flatten(), layers.dense({ units: 5, weightLayout: 'outIn' })], loss: 'softmaxCrossEntropy' }],
+  [
+    'conv2d + relu + max pool + conv2d (the MNIST CNN shape, small)',
+    {
+      input: [1, 8, 8],
+      layers: [
+        layers.conv2d({ filters: 3, kernel: 3, padding: 'same' }),
+        layers.relu(),
+        layers.maxPool({ size: 2 }),
+        layers.conv2d({ filters: 4, kernel: 3, padding: 'same' }),
+        layers.relu(),
+        layers.maxPool({ size: 2 }),
+        layers.flatten(),
+        layers.dense({ units: 5, weightLayout: 'outIn' }),
+      ],
+      loss: 'softmaxCrossEntropy',
+    },
+  ],
 ];
 
 describe.each(runtimes)('gradient checks on %s', (_name, ort) => {

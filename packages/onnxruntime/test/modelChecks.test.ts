@@ -13,7 +13,7 @@ const snapshotOf = (trainer: OrtTrainer) => ({
 });
 
 describe('reading a gradient model', () => {
-  it('refuses a declared gradient shape other than its parameter\'s, naming both, suggesting the transpose', () => {
+  it("refuses a declared gradient shape other than its parameter's, naming both, suggesting the transpose", () => {
     expect(() => readGradientModel(linearClassifier({ gradient: 'transposed' }))).toThrow(
       /gradient output 'grad.W' is declared \[4, 3\], the parameter 'W' is \[3, 4\].*transpose/,
     );

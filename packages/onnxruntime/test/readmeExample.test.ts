@@ -8,10 +8,22 @@ it("the README's ten lines train and export a model", async () => {
   const [images, labels, count] = [train.images, train.labels, train.count];
   const [testImages, testLabels, testCount] = [test.images, test.labels, test.count];
 
-  const net = buildGradientModel({ input: [1, 28, 28], loss: 'softmaxCrossEntropy', layers: [
-    layers.conv2d({ filters: 8, kernel: 3, padding: 'same' }), layers.relu(), layers.maxPool({ size: 2 }),
-    layers.flatten(), layers.dense({ units: 10 })] });
-  const trainer = new OrtTrainer({ ...net, ort: ort as unknown as OrtModule, optimizer: { name: 'Adam_GC2', lr: 1e-3 } });
+  const net = buildGradientModel({
+    input: [1, 28, 28],
+    loss: 'softmaxCrossEntropy',
+    layers: [
+      layers.conv2d({ filters: 8, kernel: 3, padding: 'same' }),
+      layers.relu(),
+      layers.maxPool({ size: 2 }),
+      layers.flatten(),
+      layers.dense({ units: 10 }),
+    ],
+  });
+  const trainer = new OrtTrainer({
+    ...net,
+    ort: ort as unknown as OrtModule,
+    optimizer: { name: 'Adam_GC2', lr: 1e-3 },
+  });
   for (let epoch = 0; epoch < 3; epoch++) await trainer.trainEpoch({ input: images, labels, count }, { batchSize: 32 });
   const evaluation = await trainer.evaluate({ input: testImages, labels: testLabels, count: testCount });
   const onnxBytes = trainer.exportInferenceModel();

@@ -21,7 +21,8 @@ export function camelCasedName(className: string): string {
 export function registerGcoptClass(cls: GcOptimizerClass): void {
   tf.serialization.registerClass(cls);
   const alias = camelCasedName(cls.className);
-  if (alias !== cls.className) tf.serialization.SerializationMap.getMap().classNameMap[alias] = [
+  if (alias !== cls.className)
+    tf.serialization.SerializationMap.getMap().classNameMap[alias] = [
       cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
       cls.fromConfig as unknown as tf.serialization.FromConfigMethod<tf.serialization.Serializable>,
     ];
@@ -34,7 +35,11 @@ export function optimizerFromConfig(serialized: unknown): GcOptimizer {
   const s = serialized as { className?: unknown; config?: unknown } | null;
   const cls = typeof s?.className === 'string' ? byName.get(s.className) : undefined;
   if (!cls || typeof s?.config !== 'object' || s.config === null) {
-    throw new InvalidArgumentError('optimizer', serialized, `expected { className, config } of a gcopt optimizer; known: ${[...byName.keys()].join(', ')}`);
+    throw new InvalidArgumentError(
+      'optimizer',
+      serialized,
+      `expected { className, config } of a gcopt optimizer; known: ${[...byName.keys()].join(', ')}`,
+    );
   }
   return cls.fromConfig(cls, s.config as tf.serialization.ConfigDict);
 }

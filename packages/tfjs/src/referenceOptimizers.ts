@@ -22,7 +22,12 @@ export const CLASS_NAME_PREFIX = 'gcopt/';
 abstract class ReferenceOptimizer extends GcOptimizer {
   protected constructor(referenceName: string, family: Family, options: Record<string, unknown>) {
     const { core, adapter, awaitsSchedule } = splitOptions(referenceName, options);
-    super((lr) => createOptimizer(referenceName, lr === undefined ? core : { ...core, lr }, family), family, adapter, awaitsSchedule);
+    super(
+      (lr) => createOptimizer(referenceName, lr === undefined ? core : { ...core, lr }, family),
+      family,
+      adapter,
+      awaitsSchedule,
+    );
   }
 }
 
@@ -32,120 +37,164 @@ type Opts = Record<string, unknown>;
 /** The core's `SGD_GC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.1). */
 export class SGD_GC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}SGD_GC`;
-  constructor(options: TfjsOptions<SgdOptions>) { super('SGD_GC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<SgdOptions>) {
+    super('SGD_GC', 'first_release', options as Opts);
+  }
 }
 /** The core's `SGD_GCC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.1). */
 export class SGD_GCC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}SGD_GCC`;
-  constructor(options: TfjsOptions<SgdOptions>) { super('SGD_GCC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<SgdOptions>) {
+    super('SGD_GCC', 'first_release', options as Opts);
+  }
 }
 /** The core's `SGDW` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.2). */
 export class SGDW extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}SGDW`;
-  constructor(options: TfjsOptions<SgdOptions>) { super('SGDW', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<SgdOptions>) {
+    super('SGDW', 'first_release', options as Opts);
+  }
 }
 /** The core's `SGDW_GC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.2). */
 export class SGDW_GC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}SGDW_GC`;
-  constructor(options: TfjsOptions<SgdOptions>) { super('SGDW_GC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<SgdOptions>) {
+    super('SGDW_GC', 'first_release', options as Opts);
+  }
 }
 /** The core's `SGDW_GCC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.2). */
 export class SGDW_GCC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}SGDW_GCC`;
-  constructor(options: TfjsOptions<SgdOptions>) { super('SGDW_GCC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<SgdOptions>) {
+    super('SGDW_GCC', 'first_release', options as Opts);
+  }
 }
 
 // First release: Adam family (coupled L2)
 /** The core's `Adam_GC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.3). */
 export class Adam_GC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adam_GC`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('Adam_GC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('Adam_GC', 'first_release', options as Opts);
+  }
 }
 /** The core's `Adam_GCC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.3). */
 export class Adam_GCC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adam_GCC`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('Adam_GCC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('Adam_GCC', 'first_release', options as Opts);
+  }
 }
 /** The core's `Adam_GC2` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.3). */
 export class Adam_GC2 extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adam_GC2`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('Adam_GC2', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('Adam_GC2', 'first_release', options as Opts);
+  }
 }
 /** The core's `Adam_GCC2` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.3). */
 export class Adam_GCC2 extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adam_GCC2`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('Adam_GCC2', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('Adam_GCC2', 'first_release', options as Opts);
+  }
 }
 
 // First release: AdamW family (its plain AdamW is not the advanced AdamW)
 /** The core's `AdamW_FirstRelease` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.4). */
 export class AdamW_FirstRelease extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}AdamW_FirstRelease`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('AdamW', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('AdamW', 'first_release', options as Opts);
+  }
 }
 /** The core's `AdamW_GC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.4). */
 export class AdamW_GC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}AdamW_GC`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('AdamW_GC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('AdamW_GC', 'first_release', options as Opts);
+  }
 }
 /** The core's `AdamW_GCC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.4). */
 export class AdamW_GCC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}AdamW_GCC`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('AdamW_GCC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('AdamW_GCC', 'first_release', options as Opts);
+  }
 }
 /** The core's `AdamW_GC2` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.4). */
 export class AdamW_GC2 extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}AdamW_GC2`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('AdamW_GC2', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('AdamW_GC2', 'first_release', options as Opts);
+  }
 }
 /** The core's `AdamW_GCC2` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.4). */
 export class AdamW_GCC2 extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}AdamW_GCC2`;
-  constructor(options: TfjsOptions<AdamOptions> = {}) { super('AdamW_GCC2', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdamOptions> = {}) {
+    super('AdamW_GCC2', 'first_release', options as Opts);
+  }
 }
 
 // First release: Adagrad
 /** The core's `Adagrad_GC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.5). */
 export class Adagrad_GC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adagrad_GC`;
-  constructor(options: TfjsOptions<AdagradOptions> = {}) { super('Adagrad_GC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdagradOptions> = {}) {
+    super('Adagrad_GC', 'first_release', options as Opts);
+  }
 }
 /** The core's `Adagrad_GCC` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §2.5). */
 export class Adagrad_GCC extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adagrad_GCC`;
-  constructor(options: TfjsOptions<AdagradOptions> = {}) { super('Adagrad_GCC', 'first_release', options as Opts); }
+  constructor(options: TfjsOptions<AdagradOptions> = {}) {
+    super('Adagrad_GCC', 'first_release', options as Opts);
+  }
 }
 
 // Advanced release (algorithm-GC/algorithm); Lookahead is in lookahead.ts
 /** The core's `SGD` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §3.1). */
 export class SGD extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}SGD`;
-  constructor(options: TfjsOptions<AdvancedSgdOptions>) { super('SGD', 'advanced', options as Opts); }
+  constructor(options: TfjsOptions<AdvancedSgdOptions>) {
+    super('SGD', 'advanced', options as Opts);
+  }
 }
 /** The core's `Adam` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §3.2). */
 export class Adam extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Adam`;
-  constructor(options: TfjsOptions<AdvancedAdamOptions> = {}) { super('Adam', 'advanced', options as Opts); }
+  constructor(options: TfjsOptions<AdvancedAdamOptions> = {}) {
+    super('Adam', 'advanced', options as Opts);
+  }
 }
 /** The core's `AdamW` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §3.3). */
 export class AdamW extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}AdamW`;
-  constructor(options: TfjsOptions<AdvancedAdamOptions> = {}) { super('AdamW', 'advanced', options as Opts); }
+  constructor(options: TfjsOptions<AdvancedAdamOptions> = {}) {
+    super('AdamW', 'advanced', options as Opts);
+  }
 }
 /** The core's `RAdam` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §3.4). */
 export class RAdam extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}RAdam`;
-  constructor(options: TfjsOptions<RAdamOptions> = {}) { super('RAdam', 'advanced', options as Opts); }
+  constructor(options: TfjsOptions<RAdamOptions> = {}) {
+    super('RAdam', 'advanced', options as Opts);
+  }
 }
 /** The core's `PlainRAdam` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §3.5). */
 export class PlainRAdam extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}PlainRAdam`;
-  constructor(options: TfjsOptions<RAdamOptions> = {}) { super('PlainRAdam', 'advanced', options as Opts); }
+  constructor(options: TfjsOptions<RAdamOptions> = {}) {
+    super('PlainRAdam', 'advanced', options as Opts);
+  }
 }
 /** The core's `Ranger` as a `tf.Optimizer` (update rule: docs/ALGORITHMS.md §3.7). */
 export class Ranger extends ReferenceOptimizer {
   static className = `${CLASS_NAME_PREFIX}Ranger`;
-  constructor(options: TfjsOptions<RangerOptions> = {}) { super('Ranger', 'advanced', options as Opts); }
+  constructor(options: TfjsOptions<RangerOptions> = {}) {
+    super('Ranger', 'advanced', options as Opts);
+  }
 }
 
 /** The 22 option-only classes by the core's reference name and family (for `optimizerByName`). */

@@ -47,23 +47,29 @@ export function validateRules(rules: unknown): VariableRule[] {
   if (!Array.isArray(rules)) throw new InvalidArgumentError('variables', rules, 'must be an array of rules');
   return rules.map((rule, i) => {
     const where = `variables[${i}]`;
-    if (typeof rule !== 'object' || rule === null) throw new InvalidArgumentError(where, rule, 'a rule must be an object');
+    if (typeof rule !== 'object' || rule === null)
+      throw new InvalidArgumentError(where, rule, 'a rule must be an object');
     const r = rule as Record<string, unknown>;
     const selectors = ['name', 'pattern', 'predicate'].filter((k) => r[k] !== undefined);
     if (selectors.length !== 1) {
       throw new InvalidArgumentError(where, rule, 'a rule needs exactly one of name, pattern, predicate');
     }
-    if (r.name !== undefined && typeof r.name !== 'string') throw new InvalidArgumentError(`${where}.name`, r.name, 'must be a string');
+    if (r.name !== undefined && typeof r.name !== 'string')
+      throw new InvalidArgumentError(`${where}.name`, r.name, 'must be a string');
     if (r.pattern !== undefined && typeof r.pattern !== 'string' && !(r.pattern instanceof RegExp)) {
       throw new InvalidArgumentError(`${where}.pattern`, r.pattern, 'must be a RegExp or a RegExp source string');
     }
     if (r.predicate !== undefined && typeof r.predicate !== 'function') {
       throw new InvalidArgumentError(`${where}.predicate`, r.predicate, 'must be a function (name, shape) => boolean');
     }
-    if (r.outAxis !== undefined && !Number.isInteger(r.outAxis)) throw new InvalidArgumentError(`${where}.outAxis`, r.outAxis, 'must be an integer');
-    if (r.gc !== undefined && typeof r.gc !== 'boolean') throw new InvalidArgumentError(`${where}.gc`, r.gc, 'must be true or false');
+    if (r.outAxis !== undefined && !Number.isInteger(r.outAxis))
+      throw new InvalidArgumentError(`${where}.outAxis`, r.outAxis, 'must be an integer');
+    if (r.gc !== undefined && typeof r.gc !== 'boolean')
+      throw new InvalidArgumentError(`${where}.gc`, r.gc, 'must be true or false');
     const known = ['name', 'pattern', 'flags', 'predicate', 'outAxis', 'gc'];
-    for (const key of Object.keys(r)) if (!known.includes(key)) throw new InvalidArgumentError(`${where}.${key}`, r[key], `unknown rule field; known: ${known.join(', ')}`);
+    for (const key of Object.keys(r))
+      if (!known.includes(key))
+        throw new InvalidArgumentError(`${where}.${key}`, r[key], `unknown rule field; known: ${known.join(', ')}`);
     if (typeof r.pattern === 'string') {
       return { ...(r as VariableRule), pattern: new RegExp(r.pattern, typeof r.flags === 'string' ? r.flags : '') };
     }

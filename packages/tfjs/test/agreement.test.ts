@@ -23,19 +23,36 @@ async function trainWithCore(kind: 'dense' | 'conv', name: string, options: Reco
   const model = smallModel(kind);
   const { x, y } = smallData(kind);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const params = vars.map((v) => ({ value: ndarray(Float32Array.from(v.dataSync()), [...v.shape]), outAxis: -1, name: v.name }));
+  const params = vars.map((v) => ({
+    value: ndarray(Float32Array.from(v.dataSync()), [...v.shape]),
+    outAxis: -1,
+    name: v.name,
+  }));
   const core = createOptimizer(name, options, family);
   const state = core.init(params);
   for (let s = 0; s < STEPS; s++) {
-    const { grads, value } = tf.variableGrads(() => tf.metrics.meanSquaredError(y, model.apply(x) as tf.Tensor).mean() as tf.Scalar, vars);
-    core.stepInPlace(params, vars.map((v) => grads[v.name].dataSync() as Float32Array), state);
+    const { grads, value } = tf.variableGrads(
+      () => tf.metrics.meanSquaredError(y, model.apply(x) as tf.Tensor).mean() as tf.Scalar,
+      vars,
+    );
+    core.stepInPlace(
+      params,
+      vars.map((v) => grads[v.name].dataSync() as Float32Array),
+      state,
+    );
     tf.dispose([value, ...Object.values(grads)]);
     vars.forEach((v, i) => v.assign(tf.tensor(params[i].value.data, v.shape)));
   }
   return params.map((p) => p.value.data as Float32Array);
 }
 
-async function trainWithAdapter(kind: 'dense' | 'conv', name: string, options: Record<string, unknown>, family: Family, stepBackend: string) {
+async function trainWithAdapter(
+  kind: 'dense' | 'conv',
+  name: string,
+  options: Record<string, unknown>,
+  family: Family,
+  stepBackend: string,
+) {
   const model = smallModel(kind);
   const { x, y } = smallData(kind);
   const optimizer = optimizerByName(name, { ...options, backend: stepBackend }, family);
@@ -47,15 +64,18 @@ async function trainWithAdapter(kind: 'dense' | 'conv', name: string, options: R
 
 const STEP_BACKENDS = ['host', 'tensor'] as const;
 
-describe.each(BACKENDS.flatMap((b) => STEP_BACKENDS.map((e) => [b, e] as const)))('adapter (model.fit) agrees with the core on %s, %s backend', (backend, stepBackend) => {
-  const kind = backend === 'wasm' ? 'dense' : 'conv';
-  it.each(CASES)('%s', async (name, options, family) => {
-    await useBackend(backend);
-    const viaCore = await trainWithCore(kind, name, options, family);
-    const viaAdapter = await trainWithAdapter(kind, name, options, family, stepBackend);
-    const initial = weightsOf(smallModel(kind));
-    // the models did move, and moved the same way
-    expect(maxRelativeDifference(viaCore, initial)).toBeGreaterThan(1e-3);
-    expect(maxRelativeDifference(viaAdapter, viaCore)).toBeLessThan(1e-4);
-  });
-});
+describe.each(BACKENDS.flatMap((b) => STEP_BACKENDS.map((e) => [b, e] as const)))(
+  'adapter (model.fit) agrees with the core on %s, %s backend',
+  (backend, stepBackend) => {
+    const kind = backend === 'wasm' ? 'dense' : 'conv';
+    it.each(CASES)('%s', async (name, options, family) => {
+      await useBackend(backend);
+      const viaCore = await trainWithCore(kind, name, options, family);
+      const viaAdapter = await trainWithAdapter(kind, name, options, family, stepBackend);
+      const initial = weightsOf(smallModel(kind));
+      // the models did move, and moved the same way
+      expect(maxRelativeDifference(viaCore, initial)).toBeGreaterThan(1e-3);
+      expect(maxRelativeDifference(viaAdapter, viaCore)).toBeLessThan(1e-4);
+    });
+  },
+);

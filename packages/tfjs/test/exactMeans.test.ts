@@ -36,7 +36,14 @@ function updates(make: () => GcOptimizer, zeroParams: boolean): Float64Array[] {
   const id = `em${serial++}`;
   const init = zeroParams ? new Array(12).fill(0) : PARAMS;
   const r = tf.variable(tf.tensor(init, [4, 3]), true, `${id}/rows`);
-  const c = tf.variable(tf.tensor([0, 1, 2].flatMap((j) => [0, 1, 2, 3].map((i) => init[3 * i + j])), [3, 4]), true, `${id}/columns`);
+  const c = tf.variable(
+    tf.tensor(
+      [0, 1, 2].flatMap((j) => [0, 1, 2, 3].map((i) => init[3 * i + j])),
+      [3, 4],
+    ),
+    true,
+    `${id}/columns`,
+  );
   const gr = tf.tensor(rows, [4, 3]);
   const gc = tf.tensor(columns, [3, 4]);
   const optimizer = make();

@@ -31,20 +31,23 @@ describe.each(BACKENDS)('memory on %s', (backend) => {
     ['SGD_GC', () => new SGD_GC({ lr: 0.01, momentum: 0.9 })],
     ['Ranger', () => new Ranger({ lr: 0.01, useGc: true })],
     ['Lookahead', () => new Lookahead({ optimizer: new Adam_GC2({ lr: 0.01 }) })],
-  ] as const)('optimizer.minimize (%s): 1,000 steps leave the tensor count unchanged; dispose frees the state', async (_, make) => {
-    await useBackend(backend);
-    const random = seeded(1);
-    const w = tf.variable(tf.tensor(randomArray(12, random), [3, 4]));
-    const x = tf.tensor(randomArray(6, random), [2, 3]);
-    const beforeOptimizer = tf.memory().numTensors;
-    const optimizer = make();
-    const loss = () => x.matMul(w).square().mean() as tf.Scalar;
-    optimizer.minimize(loss);
-    const afterFirstStep = tf.memory().numTensors;
-    for (let i = 0; i < 1000; i++) optimizer.minimize(loss);
-    expect(tf.memory().numTensors).toBe(afterFirstStep);
-    optimizer.dispose();
-    expect(tf.memory().numTensors).toBe(beforeOptimizer);
-    tf.dispose([w, x]);
-  });
+  ] as const)(
+    'optimizer.minimize (%s): 1,000 steps leave the tensor count unchanged; dispose frees the state',
+    async (_, make) => {
+      await useBackend(backend);
+      const random = seeded(1);
+      const w = tf.variable(tf.tensor(randomArray(12, random), [3, 4]));
+      const x = tf.tensor(randomArray(6, random), [2, 3]);
+      const beforeOptimizer = tf.memory().numTensors;
+      const optimizer = make();
+      const loss = () => x.matMul(w).square().mean() as tf.Scalar;
+      optimizer.minimize(loss);
+      const afterFirstStep = tf.memory().numTensors;
+      for (let i = 0; i < 1000; i++) optimizer.minimize(loss);
+      expect(tf.memory().numTensors).toBe(afterFirstStep);
+      optimizer.dispose();
+      expect(tf.memory().numTensors).toBe(beforeOptimizer);
+      tf.dispose([w, x]);
+    },
+  );
 });

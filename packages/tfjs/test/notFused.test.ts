@@ -5,8 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import {
-  adamMoments, addWeightDecay, applyUpdate, centralizeUpdate, recipeOptimizer, scaleByAdam, scaleByLearningRate,
-  type GcoptWarning, type Optimizer, type Transform,
+  adamMoments,
+  addWeightDecay,
+  applyUpdate,
+  centralizeUpdate,
+  recipeOptimizer,
+  scaleByAdam,
+  scaleByLearningRate,
+  type GcoptWarning,
+  type Optimizer,
+  type Transform,
 } from '@gcopt/core';
 import { GcOptimizer, type AdapterOptions } from '../src/index.js';
 import { randomArray, seeded, useBackend } from './backends.js';
@@ -51,7 +59,9 @@ function train(recipe: () => Transform[], adapter: AdapterOptions): Float32Array
   const y = tf.tensor(randomArray(32, random), [8, 4]);
   const optimizer = new RecipeUnderTest(() => recipeOptimizer('UnderTest', { lr: 0.05 }, recipe()), adapter);
   for (let s = 0; s < 4; s++) {
-    optimizer.minimize(() => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, kernel), bias), y))) as tf.Scalar));
+    optimizer.minimize(() =>
+      tf.tidy(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, kernel), bias), y))) as tf.Scalar),
+    );
   }
   const weights = [kernel, bias].map((w) => Float32Array.from(w.dataSync()));
   optimizer.dispose();

@@ -12,7 +12,10 @@ const makeW = (name: string, seed: number) => tf.variable(tf.tensor(randomArray(
 describe.each(['host', 'tensor'] as const)('%s backend', (stepBackend) => {
   it.each([
     ['Adam_GC2', () => new Adam_GC2({ learningRate: 0.05, backend: stepBackend })],
-    ['Lookahead(Adam_GC2)', () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 0.05 }), k: 2, backend: stepBackend })],
+    [
+      'Lookahead(Adam_GC2)',
+      () => new Lookahead({ optimizer: new Adam_GC2({ learningRate: 0.05 }), k: 2, backend: stepBackend }),
+    ],
   ] as const)(
     '%s: a variable disposed and re-created under the same name trains from fresh state',
     async (label, make) => {

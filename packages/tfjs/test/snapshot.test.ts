@@ -15,7 +15,8 @@ const Y = Float32Array.from(randomArray(15, seeded(9)));
 function gradients(weights: Record<string, Float32Array>): Record<string, Float32Array> {
   return tf.tidy(() => {
     const [k, b] = [tf.tensor(weights.kernel, SHAPES.kernel), tf.tensor(weights.bias, SHAPES.bias)];
-    const loss = (kk: tf.Tensor, bb: tf.Tensor) => tf.losses.meanSquaredError(tf.tensor(Y, [5, 3]), tf.add(tf.matMul(tf.tensor(X, [5, 4]), kk), bb));
+    const loss = (kk: tf.Tensor, bb: tf.Tensor) =>
+      tf.losses.meanSquaredError(tf.tensor(Y, [5, 3]), tf.add(tf.matMul(tf.tensor(X, [5, 4]), kk), bb));
     const [gk, gb] = tf.grads(loss)([k, b]);
     return { kernel: Float32Array.from(gk.dataSync()), bias: Float32Array.from(gb.dataSync()) };
   });
@@ -24,15 +25,27 @@ function gradients(weights: Record<string, Float32Array>): Record<string, Float3
 let serial = 0;
 function tfjsSide(make: () => GcOptimizer, init: Record<string, Float32Array>) {
   const id = `snap${serial++}`;
-  const vars = Object.fromEntries(Object.entries(SHAPES).map(([n, s]) => [n, tf.variable(tf.tensor(init[n], s), true, `${id}/${n}`)]));
+  const vars = Object.fromEntries(
+    Object.entries(SHAPES).map(([n, s]) => [n, tf.variable(tf.tensor(init[n], s), true, `${id}/${n}`)]),
+  );
   const optimizer = make();
   const values = () => Object.fromEntries(Object.entries(vars).map(([n, v]) => [n, Float32Array.from(v.dataSync())]));
   const step = () => {
     const g = gradients(values());
-    optimizer.applyGradients(Object.fromEntries(Object.entries(vars).map(([n, v]) => [v.name, tf.tensor(g[n], SHAPES[n])])));
+    optimizer.applyGradients(
+      Object.fromEntries(Object.entries(vars).map(([n, v]) => [v.name, tf.tensor(g[n], SHAPES[n])])),
+    );
   };
   const rename = (name: string) => name.replace(`${id}/`, '');
-  return { id, vars, optimizer, values, step, rename, dispose: () => (optimizer.dispose(), tf.dispose(Object.values(vars))) };
+  return {
+    id,
+    vars,
+    optimizer,
+    values,
+    step,
+    rename,
+    dispose: () => (optimizer.dispose(), tf.dispose(Object.values(vars))),
+  };
 }
 
 const CASES: [string, () => GcOptimizer, Record<string, unknown>][] = [
@@ -42,34 +55,47 @@ const CASES: [string, () => GcOptimizer, Record<string, unknown>][] = [
 ];
 
 describe('float32 snapshot (cpu)', () => {
-  it.each(CASES)('%s: tfjs → bytes → @gcopt/float32 → bytes → tfjs, continuing as one run', async (name, make, options) => {
-    await useBackend('cpu');
-    const init = { kernel: randomArray(12, seeded(1)), bias: randomArray(3, seeded(2)) };
-    const straight = tfjsSide(make, init);
-    for (let s = 0; s < 12; s++) straight.step();
+  it.each(CASES)(
+    '%s: tfjs → bytes → @gcopt/float32 → bytes → tfjs, continuing as one run',
+    async (name, make, options) => {
+      await useBackend('cpu');
+      const init = { kernel: randomArray(12, seeded(1)), bias: randomArray(3, seeded(2)) };
+      const straight = tfjsSide(make, init);
+      for (let s = 0; s < 12; s++) straight.step();
 
-    // 4 steps in tfjs
-    const first = tfjsSide(make, init);
-    for (let s = 0; s < 4; s++) first.step();
-    const snap = first.optimizer.snapshot();
-    const renamed = { ...snap, params: snap.params.map((p) => ({ ...p, name: first.rename(p.name) })) };
-    // 4 steps on Float32Arrays with @gcopt/float32
-    const model = Object.entries(first.values()).map(([n, data]) => ({ name: n, shape: SHAPES[n], data, outAxis: -1 }));
-    const f32 = createOptimizer(name, options, model);
-    f32.loadState(decodeSnapshot(encodeSnapshot(renamed)));
-    const weights = () => Object.fromEntries(model.map((p) => [p.name, p.data]));
-    for (let s = 0; s < 4; s++) f32.step(gradients(weights()));
-    // 4 more steps in a fresh tfjs optimizer
-    const last = tfjsSide(make, weights());
-    const back = decodeSnapshot(encodeSnapshot(f32.state()));
-    last.optimizer.loadSnapshot({ ...back, params: back.params.map((p) => ({ ...p, name: `${last.id}/${p.name}` })) });
-    expect(last.optimizer.iterations).toBe(8);
-    for (let s = 0; s < 4; s++) last.step();
+      // 4 steps in tfjs
+      const first = tfjsSide(make, init);
+      for (let s = 0; s < 4; s++) first.step();
+      const snap = first.optimizer.snapshot();
+      const renamed = { ...snap, params: snap.params.map((p) => ({ ...p, name: first.rename(p.name) })) };
+      // 4 steps on Float32Arrays with @gcopt/float32
+      const model = Object.entries(first.values()).map(([n, data]) => ({
+        name: n,
+        shape: SHAPES[n],
+        data,
+        outAxis: -1,
+      }));
+      const f32 = createOptimizer(name, options, model);
+      f32.loadState(decodeSnapshot(encodeSnapshot(renamed)));
+      const weights = () => Object.fromEntries(model.map((p) => [p.name, p.data]));
+      for (let s = 0; s < 4; s++) f32.step(gradients(weights()));
+      // 4 more steps in a fresh tfjs optimizer
+      const last = tfjsSide(make, weights());
+      const back = decodeSnapshot(encodeSnapshot(f32.state()));
+      last.optimizer.loadSnapshot({
+        ...back,
+        params: back.params.map((p) => ({ ...p, name: `${last.id}/${p.name}` })),
+      });
+      expect(last.optimizer.iterations).toBe(8);
+      for (let s = 0; s < 4; s++) last.step();
 
-    expect(last.values()).toEqual(straight.values());
-    expect(last.optimizer.snapshot().params.map((p) => p.slots)).toEqual(straight.optimizer.snapshot().params.map((p) => p.slots));
-    [straight, first, last].forEach((side) => side.dispose());
-  });
+      expect(last.values()).toEqual(straight.values());
+      expect(last.optimizer.snapshot().params.map((p) => p.slots)).toEqual(
+        straight.optimizer.snapshot().params.map((p) => p.slots),
+      );
+      [straight, first, last].forEach((side) => side.dispose());
+    },
+  );
 
   it('refuses a snapshot of another optimizer, or of another layout, changing nothing', async () => {
     await useBackend('cpu');
@@ -86,7 +112,11 @@ describe('float32 snapshot (cpu)', () => {
     const other = tfjsSide(() => new Adam_GC2({ lr: 0.05 }), init);
     other.optimizer.loadSnapshot({
       ...snap,
-      params: snap.params.map((p) => ({ ...p, name: p.name.replace(adam.id, other.id), outAxis: p.name.endsWith('kernel') ? 0 : p.outAxis })),
+      params: snap.params.map((p) => ({
+        ...p,
+        name: p.name.replace(adam.id, other.id),
+        outAxis: p.name.endsWith('kernel') ? 0 : p.outAxis,
+      })),
     });
     expect(() => other.step()).toThrow(ShapeMismatchError);
     [adam, sgd, other].forEach((side) => side.dispose());

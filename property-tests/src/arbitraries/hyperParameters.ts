@@ -11,7 +11,10 @@ const sometimesZero = (arb: fc.Arbitrary<number>) => fc.oneof(fc.constant(0), ar
 
 export const learningRateArb = positive(1e-4, 0.1);
 export const weightDecayArb = sometimesZero(positive(1e-4, 0.1));
-export const betasArb = fc.tuple(fc.double({ min: 0, max: 0.95, noNaN: true }), fc.double({ min: 0.9, max: 0.9999, noNaN: true }));
+export const betasArb = fc.tuple(
+  fc.double({ min: 0, max: 0.95, noNaN: true }),
+  fc.double({ min: 0.9, max: 0.9999, noNaN: true }),
+);
 export const epsArb = fc.constantFrom(1e-8, 1e-6, 1e-3);
 
 export interface SgdHyperValues {
@@ -61,10 +64,16 @@ export const gcFlagsArb = fc.record({ useGc: fc.boolean(), gcConvOnly: fc.boolea
 export const gcLocArb = fc.record({ gcLoc: fc.boolean() });
 
 export const advancedSgdHyperArb = fc.tuple(sgdHyperArb, gcFlagsArb).map(([a, b]) => ({ ...a, ...b }));
-export const advancedAdamHyperArb = fc.tuple(adamHyperArb, gcFlagsArb, gcLocArb).map(([a, b, c]) => ({ ...a, ...b, ...c }));
+export const advancedAdamHyperArb = fc
+  .tuple(adamHyperArb, gcFlagsArb, gcLocArb)
+  .map(([a, b, c]) => ({ ...a, ...b, ...c }));
 
 export const radamHyperArb = fc
-  .tuple(fc.record({ lr: learningRateArb, betas: betasArb, eps: epsArb, weightDecay: weightDecayArb }), gcFlagsArb, gcLocArb)
+  .tuple(
+    fc.record({ lr: learningRateArb, betas: betasArb, eps: epsArb, weightDecay: weightDecayArb }),
+    gcFlagsArb,
+    gcLocArb,
+  )
   .map(([a, b, c]) => ({ ...a, ...b, ...c }));
 
 export const rangerHyperArb = fc
@@ -83,4 +92,7 @@ export const rangerHyperArb = fc
   )
   .map(([a, b, c]) => ({ ...a, ...b, ...c }));
 
-export const lookaheadArb = fc.record({ k: fc.integer({ min: 1, max: 5 }), alpha: fc.double({ min: 0, max: 1, noNaN: true }) });
+export const lookaheadArb = fc.record({
+  k: fc.integer({ min: 1, max: 5 }),
+  alpha: fc.double({ min: 0, max: 1, noNaN: true }),
+});

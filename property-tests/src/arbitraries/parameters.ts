@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type DType, type FloatArray } from '@gcopt/core';
+import type { DType, FloatArray } from '@gcopt/core';
 import { channelLayout } from '../oracle/layout.js';
 import type { ParamSpec } from '../optimizer/instance.js';
 import { shapeArb } from './shapes.js';
@@ -49,12 +49,22 @@ export function trainingCaseArb(constraints: TrainingCaseConstraints = {}): fc.A
       const shapes = [conv, outAxis === 0 ? oneIn : [...oneIn].reverse(), ...extra];
       const layouts = shapes.map((s) => channelLayout(s, outAxis));
       const recipes = layouts.map((l) => valueRecipeArb(l.size, l.channels));
-      return fc.record({
-        init: fc.tuple(...recipes),
-        grads: fc.array(fc.tuple(...recipes), { minLength: steps, maxLength: steps }),
-      }).map(({ init, grads }): TrainingCase => ({
-        params: shapes.map((shape, i) => ({ name: `p${i}`, shape, outAxis, dtype, data: valuesFrom(init[i], shape, outAxis, dtype) })),
-        grads: grads.map((step) => step.map((r, i) => valuesFrom(r, shapes[i], outAxis, dtype))),
-      }));
+      return fc
+        .record({
+          init: fc.tuple(...recipes),
+          grads: fc.array(fc.tuple(...recipes), { minLength: steps, maxLength: steps }),
+        })
+        .map(
+          ({ init, grads }): TrainingCase => ({
+            params: shapes.map((shape, i) => ({
+              name: `p${i}`,
+              shape,
+              outAxis,
+              dtype,
+              data: valuesFrom(init[i], shape, outAxis, dtype),
+            })),
+            grads: grads.map((step) => step.map((r, i) => valuesFrom(r, shapes[i], outAxis, dtype))),
+          }),
+        );
     });
 }

@@ -19,10 +19,17 @@ export interface ShapeConstraints {
  */
 export function shapeArb(constraints: ShapeConstraints = {}): fc.Arbitrary<number[]> {
   const { minRank = 1, maxRank = 5, maxSize = 240, maxDim = 7 } = constraints;
-  const dim = fc.oneof({ arbitrary: fc.constant(1), weight: 1 }, { arbitrary: fc.integer({ min: 2, max: maxDim }), weight: 3 });
+  const dim = fc.oneof(
+    { arbitrary: fc.constant(1), weight: 1 },
+    { arbitrary: fc.integer({ min: 2, max: maxDim }), weight: 3 },
+  );
   const general = fc.array(dim, { minLength: minRank, maxLength: maxRank }).map((dims) => capSize(dims, maxSize));
   const n = fc.integer({ min: 1, max: Math.min(maxDim * 2, maxSize) });
-  const special = fc.oneof(n.map((k) => [k, 1]), n.map((k) => [1, k]), n.map((k) => [k, 1, 1, 1]));
+  const special = fc.oneof(
+    n.map((k) => [k, 1]),
+    n.map((k) => [1, k]),
+    n.map((k) => [k, 1, 1, 1]),
+  );
   const specialInRange = special.filter((s) => s.length >= minRank && s.length <= maxRank);
   const canSpecial = minRank <= 4 && maxRank >= 2;
   return canSpecial ? fc.oneof({ arbitrary: general, weight: 4 }, { arbitrary: specialInRange, weight: 1 }) : general;

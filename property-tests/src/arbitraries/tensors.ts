@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type DType } from '@gcopt/core';
+import type { DType } from '@gcopt/core';
 import { channelLayout } from '../oracle/layout.js';
 import { channelOf, toDType, type TensorSpec } from '../tensor.js';
 import { shapeArb, type ShapeConstraints } from './shapes.js';
@@ -63,7 +63,9 @@ export function tensorArb(constraints: TensorConstraints = {}): fc.Arbitrary<Ten
 export function sameShapeArb(t: TensorSpec, count: number): fc.Arbitrary<TensorSpec[]> {
   const layout = channelLayout(t.shape, t.outAxis);
   return fc.array(
-    valueRecipeArb(layout.size, layout.channels).map((r): TensorSpec => ({ ...t, data: valuesFrom(r, t.shape, t.outAxis, t.dtype) })),
+    valueRecipeArb(layout.size, layout.channels).map(
+      (r): TensorSpec => ({ ...t, data: valuesFrom(r, t.shape, t.outAxis, t.dtype) }),
+    ),
     { minLength: count, maxLength: count },
   );
 }

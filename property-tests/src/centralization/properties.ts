@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type DType, type FloatArray, type GcRule } from '@gcopt/core';
+import type { DType, FloatArray, GcRule } from '@gcopt/core';
 import { centres, channelLayout, type ChannelLayout } from '../oracle/layout.js';
 import { emptyShapeArb } from '../arbitraries/shapes.js';
 import { sameShapeArb, tensorArb, type OutAxisChoice } from '../arbitraries/tensors.js';
@@ -68,7 +68,8 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
         const outMax = channelMaxAbs(out, layout);
         for (let c = 0; c < layout.channels; c++) {
           const tol = zeroMeanTolerance(layout.fanIn, inMax[c], outMax[c], g.dtype, accumulation(ctx.impl, g.dtype));
-          if (!(Math.abs(means[c]) <= tol)) fail(`channel ${c} of ${describeTensor(g)} has mean ${means[c]} after GC (tolerance ${tol})`);
+          if (!(Math.abs(means[c]) <= tol))
+            fail(`channel ${c} of ${describeTensor(g)} has mean ${means[c]} after GC (tolerance ${tol})`);
         }
       },
     },
@@ -91,7 +92,13 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
       arbitrary: centredTensorArb(ctx).chain((g) => fc.tuple(fc.constant(g), sameShapeArb(g, 1), scalarArb, scalarArb)),
       async predicate([g, [h], a, b]: [TensorSpec, TensorSpec[], number, number]) {
         const layout = channelLayout(g.shape, g.outAxis);
-        const mix = { ...g, data: toDType(g.dtype, Array.from(g.data, (x, i) => a * x + b * h.data[i])) };
+        const mix = {
+          ...g,
+          data: toDType(
+            g.dtype,
+            Array.from(g.data, (x, i) => a * x + b * h.data[i]),
+          ),
+        };
         const left = await P(ctx, mix, 'gc');
         const pg = await P(ctx, g, 'gc');
         const ph = await P(ctx, h, 'gc');
@@ -104,7 +111,13 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
         // the right side is formed in float64 (2·ε64 relative)
         const tol = (i: number) => {
           const c = channelOf(i, layout);
-          return 2 * es * mixRound[c] + eMix(i) + Math.abs(a) * eg(i) + Math.abs(b) * eh(i) + 2 * EPS64 * (Math.abs(a * pg[i]) + Math.abs(b * ph[i]));
+          return (
+            2 * es * mixRound[c] +
+            eMix(i) +
+            Math.abs(a) * eg(i) +
+            Math.abs(b) * eh(i) +
+            2 * EPS64 * (Math.abs(a * pg[i]) + Math.abs(b * ph[i]))
+          );
         };
         const right = Array.from(pg, (x, i) => a * x + b * ph[i]);
         const i = firstMismatch(left, right, tol);
@@ -114,11 +127,23 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
     {
       name: name('invariant to adding a constant per output slice'),
       arbitrary: centredTensorArb(ctx).chain((g) =>
-        fc.tuple(fc.constant(g), fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: channelLayout(g.shape, g.outAxis).channels, maxLength: channelLayout(g.shape, g.outAxis).channels })),
+        fc.tuple(
+          fc.constant(g),
+          fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), {
+            minLength: channelLayout(g.shape, g.outAxis).channels,
+            maxLength: channelLayout(g.shape, g.outAxis).channels,
+          }),
+        ),
       ),
       async predicate([g, shifts]: [TensorSpec, number[]]) {
         const layout = channelLayout(g.shape, g.outAxis);
-        const shifted = { ...g, data: toDType(g.dtype, Array.from(g.data, (x, i) => x + shifts[channelOf(i, layout)])) };
+        const shifted = {
+          ...g,
+          data: toDType(
+            g.dtype,
+            Array.from(g.data, (x, i) => x + shifts[channelOf(i, layout)]),
+          ),
+        };
         const a = await P(ctx, g, 'gc');
         const b = await P(ctx, shifted, 'gc');
         const es = epsilonOf(g.dtype);
@@ -175,9 +200,18 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
     {
       name: name('below the rank rule (1-D; rank < 4 under gcc) the tensor passes through bit-identical'),
       arbitrary: fc.oneof(
-        fc.tuple(tensorArb({ maxRank: 1, dtypes: ctx.dtypes, outAxes: ctx.outAxes }), fc.constantFrom<GcRule>('gc', 'gcc', 'none')),
-        fc.tuple(tensorArb({ maxRank: 3, dtypes: ctx.dtypes, outAxes: ctx.outAxes, maxSize: ctx.maxSize }), fc.constantFrom<GcRule>('gcc', 'none')),
-        fc.tuple(tensorArb({ minRank: 4, dtypes: ctx.dtypes, outAxes: ctx.outAxes, maxSize: ctx.maxSize }), fc.constant<GcRule>('none')),
+        fc.tuple(
+          tensorArb({ maxRank: 1, dtypes: ctx.dtypes, outAxes: ctx.outAxes }),
+          fc.constantFrom<GcRule>('gc', 'gcc', 'none'),
+        ),
+        fc.tuple(
+          tensorArb({ maxRank: 3, dtypes: ctx.dtypes, outAxes: ctx.outAxes, maxSize: ctx.maxSize }),
+          fc.constantFrom<GcRule>('gcc', 'none'),
+        ),
+        fc.tuple(
+          tensorArb({ minRank: 4, dtypes: ctx.dtypes, outAxes: ctx.outAxes, maxSize: ctx.maxSize }),
+          fc.constant<GcRule>('none'),
+        ),
       ),
       async predicate([g, rule]: [TensorSpec, GcRule]) {
         if (centres(g.shape.length, rule)) fail('generator error: the rule applies');
@@ -195,7 +229,14 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
               // t is drawn channels-first; for a = -1 the same values are laid out channels-last
               const rest = t.shape.slice(1);
               const g: TensorSpec =
-                a === 0 ? t : { ...t, shape: [...rest, t.shape[0]], outAxis: -1, data: moveAxisBack(t.data, [...rest, t.shape[0]], rest.length) };
+                a === 0
+                  ? t
+                  : {
+                      ...t,
+                      shape: [...rest, t.shape[0]],
+                      outAxis: -1,
+                      data: moveAxisBack(t.data, [...rest, t.shape[0]], rest.length),
+                    };
               const direct = await P(ctx, g, 'gc');
               // move the channel axis to the other end, centralize there, move it back
               let predicted: FloatArray;
@@ -212,7 +253,8 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
               const layout = channelLayout(g.shape, g.outAxis);
               const e = errP(ctx, g, layout);
               const i = firstMismatch(direct, predicted, (j) => 2 * e(j));
-              if (i >= 0) fail(`${describeTensor(g)}, element ${i}: ${direct[i]} vs transpose-predicted ${predicted[i]}`);
+              if (i >= 0)
+                fail(`${describeTensor(g)}, element ${i}: ${direct[i]} vs transpose-predicted ${predicted[i]}`);
             },
           },
         ]
@@ -224,7 +266,8 @@ export function centralizationProperties(ctx: Ctx): NamedProperty<any>[] {
         const input = toDType(g.dtype, g.data);
         const out = await ctx.impl.centralize(input, { shape: g.shape, outAxis: g.outAxis, rule: 'gc' });
         if (!bitIdentical(input, g.data)) fail(`the input of ${describeTensor(g)} was modified`);
-        if (out === input || (out.buffer === input.buffer && g.data.length > 0)) fail('returned the input array itself');
+        if (out === input || (out.buffer === input.buffer && g.data.length > 0))
+          fail('returned the input array itself');
       },
     },
     {

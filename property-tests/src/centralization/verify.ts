@@ -24,7 +24,11 @@ export async function checkCentralization(
   const { maxSize = 240, ...config } = options;
   const dtypes: readonly DType[] = impl.dtypes ?? ['float32', 'float64'];
   const outAxes: readonly OutAxisChoice[] = impl.outAxes ?? [0, -1];
-  return checkAll(`centralize: ${impl.name}`, centralizationProperties({ impl, dtypes, outAxes, maxSize }), runConfig(config));
+  return checkAll(
+    `centralize: ${impl.name}`,
+    centralizationProperties({ impl, dtypes, outAxes, maxSize }),
+    runConfig(config),
+  );
 }
 
 /**

@@ -23,7 +23,9 @@ export function centralizationViaSgd(name: string, optimizers: OptimizerBackend)
       channelLayout(shape, outAxis); // rejects a zero-length axis before any backend is involved
       const size = shape.reduce((a, b) => a * b, 1);
       const hyper = { lr: 1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false };
-      const inst = await optimizers.create(optimizer, 'first_release', hyper, [{ name: 'g', shape, outAxis, dtype, data: allocate(dtype, size) }]);
+      const inst = await optimizers.create(optimizer, 'first_release', hyper, [
+        { name: 'g', shape, outAxis, dtype, data: allocate(dtype, size) },
+      ]);
       try {
         await inst.step([g]);
         const [p] = await inst.params();

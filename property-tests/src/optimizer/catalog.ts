@@ -18,7 +18,7 @@
  *   SGD phase writes the decay into exp_avg (docs/ALGORITHMS.md §5.8).
  */
 import fc from 'fast-check';
-import { type Family, type GcRule } from '@gcopt/core';
+import type { Family, GcRule } from '@gcopt/core';
 import { ruleOfFlags } from '../oracle/layout.js';
 import {
   adagradHyperArb,
@@ -52,7 +52,8 @@ export interface CatalogEntry {
  * (μ < 1, 1 − dampening ≤ 1) and Nesterov adds one more: |lr·u| ≤ lr·(t + 1)·max_s(|g_s| + |wd|·|p_s|).
  */
 function sgdBound(h: Hyper) {
-  return (c: UpdateBoundContext) => h.lr * (h.momentum > 0 ? c.t + 1 : 1) * (c.gradMaxSoFar + Math.abs(h.weightDecay) * c.paramMaxSoFar);
+  return (c: UpdateBoundContext) =>
+    h.lr * (h.momentum > 0 ? c.t + 1 : 1) * (c.gradMaxSoFar + Math.abs(h.weightDecay) * c.paramMaxSoFar);
 }
 
 /**
@@ -62,7 +63,8 @@ function sgdBound(h: Hyper) {
  */
 function adamBound(h: Hyper) {
   const [b1, b2] = h.betas;
-  return (c: UpdateBoundContext) => h.lr * (adamDirectionBound(b1, b2, c.t) + (Math.abs(h.weightDecay) * c.paramMax) / (1 - b1 ** c.t));
+  return (c: UpdateBoundContext) =>
+    h.lr * (adamDirectionBound(b1, b2, c.t) + (Math.abs(h.weightDecay) * c.paramMax) / (1 - b1 ** c.t));
 }
 
 /**
@@ -75,7 +77,9 @@ function radamBound(h: Hyper, lrTwice: boolean) {
   const [b1, b2] = h.betas;
   const lrEff = lrTwice ? h.lr * h.lr : h.lr;
   return (c: UpdateBoundContext) =>
-    lrEff * (adamDirectionBound(b1, b2, c.t) + c.gradMaxSoFar + (Math.abs(h.weightDecay) * c.paramMax) / (1 - b1 ** c.t)) + c.observedStep;
+    lrEff *
+      (adamDirectionBound(b1, b2, c.t) + c.gradMaxSoFar + (Math.abs(h.weightDecay) * c.paramMax) / (1 - b1 ** c.t)) +
+    c.observedStep;
 }
 
 // --- entries ------------------------------------------------------------------------------------------
@@ -83,7 +87,12 @@ function radamBound(h: Hyper, lrTwice: boolean) {
 const frozenUnless = (moves: boolean, rule: GcRule): GcRule => (moves ? 'none' : rule);
 
 function sgdFirstRelease(name: string, rule: GcRule): CatalogEntry {
-  return { name, family: 'first_release', hyper: sgdHyperArb, claims: (h) => ({ preservesMean: rule, fanInOneFrozen: rule, updateBound: sgdBound(h) }) };
+  return {
+    name,
+    family: 'first_release',
+    hyper: sgdHyperArb,
+    claims: (h) => ({ preservesMean: rule, fanInOneFrozen: rule, updateBound: sgdBound(h) }),
+  };
 }
 
 function sgdw(name: string, rule: GcRule): CatalogEntry {
@@ -105,7 +114,11 @@ function adamFirstRelease(name: string, rule: GcRule, where: 'gradient' | 'updat
     name,
     family: 'first_release',
     hyper: adamHyperArb,
-    claims: (h) => ({ preservesMean: where === 'update' ? rule : 'none', fanInOneFrozen: rule, updateBound: adamBound(h) }),
+    claims: (h) => ({
+      preservesMean: where === 'update' ? rule : 'none',
+      fanInOneFrozen: rule,
+      updateBound: adamBound(h),
+    }),
   };
 }
 
@@ -124,7 +137,12 @@ function adamWFirstRelease(name: string, rule: GcRule, where: 'gradient' | 'upda
 }
 
 function adagrad(name: string, rule: GcRule): CatalogEntry {
-  return { name, family: 'first_release', hyper: adagradHyperArb, claims: () => ({ preservesMean: 'none', fanInOneFrozen: rule }) };
+  return {
+    name,
+    family: 'first_release',
+    hyper: adagradHyperArb,
+    claims: () => ({ preservesMean: 'none', fanInOneFrozen: rule }),
+  };
 }
 
 const advancedSgdClaims = (h: Hyper): MeanClaims => {
@@ -132,26 +150,34 @@ const advancedSgdClaims = (h: Hyper): MeanClaims => {
   return { preservesMean: rule, fanInOneFrozen: rule, updateBound: sgdBound(h) };
 };
 
-const advancedAdamClaims = (decoupled: boolean) => (h: Hyper): MeanClaims => {
-  const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
-  return {
-    preservesMean: h.gcLoc ? 'none' : rule,
-    // Adam: the L2 term is added before GC, so a gradient-side GC zeroes it too; AdamW adds its decay after
-    fanInOneFrozen: decoupled ? frozenUnless(h.gcLoc && h.weightDecay !== 0, rule) : rule,
-    updateBound: adamBound(h),
+const advancedAdamClaims =
+  (decoupled: boolean) =>
+  (h: Hyper): MeanClaims => {
+    const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
+    return {
+      preservesMean: h.gcLoc ? 'none' : rule,
+      // Adam: the L2 term is added before GC, so a gradient-side GC zeroes it too; AdamW adds its decay after
+      fanInOneFrozen: decoupled ? frozenUnless(h.gcLoc && h.weightDecay !== 0, rule) : rule,
+      updateBound: adamBound(h),
+    };
   };
-};
 
-const radamClaims = (lrTwice: boolean) => (h: Hyper): MeanClaims => {
-  const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
-  return {
-    preservesMean: h.gcLoc ? 'none' : rule,
-    fanInOneFrozen: frozenUnless(h.gcLoc && h.weightDecay !== 0, rule),
-    updateBound: radamBound(h, lrTwice),
+const radamClaims =
+  (lrTwice: boolean) =>
+  (h: Hyper): MeanClaims => {
+    const rule = ruleOfFlags(h.useGc, h.gcConvOnly);
+    return {
+      preservesMean: h.gcLoc ? 'none' : rule,
+      fanInOneFrozen: frozenUnless(h.gcLoc && h.weightDecay !== 0, rule),
+      updateBound: radamBound(h, lrTwice),
+    };
   };
-};
 
-function lookahead(innerName: 'SGD' | 'Adam', inner: fc.Arbitrary<Hyper>, innerClaims: (h: Hyper) => MeanClaims): CatalogEntry {
+function lookahead(
+  innerName: 'SGD' | 'Adam',
+  inner: fc.Arbitrary<Hyper>,
+  innerClaims: (h: Hyper) => MeanClaims,
+): CatalogEntry {
   return {
     name: `Lookahead(${innerName})`,
     family: 'wrapper',

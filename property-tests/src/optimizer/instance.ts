@@ -28,7 +28,10 @@ export interface OptimizerInstance {
 }
 
 /** Makes a fresh instance for `params` with these hyper-parameters. */
-export type OptimizerFactory<H> = (params: readonly ParamSpec[], hyper: H) => OptimizerInstance | Promise<OptimizerInstance>;
+export type OptimizerFactory<H> = (
+  params: readonly ParamSpec[],
+  hyper: H,
+) => OptimizerInstance | Promise<OptimizerInstance>;
 
 /** What is known about a step, to bound the update for the mean tolerances (see `tolerance.ts`). */
 export interface UpdateBoundContext {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type DType, type FloatArray } from '@gcopt/core';
+import type { DType, FloatArray } from '@gcopt/core';
 import { centres, channelLayout } from '../oracle/layout.js';
 import { trainingCaseArb, type TrainingCase } from '../arbitraries/parameters.js';
 import type { OutAxisChoice } from '../arbitraries/tensors.js';
@@ -27,7 +27,12 @@ type Case<H> = { hyper: H; problem: TrainingCase };
 function caseArb<H>(ctx: OptimizerPropertyContext<H>): fc.Arbitrary<Case<H>> {
   return fc.record({
     hyper: ctx.hyper,
-    problem: trainingCaseArb({ dtypes: ctx.dtypes, outAxes: ctx.outAxes, maxSteps: ctx.maxSteps, maxSize: ctx.maxSize }),
+    problem: trainingCaseArb({
+      dtypes: ctx.dtypes,
+      outAxes: ctx.outAxes,
+      maxSteps: ctx.maxSteps,
+      maxSize: ctx.maxSize,
+    }),
   });
 }
 
@@ -36,7 +41,11 @@ function copyGrads(step: readonly FloatArray[]): FloatArray[] {
 }
 
 /** Runs every step; returns the weights after each (index 0: the initial weights). */
-async function trajectory(inst: OptimizerInstance, problem: TrainingCase, lr?: number): Promise<(readonly FloatArray[])[]> {
+async function trajectory(
+  inst: OptimizerInstance,
+  problem: TrainingCase,
+  lr?: number,
+): Promise<(readonly FloatArray[])[]> {
   const out: (readonly FloatArray[])[] = [problem.params.map((p) => p.data)];
   for (const step of problem.grads) {
     await inst.step(copyGrads(step), lr === undefined ? undefined : { lr });
@@ -45,7 +54,11 @@ async function trajectory(inst: OptimizerInstance, problem: TrainingCase, lr?: n
   return out;
 }
 
-async function withInstance<H, T>(ctx: OptimizerPropertyContext<H>, c: Case<H>, body: (inst: OptimizerInstance) => Promise<T>): Promise<T> {
+async function withInstance<H, T>(
+  ctx: OptimizerPropertyContext<H>,
+  c: Case<H>,
+  body: (inst: OptimizerInstance) => Promise<T>,
+): Promise<T> {
   // the factory gets copies: an in-place backend may write into them
   const params = c.problem.params.map((p) => ({ ...p, data: toDType(p.dtype, p.data) }));
   const inst = await ctx.factory(params, c.hyper);
@@ -88,7 +101,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
             gradMaxSoFar = Math.max(gradMaxSoFar, gradMax);
             paramMaxSoFar = Math.max(paramMaxSoFar, maxAbs(before));
             let observedStep = 0;
-            for (let j = 0; j < after.length; j++) observedStep = Math.max(observedStep, Math.abs(after[j] - before[j]));
+            for (let j = 0; j < after.length; j++)
+              observedStep = Math.max(observedStep, Math.abs(after[j] - before[j]));
             const U = bound({ t, gradMax, gradMaxSoFar, paramMax: maxAbs(before), paramMaxSoFar, observedStep });
             const mb = channelMaxAbs(before, layout);
             const ma = channelMaxAbs(after, layout);
@@ -120,7 +134,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
           if (layout.fanIn !== 1 || !centres(p.shape.length, rule)) return;
           const last = traj[traj.length - 1][i];
           for (let j = 0; j < last.length; j++) {
-            if (last[j] !== p.data[j]) fail(`${p.name} ${describeTensor(p)} moved: element ${j} ${p.data[j]} → ${last[j]}`);
+            if (last[j] !== p.data[j])
+              fail(`${p.name} ${describeTensor(p)} moved: element ${j} ${p.data[j]} → ${last[j]}`);
           }
         });
       },
@@ -134,7 +149,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
           for (let t = 1; t < traj.length; t++) {
             const now = traj[t][i];
             for (let j = 0; j < now.length; j++) {
-              if (now[j] !== p.data[j]) fail(`${p.name}: element ${j} ${p.data[j]} → ${now[j]} at step ${t} with lr = 0`);
+              if (now[j] !== p.data[j])
+                fail(`${p.name}: element ${j} ${p.data[j]} → ${now[j]} at step ${t} with lr = 0`);
             }
           }
         });
@@ -149,7 +165,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
             const handed = copyGrads(c.problem.grads[t]);
             await inst.step(handed);
             handed.forEach((g, i) => {
-              if (!bitIdentical(g, c.problem.grads[t][i])) fail(`step ${t + 1} modified the gradient of ${c.problem.params[i].name}`);
+              if (!bitIdentical(g, c.problem.grads[t][i]))
+                fail(`step ${t + 1} modified the gradient of ${c.problem.params[i].name}`);
             });
           }
         });
@@ -163,7 +180,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
         const b = await withInstance(ctx, c, (inst) => trajectory(inst, c.problem));
         for (let t = 1; t < a.length; t++) {
           a[t].forEach((w, i) => {
-            if (!bitIdentical(w, b[t][i])) fail(`${c.problem.params[i].name} differs between two identical runs at step ${t}`);
+            if (!bitIdentical(w, b[t][i]))
+              fail(`${c.problem.params[i].name} differs between two identical runs at step ${t}`);
           });
         }
       },

@@ -19,11 +19,19 @@ export interface StepFormsOptions<H> extends OptimizerSubjectOptions, Partial<Ru
 }
 
 function toParams(specs: readonly ParamSpec[]): Param[] {
-  return specs.map((p) => ({ name: p.name, outAxis: p.outAxis, value: ndarray(toDType(p.dtype, p.data), [...p.shape]) }));
+  return specs.map((p) => ({
+    name: p.name,
+    outAxis: p.outAxis,
+    value: ndarray(toDType(p.dtype, p.data), [...p.shape]),
+  }));
 }
 
 function snapshotState(state: OptimizerState): string {
-  return JSON.stringify(state, (_k, v) => (v instanceof Float32Array || v instanceof Float64Array ? `${v.constructor.name}:${Array.from(v, (x) => Object.is(x, -0) ? '-0' : String(x)).join(',')}` : v));
+  return JSON.stringify(state, (_k, v) =>
+    v instanceof Float32Array || v instanceof Float64Array
+      ? `${v.constructor.name}:${Array.from(v, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')}`
+      : v,
+  );
 }
 
 function sameParams(a: readonly Param[], b: readonly Param[]): number {
@@ -35,7 +43,11 @@ function sameParams(a: readonly Param[], b: readonly Param[]): number {
   return -1;
 }
 
-export function stepFormProperties<H>(name: string, create: (hyper: H) => Optimizer, cases: fc.Arbitrary<{ hyper: H; problem: TrainingCase }>): NamedProperty<{ hyper: H; problem: TrainingCase }>[] {
+export function stepFormProperties<H>(
+  name: string,
+  create: (hyper: H) => Optimizer,
+  cases: fc.Arbitrary<{ hyper: H; problem: TrainingCase }>,
+): NamedProperty<{ hyper: H; problem: TrainingCase }>[] {
   return [
     {
       name: `${name} › pure step leaves parameters, gradients and state unchanged`,
@@ -46,7 +58,9 @@ export function stepFormProperties<H>(name: string, create: (hyper: H) => Optimi
         let state = opt.init(params);
         for (let t = 0; t < problem.grads.length; t++) {
           const grads = problem.grads[t].map((g) => toDType(g instanceof Float64Array ? 'float64' : 'float32', g));
-          const paramsBefore = toParams(params.map((p, i) => ({ ...problem.params[i], data: p.value.data as FloatArray })));
+          const paramsBefore = toParams(
+            params.map((p, i) => ({ ...problem.params[i], data: p.value.data as FloatArray })),
+          );
           const stateBefore = snapshotState(state);
           const next = opt.step(params, grads, state);
           const moved = sameParams(params, paramsBefore);
@@ -84,13 +98,28 @@ export function stepFormProperties<H>(name: string, create: (hyper: H) => Optimi
 }
 
 /** Checks the pure and in-place forms of a core-interface optimizer; returns the report. */
-export async function checkStepForms<H>(create: (hyper: H) => Optimizer, options: StepFormsOptions<H> = {}): Promise<VerificationReport> {
-  const { name = 'optimizer', hyper = fc.constant({} as H), maxSteps = 8, maxSize = 96, dtypes, outAxes, accumulation: _a, ...config } = options;
+export async function checkStepForms<H>(
+  create: (hyper: H) => Optimizer,
+  options: StepFormsOptions<H> = {},
+): Promise<VerificationReport> {
+  const {
+    name = 'optimizer',
+    hyper = fc.constant({} as H),
+    maxSteps = 8,
+    maxSize = 96,
+    dtypes,
+    outAxes,
+    accumulation: _a,
+    ...config
+  } = options;
   const cases = fc.record({ hyper, problem: trainingCaseArb({ dtypes, outAxes, maxSteps, maxSize }) });
   return checkAll(name, stepFormProperties(name, create, cases), runConfig(config));
 }
 
 /** As `checkStepForms`, but throws on failure. */
-export async function verifyStepForms<H>(create: (hyper: H) => Optimizer, options: StepFormsOptions<H> = {}): Promise<VerificationReport> {
+export async function verifyStepForms<H>(
+  create: (hyper: H) => Optimizer,
+  options: StepFormsOptions<H> = {},
+): Promise<VerificationReport> {
   return assertReport(await checkStepForms(create, options));
 }

@@ -45,7 +45,11 @@ export function axisPositions(outAxes: readonly (0 | -1)[], middleAxis: boolean)
 }
 
 /** Whether some drawn hyper-parameters make a claim (a property that never applies is left out). */
-function sometimes<H>(hyper: fc.Arbitrary<H>, claims: (h: H) => MeanClaims, key: 'preservesMean' | 'fanInOneFrozen'): boolean {
+function sometimes<H>(
+  hyper: fc.Arbitrary<H>,
+  claims: (h: H) => MeanClaims,
+  key: 'preservesMean' | 'fanInOneFrozen',
+): boolean {
   return fc.sample(hyper, { numRuns: 200, seed: 1 }).some((h) => claims(h)[key] !== 'none');
 }
 
@@ -54,7 +58,10 @@ function sometimes<H>(hyper: fc.Arbitrary<H>, claims: (h: H) => MeanClaims, key:
  * tensors frozen, zero learning rate = no change, gradients not modified, determinism, and (with
  * `checkState`) stable state shapes. Returns the report without throwing.
  */
-export async function checkOptimizer<H>(factory: OptimizerFactory<H>, options: OptimizerVerifyOptions<H>): Promise<VerificationReport> {
+export async function checkOptimizer<H>(
+  factory: OptimizerFactory<H>,
+  options: OptimizerVerifyOptions<H>,
+): Promise<VerificationReport> {
   const {
     name = 'optimizer',
     hyper = fc.constant({} as H),
@@ -118,6 +125,9 @@ export async function checkOptimizer<H>(factory: OptimizerFactory<H>, options: O
 }
 
 /** As `checkOptimizer`, but throws a `PropertyVerificationError` (shrunk counterexample, seed, path) on failure. */
-export async function verifyOptimizer<H>(factory: OptimizerFactory<H>, options: OptimizerVerifyOptions<H>): Promise<VerificationReport> {
+export async function verifyOptimizer<H>(
+  factory: OptimizerFactory<H>,
+  options: OptimizerVerifyOptions<H>,
+): Promise<VerificationReport> {
   return assertReport(await checkOptimizer(factory, options));
 }

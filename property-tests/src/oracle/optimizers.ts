@@ -311,7 +311,8 @@ export function oracleOptimizer(
   const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
   const innerName = wrapped ? wrapped[1] : name;
   const table = wrapped || family === 'advanced' ? ADVANCED : FIRST_RELEASE;
-  const def = table[innerName] ?? (family === 'wrapper' ? undefined : FIRST_RELEASE[innerName] ?? ADVANCED[innerName]);
+  const def =
+    table[innerName] ?? (family === 'wrapper' ? undefined : (FIRST_RELEASE[innerName] ?? ADVANCED[innerName]));
   if (!def) throw new RangeError(`the oracle has no optimizer '${name}' (${family})`);
   const h: Hyper = { ...def.defaults, ...(wrapped ? hyper.inner : hyper) };
   const look = wrapped ? { k: hyper.k ?? 5, alpha: hyper.alpha ?? 0.5 } : undefined;

@@ -50,7 +50,9 @@ function fastBackend(kind: 'wasm-simd' | 'js', threads: number): Backend {
           stateShapes: () =>
             fast.state.tensors.map((ts) => ({
               shape: ts.shape,
-              slots: Object.fromEntries(Object.entries(ts.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`])),
+              slots: Object.fromEntries(
+                Object.entries(ts.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`]),
+              ),
             })),
           dispose: () => fast.dispose(),
         };

@@ -23,8 +23,16 @@ export const float32Backend: Backend = {
       }));
       const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
       const opt = wrapped
-        ? createOptimizer(wrapped[1], { ...hyper.inner, family: 'advanced', lookahead: { k: hyper.k, alpha: hyper.alpha }, onWarning: quiet }, model)
-        : createOptimizer(name, { ...hyper, family: family === 'wrapper' ? undefined : family, onWarning: quiet }, model);
+        ? createOptimizer(
+            wrapped[1],
+            { ...hyper.inner, family: 'advanced', lookahead: { k: hyper.k, alpha: hyper.alpha }, onWarning: quiet },
+            model,
+          )
+        : createOptimizer(
+            name,
+            { ...hyper, family: family === 'wrapper' ? undefined : family, onWarning: quiet },
+            model,
+          );
       return {
         step(grads, options) {
           // null: no gradient for that parameter this step
@@ -37,7 +45,9 @@ export const float32Backend: Backend = {
             name: p.name,
             shape: p.shape,
             outAxis: p.outAxis,
-            slots: Object.fromEntries(Object.entries(p.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`])),
+            slots: Object.fromEntries(
+              Object.entries(p.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`]),
+            ),
           })),
       };
     },

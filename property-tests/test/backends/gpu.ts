@@ -36,12 +36,15 @@ function gpuBackend(mode: GpuJsMode): Backend {
         const fellBack = device.kernelModes().filter((m) => m !== mode);
         if (fellBack.length > 0) throw new Error(`gpu.js compiled kernels for ${fellBack} instead of ${mode}`);
         return {
-          step: (grads, options) => device.step(grads as Float32Array[], options?.lr === undefined ? {} : { lr: options.lr }),
+          step: (grads, options) =>
+            device.step(grads as Float32Array[], options?.lr === undefined ? {} : { lr: options.lr }),
           params: () => device.readParams(),
           stateShapes: async () =>
             (await device.readState()).tensors.map((ts) => ({
               shape: ts.shape,
-              slots: Object.fromEntries(Object.entries(ts.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`])),
+              slots: Object.fromEntries(
+                Object.entries(ts.slots).map(([k, v]) => [k, `${v.constructor.name}[${v.length}]`]),
+              ),
             })),
           dispose: () => device.dispose(),
         };

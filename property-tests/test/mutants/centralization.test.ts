@@ -4,7 +4,12 @@
 import ndarray from 'ndarray';
 import { afterAll, describe, it } from 'vitest';
 import { centralize, gcApplies, layoutOf, type FloatArray } from '@gcopt/core';
-import { casesChecked, checkCentralization, coreCentralization, type CentralizationImplementation } from '../../src/index.js';
+import {
+  casesChecked,
+  checkCentralization,
+  coreCentralization,
+  type CentralizationImplementation,
+} from '../../src/index.js';
 import { recordCases } from '../summary.js';
 import { expectPropertyFails, expectPropertyPasses } from './expectFailure.js';
 
@@ -14,19 +19,29 @@ const copy = (g: FloatArray) => (g instanceof Float64Array ? new Float64Array(g)
 const P = (g: FloatArray, shape: readonly number[], outAxis: number) =>
   centralize(ndarray(g, [...shape]), { outAxis, onWarning: () => {} }).data as FloatArray;
 
-function mutant(name: string, centralizeFn: CentralizationImplementation['centralize'], accumulation: 'float64' | 'storage' = 'float64'): CentralizationImplementation {
+function mutant(
+  name: string,
+  centralizeFn: CentralizationImplementation['centralize'],
+  accumulation: 'float64' | 'storage' = 'float64',
+): CentralizationImplementation {
   return { name, accumulation, centralize: centralizeFn };
 }
 
 /** Per-channel map over P(g) for the rule-applies case; passes the rest through. */
-function mapWhenApplies(g: FloatArray, req: { shape: readonly number[]; outAxis: number; rule: 'gc' | 'gcc' | 'none' }, f: (pg: FloatArray) => FloatArray) {
+function mapWhenApplies(
+  g: FloatArray,
+  req: { shape: readonly number[]; outAxis: number; rule: 'gc' | 'gcc' | 'none' },
+  f: (pg: FloatArray) => FloatArray,
+) {
   if (!gcApplies(req.shape.length, req.rule)) return copy(g);
   return f(P(g, req.shape, req.outAxis));
 }
 
 describe('centralization mutants are caught', () => {
   it('centralizing over the wrong axis (always axis 0): zero-mean and transpose properties fail', async () => {
-    const report = await checkCentralization(mutant('wrong axis', (g, r) => coreCentralization.centralize(g, { ...r, outAxis: 0 })));
+    const report = await checkCentralization(
+      mutant('wrong axis', (g, r) => coreCentralization.centralize(g, { ...r, outAxis: 0 })),
+    );
     expectPropertyFails(report, 'zero mean');
     expectPropertyFails(report, 'transpose');
   });
@@ -44,7 +59,9 @@ describe('centralization mutants are caught', () => {
   });
 
   it('2·P(g): idempotence and the norm bound fail, while linearity and zero mean still hold', async () => {
-    const report = await checkCentralization(mutant('doubled', (g, r) => mapWhenApplies(g, r, (pg) => pg.map((x) => 2 * x) as FloatArray)));
+    const report = await checkCentralization(
+      mutant('doubled', (g, r) => mapWhenApplies(g, r, (pg) => pg.map((x) => 2 * x) as FloatArray)),
+    );
     expectPropertyFails(report, 'idempotent');
     expectPropertyFails(report, 'never increases the norm');
     expectPropertyPasses(report, 'zero mean');

@@ -7,7 +7,10 @@ import type { VerificationReport } from '../../src/index.js';
  */
 export function expectPropertyFails(report: VerificationReport, fragment: string): void {
   const result = report.results.find((r) => r.name.includes(fragment));
-  expect(result, `no property named like '${fragment}' in ${report.results.map((r) => r.name).join(' | ')}`).toBeDefined();
+  expect(
+    result,
+    `no property named like '${fragment}' in ${report.results.map((r) => r.name).join(' | ')}`,
+  ).toBeDefined();
   expect(result!.failed, `'${result!.name}' should fail on this mutant`).toBe(true);
   expect(result!.message).toMatch(/seed: -?\d+/);
   expect(result!.message).toMatch(/path: "[\d:]+"/);

@@ -43,10 +43,19 @@ const recipeFactory =
 /** Checks a mutant against the claims of the reference optimizer it pretends to be. */
 function checkAs(reference: string, factory: OptimizerFactory<H>, family?: 'first_release' | 'advanced') {
   const entry = catalogEntry(reference, family);
-  return checkOptimizer(factory, { name: `mutant posing as ${reference}`, hyper: entry.hyper, preservesMean: entry.claims, checkState: true });
+  return checkOptimizer(factory, {
+    name: `mutant posing as ${reference}`,
+    hyper: entry.hyper,
+    preservesMean: entry.claims,
+    checkState: true,
+  });
 }
 
-const sgdTail = (h: H) => [sgdMomentum({ momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov }), scaleByLearningRate(), applyUpdate()];
+const sgdTail = (h: H) => [
+  sgdMomentum({ momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov }),
+  scaleByLearningRate(),
+  applyUpdate(),
+];
 
 describe('optimizer mutants are caught', () => {
   it('SGD_GC that forgets to centralize the weight-decay term: mean preservation and fan-in-1 immobility fail', async () => {
@@ -59,7 +68,9 @@ describe('optimizer mutants are caught', () => {
   });
 
   it('Adam_GC2 centralizing the gradient instead of the update (i.e. Adam_GC): mean preservation fails', async () => {
-    const report = await checkAs('Adam_GC2', (params, h) => coreInstance(coreOptimizer('Adam_GC', 'first_release', h), params));
+    const report = await checkAs('Adam_GC2', (params, h) =>
+      coreInstance(coreOptimizer('Adam_GC', 'first_release', h), params),
+    );
     expectPropertyFails(report, 'weight means follow');
   });
 
@@ -83,7 +94,9 @@ describe('optimizer mutants are caught', () => {
   });
 
   it('SGDW_GC whose decay is centralized too (i.e. SGD_GC): the (1 − lr·wd) mean law fails', async () => {
-    const report = await checkAs('SGDW_GC', (params, h) => coreInstance(coreOptimizer('SGD_GC', 'first_release', h), params));
+    const report = await checkAs('SGDW_GC', (params, h) =>
+      coreInstance(coreOptimizer('SGD_GC', 'first_release', h), params),
+    );
     expectPropertyFails(report, 'weight means follow');
   });
 
@@ -94,7 +107,10 @@ describe('optimizer mutants are caught', () => {
         for (let i = 0; i < ctx.p.length; i++) ctx.p[i] -= ctx.scale * ctx.u[i] + 0.01 * ctx.p[i];
       },
     };
-    const report = await checkAs('SGDW_GC', recipeFactory('SGDW_GC', (h) => [centralizeUpdate('gc'), ...sgdTail(h).slice(0, 2), decayIgnoringLr]));
+    const report = await checkAs(
+      'SGDW_GC',
+      recipeFactory('SGDW_GC', (h) => [centralizeUpdate('gc'), ...sgdTail(h).slice(0, 2), decayIgnoringLr]),
+    );
     expectPropertyFails(report, 'zero learning rate');
   });
 
@@ -119,7 +135,10 @@ describe('optimizer mutants are caught', () => {
     let instances = 0;
     const drifting: OptimizerFactory<H> = (params, h) => {
       instances += 1;
-      return coreInstance(coreOptimizer('Adam_GC2', 'first_release', { ...h, lr: h.lr * (1 + instances * 2 ** -20) }), params);
+      return coreInstance(
+        coreOptimizer('Adam_GC2', 'first_release', { ...h, lr: h.lr * (1 + instances * 2 ** -20) }),
+        params,
+      );
     };
     expectPropertyFails(await checkAs('Adam_GC2', drifting), 'deterministic');
   });
@@ -131,7 +150,10 @@ describe('optimizer mutants are caught', () => {
         (ctx.slots as Record<string, FloatArray>)[`extra_${ctx.t}`] = new Float64Array(1);
       },
     };
-    const report = await checkAs('SGD_GC', recipeFactory('SGD_GC', (h) => [addWeightDecay(h.weightDecay), centralizeUpdate('gc'), ...sgdTail(h), growing]));
+    const report = await checkAs(
+      'SGD_GC',
+      recipeFactory('SGD_GC', (h) => [addWeightDecay(h.weightDecay), centralizeUpdate('gc'), ...sgdTail(h), growing]),
+    );
     expectPropertyFails(report, 'state shapes');
   });
 
@@ -162,7 +184,10 @@ describe('step-form mutants are caught', () => {
         return {
           ...opt,
           step(params, grads, state, o) {
-            const next = params.map((p) => ({ ...p, value: ndarray((p.value.data as FloatArray).slice(), p.value.shape.slice()) }));
+            const next = params.map((p) => ({
+              ...p,
+              value: ndarray((p.value.data as FloatArray).slice(), p.value.shape.slice()),
+            }));
             opt.stepInPlace(next, grads, state, o);
             return { params: next, state };
           },
@@ -180,7 +205,12 @@ describe('step-form mutants are caught', () => {
         return {
           ...opt,
           stepInPlace: (params, grads, state, o) =>
-            opt.stepInPlace(params, grads.map((g) => (g as FloatArray).map((x) => x * (1 + 2 ** -20)) as FloatArray), state, o),
+            opt.stepInPlace(
+              params,
+              grads.map((g) => (g as FloatArray).map((x) => x * (1 + 2 ** -20)) as FloatArray),
+              state,
+              o,
+            ),
         };
       },
       { name: 'in-place drift', hyper: entry.hyper },
@@ -211,32 +241,41 @@ describe('the suite rejects a wrong mean claim (a counterexample is found)', () 
 
   it('SGDW_GC does not preserve means when wd > 0: claiming factor 1 fails', async () => {
     const entry = catalogEntry('SGDW_GC');
-    const report = await checkOptimizer((params, h: H) => coreInstance(coreOptimizer('SGDW_GC', 'first_release', h), params), {
-      name: 'SGDW_GC claimed mean-preserving',
-      hyper: entry.hyper,
-      preservesMean: (h) => ({ ...entry.claims(h), meanFactor: 1 }),
-    });
+    const report = await checkOptimizer(
+      (params, h: H) => coreInstance(coreOptimizer('SGDW_GC', 'first_release', h), params),
+      {
+        name: 'SGDW_GC claimed mean-preserving',
+        hyper: entry.hyper,
+        preservesMean: (h) => ({ ...entry.claims(h), meanFactor: 1 }),
+      },
+    );
     expectPropertyFails(report, 'weight means follow');
   });
 
   it('RAdam with gcLoc and weight decay moves fan-in-1 weights (docs/ALGORITHMS.md §5.8): claiming them frozen fails', async () => {
     const entry = catalogEntry('RAdam');
     const fix = (h: H) => ({ ...h, useGc: true, gcConvOnly: false, gcLoc: true, weightDecay: h.weightDecay || 0.05 });
-    const report = await checkOptimizer((params, h: H) => coreInstance(coreOptimizer('RAdam', 'advanced', fix(h)), params), {
-      name: 'RAdam(gcLoc, wd) claimed frozen',
-      hyper: entry.hyper,
-      preservesMean: () => ({ preservesMean: 'none', fanInOneFrozen: 'gc' }),
-    });
+    const report = await checkOptimizer(
+      (params, h: H) => coreInstance(coreOptimizer('RAdam', 'advanced', fix(h)), params),
+      {
+        name: 'RAdam(gcLoc, wd) claimed frozen',
+        hyper: entry.hyper,
+        preservesMean: () => ({ preservesMean: 'none', fanInOneFrozen: 'gc' }),
+      },
+    );
     expectPropertyFails(report, 'fan-in-1');
   });
 
   it('the real optimizers pass the same checks (the failures above come from the claims, not the harness)', async () => {
     const entry = catalogEntry('Adam_GC');
-    const report = await checkOptimizer((params, h: H) => coreInstance(coreOptimizer('Adam_GC', 'first_release', h), params), {
-      name: 'Adam_GC with its true claims',
-      hyper: entry.hyper,
-      preservesMean: entry.claims,
-    });
+    const report = await checkOptimizer(
+      (params, h: H) => coreInstance(coreOptimizer('Adam_GC', 'first_release', h), params),
+      {
+        name: 'Adam_GC with its true claims',
+        hyper: entry.hyper,
+        preservesMean: entry.claims,
+      },
+    );
     expect(report.failures).toEqual([]);
   });
 });

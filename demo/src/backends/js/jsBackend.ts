@@ -17,7 +17,11 @@ export function createJsBackend(): Backend {
     description: 'plain TypeScript CNN (single thread), @gcopt/float32 optimizers',
     async startRun(setup: RunSetup): Promise<TrainingRun> {
       const weights = cloneTensors(setup.initialWeights);
-      const grads: NamedTensor[] = weights.map((t) => ({ name: t.name, shape: t.shape, data: new Float32Array(t.data.length) }));
+      const grads: NamedTensor[] = weights.map((t) => ({
+        name: t.name,
+        shape: t.shape,
+        data: new Float32Array(t.data.length),
+      }));
       const network = new SmallCnnNetwork(weights, grads, Math.max(setup.batchSize, EVAL_BATCH));
       const { name, family, options } = setup.optimizer;
       // PyTorch layout: output channels on axis 0, the default outAxis; the weights are updated in place

@@ -5,8 +5,16 @@
 
 /** `out[b,o] = bias[o] + Σ_c,kh,kw w[o,c,kh,kw]·in[b,c,i+kh,j+kw]` ("valid" convolution, stride 1). */
 export function conv2dForward(
-  input: Float32Array, batch: number, channels: number, height: number, width: number,
-  weight: Float32Array, bias: Float32Array, outChannels: number, k: number, out: Float32Array,
+  input: Float32Array,
+  batch: number,
+  channels: number,
+  height: number,
+  width: number,
+  weight: Float32Array,
+  bias: Float32Array,
+  outChannels: number,
+  k: number,
+  out: Float32Array,
 ): void {
   const oh = height - k + 1;
   const ow = width - k + 1;
@@ -38,9 +46,18 @@ export function conv2dForward(
  * `dInput` (which must be zeroed by the caller).
  */
 export function conv2dBackward(
-  input: Float32Array, batch: number, channels: number, height: number, width: number,
-  weight: Float32Array, outChannels: number, k: number, dOut: Float32Array,
-  dWeight: Float32Array, dBias: Float32Array, dInput: Float32Array | null,
+  input: Float32Array,
+  batch: number,
+  channels: number,
+  height: number,
+  width: number,
+  weight: Float32Array,
+  outChannels: number,
+  k: number,
+  dOut: Float32Array,
+  dWeight: Float32Array,
+  dBias: Float32Array,
+  dInput: Float32Array | null,
 ): void {
   const oh = height - k + 1;
   const ow = width - k + 1;
@@ -91,7 +108,12 @@ export function reluBackwardInPlace(activation: Float32Array, grad: Float32Array
 
 /** 2×2 max-pool, stride 2, odd sizes floored; `argmax` records the winning input index. */
 export function maxPool2Forward(
-  input: Float32Array, planes: number, height: number, width: number, out: Float32Array, argmax: Int32Array,
+  input: Float32Array,
+  planes: number,
+  height: number,
+  width: number,
+  out: Float32Array,
+  argmax: Int32Array,
 ): void {
   const oh = height >> 1;
   const ow = width >> 1;
@@ -119,7 +141,13 @@ export function maxPool2Backward(dOut: Float32Array, argmax: Int32Array, n: numb
 
 /** `out[b,o] = bias[o] + Σ_i w[o,i]·in[b,i]` (PyTorch Linear layout). */
 export function denseForward(
-  input: Float32Array, batch: number, inFeatures: number, weight: Float32Array, bias: Float32Array, outFeatures: number, out: Float32Array,
+  input: Float32Array,
+  batch: number,
+  inFeatures: number,
+  weight: Float32Array,
+  bias: Float32Array,
+  outFeatures: number,
+  out: Float32Array,
 ): void {
   for (let b = 0; b < batch; b++) {
     const inBase = b * inFeatures;
@@ -133,8 +161,15 @@ export function denseForward(
 }
 
 export function denseBackward(
-  input: Float32Array, batch: number, inFeatures: number, weight: Float32Array, outFeatures: number, dOut: Float32Array,
-  dWeight: Float32Array, dBias: Float32Array, dInput: Float32Array,
+  input: Float32Array,
+  batch: number,
+  inFeatures: number,
+  weight: Float32Array,
+  outFeatures: number,
+  dOut: Float32Array,
+  dWeight: Float32Array,
+  dBias: Float32Array,
+  dInput: Float32Array,
 ): void {
   for (let b = 0; b < batch; b++) {
     const inBase = b * inFeatures;
@@ -155,7 +190,12 @@ export function denseBackward(
  * and (if `dLogits` is given) writes `(softmax − onehot) / scale` into it.
  */
 export function softmaxCrossEntropy(
-  logits: Float32Array, labels: ArrayLike<number>, batch: number, classes: number, dLogits: Float32Array | null, scale: number,
+  logits: Float32Array,
+  labels: ArrayLike<number>,
+  batch: number,
+  classes: number,
+  dLogits: Float32Array | null,
+  scale: number,
 ): { lossSum: number; correct: number } {
   let lossSum = 0;
   let correct = 0;
@@ -163,7 +203,11 @@ export function softmaxCrossEntropy(
     const base = b * classes;
     let max = -Infinity;
     let arg = 0;
-    for (let c = 0; c < classes; c++) if (logits[base + c] > max) { max = logits[base + c]; arg = c; }
+    for (let c = 0; c < classes; c++)
+      if (logits[base + c] > max) {
+        max = logits[base + c];
+        arg = c;
+      }
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(logits[base + c] - max);
     const label = labels[b];

@@ -1,8 +1,15 @@
 import { IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
 import { SMALL_CNN, type NamedTensor } from '../../model/smallCnn.js';
 import {
-  conv2dBackward, conv2dForward, denseBackward, denseForward, maxPool2Backward, maxPool2Forward,
-  reluBackwardInPlace, reluInPlace, softmaxCrossEntropy,
+  conv2dBackward,
+  conv2dForward,
+  denseBackward,
+  denseForward,
+  maxPool2Backward,
+  maxPool2Forward,
+  reluBackwardInPlace,
+  reluInPlace,
+  softmaxCrossEntropy,
 } from './layers.js';
 
 const C1 = SMALL_CNN.conv1;
@@ -15,7 +22,12 @@ const S2 = P1 - C2.k + 1; // 11
 
 /** The small CNN's weights by name, as the layers read them. */
 interface Weights {
-  conv1W: Float32Array; conv1B: Float32Array; conv2W: Float32Array; conv2B: Float32Array; fcW: Float32Array; fcB: Float32Array;
+  conv1W: Float32Array;
+  conv1B: Float32Array;
+  conv2W: Float32Array;
+  conv2B: Float32Array;
+  fcW: Float32Array;
+  fcB: Float32Array;
 }
 
 function byName(tensors: readonly NamedTensor[]): Weights {
@@ -25,8 +37,12 @@ function byName(tensors: readonly NamedTensor[]): Weights {
     return t.data;
   };
   return {
-    conv1W: get('conv1.weight'), conv1B: get('conv1.bias'), conv2W: get('conv2.weight'),
-    conv2B: get('conv2.bias'), fcW: get('fc.weight'), fcB: get('fc.bias'),
+    conv1W: get('conv1.weight'),
+    conv1B: get('conv1.bias'),
+    conv2W: get('conv2.weight'),
+    conv2B: get('conv2.bias'),
+    fcW: get('fc.weight'),
+    fcB: get('fc.bias'),
   };
 }
 
@@ -53,7 +69,11 @@ export class SmallCnnNetwork {
   private readonly dA1: Float32Array;
 
   /** `weights` and `grads` are the caller's arrays (named as in SMALL_CNN_PARAMS): read and written in place. */
-  constructor(weights: readonly NamedTensor[], grads: readonly NamedTensor[], readonly maxBatch: number) {
+  constructor(
+    weights: readonly NamedTensor[],
+    grads: readonly NamedTensor[],
+    readonly maxBatch: number,
+  ) {
     this.w = byName(weights);
     this.g = byName(grads);
     const n = maxBatch;

@@ -14,7 +14,10 @@ import { fromOnnxLayout, smallCnnOnnx, toOnnxLayout } from './smallCnnOnnx.js';
 import type { WebEngine, WebRunSetup, WebTrainingRun } from './webEngine.js';
 
 /** How the update is applied to the weights ONNX Runtime differentiates. */
-export type OrtUpdate = { kind: 'float32' } | { kind: 'fast'; threads: number } | { kind: 'gpujs'; mode: DeviceBackend };
+export type OrtUpdate =
+  | { kind: 'float32' }
+  | { kind: 'fast'; threads: number }
+  | { kind: 'gpujs'; mode: DeviceBackend };
 
 /**
  * The demo's CNN as a gradient model built by `@gcopt/onnxruntime`, run by `ort` (onnxruntime-web:

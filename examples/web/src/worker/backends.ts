@@ -100,7 +100,10 @@ async function gpujsMode(): Promise<{ mode: DeviceBackend; explanation: string }
     }
     const failure = p.backend === 'js' ? null : await deviceSelfTest(p.backend);
     if (!failure)
-      return { mode: p.backend, explanation: [...lines, `${p.backend}: yes (${p.reason}) → chose ${p.backend}`].join('\n') };
+      return {
+        mode: p.backend,
+        explanation: [...lines, `${p.backend}: yes (${p.reason}) → chose ${p.backend}`].join('\n'),
+      };
     lines.push(`${p.backend}: available but a 2-step self-test failed: ${failure}`);
   }
   return { mode: 'js', explanation: lines.join('\n') };

@@ -69,6 +69,9 @@ export function gradientFeedModel(
       ],
       output: outputs,
     },
-    metadataProps: ort.contractMetadata(FEED, params.map((p) => ({ name: p.name, outAxis: p.outAxis, gc: true }))),
+    metadataProps: ort.contractMetadata(
+      FEED,
+      params.map((p) => ({ name: p.name, outAxis: p.outAxis, gc: true })),
+    ),
   });
 }

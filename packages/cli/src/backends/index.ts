@@ -12,8 +12,17 @@ export { BackendUnavailableError } from './backendUnavailable.js';
 
 /** The backends `gcopt replay --backend` runs the golden files through. */
 export const BACKEND_NAMES = [
-  'core', 'float32', 'fast', 'fast-js', 'gpu-cpu', 'gpu-webasm', 'gpu-webgpu', 'gpu-wgsl',
-  'tfjs-host', 'tfjs-tensor', 'ort',
+  'core',
+  'float32',
+  'fast',
+  'fast-js',
+  'gpu-cpu',
+  'gpu-webasm',
+  'gpu-webgpu',
+  'gpu-wgsl',
+  'tfjs-host',
+  'tfjs-tensor',
+  'ort',
 ] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 

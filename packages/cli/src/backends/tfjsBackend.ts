@@ -45,7 +45,10 @@ let variableCount = 0;
  * its output axis (the layer defaults off), `applyGradients` with the recorded gradients, the state
  * read through `snapshot()`. `stepBackend` is forced; the active step backend is checked every case.
  */
-export async function tfjsReplayBackend(stepBackend: TfjsStepBackend, tfBackend: TfBackend): Promise<AsyncReplayBackend> {
+export async function tfjsReplayBackend(
+  stepBackend: TfjsStepBackend,
+  tfBackend: TfBackend,
+): Promise<AsyncReplayBackend> {
   const { tf, gc } = await loadTfjs(tfBackend);
   return async (run) => {
     await useBackend(tf, tfBackend);
@@ -70,7 +73,8 @@ export async function tfjsReplayBackend(stepBackend: TfjsStepBackend, tfBackend:
             ...adapter,
           })
         : gc.optimizerByName(name, { ...options, ...adapter }, family);
-      if (optimizer.activeBackend !== stepBackend) throw new Error(`the ${optimizer.activeBackend} step backend ran, not ${stepBackend}`);
+      if (optimizer.activeBackend !== stepBackend)
+        throw new Error(`the ${optimizer.activeBackend} step backend ran, not ${stepBackend}`);
       const params: Float32Array[][] = [];
       for (const stepGrads of run.grads) {
         const grads = Object.fromEntries(names.map((n, i) => [n, tensor(stepGrads[i], i)]));

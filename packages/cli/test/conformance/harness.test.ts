@@ -39,9 +39,11 @@ describe('axis layouts', () => {
     const shape = [2, 3, 4];
     const values = Float64Array.from({ length: 24 }, (_, i) => i);
     const out = permuteValues(values, shape, [2, 0, 1]); // new[c][a][b] = old[a][b][c]
-    for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) for (let c = 0; c < 4; c++) {
-      expect(out[(c * 2 + a) * 3 + b]).toBe(values[(a * 3 + b) * 4 + c]);
-    }
+    for (let a = 0; a < 2; a++)
+      for (let b = 0; b < 3; b++)
+        for (let c = 0; c < 4; c++) {
+          expect(out[(c * 2 + a) * 3 + b]).toBe(values[(a * 3 + b) * 4 + c]);
+        }
     expect([...out].sort((x, y) => x - y)).toEqual([...values]);
   });
 });

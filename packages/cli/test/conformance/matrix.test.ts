@@ -87,8 +87,11 @@ describe.sequential('conformance matrix: 23 golden files × backend × layout', 
       const results = AXIS_LAYOUTS.map((l) => cells.get(key(row, l)) ?? 'not run');
       lines.push(`| ${row.label} | ${row.precisions} | ${results.join(' | ')} |`);
     }
-    lines.push('', `cases passed of ${CASES} (all 23 optimizers; parameters after every step and the final state); ` +
-      `${((Date.now() - started) / 1000).toFixed(0)} s`);
+    lines.push(
+      '',
+      `cases passed of ${CASES} (all 23 optimizers; parameters after every step and the final state); ` +
+        `${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     console.log(lines.join('\n'));
   });
 });

@@ -10,13 +10,29 @@ import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
 import { emitWarning, notFusedWarning, type WarningHandler } from '../warnings.js';
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
 import {
-  channelMeans, CHUNK, KIND, meansGiven, SCALAR_COUNT, SLOT, stepScalars, tensorWork, type Task, type TensorWork,
+  channelMeans,
+  CHUNK,
+  KIND,
+  meansGiven,
+  SCALAR_COUNT,
+  SLOT,
+  stepScalars,
+  tensorWork,
+  type Task,
+  type TensorWork,
 } from './tasks.js';
 import { prestartBrowserWorkers } from './threads/browserWorkers.js';
 import { autoThreads, PARAMS_PER_THREAD } from './threads/threadChoice.js';
 import { CONTROL_INTS, nodeBuiltin, ThreadPool } from './threads/threadPool.js';
 import { TASK_SLOTS } from './wasm/kernelsBinary.js';
-import { compileKernels, kernelBytes, kernelModule, sharedMemorySupported, wasmSimdSupported, type KernelExports } from './wasm/loadKernels.js';
+import {
+  compileKernels,
+  kernelBytes,
+  kernelModule,
+  sharedMemorySupported,
+  wasmSimdSupported,
+  type KernelExports,
+} from './wasm/loadKernels.js';
 
 /** A parameter the fast optimizer allocates: its shape, GC layout and optional initial values. */
 export interface FastParamSpec {
@@ -103,7 +119,8 @@ export async function createFastOptimizer(
   specs: readonly FastParamSpec[],
   options: FastOptions = {},
 ): Promise<FastOptimizer> {
-  if (wasmSimdSupported()) await Promise.all([compileKernels(false), ...(sharedMemorySupported() ? [compileKernels(true)] : [])]);
+  if (wasmSimdSupported())
+    await Promise.all([compileKernels(false), ...(sharedMemorySupported() ? [compileKernels(true)] : [])]);
   // in a browser, threads are Workers that must be running before the pool starts (threads/browserWorkers.ts)
   if (typeof options.threads === 'number' && options.threads > 1) await prestartBrowserWorkers(options.threads - 1);
   return createFastOptimizerSync(optimizer, specs, options);
@@ -115,11 +132,14 @@ export function createFastOptimizerSync(
   specs: readonly FastParamSpec[],
   options: FastOptions = {},
 ): FastOptimizer {
-  if (!Array.isArray(specs)) throw new InvalidArgumentError('specs', specs, 'must be an array of {shape, outAxis?, gc?, name?, init?}');
+  if (!Array.isArray(specs))
+    throw new InvalidArgumentError('specs', specs, 'must be an array of {shape, outAxis?, gc?, name?, init?}');
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') throw new InvalidArgumentError('dtype', dtype, "must be 'float32' or 'float64'");
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new InvalidArgumentError('dtype', dtype, "must be 'float32' or 'float64'");
   const requested = options.backend ?? 'auto';
-  if (!['auto', 'wasm-simd', 'js'].includes(requested)) throw new InvalidArgumentError('backend', requested, "must be 'auto', 'wasm-simd' or 'js'");
+  if (!['auto', 'wasm-simd', 'js'].includes(requested))
+    throw new InvalidArgumentError('backend', requested, "must be 'auto', 'wasm-simd' or 'js'");
   const layouts = specs.map((s, i) => layoutOf(s.shape, s.outAxis ?? 0, `specs[${i}].shape`));
   const { plan, reason, transform } = compilePlan(optimizer.recipe);
   if (requested === 'wasm-simd' && plan) {
@@ -134,21 +154,31 @@ export function createFastOptimizerSync(
   const initial = specs.map((s, i) => {
     const a = allocate(dtype, layouts[i].size);
     if (s.init !== undefined) {
-      if (s.init.length !== a.length) throw new ShapeMismatchError(`specs[${i}].init has ${s.init.length} values, shape [${s.shape}] holds ${a.length}`);
+      if (s.init.length !== a.length)
+        throw new ShapeMismatchError(
+          `specs[${i}].init has ${s.init.length} values, shape [${s.shape}] holds ${a.length}`,
+        );
       a.set(s.init);
     }
     return a;
   });
   const coreParams = (arrays: FloatArray[]): Param[] =>
-    specs.map((s, i) => ({ value: ndarray(arrays[i], [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name }));
+    specs.map((s, i) => ({
+      value: ndarray(arrays[i], [...layouts[i].shape]),
+      outAxis: s.outAxis ?? 0,
+      gc: s.gc,
+      name: s.name,
+    }));
   const coreState = optimizer.init(coreParams(initial));
 
   let note = '';
   if (!plan) note = `${optimizer.name}: recipe not fused by the fast path (${reason})`;
-  else if (requested !== 'js' && dtype !== 'float32') note = 'the WebAssembly kernels are float32; float64 runs the JS kernels';
+  else if (requested !== 'js' && dtype !== 'float32')
+    note = 'the WebAssembly kernels are float32; float64 runs the JS kernels';
   else if (requested !== 'js' && !wasmSimdSupported()) note = 'WebAssembly SIMD unavailable';
   const wasmPossible = plan !== null && dtype === 'float32' && requested !== 'js' && wasmSimdSupported();
-  if (requested === 'wasm-simd' && !wasmPossible) throw new InvalidArgumentError('backend', requested, `not available here: ${note}`);
+  if (requested === 'wasm-simd' && !wasmPossible)
+    throw new InvalidArgumentError('backend', requested, `not available here: ${note}`);
   if (!plan) emitWarning(notFusedWarning('the fast path', optimizer.name, transform, reason), options.onWarning);
 
   if (plan && wasmPossible) {
@@ -158,7 +188,9 @@ export function createFastOptimizerSync(
   }
   const grads = initial.map((a) => allocate(dtype, a.length));
   const params = coreParams(initial);
-  return plan ? jsOptimizer(optimizer, plan, specs, layouts, params, grads, coreState, note) : coreOptimizer(optimizer, params, grads, coreState, note);
+  return plan
+    ? jsOptimizer(optimizer, plan, specs, layouts, params, grads, coreState, note)
+    : coreOptimizer(optimizer, params, grads, coreState, note);
 }
 
 /** Shared by every backend: lr, skip mask and per-tensor step counts, the core's way. */
@@ -180,7 +212,16 @@ function finishStep(state: OptimizerState, active: boolean[], count: number): vo
 }
 
 /** GC on the update of a tensor whose channels are not rows (e.g. tfjs's channels-last): the core recipe. */
-function runRecipe(optimizer: Optimizer, param: Param, grad: FloatArray, layout: Layout, state: OptimizerState, i: number, count: number, lr: number) {
+function runRecipe(
+  optimizer: Optimizer,
+  param: Param,
+  grad: FloatArray,
+  layout: Layout,
+  state: OptimizerState,
+  i: number,
+  count: number,
+  lr: number,
+) {
   const p = param.value.data as FloatArray;
   const ts = state.tensors[i];
   const ctx: TensorContext = {
@@ -203,12 +244,30 @@ function throwNonFinite(params: Param[], grads: FloatArray[], i: number, start =
   throw new NonFiniteGradientError(i, params[i].name, j, grads[i][j]);
 }
 
-function coreOptimizer(optimizer: Optimizer, params: Param[], grads: FloatArray[], state: OptimizerState, note: string): FastOptimizer {
+function coreOptimizer(
+  optimizer: Optimizer,
+  params: Param[],
+  grads: FloatArray[],
+  state: OptimizerState,
+  note: string,
+): FastOptimizer {
   return {
-    optimizer, params, grads, state, backend: 'core', threads: 1, plan: null, note,
+    optimizer,
+    params,
+    grads,
+    state,
+    backend: 'core',
+    threads: 1,
+    plan: null,
+    note,
     step(opts = {}) {
       const { lr, active } = beginStep(optimizer, state, params.length, opts);
-      optimizer.stepInPlace(params, grads.map((g, i) => (active[i] ? g : null)), state, { lr, checkFinite: opts.checkFinite });
+      optimizer.stepInPlace(
+        params,
+        grads.map((g, i) => (active[i] ? g : null)),
+        state,
+        { lr, checkFinite: opts.checkFinite },
+      );
     },
     dispose() {},
   };
@@ -234,7 +293,14 @@ function jsOptimizer(
   const means = works.map((w, i) => (meansGiven(w) ? new Float64Array(layouts[i].channels) : null));
   const k = new Float64Array(SCALAR_COUNT);
   return {
-    optimizer, params, grads, state, backend: 'js', threads: 1, plan, note,
+    optimizer,
+    params,
+    grads,
+    state,
+    backend: 'js',
+    threads: 1,
+    plan,
+    note,
     step(opts = {}) {
       const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
       if (opts.checkFinite !== false) {
@@ -292,7 +358,8 @@ function wasmOptimizer(
   works.reduce((at, w) => (firstTask.push(at), at + w.tasks.length), 0);
   const checkTasks: Task[] = layouts.flatMap((l, i) => {
     const out: Task[] = [];
-    for (let s = 0; s < l.size; s += CHUNK) out.push({ tensor: i, start: s, rows: 1, len: Math.min(CHUNK, l.size - s) });
+    for (let s = 0; s < l.size; s += CHUNK)
+      out.push({ tensor: i, start: s, rows: 1, len: Math.min(CHUNK, l.size - s) });
     return out;
   });
   const scratchLen = Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : [])));
@@ -308,7 +375,11 @@ function wasmOptimizer(
   const checkTable = take(checkTasks.length * TASK_BYTES);
   const updateTable = take(updateTasks.length * TASK_BYTES);
   const scratch = Array.from({ length: threads }, () => take(scratchLen * 4));
-  const tensorAt = layouts.map((l) => ({ p: take(l.size * 4), g: take(l.size * 4), slots: slotNames.map(() => take(l.size * 4)) }));
+  const tensorAt = layouts.map((l) => ({
+    p: take(l.size * 4),
+    g: take(l.size * 4),
+    slots: slotNames.map(() => take(l.size * 4)),
+  }));
   // float64 channel means the host gives the kernels, for tensors whose channels are not rows
   const meansAt = works.map((w, i) => (meansGiven(w) ? take(layouts[i].channels * 8) : 0));
   if (at > MAX_WASM_BYTES) return null;
@@ -361,7 +432,8 @@ function wasmOptimizer(
   });
 
   const bytes = kernelBytes(shared);
-  const kernels = new WebAssembly.Instance(kernelModule(shared), { env: { memory } }).exports as unknown as KernelExports;
+  const kernels = new WebAssembly.Instance(kernelModule(shared), { env: { memory } })
+    .exports as unknown as KernelExports;
   const pool = shared ? ThreadPool.start(threads - 1, bytes, memory, CONTROL_OFFSET) : null;
   const run = (tableAt: number, count: number) => {
     if (pool) pool.run(kernels, tableAt, count, scratch);
@@ -370,7 +442,14 @@ function wasmOptimizer(
   const k = new Float64Array(SCALAR_COUNT);
 
   return {
-    optimizer, params, grads, state, backend: 'wasm-simd', threads, plan, note,
+    optimizer,
+    params,
+    grads,
+    state,
+    backend: 'wasm-simd',
+    threads,
+    plan,
+    note,
     step(opts = {}) {
       const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
       if (opts.checkFinite !== false) {
@@ -380,7 +459,8 @@ function wasmOptimizer(
         });
         run(checkTable, checkTasks.length);
         checkTasks.forEach((t, j) => {
-          if (checks[j * TASK_SLOTS + SLOT.result] !== 0) throwNonFinite(params, grads, t.tensor, t.start, t.start + t.len);
+          if (checks[j * TASK_SLOTS + SLOT.result] !== 0)
+            throwNonFinite(params, grads, t.tensor, t.start, t.start + t.len);
         });
       }
       works.forEach((w, i) => {

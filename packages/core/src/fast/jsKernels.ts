@@ -34,8 +34,7 @@ export function runJsTask(
     else if (gcGradient === GC_MEANS.rowGiven) meanG = means![channel0 + r];
     if (kind === KIND.adam || kind === KIND.adamAmsgrad) {
       adamRow(a, base, len, meanG, columnMeans, gcUpdate, k, scratch);
-    }
-    else if (kind === KIND.sgd || kind === KIND.sgdMomentum) sgdRow(a, base, len, meanG, columnMeans, k);
+    } else if (kind === KIND.sgd || kind === KIND.sgdMomentum) sgdRow(a, base, len, meanG, columnMeans, k);
     else if (kind === KIND.adagrad) adagradRow(a, base, len, meanG, columnMeans, k);
   }
 }
@@ -48,8 +47,14 @@ function gradientMean(p: FloatArray, g: FloatArray, base: number, len: number, w
 }
 
 function adamRow(
-  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null,
-  gcUpdate: boolean, k: Float64Array, scratch: Float64Array,
+  a: TaskArrays,
+  base: number,
+  len: number,
+  meanG: number,
+  columnMeans: Float64Array | null,
+  gcUpdate: boolean,
+  k: Float64Array,
+  scratch: Float64Array,
 ): void {
   const { p, g } = a;
   const m = a.s1!;
@@ -79,7 +84,12 @@ function adamRow(
 }
 
 function sgdRow(
-  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array,
+  a: TaskArrays,
+  base: number,
+  len: number,
+  meanG: number,
+  columnMeans: Float64Array | null,
+  k: Float64Array,
 ): void {
   const { p, g } = a;
   const buf = a.s1;
@@ -96,7 +106,12 @@ function sgdRow(
 }
 
 function adagradRow(
-  a: TaskArrays, base: number, len: number, meanG: number, columnMeans: Float64Array | null, k: Float64Array,
+  a: TaskArrays,
+  base: number,
+  len: number,
+  meanG: number,
+  columnMeans: Float64Array | null,
+  k: Float64Array,
 ): void {
   const { p, g } = a;
   const sum = a.s1!;

@@ -9,7 +9,19 @@ export type Kind = (typeof KIND)[keyof typeof KIND];
 
 /** Slots of a task record (f64 each; the WebAssembly side reads the same layout). */
 export const SLOT = {
-  kind: 0, p: 1, g: 2, s1: 3, s2: 4, s3: 5, rows: 6, len: 7, gcg: 8, gcu: 9, scalars: 10, result: 19, means: 20,
+  kind: 0,
+  p: 1,
+  g: 2,
+  s1: 3,
+  s2: 4,
+  s3: 5,
+  rows: 6,
+  len: 7,
+  gcg: 8,
+  gcu: 9,
+  scalars: 10,
+  result: 19,
+  means: 20,
 } as const;
 
 /**

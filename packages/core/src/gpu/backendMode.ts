@@ -12,7 +12,14 @@ export type GpuJsMode = 'webgpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webasm' 
 
 /** Best first: the order `chooseBackend` tries them in. */
 export const BACKEND_PREFERENCE: readonly DeviceBackend[] = [
-  'wgsl', 'webgpu', 'webgl2', 'headlessgl', 'webgl', 'webasm', 'js', 'cpu',
+  'wgsl',
+  'webgpu',
+  'webgl2',
+  'headlessgl',
+  'webgl',
+  'webasm',
+  'js',
+  'cpu',
 ];
 
 /** Whether `mode` is one of gpu.js's own modes (everything but `'js'`). */

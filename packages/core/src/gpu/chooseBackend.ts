@@ -21,7 +21,8 @@ export interface BackendChoice {
 
 /** Whether one backend can run here, and why (or why not). */
 export async function probeBackend(backend: DeviceBackend): Promise<BackendProbe> {
-  if (backend === 'js') return { backend, available: true, reason: 'typed-array path of @gcopt/core, always available' };
+  if (backend === 'js')
+    return { backend, available: true, reason: 'typed-array path of @gcopt/core, always available' };
   if (backend === 'wgsl') {
     const adapter = await probeAdapter();
     if (!adapter.available) return { backend, ...adapter };
@@ -48,7 +49,11 @@ export async function probeBackend(backend: DeviceBackend): Promise<BackendProbe
     case 'headlessgl':
       return GPU.isHeadlessGLSupported
         ? { backend, available: true, reason: 'headless-gl (the `gl` package) created a context' }
-        : { backend, available: false, reason: "headless-gl unavailable (the optional `gl` package is not built, or no GL/X display)" };
+        : {
+            backend,
+            available: false,
+            reason: 'headless-gl unavailable (the optional `gl` package is not built, or no GL/X display)',
+          };
     case 'webasm':
       return GPU.isWebAssemblySupported
         ? { backend, available: true, reason: 'WebAssembly available' }
@@ -62,7 +67,8 @@ export async function probeBackend(backend: DeviceBackend): Promise<BackendProbe
 async function probeAdapter(): Promise<{ available: boolean; reason: string }> {
   const missing = await provideNavigatorGpu();
   if (missing) return { available: false, reason: missing };
-  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<AdapterLike | null> } } }).navigator.gpu;
+  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<AdapterLike | null> } } })
+    .navigator.gpu;
   let adapter: AdapterLike | null;
   try {
     adapter = await gpu.requestAdapter();
@@ -74,18 +80,25 @@ async function probeAdapter(): Promise<{ available: boolean; reason: string }> {
       available: false,
       reason:
         'navigator.gpu.requestAdapter() returned no adapter (no Vulkan/Metal/D3D12 device; on Linux without a GPU, ' +
-        "Mesa ≥ 25 lavapipe gives a software one: see packages/core/scripts/provision-lavapipe.sh)",
+        'Mesa ≥ 25 lavapipe gives a software one: see packages/core/scripts/provision-lavapipe.sh)',
     };
   }
   const info = adapter.info ?? {};
-  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  const name =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
   const software = adapter.isFallbackAdapter || info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(name);
   return { available: true, reason: `adapter ${name}${software ? ' (software fallback adapter)' : ''}` };
 }
 
 interface AdapterLike {
   readonly isFallbackAdapter?: boolean;
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  readonly info?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
 }
 
 /**
@@ -98,9 +111,14 @@ export async function chooseBackend(preference: readonly DeviceBackend[] = BACKE
     const probe = await probeBackend(backend);
     probes.push(probe);
     if (probe.available) {
-      const explanation = [...probes.map((p) => `${p.backend}: ${p.available ? 'yes' : 'no'} (${p.reason})`), `→ chose ${backend}`].join('\n');
+      const explanation = [
+        ...probes.map((p) => `${p.backend}: ${p.available ? 'yes' : 'no'} (${p.reason})`),
+        `→ chose ${backend}`,
+      ].join('\n');
       return { backend, probes, explanation };
     }
   }
-  throw new Error(`no backend of [${preference}] is available:\n${probes.map((p) => `${p.backend}: ${p.reason}`).join('\n')}`);
+  throw new Error(
+    `no backend of [${preference}] is available:\n${probes.map((p) => `${p.backend}: ${p.reason}`).join('\n')}`,
+  );
 }

@@ -18,11 +18,16 @@ export async function createDeviceOptimizer(
   options: DeviceOptimizerOptions,
 ): Promise<DeviceOptimizer> {
   const { backend, packing = 'by-width', maxSlabElements, onWarning, state } = options;
-  if (packing !== 'by-width' && packing !== 'per-tensor') throw new InvalidArgumentError('packing', packing, "must be 'by-width' or 'per-tensor'");
+  if (packing !== 'by-width' && packing !== 'per-tensor')
+    throw new InvalidArgumentError('packing', packing, "must be 'by-width' or 'per-tensor'");
   if (backend === 'js') return typedArrayDeviceOptimizer(optimizer, params, state);
   if (backend === 'wgsl') return wgslDeviceOptimizer(optimizer, params, { state, onWarning });
   if (!isGpuJsMode(backend)) {
-    throw new InvalidArgumentError('backend', backend, "must be 'wgsl', 'js' or a gpu.js mode: webgpu, webgl2, webgl, headlessgl, webasm, cpu");
+    throw new InvalidArgumentError(
+      'backend',
+      backend,
+      "must be 'wgsl', 'js' or a gpu.js mode: webgpu, webgl2, webgl, headlessgl, webasm, cpu",
+    );
   }
   if (maxSlabElements !== undefined && !(maxSlabElements >= 1)) {
     throw new InvalidArgumentError('maxSlabElements', maxSlabElements, 'must be a number ≥ 1');

@@ -109,4 +109,8 @@ export interface DeviceOptimizerOptions {
   onWarning?: WarningHandler;
 }
 
-export type DeviceOptimizerFactory = (optimizer: Optimizer, params: readonly DeviceParam[], options: DeviceOptimizerOptions) => Promise<DeviceOptimizer>;
+export type DeviceOptimizerFactory = (
+  optimizer: Optimizer,
+  params: readonly DeviceParam[],
+  options: DeviceOptimizerOptions,
+) => Promise<DeviceOptimizer>;

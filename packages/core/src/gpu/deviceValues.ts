@@ -34,7 +34,8 @@ export async function readFlat(value: DeviceValue, length: number): Promise<Floa
 
 /** Frees a device value's memory where the backend has any to free (no-op for plain arrays). */
 export function release(value: DeviceValue): void {
-  if (typeof value === 'object' && value !== null && typeof (value as Readable).delete === 'function') (value as Readable).delete!();
+  if (typeof value === 'object' && value !== null && typeof (value as Readable).delete === 'function')
+    (value as Readable).delete!();
 }
 
 /** The `[width, rows]` output size of a device value, when it says. */

@@ -59,10 +59,18 @@ export async function gpuJsDeviceOptimizer(
   const layouts = params.map((p, i) => layoutOf(p.shape, p.outAxis ?? 0, `params[${i}] shape`));
   params.forEach((p, i) => {
     if (!(p.data instanceof Float32Array) || p.data.length !== layouts[i].size) {
-      throw new InvalidArgumentError(`params[${i}].data`, p.data?.length, `must be a Float32Array of ${layouts[i].size} elements (shape [${p.shape}])`);
+      throw new InvalidArgumentError(
+        `params[${i}].data`,
+        p.data?.length,
+        `must be a Float32Array of ${layouts[i].size} elements (shape [${p.shape}])`,
+      );
     }
     if (isGlMode(mode) && layouts[i].size > GL_MAX_ELEMENTS) {
-      throw new InvalidArgumentError(`params[${i}]`, p.shape, `${mode} addresses textures in float32: tensors over 2^24 elements are not exact there; use webgpu`);
+      throw new InvalidArgumentError(
+        `params[${i}]`,
+        p.shape,
+        `${mode} addresses textures in float32: tensors over 2^24 elements are not exact there; use webgpu`,
+      );
     }
   });
   // packed arrays must stay exactly addressable too
@@ -73,7 +81,8 @@ export async function gpuJsDeviceOptimizer(
   const slabs = planSlabs(layouts, gcEnabled, gcRule, packing, maxSlabElements);
   for (const s of slabs) {
     for (const t of s.tensors) {
-      if (t.centred && t.layout.fanIn === 1) emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name), onWarning);
+      if (t.centred && t.layout.fanIn === 1)
+        emitWarning(zeroedGradientWarning(t.layout.shape, t.layout.outAxis, t.index, params[t.index].name), onWarning);
     }
   }
   const gpu = new gpuJs.GPU({ mode });
@@ -106,7 +115,10 @@ export async function gpuJsDeviceOptimizer(
   const dispatchesPerStep = slabs.reduce((n, s) => n + kernels.dispatchesPerStep(s), 0);
 
   /** Runs one step over every slab; a failed step leaves every old value in place (nothing changed). */
-  async function runStep(options: DeviceStepOptions, gradientOf: (s: SlabOnDevice, i: number) => Promise<{ g: DeviceValue; owned: boolean }>) {
+  async function runStep(
+    options: DeviceStepOptions,
+    gradientOf: (s: SlabOnDevice, i: number) => Promise<{ g: DeviceValue; owned: boolean }>,
+  ) {
     const t = count + 1;
     const lr = resolveLearningRate(options.lr ?? optimizer.hyper.lr, t);
     const results: { s: SlabOnDevice; p: DeviceValue; slots: Record<string, DeviceValue> }[] = [];
@@ -146,22 +158,32 @@ export async function gpuJsDeviceOptimizer(
     async step(grads: readonly DeviceGradient[], options: DeviceStepOptions = {}) {
       if (disposed) throw new Error(`${name}: this device optimizer was disposed`);
       if (!Array.isArray(grads) || grads.length !== params.length) {
-        throw new ShapeMismatchError(`${name}: ${Array.isArray(grads) ? grads.length : 'no'} gradients given for ${params.length} parameters`);
+        throw new ShapeMismatchError(
+          `${name}: ${Array.isArray(grads) ? grads.length : 'no'} gradients given for ${params.length} parameters`,
+        );
       }
       // 1. validate everything before any kernel runs
       grads.forEach((g, i) => {
         const size = layouts[i].size;
-        if (g === null || g === undefined) throw new ShapeMismatchError(`${name}: gradient #${i} is missing (device optimizers step every tensor)`);
+        if (g === null || g === undefined)
+          throw new ShapeMismatchError(`${name}: gradient #${i} is missing (device optimizers step every tensor)`);
         if (g instanceof Float32Array) {
-          if (g.length !== size) throw new ShapeMismatchError(`${name}: gradient #${i} has ${g.length} elements, expected ${size} (shape [${layouts[i].shape}])`);
+          if (g.length !== size)
+            throw new ShapeMismatchError(
+              `${name}: gradient #${i} has ${g.length} elements, expected ${size} (shape [${layouts[i].shape}])`,
+            );
           if (options.checkFinite !== false) {
-            for (let j = 0; j < g.length; j++) if (g[j] - g[j] !== 0) throw new NonFiniteGradientError(i, params[i].name, j, g[j]);
+            for (let j = 0; j < g.length; j++)
+              if (g[j] - g[j] !== 0) throw new NonFiniteGradientError(i, params[i].name, j, g[j]);
           }
         } else if (ArrayBuffer.isView(g)) {
           throw new ShapeMismatchError(`${name}: gradient #${i} must be a Float32Array or a gpu.js device result`);
         } else {
           const shape = self.deviceShape(i);
-          if (!shape) throw new ShapeMismatchError(`${name}: gradient #${i} is a device result but its tensor shares device arrays with others; create the optimizer with packing: 'per-tensor'`);
+          if (!shape)
+            throw new ShapeMismatchError(
+              `${name}: gradient #${i} is a device result but its tensor shares device arrays with others; create the optimizer with packing: 'per-tensor'`,
+            );
           const out = outputOf(g);
           if (out && (out[0] !== shape[0] || (out[1] ?? 1) !== shape[1])) {
             throw new ShapeMismatchError(`${name}: device gradient #${i} has output [${out}], expected [${shape}]`);
@@ -179,13 +201,19 @@ export async function gpuJsDeviceOptimizer(
     async stepSlabs(grads: readonly DeviceValue[], options: DeviceStepOptions = {}) {
       if (disposed) throw new Error(`${name}: this device optimizer was disposed`);
       if (!Array.isArray(grads) || grads.length !== onDevice.length) {
-        throw new ShapeMismatchError(`${name}: ${Array.isArray(grads) ? grads.length : 'no'} slab gradients given for ${onDevice.length} slabs`);
+        throw new ShapeMismatchError(
+          `${name}: ${Array.isArray(grads) ? grads.length : 'no'} slab gradients given for ${onDevice.length} slabs`,
+        );
       }
       grads.forEach((g, i) => {
         const { width, rows } = onDevice[i].slab;
-        if (g === null || g === undefined || ArrayBuffer.isView(g)) throw new ShapeMismatchError(`${name}: slab gradient #${i} must be a gpu.js device result`);
+        if (g === null || g === undefined || ArrayBuffer.isView(g))
+          throw new ShapeMismatchError(`${name}: slab gradient #${i} must be a gpu.js device result`);
         const out = outputOf(g);
-        if (out && (out[0] !== width || (out[1] ?? 1) !== rows)) throw new ShapeMismatchError(`${name}: slab gradient #${i} has output [${out}], expected [${width}, ${rows}]`);
+        if (out && (out[0] !== width || (out[1] ?? 1) !== rows))
+          throw new ShapeMismatchError(
+            `${name}: slab gradient #${i} has output [${out}], expected [${width}, ${rows}]`,
+          );
       });
       await runStep(options, async (_s, i) => ({ g: grads[i], owned: false }));
     },
@@ -198,7 +226,12 @@ export async function gpuJsDeviceOptimizer(
       return out;
     },
     async readState(): Promise<OptimizerState> {
-      const tensors: TensorState[] = layouts.map((l) => ({ shape: l.shape, outAxis: l.outAxis, step: count, slots: {} }));
+      const tensors: TensorState[] = layouts.map((l) => ({
+        shape: l.shape,
+        outAxis: l.outAxis,
+        step: count,
+        slots: {},
+      }));
       for (const s of onDevice) {
         for (const slot of planSlots(recipe)) {
           const flat = await readFlat(s.slots[slot], s.slab.width * s.slab.rows);
@@ -209,7 +242,12 @@ export async function gpuJsDeviceOptimizer(
     },
     slabs: slabs.map((sl) => ({
       shape: [sl.width, sl.rows] as [number, number],
-      tensors: sl.tensors.map((tp) => ({ index: tp.index, rowOffset: tp.rowOffset, rows: tp.rows, transposed: tp.transposed })),
+      tensors: sl.tensors.map((tp) => ({
+        index: tp.index,
+        rowOffset: tp.rowOffset,
+        rows: tp.rows,
+        transposed: tp.transposed,
+      })),
     })),
     deviceShape(index: number) {
       for (const s of slabs) {
@@ -246,7 +284,11 @@ function ownedResults(made: GpuJsKernel): Kernel {
 
 /** Floats one storage binding of the WebGPU adapter gpu.js will use can hold. */
 async function webGpuMaxElements(): Promise<number> {
-  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } } }).navigator.gpu;
+  const gpu = (
+    globalThis as unknown as {
+      navigator: { gpu: { requestAdapter(): Promise<{ limits: Record<string, number> } | null> } };
+    }
+  ).navigator.gpu;
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new Error('webgpu backend unavailable: navigator.gpu.requestAdapter() returned no adapter');
   return Math.floor(Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize) / 4);
@@ -275,8 +317,12 @@ class SlabKernels {
    * while a clone is alive, renders the next call into a fresh texture).
    */
   private kernel(
-    s: SlabOnDevice, key: string, fn: (...args: never[]) => number, output: number[],
-    constants: Record<string, unknown> = {}, reuse = false,
+    s: SlabOnDevice,
+    key: string,
+    fn: (...args: never[]) => number,
+    output: number[],
+    constants: Record<string, unknown> = {},
+    reuse = false,
   ): Kernel {
     let k = s.kernels.get(key);
     if (!k) {
@@ -297,7 +343,13 @@ class SlabKernels {
   }
 
   /** A state-producing kernel of step t: one of two, by parity (ping-pong between their outputs). */
-  private stateKernel(s: SlabOnDevice, key: string, t: number, fn: (...args: never[]) => number, constants: Record<string, unknown> = {}): Kernel {
+  private stateKernel(
+    s: SlabOnDevice,
+    key: string,
+    t: number,
+    fn: (...args: never[]) => number,
+    constants: Record<string, unknown> = {},
+  ): Kernel {
     return this.kernel(s, `${key}@${t % 2}`, fn, this.rows(s), constants, true);
   }
 
@@ -343,14 +395,30 @@ class SlabKernels {
   }
 
   /** Row means (`[3, rows]`: shift, dh, dl) of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or the zero means. */
-  private async means(s: SlabOnDevice, source: 0 | 1, a: DeviceValue, b: DeviceValue, c: DeviceValue, s1: number, s2: number, s3: number): Promise<DeviceValue> {
+  private async means(
+    s: SlabOnDevice,
+    source: 0 | 1,
+    a: DeviceValue,
+    b: DeviceValue,
+    c: DeviceValue,
+    s1: number,
+    s2: number,
+    s3: number,
+  ): Promise<DeviceValue> {
     if (!s.slab.anyCentred) return s.zeroMeans;
     const W = s.slab.width;
     const chunks = Math.max(1, Math.min(W, Math.ceil(Math.sqrt(W))));
     const CH = Math.ceil(W / chunks);
     const constants = { W, K: chunks, CH, SOURCE: source };
     const partialsK = this.kernel(s, `partials${source}`, K.rowPartialSums, [chunks, s.slab.rows, 2], constants, true);
-    const meansK = this.kernel(s, `means${source}`, K.rowMeans, [3, s.slab.rows], { ...constants, gcRows: s.slab.gcRows }, true);
+    const meansK = this.kernel(
+      s,
+      `means${source}`,
+      K.rowMeans,
+      [3, s.slab.rows],
+      { ...constants, gcRows: s.slab.gcRows },
+      true,
+    );
     const partials = await partialsK(a, b, c, s1, s2, s3, 1);
     try {
       return await meansK(partials, a, b, c, s1, s2, s3, 1);
@@ -360,7 +428,12 @@ class SlabKernels {
   }
 
   /** One step of the recipe on one slab; returns the new parameter and state values (each kernel's last argument is `one`, see kernels.ts). */
-  async step(s: SlabOnDevice, g: DeviceValue, t: number, lr: number): Promise<{ p: DeviceValue; slots: Record<string, DeviceValue> }> {
+  async step(
+    s: SlabOnDevice,
+    g: DeviceValue,
+    t: number,
+    lr: number,
+  ): Promise<{ p: DeviceValue; slots: Record<string, DeviceValue> }> {
     const r = this.recipe;
     const made: DeviceValue[] = [];
     const keep = async (v: unknown) => {
@@ -381,18 +454,43 @@ class SlabKernels {
         const slots: Record<string, DeviceValue> = {};
         if (momentum) {
           const bufK = this.stateKernel(s, 'sgdMomentumBuffer', t, K.sgdMomentumBuffer, onGradient);
-          buf = slots.momentum_buffer = await keep(bufK(s.slots.momentum_buffer, g, s.p, gradMeans, r.coupledDecay, r.momentum, 1 - r.dampening, t === 1 ? 1 : 0, 1));
+          buf = slots.momentum_buffer = await keep(
+            bufK(
+              s.slots.momentum_buffer,
+              g,
+              s.p,
+              gradMeans,
+              r.coupledDecay,
+              r.momentum,
+              1 - r.dampening,
+              t === 1 ? 1 : 0,
+              1,
+            ),
+          );
         }
         // without momentum the kernel never reads `buf`; any array of the right kind fills the slot
         const pK = this.stateKernel(s, 'sgdParam', t, K.sgdParam, constants);
-        const p = await keep(pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.coupledDecay, r.momentum, r.decoupledDecay * lr, 1));
+        const p = await keep(
+          pK(s.p, momentum ? buf : g, g, gradMeans, lr, r.coupledDecay, r.momentum, r.decoupledDecay * lr, 1),
+        );
         return { p, slots };
       }
       if (r.family === 'adagrad') {
         const sumK = this.stateKernel(s, 'adagradSum', t, K.adagradSum, onGradient);
         const sum = await keep(sumK(s.slots.sum, g, s.p, gradMeans, r.coupledDecay, 1));
         const clr = (1 / (1 + (t - 1) * r.lrDecay)) * lr;
-        const p = await keep(this.stateKernel(s, 'adagradParam', t, K.adagradParam, onGradient)(s.p, sum, g, gradMeans, clr, r.coupledDecay, r.eps, 1));
+        const p = await keep(
+          this.stateKernel(s, 'adagradParam', t, K.adagradParam, onGradient)(
+            s.p,
+            sum,
+            g,
+            gradMeans,
+            clr,
+            r.coupledDecay,
+            r.eps,
+            1,
+          ),
+        );
         return { p, slots: { sum } };
       }
       const bc1 = 1 - r.beta1 ** t;
@@ -400,14 +498,53 @@ class SlabKernels {
       const biasCorrectedEps = r.epsPlacement === 'bias-corrected-eps';
       const sqrtBc2 = biasCorrectedEps ? Math.sqrt(bc2) : 1;
       const scale = (biasCorrectedEps ? 1 / bc1 : Math.sqrt(bc2) / bc1) * lr;
-      const m = await keep(this.stateKernel(s, 'adamFirstMoment', t, K.adamFirstMoment, onGradient)(s.slots.exp_avg, g, s.p, gradMeans, r.beta1, 1 - r.beta1, r.coupledDecay, 1));
-      const v = await keep(this.stateKernel(s, 'adamSecondMoment', t, K.adamSecondMoment, onGradient)(s.slots.exp_avg_sq, g, s.p, gradMeans, r.beta2, 1 - r.beta2, r.coupledDecay, 1));
+      const m = await keep(
+        this.stateKernel(s, 'adamFirstMoment', t, K.adamFirstMoment, onGradient)(
+          s.slots.exp_avg,
+          g,
+          s.p,
+          gradMeans,
+          r.beta1,
+          1 - r.beta1,
+          r.coupledDecay,
+          1,
+        ),
+      );
+      const v = await keep(
+        this.stateKernel(s, 'adamSecondMoment', t, K.adamSecondMoment, onGradient)(
+          s.slots.exp_avg_sq,
+          g,
+          s.p,
+          gradMeans,
+          r.beta2,
+          1 - r.beta2,
+          r.coupledDecay,
+          1,
+        ),
+      );
       const slots: Record<string, DeviceValue> = { exp_avg: m, exp_avg_sq: v };
       let vhat = v;
-      if (r.amsgrad) vhat = slots.max_exp_avg_sq = await keep(this.stateKernel(s, 'runningMax', t, K.runningMax)(s.slots.max_exp_avg_sq, v));
-      const updateMeans = !gcOnGradient ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection) : s.zeroMeans;
+      if (r.amsgrad)
+        vhat = slots.max_exp_avg_sq = await keep(
+          this.stateKernel(s, 'runningMax', t, K.runningMax)(s.slots.max_exp_avg_sq, v),
+        );
+      const updateMeans = !gcOnGradient
+        ? await this.means(s, 1, m, vhat, s.p, sqrtBc2, r.eps, r.decayAfterDirection)
+        : s.zeroMeans;
       try {
-        const p = await keep(this.stateKernel(s, 'adamParam', t, K.adamParam, onUpdate)(s.p, m, vhat, updateMeans, scale, sqrtBc2, r.eps, r.decayAfterDirection, 1));
+        const p = await keep(
+          this.stateKernel(s, 'adamParam', t, K.adamParam, onUpdate)(
+            s.p,
+            m,
+            vhat,
+            updateMeans,
+            scale,
+            sqrtBc2,
+            r.eps,
+            r.decayAfterDirection,
+            1,
+          ),
+        );
         return { p, slots };
       } finally {
         if (updateMeans !== s.zeroMeans) release(updateMeans);

@@ -9,7 +9,14 @@ export type { DeviceBackend, GpuJsMode } from './backendMode.js';
 export { BACKEND_PREFERENCE, isGpuJsMode } from './backendMode.js';
 export { chooseBackend, probeBackend, type BackendChoice, type BackendProbe } from './chooseBackend.js';
 export { provideNavigatorGpu, loadGpuJs } from './loadGpuJs.js';
-export type { DeviceOptimizer, DeviceOptimizerOptions, DeviceParam, DeviceGradient, DeviceStepOptions, SlabInfo } from './deviceOptimizer.js';
+export type {
+  DeviceOptimizer,
+  DeviceOptimizerOptions,
+  DeviceParam,
+  DeviceGradient,
+  DeviceStepOptions,
+  SlabInfo,
+} from './deviceOptimizer.js';
 export { createDeviceOptimizer } from './createDeviceOptimizer.js';
 export { fusedPlanOf, gpuJsPlan } from './gpuJsPlan.js';
 export type { DeviceValue } from './deviceValues.js';

@@ -103,7 +103,16 @@ export function fillRows(this: KernelThis, value: number): number {
  * SOURCE, 0: `narrow(gradientTerm(a, c, s1, one), this.constants.WIDE)`; 1: `adamDirection(a, b, c, s1, s2, s3)`.
  * Constants: W (row width), K (chunks per row), CH (columns per chunk), SOURCE, WIDE (1 in `cpu` mode).
  */
-export function rowPartialSums(this: KernelThis, a: Rows, b: Rows, c: Rows, s1: number, s2: number, s3: number, one: number): number {
+export function rowPartialSums(
+  this: KernelThis,
+  a: Rows,
+  b: Rows,
+  c: Rows,
+  s1: number,
+  s2: number,
+  s3: number,
+  one: number,
+): number {
   const r = this.thread.y;
   let shift = 0;
   if (this.constants.SOURCE > 0) {
@@ -140,7 +149,17 @@ export function rowPartialSums(this: KernelThis, a: Rows, b: Rows, c: Rows, s1: 
  * value), 1 and 2: the float-float mean of `value − shift`. All zero for rows GC leaves alone
  * (constant `gcRows[r]` = 0). Same arguments and constants as `rowPartialSums`.
  */
-export function rowMeans(this: KernelThis, partials: Rows, a: Rows, b: Rows, c: Rows, s1: number, s2: number, s3: number, one: number): number {
+export function rowMeans(
+  this: KernelThis,
+  partials: Rows,
+  a: Rows,
+  b: Rows,
+  c: Rows,
+  s1: number,
+  s2: number,
+  s3: number,
+  one: number,
+): number {
   const r = this.thread.y;
   let shift = 0;
   if (this.constants.SOURCE > 0) {
@@ -179,13 +198,26 @@ export function rowMeans(this: KernelThis, partials: Rows, a: Rows, b: Rows, c: 
 
 /** torch momentum buffer: the first step takes the centred gradient c, then `μ·buf + (1−dampening)·c`. */
 export function sgdMomentumBuffer(
-  this: KernelThis, buf: Rows, g: Rows, p: Rows, means: Rows,
-  l2: number, momentum: number, oneMinusDampening: number, first: number,
+  this: KernelThis,
+  buf: Rows,
+  g: Rows,
+  p: Rows,
+  means: Rows,
+  l2: number,
+  momentum: number,
+  oneMinusDampening: number,
+  first: number,
   one: number,
 ): number {
   const r = this.thread.y;
   const x = this.thread.x;
-  let c = centred(narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE), means[r][0], means[r][1], means[r][2], one);
+  let c = centred(
+    narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     c = 0;
   }
@@ -200,14 +232,27 @@ export function sgdMomentumBuffer(
  * Constants: MOMENTUM, NESTEROV (0 or 1), ZERO_CENTRED.
  */
 export function sgdParam(
-  this: KernelThis, p: Rows, buf: Rows, g: Rows, means: Rows,
-  lr: number, l2: number, momentum: number, decoupled: number,
+  this: KernelThis,
+  p: Rows,
+  buf: Rows,
+  g: Rows,
+  means: Rows,
+  lr: number,
+  l2: number,
+  momentum: number,
+  decoupled: number,
   one: number,
 ): number {
   const r = this.thread.y;
   const x = this.thread.x;
   const old = p[r][x];
-  let c = centred(narrow(gradientTerm(g[r][x], old, l2, one), this.constants.WIDE), means[r][0], means[r][1], means[r][2], one);
+  let c = centred(
+    narrow(gradientTerm(g[r][x], old, l2, one), this.constants.WIDE),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     c = 0;
   }
@@ -223,10 +268,26 @@ export function sgdParam(
 }
 
 /** `β1·m + (1−β1)·a`, a the (centred) gradient term. */
-export function adamFirstMoment(this: KernelThis, m: Rows, g: Rows, p: Rows, means: Rows, beta1: number, oneMinusBeta1: number, l2: number, one: number): number {
+export function adamFirstMoment(
+  this: KernelThis,
+  m: Rows,
+  g: Rows,
+  p: Rows,
+  means: Rows,
+  beta1: number,
+  oneMinusBeta1: number,
+  l2: number,
+  one: number,
+): number {
   const r = this.thread.y;
   const x = this.thread.x;
-  let a = centred(narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE), means[r][0], means[r][1], means[r][2], one);
+  let a = centred(
+    narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     a = 0;
   }
@@ -234,10 +295,26 @@ export function adamFirstMoment(this: KernelThis, m: Rows, g: Rows, p: Rows, mea
 }
 
 /** `β2·v + (1−β2)·a²`. */
-export function adamSecondMoment(this: KernelThis, v: Rows, g: Rows, p: Rows, means: Rows, beta2: number, oneMinusBeta2: number, l2: number, one: number): number {
+export function adamSecondMoment(
+  this: KernelThis,
+  v: Rows,
+  g: Rows,
+  p: Rows,
+  means: Rows,
+  beta2: number,
+  oneMinusBeta2: number,
+  l2: number,
+  one: number,
+): number {
   const r = this.thread.y;
   const x = this.thread.x;
-  let a = centred(narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE), means[r][0], means[r][1], means[r][2], one);
+  let a = centred(
+    narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     a = 0;
   }
@@ -251,14 +328,27 @@ export function runningMax(this: KernelThis, vmax: Rows, v: Rows): number {
 
 /** `p − s·centred(adamDirection)`. */
 export function adamParam(
-  this: KernelThis, p: Rows, m: Rows, vhat: Rows, means: Rows,
-  scale: number, sqrtBc2: number, eps: number, dw: number,
+  this: KernelThis,
+  p: Rows,
+  m: Rows,
+  vhat: Rows,
+  means: Rows,
+  scale: number,
+  sqrtBc2: number,
+  eps: number,
+  dw: number,
   one: number,
 ): number {
   const r = this.thread.y;
   const x = this.thread.x;
   const old = p[r][x];
-  let w = centred(adamDirection(m[r][x], vhat[r][x], old, sqrtBc2, eps, dw), means[r][0], means[r][1], means[r][2], one);
+  let w = centred(
+    adamDirection(m[r][x], vhat[r][x], old, sqrtBc2, eps, dw),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     w = 0;
   }
@@ -266,10 +356,24 @@ export function adamParam(
 }
 
 /** Adagrad's accumulator: `sum + a²`. */
-export function adagradSum(this: KernelThis, sum: Rows, g: Rows, p: Rows, means: Rows, l2: number, one: number): number {
+export function adagradSum(
+  this: KernelThis,
+  sum: Rows,
+  g: Rows,
+  p: Rows,
+  means: Rows,
+  l2: number,
+  one: number,
+): number {
   const r = this.thread.y;
   const x = this.thread.x;
-  let a = centred(narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE), means[r][0], means[r][1], means[r][2], one);
+  let a = centred(
+    narrow(gradientTerm(g[r][x], p[r][x], l2, one), this.constants.WIDE),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     a = 0;
   }
@@ -277,11 +381,27 @@ export function adagradSum(this: KernelThis, sum: Rows, g: Rows, p: Rows, means:
 }
 
 /** `p − clr·a/(sqrt(sum) + eps)`. */
-export function adagradParam(this: KernelThis, p: Rows, sum: Rows, g: Rows, means: Rows, clr: number, l2: number, eps: number, one: number): number {
+export function adagradParam(
+  this: KernelThis,
+  p: Rows,
+  sum: Rows,
+  g: Rows,
+  means: Rows,
+  clr: number,
+  l2: number,
+  eps: number,
+  one: number,
+): number {
   const r = this.thread.y;
   const x = this.thread.x;
   const old = p[r][x];
-  let a = centred(narrow(gradientTerm(g[r][x], old, l2, one), this.constants.WIDE), means[r][0], means[r][1], means[r][2], one);
+  let a = centred(
+    narrow(gradientTerm(g[r][x], old, l2, one), this.constants.WIDE),
+    means[r][0],
+    means[r][1],
+    means[r][2],
+    one,
+  );
   if (this.constants.ZERO_CENTRED > 0) {
     a = 0;
   }

@@ -9,7 +9,9 @@ export interface GpuJsModule {
   GPU: GpuJsGpuClass;
   input(value: Float32Array, size: number[]): unknown;
   /** GL kernel classes (their mode is `'gpu'` for all three; see `compiledMode`). */
-  HeadlessGLKernel?: new (...args: never[]) => unknown;
+  HeadlessGLKernel?: new (
+    ...args: never[]
+  ) => unknown;
   WebGL2Kernel?: new (...args: never[]) => unknown;
   WebGLKernel?: new (...args: never[]) => unknown;
 }
@@ -30,7 +32,10 @@ export interface GpuJsGpu {
   /** Asynchronous: gpu.js tears down on a later macrotask (`setTimeout`), not when called. */
   destroy(): unknown;
 }
-export type GpuJsKernel = ((...args: unknown[]) => unknown) & { kernel?: { constructor: { mode?: string } }; destroy?(removeCanvasReferences?: boolean): void };
+export type GpuJsKernel = ((...args: unknown[]) => unknown) & {
+  kernel?: { constructor: { mode?: string } };
+  destroy?(removeCanvasReferences?: boolean): void;
+};
 
 let gpuJs: Promise<GpuJsModule> | null = null;
 

@@ -7,7 +7,11 @@ import { checkResumeState } from './resumeState.js';
 import type { DeviceGradient, DeviceOptimizer, DeviceParam, DeviceStepOptions } from './deviceOptimizer.js';
 
 /** The `'js'` backend: the core's own `stepInPlace` behind the device-optimizer interface. */
-export async function typedArrayDeviceOptimizer(optimizer: Optimizer, params: readonly DeviceParam[], resume?: OptimizerState): Promise<DeviceOptimizer> {
+export async function typedArrayDeviceOptimizer(
+  optimizer: Optimizer,
+  params: readonly DeviceParam[],
+  resume?: OptimizerState,
+): Promise<DeviceOptimizer> {
   const coreParams: Param[] = params.map((p) => ({
     value: ndarray(Float32Array.from(p.data), [...p.shape]),
     outAxis: p.outAxis,
@@ -17,7 +21,12 @@ export async function typedArrayDeviceOptimizer(optimizer: Optimizer, params: re
   let state = optimizer.init(coreParams);
   if (resume) {
     const slotNames = state.tensors.length > 0 ? Object.keys(state.tensors[0].slots) : [];
-    checkResumeState(optimizer.name, coreParams.map((p) => layoutOf(p.value.shape, p.outAxis ?? 0)), slotNames, resume);
+    checkResumeState(
+      optimizer.name,
+      coreParams.map((p) => layoutOf(p.value.shape, p.outAxis ?? 0)),
+      slotNames,
+      resume,
+    );
     state = cloneState(resume);
     state.tensors.forEach((ts, i) => {
       for (const k of Object.keys(ts.slots)) ts.slots[k] = Float32Array.from(resume.tensors[i].slots[k]);
@@ -32,7 +41,8 @@ export async function typedArrayDeviceOptimizer(optimizer: Optimizer, params: re
     dispatchesPerStep: 0,
     async step(grads: readonly DeviceGradient[], options: DeviceStepOptions = {}) {
       grads.forEach((g, i) => {
-        if (!(g instanceof Float32Array)) throw new ShapeMismatchError(`gradient #${i}: the 'js' backend takes Float32Array gradients only`);
+        if (!(g instanceof Float32Array))
+          throw new ShapeMismatchError(`gradient #${i}: the 'js' backend takes Float32Array gradients only`);
       });
       optimizer.stepInPlace(coreParams, grads as Float32Array[], state, options);
     },

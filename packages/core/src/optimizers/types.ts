@@ -76,6 +76,16 @@ export interface Optimizer<H extends object = Record<string, unknown>> {
   /** The transforms run on every tensor, in order. */
   readonly recipe: readonly Transform[];
   init(params: readonly Param[]): OptimizerState;
-  step(params: readonly Param[], grads: readonly (Grad | null)[], state: OptimizerState, options?: StepOptions): StepResult;
-  stepInPlace(params: readonly Param[], grads: readonly (Grad | null)[], state: OptimizerState, options?: StepOptions): void;
+  step(
+    params: readonly Param[],
+    grads: readonly (Grad | null)[],
+    state: OptimizerState,
+    options?: StepOptions,
+  ): StepResult;
+  stepInPlace(
+    params: readonly Param[],
+    grads: readonly (Grad | null)[],
+    state: OptimizerState,
+    options?: StepOptions,
+  ): void;
 }

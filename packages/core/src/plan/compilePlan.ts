@@ -85,15 +85,23 @@ class RecipeCursor {
     const known = kind !== undefined && FUSED_KINDS.has(kind);
     let why = `no fused backend implements descriptor kind '${kind}'`;
     if (kind === undefined) why = 'it has no descriptor (only the core can run it)';
-    else if (known) why = `out of place for a fused plan (expected ${kinds.join(' or ')} at recipe position ${this.at})`;
+    else if (known)
+      why = `out of place for a fused plan (expected ${kinds.join(' or ')} at recipe position ${this.at})`;
     return new NotFusable(tr.name, why);
   }
 }
 
 /** Descriptor kinds some fused plan contains. */
 const FUSED_KINDS: ReadonlySet<string> = new Set<TransformDescriptor['kind']>([
-  'addWeightDecay', 'centralize', 'sgdMomentum', 'adamMoments', 'scaleByAdam', 'scaleByAdagrad',
-  'scaleByLearningRate', 'applyUpdate', 'applyUpdateWithDecoupledDecay',
+  'addWeightDecay',
+  'centralize',
+  'sgdMomentum',
+  'adamMoments',
+  'scaleByAdam',
+  'scaleByAdagrad',
+  'scaleByLearningRate',
+  'applyUpdate',
+  'applyUpdateWithDecoupledDecay',
 ]);
 
 const ruleOf = (d: Of<'centralize'> | undefined): GcRule => d?.rule ?? 'none';
@@ -126,7 +134,15 @@ function fusedPlan(r: RecipeCursor): FusedPlan {
   const { beta1, beta2, amsgrad } = core;
   const { eps, epsPlacement } = direction;
   return {
-    family: 'adam', coupledDecay, gradientRule, beta1, beta2, amsgrad, eps, epsPlacement,
-    decayAfterDirection, updateRule,
+    family: 'adam',
+    coupledDecay,
+    gradientRule,
+    beta1,
+    beta2,
+    amsgrad,
+    eps,
+    epsPlacement,
+    decayAfterDirection,
+    updateRule,
   };
 }

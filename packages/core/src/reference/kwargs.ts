@@ -26,11 +26,18 @@ export function fromReferenceKwargs(
   extra: OptimizerOptions = {},
 ): Optimizer {
   if (name === 'Lookahead') {
-    const { inner, inner_kwargs: innerKwargs = {}, ...rest } = kwargs as {
+    const {
+      inner,
+      inner_kwargs: innerKwargs = {},
+      ...rest
+    } = kwargs as {
       inner: string;
       inner_kwargs?: Record<string, unknown>;
     } & Record<string, unknown>;
-    const innerOptimizer = findReferenceOptimizer(inner, 'advanced').create({ ...camelCaseOptions(innerKwargs), ...extra });
+    const innerOptimizer = findReferenceOptimizer(inner, 'advanced').create({
+      ...camelCaseOptions(innerKwargs),
+      ...extra,
+    });
     return Lookahead(innerOptimizer, { ...camelCaseOptions(rest), ...extra });
   }
   return findReferenceOptimizer(name, family).create({ ...camelCaseOptions(kwargs), ...extra });

@@ -18,7 +18,11 @@ export interface ReferenceOptimizer {
 }
 
 const entries: ReferenceOptimizer[] = [
-  ...Object.entries(firstRelease).map(([name, create]) => ({ name, family: 'first_release' as const, create: create as OptimizerFactory })),
+  ...Object.entries(firstRelease).map(([name, create]) => ({
+    name,
+    family: 'first_release' as const,
+    create: create as OptimizerFactory,
+  })),
   ...Object.entries(advanced)
     .filter(([name]) => name !== 'Lookahead')
     .map(([name, create]) => ({ name, family: 'advanced' as const, create: create as OptimizerFactory })),
@@ -36,7 +40,11 @@ export function findReferenceOptimizer(name: string, family?: Family): Reference
   const found = matches.find((e) => e.family === 'advanced') ?? matches[0];
   if (!found) {
     const known = [...new Set(entries.map((e) => e.name))].join(', ');
-    throw new InvalidArgumentError('name', name, `no such optimizer${family ? ` in the ${family} family` : ''}; known: ${known}, Lookahead`);
+    throw new InvalidArgumentError(
+      'name',
+      name,
+      `no such optimizer${family ? ` in the ${family} family` : ''}; known: ${known}, Lookahead`,
+    );
   }
   return found;
 }

@@ -150,10 +150,12 @@ export async function replayGoldenAsync(
     } catch (e) {
       result = e instanceof Error ? e : new Error(String(e));
     }
-    reports.push(runJob(job, () => {
-      if (result instanceof Error) throw result;
-      return result;
-    }));
+    reports.push(
+      runJob(job, () => {
+        if (result instanceof Error) throw result;
+        return result;
+      }),
+    );
   }
   return finish(reports);
 }
@@ -292,7 +294,8 @@ function stateError(
 function checkErrorRecords(golden: GoldenFile, onWarning: WarningHandler): ErrorRecordReport[] {
   const out: ErrorRecordReport[] = [];
   for (const rec of golden.errors ?? []) {
-    const expected = rec.phase === 'step' ? `${rec.error} at step ${rec.step} (gcopt: rejected at construction)` : rec.message;
+    const expected =
+      rec.phase === 'step' ? `${rec.error} at step ${rec.step} (gcopt: rejected at construction)` : rec.message;
     try {
       fromReferenceKwargs(golden.optimizer, golden.family, rec.kwargs, { onWarning });
       out.push({ kwargs: rec.kwargs, expected, got: 'constructed without error', passed: false });

@@ -28,10 +28,15 @@ export interface Layout {
  * because GC of an empty channel has no mean.
  */
 export function layoutOf(shape: readonly number[], outAxis = 0, what = 'shape'): Layout {
-  if (!Array.isArray(shape)) throw new InvalidArgumentError(what, shape, 'a shape must be an array of positive integers');
+  if (!Array.isArray(shape))
+    throw new InvalidArgumentError(what, shape, 'a shape must be an array of positive integers');
   for (const d of shape) {
     if (!Number.isInteger(d) || d <= 0) {
-      throw new InvalidArgumentError(what, shape, 'every axis must be a positive integer (empty tensors are not supported)');
+      throw new InvalidArgumentError(
+        what,
+        shape,
+        'every axis must be a positive integer (empty tensors are not supported)',
+      );
     }
   }
   const rank = shape.length;
@@ -39,7 +44,11 @@ export function layoutOf(shape: readonly number[], outAxis = 0, what = 'shape'):
   let axis = outAxis < 0 ? rank + outAxis : outAxis;
   if (rank === 0) axis = 0;
   else if (axis < 0 || axis >= rank) {
-    throw new InvalidArgumentError('outAxis', outAxis, `outAxis must lie in [-${rank}, ${rank - 1}] for a rank-${rank} tensor`);
+    throw new InvalidArgumentError(
+      'outAxis',
+      outAxis,
+      `outAxis must lie in [-${rank}, ${rank - 1}] for a rank-${rank} tensor`,
+    );
   }
   let outer = 1;
   let inner = 1;

@@ -1,10 +1,25 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam, Adam_GC, Adam_GCC2, AdamW_GC2, NonFiniteGradientError, Ranger, SGD_GC, SGDW_GC, cloneState,
-  type Optimizer, type Param,
+  Adagrad_GC,
+  Adam,
+  Adam_GC,
+  Adam_GCC2,
+  AdamW_GC2,
+  NonFiniteGradientError,
+  Ranger,
+  SGD_GC,
+  SGDW_GC,
+  cloneState,
+  type Optimizer,
+  type Param,
 } from '../../src/index.js';
-import { createFastOptimizer, createFastOptimizerSync, fastPathCovers, type FastOptions } from '../../src/fast/index.js';
+import {
+  createFastOptimizer,
+  createFastOptimizerSync,
+  fastPathCovers,
+  type FastOptions,
+} from '../../src/fast/index.js';
 
 /** Deterministic values in [-1, 1) plus a per-row offset (so GC matters). */
 function values(n: number, seed: number, rowLen = 7): Float32Array {
@@ -19,8 +34,15 @@ function values(n: number, seed: number, rowLen = 7): Float32Array {
 
 // odd lengths (tails of 1–3 lanes), fan-in 1, rank 1, 3-D and 4-D, a row longer than one task chunk
 const SHAPES: { shape: number[]; outAxis?: number; gc?: boolean }[] = [
-  { shape: [8, 3, 3, 3] }, { shape: [5, 7] }, { shape: [13] }, { shape: [6, 1] }, { shape: [3, 5, 2] },
-  { shape: [2, 40000] }, { shape: [70001] }, { shape: [4, 6], gc: false }, { shape: [3, 3, 2, 5], outAxis: -1 },
+  { shape: [8, 3, 3, 3] },
+  { shape: [5, 7] },
+  { shape: [13] },
+  { shape: [6, 1] },
+  { shape: [3, 5, 2] },
+  { shape: [2, 40000] },
+  { shape: [70001] },
+  { shape: [4, 6], gc: false },
+  { shape: [3, 3, 2, 5], outAxis: -1 },
 ];
 
 const quiet = { onWarning: () => {} }; // the [6,1] tensor is zeroed by GC on purpose
@@ -32,7 +54,10 @@ const OPTIMIZERS: [string, () => Optimizer][] = [
   ['Adam_GC wd', () => Adam_GC({ lr: 1e-2, weightDecay: 1e-3, ...quiet })],
   ['Adam_GCC2 amsgrad', () => Adam_GCC2({ lr: 1e-2, amsgrad: true, ...quiet })],
   ['AdamW_GC2 wd', () => AdamW_GC2({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],
-  ['Adagrad_GC lrDecay+wd', () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-3, initialAccumulatorValue: 0.1, ...quiet })],
+  [
+    'Adagrad_GC lrDecay+wd',
+    () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-3, initialAccumulatorValue: 0.1, ...quiet }),
+  ],
   ['advanced Adam gcLoc=false', () => Adam({ lr: 1e-2, useGc: true, weightDecay: 1e-3, ...quiet })],
 ];
 
@@ -44,7 +69,11 @@ function coreRun(make: () => Optimizer, steps: number) {
   });
   const state = opt.init(params);
   for (let t = 0; t < steps; t++) {
-    opt.stepInPlace(params, params.map((p, i) => values(p.value.size, 1000 * t + i)), state);
+    opt.stepInPlace(
+      params,
+      params.map((p, i) => values(p.value.size, 1000 * t + i)),
+      state,
+    );
   }
   return { params: params.map((p) => p.value.data as Float32Array), state };
 }
@@ -52,7 +81,13 @@ function coreRun(make: () => Optimizer, steps: number) {
 function fastRun(make: () => Optimizer, steps: number, options: FastOptions) {
   const fast = createFastOptimizerSync(
     make(),
-    SHAPES.map((s, i) => ({ ...s, init: values(s.shape.reduce((a, b) => a * b, 1), 17 + i) })),
+    SHAPES.map((s, i) => ({
+      ...s,
+      init: values(
+        s.shape.reduce((a, b) => a * b, 1),
+        17 + i,
+      ),
+    })),
     options,
   );
   try {
@@ -60,7 +95,11 @@ function fastRun(make: () => Optimizer, steps: number, options: FastOptions) {
       fast.grads.forEach((g, i) => g.set(values(g.length, 1000 * t + i)));
       fast.step();
     }
-    return { params: fast.params.map((p) => (p.value.data as Float32Array).slice()), state: cloneState(fast.state), backend: fast.backend };
+    return {
+      params: fast.params.map((p) => (p.value.data as Float32Array).slice()),
+      state: cloneState(fast.state),
+      backend: fast.backend,
+    };
   } finally {
     fast.dispose();
   }
@@ -97,7 +136,10 @@ describe('fast path against the core path (float32, 6 steps)', () => {
 
 describe('fast path threads', () => {
   it('300 steps of many small tasks on 2 threads are bit-identical to 1 thread (hand-off stress)', () => {
-    const specs = Array.from({ length: 40 }, (_, i) => ({ shape: i % 3 ? [7 + i, 9] : [33000 + i], init: values(i % 3 ? (7 + i) * 9 : 33000 + i, i) }));
+    const specs = Array.from({ length: 40 }, (_, i) => ({
+      shape: i % 3 ? [7 + i, 9] : [33000 + i],
+      init: values(i % 3 ? (7 + i) * 9 : 33000 + i, i),
+    }));
     const runs = [1, 2].map((threads) => {
       const fast = createFastOptimizerSync(SGD_GC({ lr: 1e-3, momentum: 0.9, ...quiet }), specs, { threads });
       try {
@@ -115,7 +157,11 @@ describe('fast path threads', () => {
 describe('fast path behaviour', () => {
   it('rejects a NaN/Inf gradient before changing anything, naming tensor and index', () => {
     for (const threads of [1, 2]) {
-      const fast = createFastOptimizerSync(Adam_GC({ lr: 0.1 }), [{ shape: [4, 9], name: 'w', init: values(36, 3) }, { shape: [50000] }], { threads });
+      const fast = createFastOptimizerSync(
+        Adam_GC({ lr: 0.1 }),
+        [{ shape: [4, 9], name: 'w', init: values(36, 3) }, { shape: [50000] }],
+        { threads },
+      );
       try {
         fast.grads[0].set(values(36, 4));
         fast.step();
@@ -140,7 +186,14 @@ describe('fast path behaviour', () => {
   });
 
   it('skip[i] leaves tensor i and its step count alone, like a null gradient in the core', () => {
-    const fast = createFastOptimizerSync(Adam_GC({ lr: 0.1 }), [{ shape: [3, 4], init: values(12, 1) }, { shape: [5], init: values(5, 2) }], { threads: 1 });
+    const fast = createFastOptimizerSync(
+      Adam_GC({ lr: 0.1 }),
+      [
+        { shape: [3, 4], init: values(12, 1) },
+        { shape: [5], init: values(5, 2) },
+      ],
+      { threads: 1 },
+    );
     const opt = Adam_GC({ lr: 0.1 });
     const params: Param[] = [{ value: ndarray(values(12, 1), [3, 4]) }, { value: ndarray(values(5, 2), [5]) }];
     const state = opt.init(params);
@@ -150,7 +203,9 @@ describe('fast path behaviour', () => {
     opt.stepInPlace(params, [values(12, 9), null], state);
     expect(fast.state.tensors.map((t) => t.step)).toEqual([1, 0]);
     expect(Array.from(fast.params[1].value.data as Float32Array)).toEqual(Array.from(values(5, 2)));
-    expect(maxRelError(fast.params[0].value.data as Float32Array, params[0].value.data as Float32Array)).toBeLessThan(1e-6);
+    expect(maxRelError(fast.params[0].value.data as Float32Array, params[0].value.data as Float32Array)).toBeLessThan(
+      1e-6,
+    );
     fast.dispose();
   });
 
@@ -168,7 +223,9 @@ describe('fast path behaviour', () => {
       fast.step();
       opt.stepInPlace(params, [values(24, t)], state);
     }
-    expect(Array.from(fast.params[0].value.data as Float32Array)).toEqual(Array.from(params[0].value.data as Float32Array));
+    expect(Array.from(fast.params[0].value.data as Float32Array)).toEqual(
+      Array.from(params[0].value.data as Float32Array),
+    );
   });
 
   it('float64 parameters run the JS kernels and match the core to 1e-12', () => {

@@ -8,9 +8,24 @@ const files = goldenFiles();
 
 /** Optimizers whose recipes the fast path fuses; everything else must fall back to the core path. */
 const FUSED = new Set([
-  'SGD_GC', 'SGD_GCC', 'SGDW', 'SGDW_GC', 'SGDW_GCC', 'SGD',
-  'Adam_GC', 'Adam_GCC', 'Adam_GC2', 'Adam_GCC2', 'AdamW', 'AdamW_GC', 'AdamW_GCC', 'AdamW_GC2', 'AdamW_GCC2', 'Adam',
-  'Adagrad_GC', 'Adagrad_GCC',
+  'SGD_GC',
+  'SGD_GCC',
+  'SGDW',
+  'SGDW_GC',
+  'SGDW_GCC',
+  'SGD',
+  'Adam_GC',
+  'Adam_GCC',
+  'Adam_GC2',
+  'Adam_GCC2',
+  'AdamW',
+  'AdamW_GC',
+  'AdamW_GCC',
+  'AdamW_GC2',
+  'AdamW_GCC2',
+  'Adam',
+  'Adagrad_GC',
+  'Adagrad_GCC',
 ]);
 
 const BACKENDS: [string, FastBackendOptions][] = [
@@ -34,7 +49,9 @@ describe('fast path: replay of the 23 reference trajectories', () => {
     for (const { golden } of files) {
       it(`${label}: ${golden.family}/${golden.optimizer}`, () => {
         const seen: FastOptimizer[] = [];
-        const report = replayGolden(golden, inputs, { backend: fastBackend({ ...options, onCreate: (f) => seen.push(f) }) });
+        const report = replayGolden(golden, inputs, {
+          backend: fastBackend({ ...options, onCreate: (f) => seen.push(f) }),
+        });
         expectAllPassed(report, golden);
         // which path ran: fused kernels for the covered recipes, the core for the rest
         const float32 = seen.filter((f) => f.params[0].value.data instanceof Float32Array);

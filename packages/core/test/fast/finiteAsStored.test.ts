@@ -6,10 +6,14 @@ import { createFastOptimizerSync, wasmSimdSupported } from '../../src/fast/index
 describe('the fast path judges gradients as stored', () => {
   const backends = wasmSimdSupported() ? (['wasm-simd', 'js'] as const) : (['js'] as const);
   it.each(backends)('float32 on %s: a gradient of 1e39 is refused and nothing changes', (backend) => {
-    const fast = createFastOptimizerSync(Adam_GC({ lr: 0.1 }), [{ shape: [3, 4], init: new Float32Array(12).fill(0.5) }], {
-      backend,
-      threads: 1,
-    });
+    const fast = createFastOptimizerSync(
+      Adam_GC({ lr: 0.1 }),
+      [{ shape: [3, 4], init: new Float32Array(12).fill(0.5) }],
+      {
+        backend,
+        threads: 1,
+      },
+    );
     try {
       fast.grads[0].fill(0.25);
       fast.grads[0][5] = 1e39;

@@ -8,8 +8,21 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam_GC, Adam_GCC2, AdamW_GC, AdamW_GC2, AdamW, cloneState, compilePlan, layoutOf, SGD_GC, SGDW_GCC,
-  type DType, type FloatArray, type Optimizer, type Param,
+  Adagrad_GC,
+  Adam_GC,
+  Adam_GCC2,
+  AdamW_GC,
+  AdamW_GC2,
+  AdamW,
+  cloneState,
+  compilePlan,
+  layoutOf,
+  SGD_GC,
+  SGDW_GCC,
+  type DType,
+  type FloatArray,
+  type Optimizer,
+  type Param,
 } from '../../src/index.js';
 import { createFastOptimizerSync, type FastOptions } from '../../src/fast/index.js';
 import { GC_MEANS, tensorWork } from '../../src/fast/tasks.js';
@@ -17,13 +30,23 @@ import { GC_MEANS, tensorWork } from '../../src/fast/tasks.js';
 const quiet = { onWarning: () => {} }; // the [1, 9] / [9, 1] tensors are zeroed by GC on purpose
 
 const LAYOUTS: Record<string, { shape: number[]; outAxis: number }[]> = {
-  first: [{ shape: [6, 5], outAxis: 0 }, { shape: [4, 3, 3, 3], outAxis: 0 }, { shape: [9, 1], outAxis: 0 }],
+  first: [
+    { shape: [6, 5], outAxis: 0 },
+    { shape: [4, 3, 3, 3], outAxis: 0 },
+    { shape: [9, 1], outAxis: 0 },
+  ],
   last: [
-    { shape: [5, 7], outAxis: 1 }, { shape: [3, 3, 2, 5], outAxis: -1 }, { shape: [2, 6], outAxis: 1 },
-    { shape: [70, 600], outAxis: 1 }, { shape: [1, 9], outAxis: 1 }, { shape: [3, 3, 5, 4], outAxis: 3 },
+    { shape: [5, 7], outAxis: 1 },
+    { shape: [3, 3, 2, 5], outAxis: -1 },
+    { shape: [2, 6], outAxis: 1 },
+    { shape: [70, 600], outAxis: 1 },
+    { shape: [1, 9], outAxis: 1 },
+    { shape: [3, 3, 5, 4], outAxis: 3 },
   ],
   middle: [
-    { shape: [3, 3, 4, 2], outAxis: 2 }, { shape: [2, 5, 3], outAxis: 1 }, { shape: [40, 3, 700], outAxis: 1 },
+    { shape: [3, 3, 4, 2], outAxis: 2 },
+    { shape: [2, 5, 3], outAxis: 1 },
+    { shape: [40, 3, 700], outAxis: 1 },
     { shape: [2, 2, 3, 5], outAxis: 1 },
   ],
 };
@@ -34,7 +57,10 @@ const OPTIMIZERS: [string, () => Optimizer][] = [
   ['Adam_GC wd', () => Adam_GC({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],
   ['AdamW_GC amsgrad', () => AdamW_GC({ lr: 1e-2, weightDecay: 1e-2, amsgrad: true, ...quiet })],
   ['advanced AdamW (GC on the gradient)', () => AdamW({ lr: 1e-2, useGc: true, ...quiet })],
-  ['Adagrad_GC wd', () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-2, initialAccumulatorValue: 0.1, ...quiet })],
+  [
+    'Adagrad_GC wd',
+    () => Adagrad_GC({ lr: 1e-2, lrDecay: 0.1, weightDecay: 1e-2, initialAccumulatorValue: 0.1, ...quiet }),
+  ],
   ['Adam_GCC2 (GC on the update)', () => Adam_GCC2({ lr: 1e-2, ...quiet })],
   ['AdamW_GC2 (GC on the update)', () => AdamW_GC2({ lr: 1e-2, weightDecay: 1e-2, ...quiet })],
 ];
@@ -55,22 +81,39 @@ const STEPS = 4;
 
 function coreRun(make: () => Optimizer, specs: { shape: number[]; outAxis: number }[], dtype: DType) {
   const optimizer = make();
-  const params: Param[] = specs.map((s, i) => ({ value: ndarray(values(s.shape, s.outAxis, 17 + i, dtype), s.shape), outAxis: s.outAxis }));
+  const params: Param[] = specs.map((s, i) => ({
+    value: ndarray(values(s.shape, s.outAxis, 17 + i, dtype), s.shape),
+    outAxis: s.outAxis,
+  }));
   const state = optimizer.init(params);
-  for (let t = 0; t < STEPS; t++) optimizer.stepInPlace(params, specs.map((s, i) => values(s.shape, s.outAxis, 100 * t + i, dtype)), state);
+  for (let t = 0; t < STEPS; t++)
+    optimizer.stepInPlace(
+      params,
+      specs.map((s, i) => values(s.shape, s.outAxis, 100 * t + i, dtype)),
+      state,
+    );
   return { params: params.map((p) => p.value.data as FloatArray), state };
 }
 
 function fastRun(make: () => Optimizer, specs: { shape: number[]; outAxis: number }[], options: FastOptions) {
   const dtype = options.dtype ?? 'float32';
-  const fast = createFastOptimizerSync(make(), specs.map((s, i) => ({ ...s, init: values(s.shape, s.outAxis, 17 + i, dtype) })), options);
+  const fast = createFastOptimizerSync(
+    make(),
+    specs.map((s, i) => ({ ...s, init: values(s.shape, s.outAxis, 17 + i, dtype) })),
+    options,
+  );
   try {
-    for (let t = 0; t < STEPS; t++) specs.forEach((s, i) => fast.grads[i].set(values(s.shape, s.outAxis, 100 * t + i, dtype)));
+    for (let t = 0; t < STEPS; t++)
+      specs.forEach((s, i) => fast.grads[i].set(values(s.shape, s.outAxis, 100 * t + i, dtype)));
     for (let t = 0; t < STEPS; t++) {
       specs.forEach((s, i) => fast.grads[i].set(values(s.shape, s.outAxis, 100 * t + i, dtype)));
       fast.step();
     }
-    return { params: fast.params.map((p) => (p.value.data as FloatArray).slice()), state: cloneState(fast.state), backend: fast.backend };
+    return {
+      params: fast.params.map((p) => (p.value.data as FloatArray).slice()),
+      state: cloneState(fast.state),
+      backend: fast.backend,
+    };
   } finally {
     fast.dispose();
   }
@@ -98,7 +141,11 @@ describe.each(Object.entries(LAYOUTS))('fast path, output axis %s', (layoutName,
         expect(work.viaRecipe).toBe(!rowsAreChannels);
         return;
       }
-      const expected = rowsAreChannels ? GC_MEANS.rowComputed : layoutName === 'last' ? GC_MEANS.columnGiven : GC_MEANS.rowGiven;
+      const expected = rowsAreChannels
+        ? GC_MEANS.rowComputed
+        : layoutName === 'last'
+          ? GC_MEANS.columnGiven
+          : GC_MEANS.rowGiven;
       expect([work.gcGradient, work.viaRecipe]).toEqual([expected, false]);
     });
   });
@@ -106,16 +153,26 @@ describe.each(Object.entries(LAYOUTS))('fast path, output axis %s', (layoutName,
   it.each(OPTIMIZERS)('%s: every backend agrees with the core', (_, make) => {
     for (const dtype of ['float32', 'float64'] as const) {
       const core = coreRun(make, specs, dtype);
-      const runs = dtype === 'float32'
-        ? [fastRun(make, specs, { threads: 1 }), fastRun(make, specs, { threads: 2 }), fastRun(make, specs, { backend: 'js' })]
-        : [fastRun(make, specs, { backend: 'js', dtype })];
+      const runs =
+        dtype === 'float32'
+          ? [
+              fastRun(make, specs, { threads: 1 }),
+              fastRun(make, specs, { threads: 2 }),
+              fastRun(make, specs, { backend: 'js' }),
+            ]
+          : [fastRun(make, specs, { backend: 'js', dtype })];
       const tolerance = dtype === 'float32' ? 1e-5 : 1e-12;
       for (const run of runs) {
         expect(run.backend).toBe(dtype === 'float32' && run !== runs[2] ? 'wasm-simd' : 'js');
-        run.params.forEach((p, i) => expect(maxRelError(p, core.params[i]), `${run.backend} ${dtype} tensor ${i}`).toBeLessThan(tolerance));
+        run.params.forEach((p, i) =>
+          expect(maxRelError(p, core.params[i]), `${run.backend} ${dtype} tensor ${i}`).toBeLessThan(tolerance),
+        );
         run.state.tensors.forEach((ts, i) => {
           for (const [name, slot] of Object.entries(ts.slots)) {
-            expect(maxRelError(slot, core.state.tensors[i].slots[name]), `${run.backend} ${dtype} ${name} of tensor ${i}`).toBeLessThan(tolerance);
+            expect(
+              maxRelError(slot, core.state.tensors[i].slots[name]),
+              `${run.backend} ${dtype} ${name} of tensor ${i}`,
+            ).toBeLessThan(tolerance);
           }
         });
       }
@@ -126,7 +183,10 @@ describe.each(Object.entries(LAYOUTS))('fast path, output axis %s', (layoutName,
 describe('nearly constant channels in every layout', () => {
   // the channels [1, 1, 1 + 2^-23] and [3, 3 − 2^-22, 3], as rows, as columns, and along a middle axis
   const ULP1 = 2 ** -23;
-  const channels = [[1, 1, 1 + ULP1], [3, 3 - 2 * ULP1, 3]];
+  const channels = [
+    [1, 1, 1 + ULP1],
+    [3, 3 - 2 * ULP1, 3],
+  ];
   const cases = [
     { shape: [2, 3], outAxis: 0, g: channels.flat() },
     { shape: [3, 2], outAxis: 1, g: [0, 1, 2].flatMap((j) => channels.map((c) => c[j])) },

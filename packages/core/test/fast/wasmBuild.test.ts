@@ -9,7 +9,10 @@ describe('the committed WebAssembly kernels', () => {
     const files = (await buildFiles()) as Record<string, string>;
     expect(Object.keys(files).sort()).toEqual(['kernels.shared.wat', 'kernels.wat', 'kernelsBinary.ts']);
     for (const [name, text] of Object.entries(files)) {
-      expect(readFileSync(join(OUT_DIR as string, name), 'utf8'), `${name} is stale: run node scripts/build-wasm.mjs`).toBe(text);
+      expect(
+        readFileSync(join(OUT_DIR as string, name), 'utf8'),
+        `${name} is stale: run node scripts/build-wasm.mjs`,
+      ).toBe(text);
     }
   });
 });

@@ -35,11 +35,13 @@ const bytesOf = (params: readonly Param[], state: OptimizerState) =>
 
 /** An argument: the valid one, or something else a caller could hand over by mistake. */
 const argument = <T>(valid: T) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constant({ kind: 'valid' as const }) },
-    { weight: 2, arbitrary: anyValue().map((value) => ({ kind: 'other' as const, value })) },
-    { weight: 1, arbitrary: fc.nat(3).map((i) => ({ kind: 'entry' as const, i })) },
-  ).map((a) => ({ a, valid }));
+  fc
+    .oneof(
+      { weight: 3, arbitrary: fc.constant({ kind: 'valid' as const }) },
+      { weight: 2, arbitrary: anyValue().map((value) => ({ kind: 'other' as const, value })) },
+      { weight: 1, arbitrary: fc.nat(3).map((i) => ({ kind: 'entry' as const, i })) },
+    )
+    .map((a) => ({ a, valid }));
 
 describe('fuzz: the pure API names bad arguments and changes nothing when it refuses', () => {
   it('init / step / stepInPlace with arbitrary params, grads, state and options', () => {

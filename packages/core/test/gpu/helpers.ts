@@ -43,7 +43,8 @@ export function coreReference(optimizer: Optimizer, params: readonly DeviceParam
   }));
   const state: OptimizerState = optimizer.init(coreParams);
   return {
-    step: (grads: Float32Array[], lr?: number) => optimizer.stepInPlace(coreParams, grads, state, lr === undefined ? {} : { lr }),
+    step: (grads: Float32Array[], lr?: number) =>
+      optimizer.stepInPlace(coreParams, grads, state, lr === undefined ? {} : { lr }),
     params: () => coreParams.map((p) => p.value.data as Float32Array),
     state,
   };

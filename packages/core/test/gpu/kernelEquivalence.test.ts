@@ -1,7 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adagrad_GCC, Adam, Adam_GC, Adam_GC2, Adam_GCC2, AdamW, AdamW_FirstRelease, AdamW_GC, AdamW_GC2,
-  planSlots, SGD, SGD_GC, SGD_GCC, SGDW, SGDW_GC, setWarningHandler, type Optimizer,
+  Adagrad_GC,
+  Adagrad_GCC,
+  Adam,
+  Adam_GC,
+  Adam_GC2,
+  Adam_GCC2,
+  AdamW,
+  AdamW_FirstRelease,
+  AdamW_GC,
+  AdamW_GC2,
+  planSlots,
+  SGD,
+  SGD_GC,
+  SGD_GCC,
+  SGDW,
+  SGDW_GC,
+  setWarningHandler,
+  type Optimizer,
 } from '../../src/index.js';
 import { createDeviceOptimizer, fusedPlanOf, type DeviceParam, type Packing } from '../../src/gpu/index.js';
 import { requireMode, TESTED_MODES } from './backends.js';
@@ -42,7 +58,11 @@ function model(): Tensor[] {
   const t = (name: string, shape: number[], extra: Partial<Tensor> = {}, offset = 0): Tensor => ({
     name,
     shape,
-    data: filled(shape.reduce((a, b) => a * b, 1), rnd, offset),
+    data: filled(
+      shape.reduce((a, b) => a * b, 1),
+      rnd,
+      offset,
+    ),
     ...extra,
   });
   return [
@@ -97,7 +117,9 @@ describe.each(TESTED_MODES)('gpu.js mode %s: fused kernels = core typed-array pa
       const slots = planSlots(fusedPlanOf(make()));
       tensors.forEach((tensor, i) => {
         expect(normRelativeError(ours[i], theirs[i]), `${tensor.name}: parameters`).toBeLessThanOrEqual(TOLERANCE);
-        expect(Object.keys(state.tensors[i].slots).sort()).toEqual(Object.keys(reference.state.tensors[i].slots).sort());
+        expect(Object.keys(state.tensors[i].slots).sort()).toEqual(
+          Object.keys(reference.state.tensors[i].slots).sort(),
+        );
         for (const slot of slots) {
           const err = normRelativeError(state.tensors[i].slots[slot], reference.state.tensors[i].slots[slot]);
           expect(err, `${tensor.name}: ${slot}`).toBeLessThanOrEqual(TOLERANCE);
@@ -110,8 +132,11 @@ describe.each(TESTED_MODES)('gpu.js mode %s: fused kernels = core typed-array pa
     }
   }
 
-  it.for(CASES)('%s (tensors of one width packed together)', async ([, make], { skip }) => compare(make, 'by-width', skip));
-  it.for(CASES.filter(([name]) => /Adam_GC2|SGD_GC momentum|Adagrad_GC$/.test(name)))('%s (one device array per tensor)', async ([, make], { skip }) =>
-    compare(make, 'per-tensor', skip),
+  it.for(CASES)('%s (tensors of one width packed together)', async ([, make], { skip }) =>
+    compare(make, 'by-width', skip),
+  );
+  it.for(CASES.filter(([name]) => /Adam_GC2|SGD_GC momentum|Adagrad_GC$/.test(name)))(
+    '%s (one device array per tensor)',
+    async ([, make], { skip }) => compare(make, 'per-tensor', skip),
   );
 });

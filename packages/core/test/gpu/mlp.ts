@@ -29,10 +29,20 @@ export function mlp(inputs = 16, hidden = 32, outputs = 4, batch = 64): Mlp {
     shapes,
     init() {
       const r = random(7);
-      return [filled(hidden * inputs, r, 0, 1 / Math.sqrt(inputs)), new Float32Array(hidden), filled(outputs * hidden, r, 0, 1 / Math.sqrt(hidden)), new Float32Array(outputs)];
+      return [
+        filled(hidden * inputs, r, 0, 1 / Math.sqrt(inputs)),
+        new Float32Array(hidden),
+        filled(outputs * hidden, r, 0, 1 / Math.sqrt(hidden)),
+        new Float32Array(outputs),
+      ];
     },
     lossAndGrads([w1, b1, w2, b2]) {
-      const g = [new Float64Array(w1.length), new Float64Array(b1.length), new Float64Array(w2.length), new Float64Array(b2.length)];
+      const g = [
+        new Float64Array(w1.length),
+        new Float64Array(b1.length),
+        new Float64Array(w2.length),
+        new Float64Array(b2.length),
+      ];
       const h = new Float64Array(hidden);
       const dh = new Float64Array(hidden);
       let loss = 0;

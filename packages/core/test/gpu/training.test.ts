@@ -7,7 +7,11 @@ import { mlp } from './mlp.js';
 async function train(mode: DeviceBackend, make: () => Optimizer, steps: number): Promise<number[]> {
   const model = mlp();
   const init = model.init();
-  const device = await createDeviceOptimizer(make(), model.shapes.map((shape, i) => ({ shape, data: init[i] })), { backend: mode });
+  const device = await createDeviceOptimizer(
+    make(),
+    model.shapes.map((shape, i) => ({ shape, data: init[i] })),
+    { backend: mode },
+  );
   const losses: number[] = [];
   try {
     for (let s = 0; s < steps; s++) {
@@ -33,7 +37,9 @@ describe('training a raw MLP for 100 steps with state on the device', () => {
     expect(js[99]).toBeLessThan(js[0] * 0.5); // it learns
     let worst = 0;
     for (let s = 0; s < 100; s++) worst = Math.max(worst, Math.abs(gpu[s] - js[s]) / Math.abs(js[s]));
-    console.log(`${name}: loss ${js[0].toPrecision(4)} → ${js[99].toPrecision(4)}, worst relative loss difference webgpu vs js ${worst.toExponential(2)}`);
+    console.log(
+      `${name}: loss ${js[0].toPrecision(4)} → ${js[99].toPrecision(4)}, worst relative loss difference webgpu vs js ${worst.toExponential(2)}`,
+    );
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
 });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  adamMoments, Adam_GC, applyUpdate, compilePlan, createOptimizer, Lookahead, recipeOptimizer, referenceOptimizers,
-  scaleByAdam, scaleByLearningRate, SGD_GC, type FusedPlan, type Transform,
+  adamMoments,
+  Adam_GC,
+  applyUpdate,
+  compilePlan,
+  createOptimizer,
+  Lookahead,
+  recipeOptimizer,
+  referenceOptimizers,
+  scaleByAdam,
+  scaleByLearningRate,
+  SGD_GC,
+  type FusedPlan,
+  type Transform,
 } from '../../src/index.js';
 
 const SGD_OPTIONS = { lr: 0.1, momentum: 0.7, dampening: 0.2, weightDecay: 0.03 };
@@ -9,14 +20,39 @@ const ADAM_OPTIONS = { lr: 0.01, betas: [0.8, 0.95], eps: 1e-6, weightDecay: 0.0
 const ADAGRAD_OPTIONS = { lr: 0.2, lrDecay: 0.05, weightDecay: 0.04, initialAccumulatorValue: 0.3, eps: 1e-7 };
 
 const sgd = (gradientRule: string, coupledDecay: number, decoupledDecay: number) => ({
-  family: 'sgd', coupledDecay, gradientRule, momentum: 0.7, dampening: 0.2, nesterov: false, decoupledDecay,
+  family: 'sgd',
+  coupledDecay,
+  gradientRule,
+  momentum: 0.7,
+  dampening: 0.2,
+  nesterov: false,
+  decoupledDecay,
 });
-const adam = (gradientRule: string, updateRule: string, epsPlacement: string, coupledDecay: number, decayAfterDirection: number) => ({
-  family: 'adam', coupledDecay, gradientRule, beta1: 0.8, beta2: 0.95, amsgrad: true, eps: 1e-6, epsPlacement,
-  decayAfterDirection, updateRule,
+const adam = (
+  gradientRule: string,
+  updateRule: string,
+  epsPlacement: string,
+  coupledDecay: number,
+  decayAfterDirection: number,
+) => ({
+  family: 'adam',
+  coupledDecay,
+  gradientRule,
+  beta1: 0.8,
+  beta2: 0.95,
+  amsgrad: true,
+  eps: 1e-6,
+  epsPlacement,
+  decayAfterDirection,
+  updateRule,
 });
 const adagrad = (gradientRule: string) => ({
-  family: 'adagrad', coupledDecay: 0.04, gradientRule, lrDecay: 0.05, eps: 1e-7, initialAccumulatorValue: 0.3,
+  family: 'adagrad',
+  coupledDecay: 0.04,
+  gradientRule,
+  lrDecay: 0.05,
+  eps: 1e-7,
+  initialAccumulatorValue: 0.3,
 });
 
 /**
@@ -41,8 +77,14 @@ const EXPECTED: Record<string, { options: Record<string, unknown>; plan: unknown
   'first_release/Adagrad_GC': { options: ADAGRAD_OPTIONS, plan: adagrad('gc') },
   'first_release/Adagrad_GCC': { options: ADAGRAD_OPTIONS, plan: adagrad('gcc') },
   'advanced/SGD': { options: { ...SGD_OPTIONS, useGc: true, gcConvOnly: true }, plan: sgd('gcc', 0.03, 0) },
-  'advanced/Adam': { options: { ...ADAM_OPTIONS, useGc: true }, plan: adam('none', 'gc', 'bias-corrected-eps', 0.02, 0) },
-  'advanced/AdamW': { options: { ...ADAM_OPTIONS, useGc: true }, plan: adam('gc', 'none', 'bias-corrected-eps', 0, 0.02) },
+  'advanced/Adam': {
+    options: { ...ADAM_OPTIONS, useGc: true },
+    plan: adam('none', 'gc', 'bias-corrected-eps', 0.02, 0),
+  },
+  'advanced/AdamW': {
+    options: { ...ADAM_OPTIONS, useGc: true },
+    plan: adam('gc', 'none', 'bias-corrected-eps', 0, 0.02),
+  },
   // no plan: the transform that stops it
   'advanced/RAdam': { options: { useGc: true }, plan: 'rectify' },
   'advanced/PlainRAdam': { options: { useGc: true }, plan: 'rectify' },
@@ -84,7 +126,11 @@ describe('compilePlan', () => {
   });
 
   it('gives no plan for a transform of a kind no fused backend knows, naming it', () => {
-    const clip: Transform = { name: 'clipByValue', descriptor: { kind: 'custom', label: 'clip u to [-1, 1]' }, apply() {} };
+    const clip: Transform = {
+      name: 'clipByValue',
+      descriptor: { kind: 'custom', label: 'clip u to [-1, 1]' },
+      apply() {},
+    };
     const recipe = [clip, ...Adam_GC().recipe];
     const compiled = compilePlan(recipe);
     expect(compiled).toMatchObject({ plan: null, transform: 'clipByValue' });
@@ -95,7 +141,9 @@ describe('compilePlan', () => {
     // a transform written without a descriptor
     const bare: Transform = { name: 'bare', apply() {} };
     expect(compilePlan([...Adam_GC().recipe.slice(0, 3), bare])).toMatchObject({
-      plan: null, transform: 'bare', reason: 'bare: it has no descriptor (only the core can run it)',
+      plan: null,
+      transform: 'bare',
+      reason: 'bare: it has no descriptor (only the core can run it)',
     });
   });
 

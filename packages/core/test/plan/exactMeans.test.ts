@@ -7,7 +7,17 @@
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adagrad_GC, Adam_GC, AdamW_GC, AdamW_GC2, Adam, AdamW, SGD_GC, SGDW_GC, setWarningHandler, type Optimizer, type Param,
+  Adagrad_GC,
+  Adam_GC,
+  AdamW_GC,
+  AdamW_GC2,
+  Adam,
+  AdamW,
+  SGD_GC,
+  SGDW_GC,
+  setWarningHandler,
+  type Optimizer,
+  type Param,
 } from '../../src/index.js';
 import { createFastOptimizerSync } from '../../src/fast/index.js';
 import { createDeviceOptimizer } from '../../src/gpu/index.js';
@@ -16,7 +26,20 @@ import { requireMode, TESTED_MODES } from '../gpu/backends.js';
 const ULP1 = 2 ** -23;
 const SHAPE = [4, 3];
 /** Rows that differ from a constant in one last-place bit, around 1, 3, 1000 and −0.75. */
-const GRADIENT = Float32Array.from([1, 1, 1 + ULP1, 3, 3 - 2 * ULP1, 3, 1000, 1000 + 2 ** -13, 1000, -0.75, -0.75, -0.75 - ULP1 / 2]);
+const GRADIENT = Float32Array.from([
+  1,
+  1,
+  1 + ULP1,
+  3,
+  3 - 2 * ULP1,
+  3,
+  1000,
+  1000 + 2 ** -13,
+  1000,
+  -0.75,
+  -0.75,
+  -0.75 - ULP1 / 2,
+]);
 const PARAMS = Float32Array.from([0.5, -0.25, 0.125, 1, 2, 3, -1, 0, 1, 0, 0, 0]);
 /** SGD's centred gradient is tiny here: weights at 0 keep its update visible. */
 const ZEROS = new Float32Array(12);
@@ -39,7 +62,12 @@ const CASES: [string, () => Optimizer, Float32Array, Float32Array][] = [
   ['SGDW_GC', () => SGDW_GC({ lr: 0.01 }), GRADIENT, ZEROS],
   // a huge lr makes the centred update (about 2^-25·|p|) visible in the weights
   ['AdamW_GC2', () => AdamW_GC2({ lr: 1e5, weightDecay: 0.5 }), ZEROS, NEAR_CONSTANT_PARAMS],
-  ['advanced AdamW, GC on the update', () => AdamW({ lr: 1e5, weightDecay: 0.5, useGc: true, gcLoc: false }), ZEROS, NEAR_CONSTANT_PARAMS],
+  [
+    'advanced AdamW, GC on the update',
+    () => AdamW({ lr: 1e5, weightDecay: 0.5, useGc: true, gcLoc: false }),
+    ZEROS,
+    NEAR_CONSTANT_PARAMS,
+  ],
 ];
 
 /** The updates (p_after − p_before) of each step, per the core. */

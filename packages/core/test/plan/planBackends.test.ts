@@ -7,8 +7,18 @@
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  adamMoments, addWeightDecay, applyUpdate, centralizeUpdate, recipeOptimizer, scaleByAdam, scaleByLearningRate,
-  setWarningHandler, type GcoptWarning, type Optimizer, type Param, type Transform,
+  adamMoments,
+  addWeightDecay,
+  applyUpdate,
+  centralizeUpdate,
+  recipeOptimizer,
+  scaleByAdam,
+  scaleByLearningRate,
+  setWarningHandler,
+  type GcoptWarning,
+  type Optimizer,
+  type Param,
+  type Transform,
 } from '../../src/index.js';
 import { createFastOptimizerSync, type FastOptions } from '../../src/fast/index.js';
 import { createDeviceOptimizer, type GpuJsMode } from '../../src/gpu/index.js';
@@ -38,7 +48,11 @@ function coreRun(optimizer: Optimizer): Float32Array[] {
 }
 
 function fastRun(optimizer: Optimizer, options: FastOptions) {
-  const fast = createFastOptimizerSync(optimizer, SHAPES.map((shape, i) => ({ shape, init: init[i] })), options);
+  const fast = createFastOptimizerSync(
+    optimizer,
+    SHAPES.map((shape, i) => ({ shape, init: init[i] })),
+    options,
+  );
   for (const g of grads) {
     g.forEach((x, i) => fast.grads[i].set(x));
     fast.step();
@@ -48,7 +62,11 @@ function fastRun(optimizer: Optimizer, options: FastOptions) {
 }
 
 async function gpuRun(optimizer: Optimizer, mode: GpuJsMode, onWarning: (w: GcoptWarning) => void) {
-  const device = await createDeviceOptimizer(optimizer, SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })), { backend: mode, onWarning });
+  const device = await createDeviceOptimizer(
+    optimizer,
+    SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })),
+    { backend: mode, onWarning },
+  );
   for (const g of grads) await device.step(g);
   const params = await device.readParams();
   device.dispose();
@@ -102,7 +120,12 @@ afterAll(() => setWarningHandler(null));
 
 describe('a recipe changed by hand', () => {
   const core = coreRun(movedDecay());
-  const differs = coreRun(recipeOptimizer('Unmoved', { lr: 0.05 }, [movedDecay().recipe[3], ...movedDecay().recipe.filter((_, i) => i !== 3)]));
+  const differs = coreRun(
+    recipeOptimizer('Unmoved', { lr: 0.05 }, [
+      movedDecay().recipe[3],
+      ...movedDecay().recipe.filter((_, i) => i !== 3),
+    ]),
+  );
 
   it('is a different optimizer (the check below can fail)', () => {
     expect(maxRelativeError(differs, core)).toBeGreaterThan(1e-3);
@@ -140,7 +163,9 @@ describe('a transform no fused backend knows', () => {
       expect(run.backend).toBe('core');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({ code: 'not-fused', transform: 'halveUpdate', backend: 'the fast path' });
-      expect(warnings[0].message).toMatch(/WithCustom on the core path .*halveUpdate: no fused backend implements descriptor kind 'custom'/);
+      expect(warnings[0].message).toMatch(
+        /WithCustom on the core path .*halveUpdate: no fused backend implements descriptor kind 'custom'/,
+      );
       expect(run.params).toEqual(core);
     });
   }

@@ -280,19 +280,19 @@ describe.each(REDUCTIONS)(
     });
 
     it('refuses its own parameter or state buffers as gradients', async ({ skip }) => {
-    if (!device) return skip();
-    const { wgsl, grads } = await setup();
-    try {
-      const given: (Float32Array | GpuBuffer)[] = grads();
-      given[0] = wgsl.paramBuffer(0);
-      await expect(wgsl.step(given)).rejects.toThrow(/grads\[0\].*parameter or state buffers/);
-      expect(wgsl.count).toBe(0);
-    } finally {
-      wgsl.dispose();
-    }
-  });
+      if (!device) return skip();
+      const { wgsl, grads } = await setup();
+      try {
+        const given: (Float32Array | GpuBuffer)[] = grads();
+        given[0] = wgsl.paramBuffer(0);
+        await expect(wgsl.step(given)).rejects.toThrow(/grads\[0\].*parameter or state buffers/);
+        expect(wgsl.count).toBe(0);
+      } finally {
+        wgsl.dispose();
+      }
+    });
 
-  it('a host gradient throws before anything is submitted', async ({ skip }) => {
+    it('a host gradient throws before anything is submitted', async ({ skip }) => {
       if (!device) return skip();
       const { wgsl, grads } = await setup();
       try {

@@ -69,7 +69,12 @@ describe('fuzz: bytes', () => {
           resumedOpt.loadState(codec === 'binary' ? decodeSnapshot(bytes) : snapshotFromJSON(bytes));
           for (let t = saveAt + 1; t <= saveAt + more; t++) resumedOpt.step(grads(resumed, t, seed, skip));
 
-          expect(sameBytes(resumed.map((p) => p.data), straight.map((p) => p.data))).toBe(true);
+          expect(
+            sameBytes(
+              resumed.map((p) => p.data),
+              straight.map((p) => p.data),
+            ),
+          ).toBe(true);
           expect(sameBytes([encodeSnapshot(resumedOpt.state())], [encodeSnapshot(straightOpt.state())])).toBe(true);
         },
       ),

@@ -102,7 +102,12 @@ describe('fuzz: numbers', () => {
             if (thrown) throw thrown;
             expect(report).toEqual({ applied: true, step: 2 });
             twin.step(cast);
-            expect(sameBytes(model.map((p) => p.data), twinModel.map((p) => p.data))).toBe(true);
+            expect(
+              sameBytes(
+                model.map((p) => p.data),
+                twinModel.map((p) => p.data),
+              ),
+            ).toBe(true);
             const twinState = encodeSnapshot({ ...twin.state(), skippedSteps: 0 });
             expect(sameBytes([encodeSnapshot(opt.state())], [twinState])).toBe(true);
           }

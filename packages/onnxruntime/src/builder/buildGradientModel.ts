@@ -65,8 +65,10 @@ const NAMES = { input: 'input', labels: 'labels', loss: 'loss', output: 'output'
  */
 export function buildGradientModel<F extends FloatType = 'float32'>(spec: NetworkSpec<F>): BuiltModels<F> {
   const floatType = (spec.dtype ?? 'float32') as F;
-  if (floatType !== 'float32' && floatType !== 'float64') throw new Error(`dtype: expected 'float32' or 'float64', got ${JSON.stringify(spec.dtype)}`);
-  if (!(spec.loss in lossGraphs)) throw new Error(`loss: expected one of ${Object.keys(lossGraphs).join(', ')}, got ${JSON.stringify(spec.loss)}`);
+  if (floatType !== 'float32' && floatType !== 'float64')
+    throw new Error(`dtype: expected 'float32' or 'float64', got ${JSON.stringify(spec.dtype)}`);
+  if (!(spec.loss in lossGraphs))
+    throw new Error(`loss: expected one of ${Object.keys(lossGraphs).join(', ')}, got ${JSON.stringify(spec.loss)}`);
   if (!Array.isArray(spec.input) || spec.input.length === 0 || !spec.input.every((d) => Number.isInteger(d) && d > 0)) {
     throw new Error(`input: expected the shape of one example as positive integers, got ${JSON.stringify(spec.input)}`);
   }
@@ -115,18 +117,26 @@ export function buildGradientModel<F extends FloatType = 'float32'>(spec: Networ
   // Inference model: the same forward pass, parameters as initializers.
   const inf = new GraphBuilder(floatType);
   inf.addInput(NAMES.input, inf.elemType, ['batch', ...spec.input]);
-  for (const p of params) inf.initializers.push({ ...floatTensor(floatType, p.values, p.shape), name: inf.reserve(p.name) });
+  for (const p of params)
+    inf.initializers.push({ ...floatTensor(floatType, p.values, p.shape), name: inf.reserve(p.name) });
   value = NAMES.input;
   for (const layer of planned) value = layer.forward(inf, value, 'infer').output;
   inf.opNamed('Identity', [value], NAMES.output);
   inf.addOutput(NAMES.output, inf.elemType, ['batch', ...outputShape]);
   const inferenceModel = encodeModel(modelOf(inf, 'gcopt_inference_model', []));
 
-  const makeData = (values: Float64Array) => (floatType === 'float64' ? Float64Array.from(values) : Float32Array.from(values)) as DataOf<F>;
+  const makeData = (values: Float64Array) =>
+    (floatType === 'float64' ? Float64Array.from(values) : Float32Array.from(values)) as DataOf<F>;
   return {
     gradientModel,
     inferenceModel,
-    params: params.map((p) => ({ name: p.name, shape: [...p.shape], data: makeData(p.values), outAxis: p.outAxis, gc: p.gc })),
+    params: params.map((p) => ({
+      name: p.name,
+      shape: [...p.shape],
+      data: makeData(p.values),
+      outAxis: p.outAxis,
+      gc: p.gc,
+    })),
     inputShape: [...spec.input],
     outputShape: [...outputShape],
     names: { ...NAMES },
@@ -139,7 +149,8 @@ function planLayers(spec: NetworkSpec<FloatType>): PlannedLayer[] {
   const planned: PlannedLayer[] = [];
   let inShape = [...spec.input];
   for (const [index, layer] of spec.layers.entries()) {
-    if (!layer || typeof layer !== 'object') throw new Error(`layers[${index}]: expected a layer spec, got ${JSON.stringify(layer)}`);
+    if (!layer || typeof layer !== 'object')
+      throw new Error(`layers[${index}]: expected a layer spec, got ${JSON.stringify(layer)}`);
     const count = (counts.get(layer.type) ?? 0) + 1;
     counts.set(layer.type, count);
     const ctx: PlanContext = { inShape, name: layer.name ?? `${layer.type}${count}`, random };
@@ -157,14 +168,25 @@ function planLayers(spec: NetworkSpec<FloatType>): PlannedLayer[] {
 
 function planLayer(layer: LayerSpec, ctx: PlanContext, dropoutActive: boolean, index: number): PlannedLayer {
   switch (layer.type) {
-    case 'dense': return planDense(layer, ctx);
-    case 'conv2d': return planConv2D(layer, ctx);
-    case 'relu': case 'tanh': case 'sigmoid': return planActivation(layer, ctx);
-    case 'maxPool': case 'averagePool': return planPool(layer, ctx);
-    case 'flatten': return planFlatten(layer, ctx);
-    case 'reshape': return planReshape(layer, ctx);
-    case 'dropout': return planDropout(layer, ctx, dropoutActive);
-    default: throw new Error(`layers[${index}].type: unknown layer type ${JSON.stringify((layer as { type: unknown }).type)}`);
+    case 'dense':
+      return planDense(layer, ctx);
+    case 'conv2d':
+      return planConv2D(layer, ctx);
+    case 'relu':
+    case 'tanh':
+    case 'sigmoid':
+      return planActivation(layer, ctx);
+    case 'maxPool':
+    case 'averagePool':
+      return planPool(layer, ctx);
+    case 'flatten':
+      return planFlatten(layer, ctx);
+    case 'reshape':
+      return planReshape(layer, ctx);
+    case 'dropout':
+      return planDropout(layer, ctx, dropoutActive);
+    default:
+      throw new Error(`layers[${index}].type: unknown layer type ${JSON.stringify((layer as { type: unknown }).type)}`);
   }
 }
 

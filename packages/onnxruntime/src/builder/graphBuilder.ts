@@ -1,10 +1,23 @@
-import { AttributeType, DataType, type AttributeProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../onnx/types.js';
+import {
+  AttributeType,
+  DataType,
+  type AttributeProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from '../onnx/types.js';
 
 /** Element type of every floating-point tensor in a built model. */
 export type FloatType = 'float32' | 'float64';
 
 /** An attribute value, tagged because ONNX distinguishes INT from FLOAT and INTS from FLOATS. */
-export type Attr = { i: number } | { f: number } | { ints: number[] } | { floats: number[] } | { s: string } | { t: TensorProto };
+export type Attr =
+  | { i: number }
+  | { f: number }
+  | { ints: number[] }
+  | { floats: number[] }
+  | { s: string }
+  | { t: TensorProto };
 
 /** A dimension: a fixed size, or a symbolic name such as 'batch'. */
 export type Dim = number | string;
@@ -50,13 +63,25 @@ export class GraphBuilder {
   /** Adds one node whose outputs are named after `prefixes` ('' leaves an optional output out). */
   opN(opType: string, inputs: string[], prefixes: string[], attrs: Record<string, Attr> = {}): string[] {
     const output = prefixes.map((p) => (p === '' ? '' : this.fresh(p)));
-    this.nodes.push({ opType, input: inputs, output, name: this.fresh(`node.${opType}`), attribute: encodeAttributes(attrs) });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output,
+      name: this.fresh(`node.${opType}`),
+      attribute: encodeAttributes(attrs),
+    });
     return output;
   }
 
   /** Adds a node whose output has an exact, caller-chosen name (graph outputs). */
   opNamed(opType: string, inputs: string[], output: string, attrs: Record<string, Attr> = {}): string {
-    this.nodes.push({ opType, input: inputs, output: [output], name: this.fresh(`node.${opType}`), attribute: encodeAttributes(attrs) });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output: [output],
+      name: this.fresh(`node.${opType}`),
+      attribute: encodeAttributes(attrs),
+    });
     return output;
   }
 
@@ -72,7 +97,10 @@ export class GraphBuilder {
 
   /** A constant boolean scalar (Dropout's training_mode). */
   constBool(value: boolean): string {
-    return this.constant({ dims: [], dataType: DataType.BOOL, rawData: new Uint8Array([value ? 1 : 0]) }, `const.bool.${value}`);
+    return this.constant(
+      { dims: [], dataType: DataType.BOOL, rawData: new Uint8Array([value ? 1 : 0]) },
+      `const.bool.${value}`,
+    );
   }
 
   private constant(tensor: TensorProto, key: string): string {

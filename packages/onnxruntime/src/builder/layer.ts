@@ -35,7 +35,13 @@ export interface PlannedLayer {
    * Writes the backward pass: from the gradient of the loss w.r.t. this layer's output, the
    * gradient w.r.t. each parameter (by parameter name) and, when `wantInputGrad`, w.r.t. the input.
    */
-  backward(g: GraphBuilder, input: string, forward: ForwardResult, outputGrad: string, wantInputGrad: boolean): LayerGradients;
+  backward(
+    g: GraphBuilder,
+    input: string,
+    forward: ForwardResult,
+    outputGrad: string,
+    wantInputGrad: boolean,
+  ): LayerGradients;
 }
 
 export interface LayerGradients {
@@ -56,6 +62,8 @@ export function sizeOf(shape: number[]): number {
 
 export function expectRank(layer: string, inShape: number[], rank: number, hint: string): void {
   if (inShape.length !== rank) {
-    throw new Error(`${layer}: expects an input of rank ${rank} (without the batch dimension), got [${inShape.join(', ')}]; ${hint}`);
+    throw new Error(
+      `${layer}: expects an input of rank ${rank} (without the batch dimension), got [${inShape.join(', ')}]; ${hint}`,
+    );
   }
 }

@@ -6,7 +6,13 @@ export type LayerSpec = DenseSpec | Conv2DSpec | ActivationSpec | PoolSpec | Fla
  * [inputs, units] (GC output axis 1); 'outIn' stores it as [units, inputs] like PyTorch's Linear
  * (Gemm transB=1, GC output axis 0).
  */
-export interface DenseSpec { type: 'dense'; units: number; useBias?: boolean; weightLayout?: 'inOut' | 'outIn'; name?: string }
+export interface DenseSpec {
+  type: 'dense';
+  units: number;
+  useBias?: boolean;
+  weightLayout?: 'inOut' | 'outIn';
+  name?: string;
+}
 
 /** 2-D convolution over NCHW input, weight [filters, channels, kh, kw] (ONNX Conv). */
 export interface Conv2DSpec {
@@ -20,7 +26,10 @@ export interface Conv2DSpec {
   name?: string;
 }
 
-export interface ActivationSpec { type: 'relu' | 'tanh' | 'sigmoid'; name?: string }
+export interface ActivationSpec {
+  type: 'relu' | 'tanh' | 'sigmoid';
+  name?: string;
+}
 
 /** Max or average pooling over NCHW input (average counts padding, count_include_pad=1). */
 export interface PoolSpec {
@@ -31,13 +40,24 @@ export interface PoolSpec {
   name?: string;
 }
 
-export interface FlattenSpec { type: 'flatten'; name?: string }
+export interface FlattenSpec {
+  type: 'flatten';
+  name?: string;
+}
 
 /** Reshape each example to `shape` (the batch dimension is kept). */
-export interface ReshapeSpec { type: 'reshape'; shape: number[]; name?: string }
+export interface ReshapeSpec {
+  type: 'reshape';
+  shape: number[];
+  name?: string;
+}
 
 /** Inverted dropout while training (ONNX Dropout, training_mode=1); identity in the inference model. */
-export interface DropoutSpec { type: 'dropout'; rate: number; name?: string }
+export interface DropoutSpec {
+  type: 'dropout';
+  rate: number;
+  name?: string;
+}
 
 /** Constructors for layer specs: `layers.conv2d({ filters: 8, kernel: 3, padding: 'same' })`. */
 export const layers = {

@@ -46,7 +46,10 @@ export interface ContractNames {
 }
 
 /** Writes the contract's metadata entries. */
-export function contractMetadata(names: ContractNames, params: { name: string; outAxis: number; gc: boolean }[]): { key: string; value: string }[] {
+export function contractMetadata(
+  names: ContractNames,
+  params: { name: string; outAxis: number; gc: boolean }[],
+): { key: string; value: string }[] {
   const entries: { key: string; value: string }[] = [
     { key: metadataKeys.contract, value: CONTRACT_VERSION },
     { key: metadataKeys.input, value: names.input },

@@ -28,7 +28,12 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   } catch (error) {
     throw new Error(`model: not a valid ONNX protobuf (${(error as Error).message})`);
   }
-  const model = type.toObject(message, { longs: Number, bytes: Uint8Array, arrays: true, defaults: false }) as ModelProto;
+  const model = type.toObject(message, {
+    longs: Number,
+    bytes: Uint8Array,
+    arrays: true,
+    defaults: false,
+  }) as ModelProto;
   if (!model.graph) throw new Error('model: the ONNX model has no graph');
   model.graph.node ??= [];
   model.graph.input ??= [];

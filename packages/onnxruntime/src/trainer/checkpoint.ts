@@ -35,7 +35,12 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     offset += p.data.byteLength;
     return entry;
   });
-  const header: Header = { format: 'gcopt-ort-checkpoint', version: CHECKPOINT_VERSION, params, optimizer: { offset, length: optimizerBytes.byteLength } };
+  const header: Header = {
+    format: 'gcopt-ort-checkpoint',
+    version: CHECKPOINT_VERSION,
+    params,
+    optimizer: { offset, length: optimizerBytes.byteLength },
+  };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   // Pad the header so float data starts 4-byte aligned.
   const dataStart = align4(CHECKPOINT_MAGIC.length + 4 + headerBytes.byteLength);
@@ -62,7 +67,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`checkpoint: expected a Uint8Array, got ${describe(bytes)}`);
   const prefix = CHECKPOINT_MAGIC.length + 4;
   const magic = new TextDecoder().decode(bytes.subarray(0, CHECKPOINT_MAGIC.length));
-  if (magic !== CHECKPOINT_MAGIC) throw new Error(`checkpoint: not a gcopt ONNX Runtime checkpoint (starts with '${magic}', expected '${CHECKPOINT_MAGIC}')`);
+  if (magic !== CHECKPOINT_MAGIC)
+    throw new Error(
+      `checkpoint: not a gcopt ONNX Runtime checkpoint (starts with '${magic}', expected '${CHECKPOINT_MAGIC}')`,
+    );
   if (bytes.byteLength < prefix) throw new Error('checkpoint: truncated header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(CHECKPOINT_MAGIC.length, true);

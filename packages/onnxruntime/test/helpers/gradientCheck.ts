@@ -29,7 +29,10 @@ export async function gradientCheck(
   const inputSize = built.inputShape.reduce((a, b) => a * b, 1);
   const classes = built.outputShape.reduce((a, b) => a * b, 1);
   const tensors = new Map<string, { data: Float32Array | Float64Array; dims: number[] }>();
-  tensors.set('input', { data: Data.from({ length: batch * inputSize }, () => 2 * random() - 1), dims: [batch, ...built.inputShape] });
+  tensors.set('input', {
+    data: Data.from({ length: batch * inputSize }, () => 2 * random() - 1),
+    dims: [batch, ...built.inputShape],
+  });
   const labels = new Data(batch * classes);
   for (let n = 0; n < batch; n++) {
     if (spec.loss === 'softmaxCrossEntropy') labels[n * classes + Math.floor(random() * classes)] = 1;
@@ -49,13 +52,21 @@ export async function gradientCheck(
   const referenceLossNow = () => {
     const params = built.params.map((p) => ({ shape: p.shape, data: Float64Array.from(tensors.get(p.name)!.data) }));
     const input = tensors.get('input')!;
-    return referenceLoss(spec.layers, spec.loss, { data: Float64Array.from(input.data), shape: input.dims }, params, Float64Array.from(labels));
+    return referenceLoss(
+      spec.layers,
+      spec.loss,
+      { data: Float64Array.from(input.data), shape: input.dims },
+      params,
+      Float64Array.from(labels),
+    );
   };
   const checks: TensorCheck[] = [];
   for (const name of ['input', ...built.params.map((p) => p.name)]) {
     const values = tensors.get(name)!.data;
     const grad = analytic[gradientName(name)].data as Float32Array | Float64Array;
-    let diff2 = 0, a2 = 0, n2 = 0;
+    let diff2 = 0,
+      a2 = 0,
+      n2 = 0;
     for (let i = 0; i < values.length; i++) {
       const saved = values[i];
       let numeric: number;
@@ -86,7 +97,11 @@ export async function gradientCheck(
       a2 += grad[i] ** 2;
       n2 += numeric ** 2;
     }
-    checks.push({ name, relativeError: Math.sqrt(diff2) / Math.max(Math.sqrt(a2), Math.sqrt(n2), 1e-300), analyticNorm: Math.sqrt(a2) });
+    checks.push({
+      name,
+      relativeError: Math.sqrt(diff2) / Math.max(Math.sqrt(a2), Math.sqrt(n2), 1e-300),
+      analyticNorm: Math.sqrt(a2),
+    });
   }
   await session.release();
   return checks;

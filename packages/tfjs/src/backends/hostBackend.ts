@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
-import { InvalidArgumentError, type Optimizer as CoreOptimizer, type OptimizerState, type Param, type TensorState } from '@gcopt/core';
+import {
+  InvalidArgumentError,
+  type Optimizer as CoreOptimizer,
+  type OptimizerState,
+  type Param,
+  type TensorState,
+} from '@gcopt/core';
 import { normalizedAxis, type StepItem } from './stepItem.js';
 
 /**
@@ -28,7 +34,8 @@ export function hostStep(core: CoreOptimizer, items: readonly StepItem[], count:
   core.stepInPlace(params, grads, state, { checkFinite });
   items.forEach(({ entry }, i) => {
     entry.variable.assign(tf.tensor(params[i].value.data as Float32Array, entry.shape, 'float32'));
-    for (const [slot, v] of entry.slots) v.assign(tf.tensor(state.tensors[i].slots[slot] as Float32Array, entry.shape, 'float32'));
+    for (const [slot, v] of entry.slots)
+      v.assign(tf.tensor(state.tensors[i].slots[slot] as Float32Array, entry.shape, 'float32'));
     entry.step = state.tensors[i].step;
   });
   return state.count;

@@ -89,7 +89,12 @@ export class ThreadPool {
     const ctl = new Int32Array(memory.buffer, controlOffset, CONTROL_INTS);
     const workers: NodeWorker[] = [];
     for (let slot = 0; slot < count; slot++) {
-      workers.push(new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, control: controlOffset, slot } }) as NodeWorker);
+      workers.push(
+        new wt.Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { bytes, memory, control: controlOffset, slot },
+        }) as NodeWorker,
+      );
     }
     const deadline = Date.now() + 60_000;
     let ready: number;

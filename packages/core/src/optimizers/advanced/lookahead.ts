@@ -47,6 +47,7 @@ export function Lookahead<H extends { lr: LearningRate }>(
   const k = options.k ?? 5;
   const alpha = options.alpha ?? 0.5;
   if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError('k', k, 'k must be an integer ≥ 1', name);
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new InvalidArgumentError('alpha', alpha, 'alpha must be a finite number', name);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha))
+    throw new InvalidArgumentError('alpha', alpha, 'alpha must be a finite number', name);
   return recipeOptimizer(name, { ...inner.hyper, k, alpha }, [...inner.recipe, lookaheadSync(k, alpha)], options);
 }

@@ -20,7 +20,12 @@ export type AdamOptions = Partial<AdamHyper> & OptimizerOptions;
  * (`where: 'update'`, Adam_GC2/GCC2: each centred tensor keeps its per-channel mean exactly).
  * `weightDecay` is not validated (negative values are accepted, as in the reference).
  */
-function adamCoupled(name: string, rule: GcRule, where: 'gradient' | 'update', options: AdamOptions): Optimizer<AdamHyper> {
+function adamCoupled(
+  name: string,
+  rule: GcRule,
+  where: 'gradient' | 'update',
+  options: AdamOptions,
+): Optimizer<AdamHyper> {
   rejectUnknownOptions(name, options, ADAM_OPTION_NAMES);
   const h = parseAdamOptions(name, options, { checkWeightDecay: false });
   const [beta1, beta2] = h.betas;

@@ -18,7 +18,12 @@ import type { AdamHyper } from '../options/adamOptions.js';
  * or on the whole update including the decay term (AdamW_GC2/GCC2, docs/ALGORITHMS.md §5.3: the per-channel
  * weight mean is never decayed).
  */
-function adamWFirstRelease(name: string, rule: GcRule, where: 'gradient' | 'update', options: AdamOptions): Optimizer<AdamHyper> {
+function adamWFirstRelease(
+  name: string,
+  rule: GcRule,
+  where: 'gradient' | 'update',
+  options: AdamOptions,
+): Optimizer<AdamHyper> {
   rejectUnknownOptions(name, options, ADAM_OPTION_NAMES);
   const h = parseAdamOptions(name, options, { checkWeightDecay: false });
   const [beta1, beta2] = h.betas;
@@ -64,7 +69,8 @@ function adamWFirstRelease(name: string, rule: GcRule, where: 'gradient' | 'upda
  * console.log(p); // prints: [ 0.8968, 1.9937, 2.9905, 3.9874, 4.9842, 5.881 ]
  * ```
  */
-export const AdamW_FirstRelease = (options: AdamOptions = {}) => adamWFirstRelease('AdamW', 'none', 'gradient', options);
+export const AdamW_FirstRelease = (options: AdamOptions = {}) =>
+  adamWFirstRelease('AdamW', 'none', 'gradient', options);
 
 /**
  * First-release `AdamW_GC`: the first-release AdamW with GC on the gradient (rank ≥ 2).

@@ -21,10 +21,24 @@ export type SgdOptions = Partial<SgdHyper> & { lr: LearningRate };
 /** SGD-family defaults and checks, in the reference's order (docs/ALGORITHMS.md §4). */
 export function parseSgdOptions(name: string, o: Partial<SgdHyper>): SgdHyper {
   const c = new Checker(name);
-  const lr = c.learningRate(o.lr, (v) => v >= 0, (v) => `Invalid learning rate: ${v}`);
-  const momentum = c.check('momentum', o.momentum ?? 0, (v) => v >= 0, (v) => `Invalid momentum value: ${v}`);
+  const lr = c.learningRate(
+    o.lr,
+    (v) => v >= 0,
+    (v) => `Invalid learning rate: ${v}`,
+  );
+  const momentum = c.check(
+    'momentum',
+    o.momentum ?? 0,
+    (v) => v >= 0,
+    (v) => `Invalid momentum value: ${v}`,
+  );
   const dampening = c.number('dampening', o.dampening ?? 0, () => 'dampening must be a number');
-  const weightDecay = c.check('weightDecay', o.weightDecay ?? 0, (v) => v >= 0, (v) => `Invalid weight_decay value: ${v}`);
+  const weightDecay = c.check(
+    'weightDecay',
+    o.weightDecay ?? 0,
+    (v) => v >= 0,
+    (v) => `Invalid weight_decay value: ${v}`,
+  );
   const nesterov = c.boolean('nesterov', o.nesterov ?? false);
   if (nesterov && (momentum <= 0 || dampening !== 0)) {
     c.fail('nesterov', nesterov, 'Nesterov momentum requires a momentum and zero dampening');
