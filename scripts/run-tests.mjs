@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 
 // pnpm sets npm_execpath to itself: a JavaScript file in older releases, a native binary in pnpm 12
 const pnpm = process.env.npm_execpath || 'pnpm';
-const runArgs = ['-r', '--workspace-concurrency=1', 'run', 'test'];
+const runArgs = ['-r', '--workspace-concurrency=1', '--no-bail', 'run', 'test'];
 const [cmd, args] = /\.[cm]?js$/.test(pnpm) ? [process.execPath, [pnpm, ...runArgs]] : [pnpm, runArgs];
 const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
