@@ -133,7 +133,8 @@ for (const size of SIZES) {
           } else {
             for (const slab of device.slabs) {
               const host = new Float32Array(slab.shape[0] * slab.shape[1]);
-              for (const t of slab.tensors) host.set(grads[t.index], t.rowOffset * slab.shape[0]); // PyTorch layout: nothing transposed
+              // PyTorch layout: nothing transposed
+              for (const t of slab.tensors) host.set(grads[t.index], t.rowOffset * slab.shape[0]);
               onDevice.push(await copy(host, slab.shape));
             }
           }
@@ -177,7 +178,10 @@ for (const r of rows) {
     console.log(`| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | failed: ${r.error} | | | | |`);
   else
     console.log(
-      `| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | ${fmt(r.msPerStep, 2)} | ${fmt(r.gbPerS, 2)} | ${fmt(r.speedupVsJs, 2)} | ${r.maxRelErrorVsJs === null ? '—' : r.maxRelErrorVsJs.toExponential(1)} | ${r.dispatchesPerStep} |`,
+      `| ${r.mode} | ${r.placement} | ${(r.params / 1e6).toFixed(1)}M | ` +
+        `${fmt(r.msPerStep, 2)} | ${fmt(r.gbPerS, 2)} | ` +
+        `${fmt(r.speedupVsJs, 2)} | ${r.maxRelErrorVsJs === null ? '—' : r.maxRelErrorVsJs.toExponential(1)} | ` +
+        `${r.dispatchesPerStep} |`,
     );
 }
 if (process.env.OUT) {

@@ -205,7 +205,9 @@ for (const [name, net] of Object.entries(networks)) {
     if (r.error) console.log(`  ${r.runner.padEnd(58)} cannot train it: ${r.error}`);
     else
       console.log(
-        `  ${r.runner.padEnd(58)} ${r.msPerStep.toFixed(2).padStart(9)} ms   ${r.speedupVsTfjsCpu.toFixed(1).padStart(7)}x vs tfjs-cpu${r.ortRunMs === undefined ? '' : `   (gradient model alone ${r.ortRunMs.toFixed(2)} ms)`}`,
+        `  ${r.runner.padEnd(58)} ${r.msPerStep.toFixed(2).padStart(9)} ms   ` +
+          `${r.speedupVsTfjsCpu.toFixed(1).padStart(7)}x vs tfjs-cpu` +
+          `${r.ortRunMs === undefined ? '' : `   (gradient model alone ${r.ortRunMs.toFixed(2)} ms)`}`,
       );
   }
   results.rows.push({ network: name, batch: net.batch, rows });
@@ -226,7 +228,8 @@ for (const [name, net] of Object.entries(networks)) {
     console.log(`\nMNIST CNN epoch (${EPOCH_DIGITS} digits, ${steps} steps of ${net.batch}):`);
     for (const [label, s] of Object.entries(epoch)) {
       console.log(
-        `  ${label.padEnd(28)} ${s.toFixed(1).padStart(8)} s   ${(epoch['tfjs-cpu (extrapolated)'] / s).toFixed(1).padStart(7)}x vs tfjs-cpu model.fit`,
+        `  ${label.padEnd(28)} ${s.toFixed(1).padStart(8)} s   ` +
+          `${(epoch['tfjs-cpu (extrapolated)'] / s).toFixed(1).padStart(7)}x vs tfjs-cpu model.fit`,
       );
     }
     results.cnnEpochSeconds = epoch;

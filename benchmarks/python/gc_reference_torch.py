@@ -53,7 +53,8 @@ class AdamFamily:
     """Adam_GC (2.3, GC on the gradient), Adam_GCC2 (2.3, GC_3 on the update), AdamW_GC2 (2.4)."""
 
     def __init__(self, params, variant, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        self.params, self.variant, self.lr, self.betas, self.eps, self.wd = params, variant, lr, betas, eps, weight_decay
+        self.params, self.variant, self.lr = params, variant, lr
+        self.betas, self.eps, self.wd = betas, eps, weight_decay
         self.m = [torch.zeros_like(p) for p in params]
         self.v = [torch.zeros_like(p) for p in params]
         self.t = 0

@@ -148,7 +148,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         const r = stream.measure(pattern, t, config.floorReps ?? 11);
         measured.set(`${pattern}/${t}`, r);
         log(
-          `floor ${pattern} (${FLOOR_BYTES[pattern]} B/param) ×${t}: best ${r.bestGbPerS.toFixed(1)} GB/s, median ${r.medianGbPerS.toFixed(1)} GB/s over ${r.elements.toLocaleString('en-US')} elements`,
+          `floor ${pattern} (${FLOOR_BYTES[pattern]} B/param) ×${t}: best ${r.bestGbPerS.toFixed(1)} GB/s, ` +
+            `median ${r.medianGbPerS.toFixed(1)} GB/s over ${r.elements.toLocaleString('en-US')} elements`,
         );
       }
     }
@@ -208,7 +209,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
           detail: r.detail,
         });
         log(
-          `${set.name.padEnd(9)} ${opt.name.padEnd(11)} ${impl.padEnd(40)} ${ms.toFixed(2).padStart(9)} ms  err ${err.toExponential(1)}${correct ? '' : '  <-- WRONG'}`,
+          `${set.name.padEnd(9)} ${opt.name.padEnd(11)} ${impl.padEnd(40)} ${ms.toFixed(2).padStart(9)} ms  ` +
+            `err ${err.toExponential(1)}${correct ? '' : '  <-- WRONG'}`,
         );
       };
       add(coreRunner.impl, reference);
@@ -228,7 +230,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         const tf = results?.results.get(`${opt.name} foreach`);
         if (tf)
           add(
-            `${TORCH_FOREACH} (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})${suffix}`,
+            `${TORCH_FOREACH} (torch.optim.Adam(foreach=True)` +
+              `${opt.centralizes ? ' + GC by _foreach_sub' : ''})${suffix}`,
             tf,
           );
       }

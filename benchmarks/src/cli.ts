@@ -6,8 +6,9 @@
  * gcopt CPU path, the stream floor (same pool, same threads), PyTorch (same threads; per-tensor and
  * foreach) and tfjs (cpu and wasm; the slow ones on the smaller sets), the 784-256-10 MLP through
  * @gcopt/float32, scaling (threads, sizes to 300·2^20, subnormal state). `--quick`: the 1M set,
- * Adam_GC on both ResNet-50 layouts and the MLP: every goal. `--scaling-only [--sizes 1,10]`. Prints progress, markdown tables, and as its last line one JSON object with every
- * ratio. Exits 1 if any implementation's parameters disagree with gcopt's core path.
+ * Adam_GC on both ResNet-50 layouts and the MLP: every goal. `--scaling-only [--sizes 1,10]`. Prints
+ * progress, markdown tables, and as its last line one JSON object with every ratio. Exits 1 if any
+ * implementation's parameters disagree with gcopt's core path.
  */
 import { writeFileSync } from 'node:fs';
 import { runBenchmark, type BenchConfig } from './bench.js';

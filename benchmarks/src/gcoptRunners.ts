@@ -58,7 +58,9 @@ export function fastRunner(impl: string, options: FastOptions, checkFinite = tru
             }
           : () => fast.step({ checkFinite });
         const samples = timeSteps(step, schedule);
-        const detail = `${fast.backend}${fast.backend === 'wasm-simd' ? ` ×${fast.threads}` : ''}${fast.note ? ` (${fast.note})` : ''}`;
+        const detail =
+          `${fast.backend}${fast.backend === 'wasm-simd' ? ` ×${fast.threads}` : ''}` +
+          `${fast.note ? ` (${fast.note})` : ''}`;
         return { samples, final: fast.params.map((p) => (p.value.data as Float32Array).slice()), detail };
       } finally {
         fast.dispose();

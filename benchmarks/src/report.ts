@@ -13,7 +13,8 @@ export function markdown(report: BenchReport): string {
     `- machine: ${m.cores} cores (${m.cpu}), Node ${m.node}, last-level cache ${report.lastLevelCache / 2 ** 20} MiB`,
   );
   out.push(
-    `- **load average (1/5/15 min)** at the start ${load(m.loadavgAtStart)}, at the end ${load(m.loadavg)} (above ${m.cores} = other processes competed for the cores)`,
+    `- **load average (1/5/15 min)** at the start ${load(m.loadavgAtStart)}, at the end ${load(m.loadavg)} ` +
+      `(above ${m.cores} = other processes competed for the cores)`,
   );
   out.push(`- threads: gcopt's threaded lines, the floor and torch.set_num_threads all use ${report.threads}`);
   out.push(`- PyTorch: ${report.torch}; tfjs: ${report.tfjs.join(', ') || 'not run'}`);
@@ -22,7 +23,8 @@ export function markdown(report: BenchReport): string {
     const params = report.floors.find((f) => f.set === set)!.params;
     out.push('', `### ${set} (${params.toLocaleString('en-US')} parameters)`, '');
     out.push(
-      '| optimizer | implementation | ms/step (median) | fastest step (ms) | GB/s | × floor | × gcopt | max rel. error |',
+      '| optimizer | implementation | ms/step (median) | fastest step (ms) | GB/s | × floor | × gcopt | ' +
+        'max rel. error |',
     );
     out.push('|---|---|---:|---:|---:|---:|---:|---:|');
     for (const optimizer of [...new Set(report.lines.filter((l) => l.set === set).map((l) => l.optimizer))]) {
@@ -30,12 +32,14 @@ export function markdown(report: BenchReport): string {
       const main = report.lines.find((l) => l.set === set && l.optimizer === optimizer && l.impl === GCOPT_MAIN);
       const bpp = f.bytes / params;
       out.push(
-        `| ${optimizer} | *stream floor, ${bpp} B/param, ×${report.threads}* | ${fmt(f.floorMedianMs)} | ${fmt(f.floorMs)} | ${fmt(f.medianGbPerS, 1)} | 1.00 | | |`,
+        `| ${optimizer} | *stream floor, ${bpp} B/param, ×${report.threads}* | ${fmt(f.floorMedianMs)} | ` +
+          `${fmt(f.floorMs)} | ${fmt(f.medianGbPerS, 1)} | 1.00 | | |`,
       );
       if (report.threads > 1) {
         const gb = f.bytes / (f.oneThreadMedianMs * 1e6);
         out.push(
-          `| ${optimizer} | *stream floor, ${bpp} B/param, ×1* | ${fmt(f.oneThreadMedianMs)} | ${fmt(f.oneThreadMs)} | ${fmt(gb, 1)} | ${fmt(f.oneThreadMedianMs / f.floorMedianMs)} | | |`,
+          `| ${optimizer} | *stream floor, ${bpp} B/param, ×1* | ${fmt(f.oneThreadMedianMs)} | ` +
+            `${fmt(f.oneThreadMs)} | ${fmt(gb, 1)} | ${fmt(f.oneThreadMedianMs / f.floorMedianMs)} | | |`,
         );
       }
       for (const l of report.lines.filter((x) => x.set === set && x.optimizer === optimizer)) {
@@ -43,7 +47,8 @@ export function markdown(report: BenchReport): string {
         const name = l.impl === GCOPT_MAIN ? `**${l.impl}**` : l.impl;
         const err = l.correct ? l.maxRelError.toExponential(1) : `**${l.maxRelError.toExponential(1)} WRONG**`;
         out.push(
-          `| ${optimizer} | ${name} | ${fmt(l.ms)} | ${fmt(l.minMs)} | ${fmt(l.gbPerS, 1)} | ${fmt(l.ms / f.floorMedianMs)} | ${vsMain} | ${err} |`,
+          `| ${optimizer} | ${name} | ${fmt(l.ms)} | ${fmt(l.minMs)} | ${fmt(l.gbPerS, 1)} | ` +
+            `${fmt(l.ms / f.floorMedianMs)} | ${vsMain} | ${err} |`,
         );
       }
     }
@@ -65,12 +70,14 @@ export function markdown(report: BenchReport): string {
     const f = (x: number | null, d = 2) => (x === null ? '–' : fmt(x, d));
     for (const l of report.scaling) {
       out.push(
-        `| ${l.what} | ${l.params.toLocaleString('en-US')} | ${l.threads} | ${f(l.gcoptMs)} | ${f(l.floorMs)} | ${f(l.overFloor)} | ${f(l.bytesPerParam, 1)} | ${l.note} |`,
+        `| ${l.what} | ${l.params.toLocaleString('en-US')} | ${l.threads} | ${f(l.gcoptMs)} | ${f(l.floorMs)} | ` +
+          `${f(l.overFloor)} | ${f(l.bytesPerParam, 1)} | ${l.note} |`,
       );
     }
     out.push(
       '',
-      'The subnormal line compares the same step with subnormal against normal state (its "floor" column is the normal-state step).',
+      'The subnormal line compares the same step with subnormal against normal state ' +
+        '(its "floor" column is the normal-state step).',
     );
   }
   const { goals } = ratios(report);
@@ -79,7 +86,9 @@ export function markdown(report: BenchReport): string {
     out.push(`| ${name} | ${g.value === null ? 'not measured' : g.value.toFixed(2)} | ${g.met ? 'yes' : '**no**'} |`);
   out.push(
     '',
-    `× floor is the median step over the median floor pass. Correctness: every line's parameters after all its steps agree with the core recipe path to ${TOLERANCE} relative: ${report.failures.length ? `**NO — ${report.failures.length} failures**` : 'yes'}.`,
+    `× floor is the median step over the median floor pass. Correctness: every line's parameters after all ` +
+      `its steps agree with the core recipe path to ${TOLERANCE} relative: ` +
+      `${report.failures.length ? `**NO — ${report.failures.length} failures**` : 'yes'}.`,
   );
   return out.join('\n');
 }

@@ -43,7 +43,9 @@ async function timeFast(set: ParamSet, threads: number, schedule: Schedule, prep
     prepare?.(fast);
     const ms = fast.backend === 'wasm-simd' ? median(timeSteps(() => fast.step(), schedule)) : null;
     const memory = (fast.params[0].value.data as Float32Array).buffer.byteLength;
-    const note = `${fast.backend}${fast.backend === 'wasm-simd' ? ` ×${fast.threads}` : ''}${fast.note ? `: ${fast.note}` : ''}`;
+    const note =
+      `${fast.backend}${fast.backend === 'wasm-simd' ? ` ×${fast.threads}` : ''}` +
+      `${fast.note ? `: ${fast.note}` : ''}`;
     return { ms, bytesPerParam: fast.backend === 'wasm-simd' ? memory / set.size : null, note };
   } finally {
     fast.dispose();
@@ -72,7 +74,9 @@ export async function runScaling(
     out.push(line);
     const f = (x: number | null) => (x === null ? '–' : x.toFixed(2));
     log(
-      `scaling ${line.what.padEnd(9)} ${line.params.toLocaleString('en-US').padStart(12)} ×${line.threads}  gcopt ${f(line.gcoptMs)} ms  floor ${f(line.floorMs)} ms  × floor ${f(line.overFloor)}  ${line.bytesPerParam?.toFixed(1) ?? '–'} B/param  ${line.note}`,
+      `scaling ${line.what.padEnd(9)} ${line.params.toLocaleString('en-US').padStart(12)} ×${line.threads}  ` +
+        `gcopt ${f(line.gcoptMs)} ms  floor ${f(line.floorMs)} ms  × floor ${f(line.overFloor)}  ` +
+        `${line.bytesPerParam?.toFixed(1) ?? '–'} B/param  ${line.note}`,
     );
   };
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? null : a / b);

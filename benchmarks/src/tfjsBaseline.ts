@@ -19,7 +19,10 @@ export async function useTfBackend(name: TfBackend): Promise<string> {
   return `tfjs ${tf.version.tfjs} cpu`;
 }
 
-/** GC with tf ops: `x − mean(x, axes 1.., keepDims)` when rank > k (docs/ALGORITHMS.md §1; PyTorch layout, axis 0 out). */
+/**
+ * GC with tf ops: `x − mean(x, axes 1.., keepDims)` when rank > k (docs/ALGORITHMS.md §1; PyTorch layout,
+ * axis 0 out).
+ */
 function centralize(x: tf.Tensor, k: number): tf.Tensor {
   if (x.rank <= k) return x;
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);

@@ -20,7 +20,8 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
     const torch = torchAvailable();
     if (!('version' in torch)) {
       console.warn(
-        `\n!!! PyTorch is NOT available (${torch.missing}): the PyTorch baseline is NOT checked here. Run benchmarks/scripts/setup-torch.sh. !!!\n`,
+        `\n!!! PyTorch is NOT available (${torch.missing}): the PyTorch baseline is NOT checked here. ` +
+          'Run benchmarks/scripts/setup-torch.sh. !!!\n',
       );
     }
     const report = await runBenchmark({
@@ -51,7 +52,8 @@ describe("the benchmark's own correctness check (what `pnpm bench --quick` check
     for (const opt of BENCH_OPTIMIZERS) {
       const got = report.lines.filter((l) => l.optimizer === opt.name).map((l) => l.impl);
       const torchLine = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
-      const foreach = `PyTorch foreach (torch.optim.Adam(foreach=True)${opt.centralizes ? ' + GC by _foreach_sub' : ''})`;
+      const foreach =
+        'PyTorch foreach (torch.optim.Adam(foreach=True)' + `${opt.centralizes ? ' + GC by _foreach_sub' : ''})`;
       const torchLines = [
         torchLine,
         `${torchLine}, 1 thread`,

@@ -112,7 +112,8 @@ for (const backend of backends) {
       };
       results.push(row);
       console.log(
-        `${backend.padEnd(5)} ${String(params).padStart(9)} params  ${name.padEnd(18)} ${ms.toFixed(2).padStart(9)} ms/step  ×${(ms / base).toFixed(2)} of tf.train.adam` +
+        `${backend.padEnd(5)} ${String(params).padStart(9)} params  ${name.padEnd(18)} ` +
+          `${ms.toFixed(2).padStart(9)} ms/step  ×${(ms / base).toFixed(2)} of tf.train.adam` +
           `  (fastest ${fastest.toFixed(2)} ms, ×${(fastest / baseFastest).toFixed(2)})`,
       );
     }

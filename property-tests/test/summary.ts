@@ -27,7 +27,9 @@ export function setup(): () => void {
     }
     const { seed, numRuns } = runConfig();
     console.log(
-      `\n@gcopt/property-tests: ${cases} generated cases checked across ${properties} property runs (seed ${seed}, replay with GCOPT_PROPERTY_SEED=${seed}; ${numRuns} cases per property, fewer on the GPU backends: see test/backends/gpu.ts)\n`,
+      `\n@gcopt/property-tests: ${cases} generated cases checked across ${properties} property runs ` +
+        `(seed ${seed}, replay with GCOPT_PROPERTY_SEED=${seed}; ${numRuns} cases per property, ` +
+        'fewer on the GPU backends: see test/backends/gpu.ts)\n',
     );
     rmSync(dir, { recursive: true, force: true });
   };

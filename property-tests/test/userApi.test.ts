@@ -67,15 +67,18 @@ describe('a user verifies their own implementations', () => {
     expect(report.failures).toEqual([]);
   });
 
-  it('verifyOptimizer throws with the shrunk counterexample and the seed when the decay is left uncentred', async () => {
-    const run = verifyOptimizer(mySgdGc(0.05, 0.01, true), {
-      name: 'my broken SGD_GC',
-      preservesMean: 'gc',
-      numRuns: 30,
-    });
-    await expect(run).rejects.toBeInstanceOf(PropertyVerificationError);
-    await expect(run).rejects.toThrow(/Counterexample[\s\S]*seed: \d+/);
-  });
+  it(
+    'verifyOptimizer throws with the shrunk counterexample and the seed ' + 'when the decay is left uncentred',
+    async () => {
+      const run = verifyOptimizer(mySgdGc(0.05, 0.01, true), {
+        name: 'my broken SGD_GC',
+        preservesMean: 'gc',
+        numRuns: 30,
+      });
+      await expect(run).rejects.toBeInstanceOf(PropertyVerificationError);
+      await expect(run).rejects.toThrow(/Counterexample[\s\S]*seed: \d+/);
+    },
+  );
 
   it('with `reference`, verifyOptimizer checks every step against the oracle: a correct SGD_GC passes', async () => {
     type H = { lr: number; weightDecay: number };

@@ -13,7 +13,10 @@ find_browser() {
   return 1
 }
 find_browser && exit 0
-command -v apt-get >/dev/null || { echo "provision-chromium: no Chromium found and no apt-get to install one; set CHROME_PATH" >&2; exit 1; }
+command -v apt-get >/dev/null || {
+  echo "provision-chromium: no Chromium found and no apt-get to install one; set CHROME_PATH" >&2
+  exit 1
+}
 # one installation at a time (test runners of several packages may start together)
 lock=${TMPDIR:-/tmp}/gcopt-provision-chromium.lock
 if command -v flock >/dev/null; then exec 9>"$lock" && flock 9; fi
@@ -22,6 +25,9 @@ start=$(date +%s)
 echo "provision-chromium: installing Debian's chromium (apt-get)…" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null 2>&1 || { echo "provision-chromium: apt-get update failed" >&2; exit 1; }
-apt-get install -y -q chromium >/dev/null 2>&1 || { echo "provision-chromium: apt-get install chromium failed" >&2; exit 1; }
+apt-get install -y -q chromium >/dev/null 2>&1 || {
+  echo "provision-chromium: apt-get install chromium failed" >&2
+  exit 1
+}
 echo "provision-chromium: chromium installed in $(( $(date +%s) - start ))s" >&2
 find_browser

@@ -34,7 +34,8 @@ const MODES = {
     sum: (val) =>
       `(local.set $tmp ${val})
        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))`,
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ` +
+      `(local.get $tmp) (local.get $tmp))))))`,
     nonFinite: (val) =>
       `(local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub ${val} ${val}) (v128.const i32x4 0 0 0 0))))`,
   },
@@ -73,9 +74,12 @@ function rowPass(body) {
 
 /** Σ of a row in f64 (returns via $sum); `value(mode)` is the f32x4 expression summed. */
 function rowSum(value) {
-  return `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+  return (
+    `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     ${rowPass((m) => m.sum(value(m)))}
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))`;
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) ` +
+    `(f64x2.extract_lane 1 (local.get $acc)))))`
+  );
 }
 
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
@@ -186,11 +190,13 @@ function overRows(ptrs, rowBody) {
  */
 function adamKernel(name, amsgrad) {
   const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
-  const direction = (m, centred) => `
+  const direction = (m, centred) =>
+    `
     ${centredGradient(m, 'wd1', centred)}
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')}) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     ${m.st('$m', '(local.get $mv)')}
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')}) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')}) ` +
+    `(f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
     ${m.st('$v', '(local.get $vv)')}
     ${amsgrad ? `(local.set $vv (f32x4.max ${m.ld('$vm')} (local.get $vv))) ${m.st('$vm', '(local.get $vv)')}` : ''}
     (local.set $u (f32x4.add
@@ -201,9 +207,11 @@ function adamKernel(name, amsgrad) {
       (m) => `${direction(m, centred)}
     ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u)))')}`,
     );
-  const staged = (centred) => `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+  const staged = (centred) =>
+    `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     ${rowPass((m) => `${direction(m, centred)} ${m.st('$scr', '(local.get $u)')} ${m.sum('(local.get $u)')}`)}
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) ` +
+    `(f64x2.extract_lane 1 (local.get $acc)))))
     (local.set $MU ${rowMean()})
     ${rowPass(
       (m) => `(local.set $u ${m.ld('$scr')})
@@ -232,22 +240,30 @@ function adamKernel(name, amsgrad) {
  */
 function sgdKernel(name, momentum) {
   const ptrs = ['$p', '$g', ...(momentum ? ['$buf'] : [])];
+  const update =
+    '(f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) ' +
+    '(f32x4.mul (local.get $Vdec) (local.get $pv)))';
   const body = (m, centred) => `${centredGradient(m, 'wd', centred)}
     ${
       momentum
-        ? `(local.set $b (f32x4.add (f32x4.mul (local.get $Vka) ${m.ld('$buf')}) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+        ? `(local.set $b (f32x4.add (f32x4.mul (local.get $Vka) ${m.ld('$buf')}) ` +
+          `(f32x4.mul (local.get $Vkb) (local.get $gg))))
            ${m.st('$buf', '(local.get $b)')}
-           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))`
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) ` +
+          `(f32x4.mul (local.get $Vnm) (local.get $b))))`
         : ''
     }
-    ${m.st('$p', '(f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv)))')}`;
-  return `(func $${name}
+    ${m.st('$p', update)}`;
+  return (
+    `(func $${name}
   (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
   ${COMMON_LOCALS} (local $b v128)
-  (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
+  (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) ` +
+    `(local $Vlr v128) (local $Vdec v128)
   ${['wd', 'ka', 'kb', 'nd', 'nm', 'lr', 'dec'].map(splat).join(' ')}
-  ${overRows(ptrs, `${gradientMean('wd')} ${gradientRowPass(body)}`)})`;
+  ${overRows(ptrs, `${gradientMean('wd')} ${gradientRowPass(body)}`)})`
+  );
 }
 
 /**
@@ -255,10 +271,13 @@ function sgdKernel(name, momentum) {
  *   gg = g + wd·p − mean_g;  sum += gg²;  p −= clr·gg/(sqrt(sum) + eps).
  */
 function adagradKernel(name) {
+  const update =
+    '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) ' +
+    '(f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps)))))';
   const body = (m, centred) => `${centredGradient(m, 'wd', centred)}
     (local.set $acc2 (f32x4.add ${m.ld('$sq')} (f32x4.mul (local.get $gg) (local.get $gg))))
     ${m.st('$sq', '(local.get $acc2)')}
-    ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps)))))')}`;
+    ${m.st('$p', update)}`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $eps f32) (param $clr f32)
@@ -312,8 +331,9 @@ function runFunction() {
 export function kernelsWat({ shared }) {
   labelCounter = 0;
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
+  const memoryNote = shared ? 'Shared memory (threads).' : 'Unshared memory.';
   return `;; GENERATED by packages/core/scripts/build-wasm.mjs — do not edit; edit the generator.
-;; Fused GC optimizer kernels over float32 rows, WebAssembly SIMD (f32x4). ${shared ? 'Shared memory (threads).' : 'Unshared memory.'}
+;; Fused GC optimizer kernels over float32 rows, WebAssembly SIMD (f32x4). ${memoryNote}
 (module
 (import "env" "memory" ${memory})
 ${adamKernel('adam', false)}

@@ -283,7 +283,8 @@ export function createOptimizer<N extends string>(
     const problems: string[] = [];
     if (snapshot.optimizer.name !== optimizerName || snapshot.optimizer.family !== reference.family) {
       problems.push(
-        `optimizer: the snapshot is of ${snapshot.optimizer.name} (${snapshot.optimizer.family}), this optimizer is ${optimizerName} (${reference.family})`,
+        `optimizer: the snapshot is of ${snapshot.optimizer.name} (${snapshot.optimizer.family}), ` +
+          `this optimizer is ${optimizerName} (${reference.family})`,
       );
     }
     const byName = new Map(snapshot.params.map((p) => [p.name, p]));
@@ -295,7 +296,8 @@ export function createOptimizer<N extends string>(
     if (checkConfig) {
       if (snapshot.groups.length !== groups.length) {
         problems.push(
-          `groups: the snapshot has ${snapshot.groups.length}, this optimizer ${groups.length} (allowConfigChange to load anyway)`,
+          `groups: the snapshot has ${snapshot.groups.length}, this optimizer ${groups.length} ` +
+            '(allowConfigChange to load anyway)',
         );
       } else {
         groups.forEach((g) =>
@@ -436,7 +438,8 @@ function compareHyper(theirs: SerializedHyper, ours: SerializedHyper, group: num
     if (key === 'lr') continue; // a per-step setting: resuming with another learning rate is allowed
     if (JSON.stringify(theirs[key]) !== JSON.stringify(ours[key])) {
       problems.push(
-        `group ${group}: ${key} = ${JSON.stringify(theirs[key])} in the snapshot, ${JSON.stringify(ours[key])} here (allowConfigChange to load anyway)`,
+        `group ${group}: ${key} = ${JSON.stringify(theirs[key])} in the snapshot, ` +
+          `${JSON.stringify(ours[key])} here (allowConfigChange to load anyway)`,
       );
     }
   }

@@ -25,7 +25,10 @@ export const coreCentralization: CentralizationImplementation = {
   },
 };
 
-/** A core optimizer by catalog name: reference names, plus `Lookahead(SGD)` / `Lookahead(Adam)` with `{inner, k, alpha}`. */
+/**
+ * A core optimizer by catalog name: reference names, plus `Lookahead(SGD)` / `Lookahead(Adam)` with
+ * `{inner, k, alpha}`.
+ */
 export function coreOptimizer(name: string, family: Family | 'wrapper', hyper: Record<string, any>): Optimizer {
   const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
   if (wrapped) {

@@ -113,7 +113,8 @@ export function optimizerProperties<H>(ctx: OptimizerPropertyContext<H>): NamedP
               if (!(Math.abs(means[ch] - expected) <= tol[ch])) {
                 fail(
                   `${p.name} ${describeTensor(p)}, channel ${ch}, step ${t}: mean ${means[ch]}, expected ${expected} ` +
-                    `(initial ${mean0[ch]}, factor ${factor}/step), |diff| ${Math.abs(means[ch] - expected)} > tolerance ${tol[ch]}`,
+                    `(initial ${mean0[ch]}, factor ${factor}/step), ` +
+                    `|diff| ${Math.abs(means[ch] - expected)} > tolerance ${tol[ch]}`,
                 );
               }
             }

@@ -124,20 +124,23 @@ describe('centralization mutants are caught', () => {
     expectPropertyFails(report, 'zero-length axis');
   });
 
-  it('claiming float64 accumulation while summing in float32: the zero-mean tolerance catches the lost precision', async () => {
-    const report = await checkCentralization({
-      ...mutant('float32 sums', (g, r) => {
-        if (!gcApplies(r.shape.length, r.rule)) return copy(g);
-        const layout = layoutOf(r.shape, r.outAxis);
-        const ch = (i: number) => Math.floor(i / layout.inner) % layout.channels;
-        const sums = new Float32Array(layout.channels);
-        g.forEach((x, i) => {
-          sums[ch(i)] = Math.fround(sums[ch(i)] + x);
-        });
-        return copy(g).map((x, i) => x - Math.fround(sums[ch(i)] / layout.fanIn)) as FloatArray;
-      }),
-      dtypes: ['float64'],
-    });
-    expectPropertyFails(report, 'zero mean');
-  });
+  it(
+    'claiming float64 accumulation while summing in float32: ' + 'the zero-mean tolerance catches the lost precision',
+    async () => {
+      const report = await checkCentralization({
+        ...mutant('float32 sums', (g, r) => {
+          if (!gcApplies(r.shape.length, r.rule)) return copy(g);
+          const layout = layoutOf(r.shape, r.outAxis);
+          const ch = (i: number) => Math.floor(i / layout.inner) % layout.channels;
+          const sums = new Float32Array(layout.channels);
+          g.forEach((x, i) => {
+            sums[ch(i)] = Math.fround(sums[ch(i)] + x);
+          });
+          return copy(g).map((x, i) => x - Math.fround(sums[ch(i)] / layout.fanIn)) as FloatArray;
+        }),
+        dtypes: ['float64'],
+      });
+      expectPropertyFails(report, 'zero mean');
+    },
+  );
 });

@@ -58,14 +58,17 @@ const sgdTail = (h: H) => [
 ];
 
 describe('optimizer mutants are caught', () => {
-  it('SGD_GC that forgets to centralize the weight-decay term: mean preservation and fan-in-1 immobility fail', async () => {
-    const report = await checkAs(
-      'SGD_GC',
-      recipeFactory('SGD_GC', (h) => [centralizeUpdate('gc'), addWeightDecay(h.weightDecay), ...sgdTail(h)]),
-    );
-    expectPropertyFails(report, 'weight means follow');
-    expectPropertyFails(report, 'fan-in-1');
-  });
+  it(
+    'SGD_GC that forgets to centralize the weight-decay term: ' + 'mean preservation and fan-in-1 immobility fail',
+    async () => {
+      const report = await checkAs(
+        'SGD_GC',
+        recipeFactory('SGD_GC', (h) => [centralizeUpdate('gc'), addWeightDecay(h.weightDecay), ...sgdTail(h)]),
+      );
+      expectPropertyFails(report, 'weight means follow');
+      expectPropertyFails(report, 'fan-in-1');
+    },
+  );
 
   it('Adam_GC2 centralizing the gradient instead of the update (i.e. Adam_GC): mean preservation fails', async () => {
     const report = await checkAs('Adam_GC2', (params, h) =>
@@ -114,22 +117,26 @@ describe('optimizer mutants are caught', () => {
     expectPropertyFails(report, 'zero learning rate');
   });
 
-  it('an optimizer that centralizes the caller’s gradient in place (as the reference does, docs/ALGORITHMS.md §5.1): purity fails', async () => {
-    const mutating: OptimizerFactory<H> = (params, h) => {
-      const inner = coreInstance(coreOptimizer('SGD_GC', 'first_release', h), params);
-      return {
-        ...inner,
-        step(grads, o) {
-          inner.step(grads, o);
-          // write the centred gradient back, like p.grad -= mean in the PyTorch code
-          grads.forEach((g, i) => {
-            if (g && params[i].shape.length >= 2) g[0] += 1;
-          });
-        },
+  it(
+    'an optimizer that centralizes the caller’s gradient in place ' +
+      '(as the reference does, docs/ALGORITHMS.md §5.1): purity fails',
+    async () => {
+      const mutating: OptimizerFactory<H> = (params, h) => {
+        const inner = coreInstance(coreOptimizer('SGD_GC', 'first_release', h), params);
+        return {
+          ...inner,
+          step(grads, o) {
+            inner.step(grads, o);
+            // write the centred gradient back, like p.grad -= mean in the PyTorch code
+            grads.forEach((g, i) => {
+              if (g && params[i].shape.length >= 2) g[0] += 1;
+            });
+          },
+        };
       };
-    };
-    expectPropertyFails(await checkAs('SGD_GC', mutating), 'gradients handed to step are not modified');
-  });
+      expectPropertyFails(await checkAs('SGD_GC', mutating), 'gradients handed to step are not modified');
+    },
+  );
 
   it('an optimizer with hidden global state (the lr drifts with every instance made): determinism fails', async () => {
     let instances = 0;
@@ -252,30 +259,37 @@ describe('the suite rejects a wrong mean claim (a counterexample is found)', () 
     expectPropertyFails(report, 'weight means follow');
   });
 
-  it('RAdam with gcLoc and weight decay moves fan-in-1 weights (docs/ALGORITHMS.md §5.8): claiming them frozen fails', async () => {
-    const entry = catalogEntry('RAdam');
-    const fix = (h: H) => ({ ...h, useGc: true, gcConvOnly: false, gcLoc: true, weightDecay: h.weightDecay || 0.05 });
-    const report = await checkOptimizer(
-      (params, h: H) => coreInstance(coreOptimizer('RAdam', 'advanced', fix(h)), params),
-      {
-        name: 'RAdam(gcLoc, wd) claimed frozen',
-        hyper: entry.hyper,
-        preservesMean: () => ({ preservesMean: 'none', fanInOneFrozen: 'gc' }),
-      },
-    );
-    expectPropertyFails(report, 'fan-in-1');
-  });
+  it(
+    'RAdam with gcLoc and weight decay moves fan-in-1 weights ' +
+      '(docs/ALGORITHMS.md §5.8): claiming them frozen fails',
+    async () => {
+      const entry = catalogEntry('RAdam');
+      const fix = (h: H) => ({ ...h, useGc: true, gcConvOnly: false, gcLoc: true, weightDecay: h.weightDecay || 0.05 });
+      const report = await checkOptimizer(
+        (params, h: H) => coreInstance(coreOptimizer('RAdam', 'advanced', fix(h)), params),
+        {
+          name: 'RAdam(gcLoc, wd) claimed frozen',
+          hyper: entry.hyper,
+          preservesMean: () => ({ preservesMean: 'none', fanInOneFrozen: 'gc' }),
+        },
+      );
+      expectPropertyFails(report, 'fan-in-1');
+    },
+  );
 
-  it('the real optimizers pass the same checks (the failures above come from the claims, not the harness)', async () => {
-    const entry = catalogEntry('Adam_GC');
-    const report = await checkOptimizer(
-      (params, h: H) => coreInstance(coreOptimizer('Adam_GC', 'first_release', h), params),
-      {
-        name: 'Adam_GC with its true claims',
-        hyper: entry.hyper,
-        preservesMean: entry.claims,
-      },
-    );
-    expect(report.failures).toEqual([]);
-  });
+  it(
+    'the real optimizers pass the same checks ' + '(the failures above come from the claims, not the harness)',
+    async () => {
+      const entry = catalogEntry('Adam_GC');
+      const report = await checkOptimizer(
+        (params, h: H) => coreInstance(coreOptimizer('Adam_GC', 'first_release', h), params),
+        {
+          name: 'Adam_GC with its true claims',
+          hyper: entry.hyper,
+          preservesMean: entry.claims,
+        },
+      );
+      expect(report.failures).toEqual([]);
+    },
+  );
 });

@@ -46,7 +46,10 @@ export interface FastParamSpec {
   readonly init?: ArrayLike<number>;
 }
 
-/** `'wasm-simd'`: fused f32x4 kernels (optionally on worker threads); `'js'`: the fused plain-JS loops; `'core'`: the optimizer's own recipe (not covered). */
+/**
+ * `'wasm-simd'`: fused f32x4 kernels (optionally on worker threads); `'js'`: the fused plain-JS loops;
+ * `'core'`: the optimizer's own recipe (not covered).
+ */
 export type FastBackend = 'wasm-simd' | 'js' | 'core';
 
 /** Options of `createFastOptimizer`: which kernels, how many threads, which dtype. */

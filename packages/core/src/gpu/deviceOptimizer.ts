@@ -26,7 +26,10 @@ export type DeviceGradient = Float32Array | DeviceValue;
 export interface DeviceStepOptions {
   /** This step's learning rate (default: the optimizer's lr or schedule). */
   lr?: number;
-  /** Reject NaN/±Inf in Float32Array gradients before anything changes (default true). Device gradients are not scanned. */
+  /**
+   * Reject NaN/±Inf in Float32Array gradients before anything changes (default true). Device gradients are
+   * not scanned.
+   */
   checkFinite?: boolean;
 }
 

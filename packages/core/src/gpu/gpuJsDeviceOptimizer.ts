@@ -182,7 +182,8 @@ export async function gpuJsDeviceOptimizer(
           const shape = self.deviceShape(i);
           if (!shape)
             throw new ShapeMismatchError(
-              `${name}: gradient #${i} is a device result but its tensor shares device arrays with others; create the optimizer with packing: 'per-tensor'`,
+              `${name}: gradient #${i} is a device result but its tensor shares device arrays with others; ` +
+                "create the optimizer with packing: 'per-tensor'",
             );
           const out = outputOf(g);
           if (out && (out[0] !== shape[0] || (out[1] ?? 1) !== shape[1])) {
@@ -394,7 +395,10 @@ class SlabKernels {
     return gc + 2 + (r.amsgrad ? 1 : 0) + 1;
   }
 
-  /** Row means (`[3, rows]`: shift, dh, dl) of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or the zero means. */
+  /**
+   * Row means (`[3, rows]`: shift, dh, dl) of the GC'd value (SOURCE 0: g + l2·p; 1: Adam's direction), or
+   * the zero means.
+   */
   private async means(
     s: SlabOnDevice,
     source: 0 | 1,
@@ -427,7 +431,10 @@ class SlabKernels {
     }
   }
 
-  /** One step of the recipe on one slab; returns the new parameter and state values (each kernel's last argument is `one`, see kernels.ts). */
+  /**
+   * One step of the recipe on one slab; returns the new parameter and state values (each kernel's last
+   * argument is `one`, see kernels.ts).
+   */
   async step(
     s: SlabOnDevice,
     g: DeviceValue,

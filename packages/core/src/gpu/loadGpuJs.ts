@@ -69,7 +69,10 @@ export async function provideNavigatorGpu(): Promise<string | null> {
     const specifier = 'webgpu'; // a variable, so bundlers for the browser do not pull Dawn in
     dawn = (await import(/* @vite-ignore */ specifier)) as typeof dawn;
   } catch (e) {
-    return `navigator.gpu is missing and the optional package 'webgpu' (Dawn for Node) could not be loaded: ${(e as Error).message}`;
+    return (
+      "navigator.gpu is missing and the optional package 'webgpu' (Dawn for Node) could not be loaded: " +
+      (e as Error).message
+    );
   }
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);

@@ -30,12 +30,14 @@ export function checkResumeState(
     const l = layouts[i];
     if (!sameShape(ts.shape, l.shape) || ts.outAxis !== l.outAxis) {
       throw new ShapeMismatchError(
-        `${name}: state tensor #${i} is [${ts.shape}] (outAxis ${ts.outAxis}), the parameter is [${l.shape}] (outAxis ${l.outAxis})`,
+        `${name}: state tensor #${i} is [${ts.shape}] (outAxis ${ts.outAxis}), ` +
+          `the parameter is [${l.shape}] (outAxis ${l.outAxis})`,
       );
     }
     if (ts.step !== state.count) {
       throw new ShapeMismatchError(
-        `${name}: state tensor #${i} made ${ts.step} steps, the optimizer ${state.count}; device optimizers step every tensor together`,
+        `${name}: state tensor #${i} made ${ts.step} steps, the optimizer ${state.count}; ` +
+          'device optimizers step every tensor together',
       );
     }
     const names = Object.keys(ts.slots).sort();

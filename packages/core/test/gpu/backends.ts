@@ -15,7 +15,8 @@ export async function requireMode(mode: GpuJsMode): Promise<boolean> {
   throw new Error(
     `gpu.js mode ${mode} is not available here: ${probe.reason}. ` +
       (mode === 'webgpu'
-        ? 'Run the tests through `pnpm test` (it provisions the lavapipe software adapter), or set GCOPT_ALLOW_NO_WEBGPU=1 to skip.'
+        ? 'Run the tests through `pnpm test` (it provisions the lavapipe software adapter), ' +
+          'or set GCOPT_ALLOW_NO_WEBGPU=1 to skip.'
         : ''),
   );
 }

@@ -36,23 +36,27 @@ describe('dispose() releases what a device optimizer holds', () => {
   // Each webasm kernel owns a WebAssembly.Memory (external memory, ~1 MB or more), so one device
   // optimizer holds many MB. gpu.js's gpu.destroy() frees them only on a later macrotask; this loop
   // awaits nothing but microtasks (webasm steps are synchronous underneath), as a soak loop does.
-  it(`webasm: ${CYCLES} create/step/dispose cycles without yielding to timers do not keep the disposed optimizers' wasm memory`, async () => {
-    await requireMode('webasm');
-    await createAndStep().then((d) => d.dispose()); // load gpu.js and warm caches outside the measurement
-    const idle = external();
-    const one = await createAndStep();
-    const footprint = external() - idle; // what one live device optimizer holds
-    one.dispose();
-    expect(footprint).toBeGreaterThan(2 ** 20); // the test measures something real
+  it(
+    `webasm: ${CYCLES} create/step/dispose cycles without yielding to timers ` +
+      "do not keep the disposed optimizers' wasm memory",
+    async () => {
+      await requireMode('webasm');
+      await createAndStep().then((d) => d.dispose()); // load gpu.js and warm caches outside the measurement
+      const idle = external();
+      const one = await createAndStep();
+      const footprint = external() - idle; // what one live device optimizer holds
+      one.dispose();
+      expect(footprint).toBeGreaterThan(2 ** 20); // the test measures something real
 
-    const before = external();
-    for (let i = 0; i < CYCLES; i++) (await createAndStep()).dispose();
-    const growth = external() - before;
-    console.log(
-      `webasm: one device optimizer holds ${(footprint / 2 ** 20).toFixed(1)} MB external; ` +
-        `${CYCLES} disposed cycles grew external by ${(growth / 2 ** 20).toFixed(1)} MB`,
-    );
-    // leaking, growth is CYCLES × footprint; released, it is about 0 (the bound leaves room for allocator noise)
-    expect(growth).toBeLessThan(3 * footprint);
-  });
+      const before = external();
+      for (let i = 0; i < CYCLES; i++) (await createAndStep()).dispose();
+      const growth = external() - before;
+      console.log(
+        `webasm: one device optimizer holds ${(footprint / 2 ** 20).toFixed(1)} MB external; ` +
+          `${CYCLES} disposed cycles grew external by ${(growth / 2 ** 20).toFixed(1)} MB`,
+      );
+      // leaking, growth is CYCLES × footprint; released, it is about 0 (the bound leaves room for allocator noise)
+      expect(growth).toBeLessThan(3 * footprint);
+    },
+  );
 });

@@ -38,7 +38,8 @@ describe('training a raw MLP for 100 steps with state on the device', () => {
     let worst = 0;
     for (let s = 0; s < 100; s++) worst = Math.max(worst, Math.abs(gpu[s] - js[s]) / Math.abs(js[s]));
     console.log(
-      `${name}: loss ${js[0].toPrecision(4)} → ${js[99].toPrecision(4)}, worst relative loss difference webgpu vs js ${worst.toExponential(2)}`,
+      `${name}: loss ${js[0].toPrecision(4)} → ${js[99].toPrecision(4)}, ` +
+        `worst relative loss difference webgpu vs js ${worst.toExponential(2)}`,
     );
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
