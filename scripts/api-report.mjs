@@ -68,8 +68,12 @@ try {
           extractorMessageReporting: {
             default: { logLevel: 'warning', addToApiReportFile: true },
             'ae-missing-release-tag': { logLevel: 'none', addToApiReportFile: false },
-            // a type reachable from the API but not exported by name: listed in the report, not fatal
-            'ae-forgotten-export': { logLevel: 'none', addToApiReportFile: true },
+            // undocumented members are listed with line numbers, so any edit above one would change the
+            // report; the doc-comment coverage is TypeDoc's business (pnpm docs:api)
+            'ae-undocumented': { logLevel: 'none', addToApiReportFile: false },
+            // a type reachable from the API but not exported by name: named in the signatures that use it;
+            // not listed on its own (that note carries a line number, which every edit above it would move)
+            'ae-forgotten-export': { logLevel: 'none', addToApiReportFile: false },
           },
           // doc-comment syntax is TypeDoc's business (pnpm docs:api), not this report's
           tsdocMessageReporting: { default: { logLevel: 'none' } },
