@@ -73,7 +73,7 @@ export function valueProperty<H>(ctx: ValuePropertyContext<H>): NamedProperty<{ 
           const expected = oracle.step(grads, lrs[t]);
           problem.params.forEach((p, i) => {
             for (let j = 0; j < got[i].length; j++) {
-              if (contains(expected[i], j, got[i][j])) continue;
+              if (contains(expected[i], j, got[i][j], precision.storage)) continue;
               const { lo, hi } = expected[i];
               fail(
                 `step ${t + 1}, ${p.name} ${describeTensor(p)}${p.gc === false ? ' gc:false' : ''}` +

@@ -191,6 +191,19 @@ export function centre(x: Interval, layout: ChannelLayout, p: Precision): Interv
 }
 
 /** Whether `value` lies in element i's range. */
-export function contains(x: Interval, i: number, value: number): boolean {
-  return !(value < x.lo[i]) && !(value > x.hi[i]) && !Number.isNaN(value);
+/**
+ * Whether `value` lies in element i's range, give or take `slack` relative to the endpoint. The oracle
+ * computes its endpoints in float64 without directed rounding, so each is itself off by a few float64
+ * units in the last place, and an implementation that stores float32 returns the float32 rounding of a
+ * value in the range, up to one float32 unit outside it: callers pass the storage epsilon (at least
+ * `ORACLE_SLACK` is used). The mutants the gate must kill are 20 units and more.
+ */
+export function contains(x: Interval, i: number, value: number, slack: number = ORACLE_SLACK): boolean {
+  const s = Math.max(slack, ORACLE_SLACK);
+  const lo = x.lo[i] - s * Math.abs(x.lo[i]) - TINY;
+  const hi = x.hi[i] + s * Math.abs(x.hi[i]) + TINY;
+  return !(value < lo) && !(value > hi) && !Number.isNaN(value);
 }
+
+/** 8 float64 ulps, relative: the oracle's own rounding of its endpoints. */
+export const ORACLE_SLACK = 8 * 2 ** -52;

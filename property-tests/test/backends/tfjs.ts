@@ -39,7 +39,14 @@ function build(name: string, family: Family, hyper: Hyper, variables: Variables,
   const wrapped = /^Lookahead\((\w+)\)$/.exec(name);
   if (wrapped) {
     const inner = optimizerByName(wrapped[1], { ...hyper.inner, onWarning: quiet, backend: engine }, 'advanced');
-    return new Lookahead({ optimizer: inner, k: hyper.k, alpha: hyper.alpha, variables, onWarning: quiet } as never);
+    return new Lookahead({
+      optimizer: inner,
+      k: hyper.k,
+      alpha: hyper.alpha,
+      variables,
+      onWarning: quiet,
+      backend: engine,
+    } as never);
   }
   const options = { ...hyper, variables, onWarning: quiet, backend: engine };
   return optimizerByName(name, options, family === 'wrapper' ? undefined : family);
