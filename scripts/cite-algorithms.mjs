@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Citations must lead somewhere a reader of a clone can follow. This script rewrites the old citations of
-// the reference specification, which lived outside the repository ("SPEC §5.8", "SPEC.md §5",
-// "../shared/reference/SPEC.md"), into citations of docs/ALGORITHMS.md, which keeps the same section
+// the reference specification, which lived outside the repository (the spec's name, optionally with ".md",
+// then a section sign and number; or its path in the workplace's shared folder), into citations of
+// docs/ALGORITHMS.md, which keeps the same section
 // numbers; and it checks that no tracked file points at a path outside the repository.
 //
 //   node scripts/cite-algorithms.mjs           rewrite every tracked text file in place, list what changed
@@ -28,7 +29,7 @@ export const REWRITES = [
   // any path to the specification, absolute or relative, with or without a section
   [/(?:\/work\/|(?:\.\.\/)+)?shared\/reference\/SPEC\.md(?:'s)?(\s*§)?/g, (_, s) => (s ? `${TARGET} §` : TARGET)],
   [/(?:\/work\/|(?:\.\.\/)+)?shared\/reference\/golden\b/g, 'fixtures/golden'],
-  // "SPEC.md §5", "SPEC §5.8", "SPEC §2–§3", "SPEC §2.3/§2.4"
+  // the spec's name (optionally ".md") and a section sign: §5, §5.8, §2–§3, §2.3/§2.4
   [/\bSPEC(?:\.md)?\s*§/g, `${TARGET} §`],
   // "SPEC 2.1" (no section sign), as in Python docstrings
   [/\bSPEC(?:\.md)?\s+(\d+(?:\.\d+)?)\b/g, (_, n) => `${TARGET} §${n}`],
