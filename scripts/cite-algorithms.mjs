@@ -2,7 +2,8 @@
 // Citations must lead somewhere a reader of a clone can follow. This script rewrites the old citations of
 // the reference specification, which lived outside the repository (the spec's name, optionally with ".md",
 // then a section sign and number; or its path in the workplace's shared folder), into citations of
-// docs/ALGORITHMS.md, which keeps the same section numbers; and it checks that no tracked file points at a path outside the repository.
+// docs/ALGORITHMS.md, which keeps the same section numbers; and it checks that no tracked file points
+// at a path outside the repository.
 //
 //   node scripts/cite-algorithms.mjs           rewrite every tracked text file in place, list what changed
 //   node scripts/cite-algorithms.mjs --check   change nothing; exit 1 listing every citation still outside
