@@ -4,6 +4,7 @@
  * summaries and plot. `examples/web` trains with them, so the page and `pnpm demo` are one experiment.
  */
 export { SMALL_CNN, SMALL_CNN_PARAMS, initialWeights, cloneTensors, type NamedTensor } from './model/smallCnn.js';
+export { smallCnnOnnx, toOnnxLayout, fromOnnxLayout } from './model/smallCnnOnnx.js';
 export { epochOrder, batchesOf } from './batches.js';
 export { DEMO_OPTIMIZERS, findDemoOptimizer, describeHyper, type DemoOptimizer } from './optimizers.js';
 export { gatherBatch } from './backends/gatherBatch.js';

@@ -1,6 +1,6 @@
 import type { OrtModule } from '@gcopt/onnxruntime';
 import type { DeviceBackend } from '@gcopt/core/gpu';
-import { gatherBatch } from '@gcopt/demo/browser';
+import { fromOnnxLayout, gatherBatch, smallCnnOnnx, toOnnxLayout } from '@gcopt/demo/browser';
 import { IMAGE_SIZE } from '@gcopt/mnist-data';
 import { OrtGradients } from './ortGradients.js';
 import {
@@ -10,7 +10,6 @@ import {
   type HostParam,
   type ParameterUpdater,
 } from './parameterUpdaters.js';
-import { fromOnnxLayout, smallCnnOnnx, toOnnxLayout } from './smallCnnOnnx.js';
 import type { WebEngine, WebRunSetup, WebTrainingRun } from './webEngine.js';
 
 /** How the update is applied to the weights ONNX Runtime differentiates. */

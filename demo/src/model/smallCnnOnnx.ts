@@ -1,8 +1,11 @@
 import { buildGradientModel, layers, type BuiltModels } from '@gcopt/onnxruntime';
 import { IMAGE_SIDE } from '@gcopt/mnist-data';
-import { SMALL_CNN, type NamedTensor } from '@gcopt/demo/browser';
+import { SMALL_CNN, type NamedTensor } from './smallCnn.js';
 
-/** The demo's small CNN as ONNX layers: valid 3×3 convolutions, 2×2 max-pools, one dense layer. */
+/**
+ * The demo's small CNN as ONNX layers (used by the ort backend and by examples/web's page): valid 3×3
+ * convolutions, 2×2 max-pools, one dense layer.
+ */
 export function smallCnnOnnx(): BuiltModels {
   return buildGradientModel({
     input: [1, IMAGE_SIDE, IMAGE_SIDE],
