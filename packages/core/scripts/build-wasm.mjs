@@ -37,7 +37,8 @@ const MODES = {
          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ` +
       `(local.get $tmp) (local.get $tmp))))))`,
     nonFinite: (val) =>
-      `(local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub ${val} ${val}) (v128.const i32x4 0 0 0 0))))`,
+      `(local.set $tmp ${val}) (local.set $bad (v128.or (local.get $bad) ` +
+      `(f32x4.sub (local.get $tmp) (local.get $tmp))))`,
   },
   lane: {
     width: 1,
@@ -45,7 +46,8 @@ const MODES = {
     st: (ptr, val) => `(v128.store32_lane 0 (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
     sum: (val) => `(local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 ${val}))))`,
     nonFinite: (val) =>
-      `(local.set $bad (v128.or (local.get $bad) (f32x4.ne (f32x4.sub ${val} ${val}) (v128.const i32x4 0 0 0 0))))`,
+      `(local.set $tmp ${val}) (local.set $bad (v128.or (local.get $bad) ` +
+      `(f32x4.sub (local.get $tmp) (local.get $tmp))))`,
   },
 };
 
@@ -287,12 +289,188 @@ function adagradKernel(name) {
   ${overRows(['$p', '$g', '$sq'], `${gradientMean('wd')} ${gradientRowPass(body)}`)})`;
 }
 
-/** 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x ≠ 0 exactly for those). */
+/** 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x is +0 exactly for every finite x). */
 function nonFiniteKernel(name) {
   return `(func $${name} (param $g i32) (param $len i32) (result i32)
-  (local $i i32) (local $o i32) (local $bad v128)
+  (local $i i32) (local $o i32) (local $bad v128) (local $tmp v128)
   ${rowPass((m) => m.nonFinite(m.ld('$g')))}
   (v128.any_true (local.get $bad)))`;
+}
+
+/** A counted loop: `$var` from its current value while `$var + step ≤ $limit` (`step` 1: while < limit). */
+function countedLoop(v, limit, step, body) {
+  const brk = fresh('end');
+  const top = fresh('next');
+  return `(block ${brk} (loop ${top}
+    (br_if ${brk} (i32.gt_u (i32.add (local.get ${v}) (i32.const ${step})) (local.get ${limit})))
+    ${body}
+    (local.set ${v} (i32.add (local.get ${v}) (i32.const ${step})))
+    (br ${top})))`;
+}
+
+/**
+ * The scan: one read of a block of a tensor's gradient that both checks it (NaN or ±Infinity makes
+ * the result 1) and sums it per output channel, so GC's means cost no pass of their own and the
+ * update reads them (float64) like host-given ones. The tensor is viewed as [outer, channels, inner];
+ * the block is `$outer` of its slices (`$stride` bytes apart), `$cw` channels of each, whose
+ * `$cw·$inner` floats are contiguous. Channel c's float64 sum of `g + wd·p` over the block goes to
+ * `$mp + 8c` (docs/ALGORITHMS.md §1, §5.2: the coupled L2 term is centred too), divided by `$n` when
+ * `$n` > 0 (the block holds all of the channel: its mean). inner = 1 (output axis last) adds 4
+ * channels per f32x4 to their float64 sums in memory; inner > 1 sums each run with 4 independent
+ * float64 pairs. The check ORs `x − x`: +0 exactly for every finite float, NaN otherwise.
+ */
+function scanKernel(name) {
+  const load = (mode, withP) => {
+    const g = mode === 'vec' ? '(v128.load (local.get $gp))' : '(v128.load32_zero (local.get $gp))';
+    const p = mode === 'vec' ? '(v128.load (local.get $pp))' : '(v128.load32_zero (local.get $pp))';
+    return withP ? `(f32x4.add ${g} (f32x4.mul (local.get $Vwd) ${p}))` : g;
+  };
+  const check = (x) => `(local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))`;
+  const high = (x) => `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${x} ${x}))`;
+  const bump = (bytes) =>
+    `(local.set $gp (i32.add (local.get $gp) (i32.const ${bytes})))
+     (local.set $pp (i32.add (local.get $pp) (i32.const ${bytes})))`;
+  const addTo = (at, offset, value) =>
+    `(v128.store offset=${offset} (local.get ${at})
+      (f64x2.add (v128.load offset=${offset} (local.get ${at})) ${value}))`;
+  // output axis last: lane j of each f32x4 is channel c + j
+  const acrossChannels = (withP) => `(local.set $c (i32.const 0))
+    ${countedLoop(
+      '$c',
+      '$cw',
+      4,
+      `(local.set $x ${load('vec', withP)}) ${check('$x')}
+      ${addTo('$q', 0, '(f64x2.promote_low_f32x4 (local.get $x))')}
+      ${addTo('$q', 16, high('(local.get $x)'))}
+      ${bump(16)} (local.set $q (i32.add (local.get $q) (i32.const 32)))`,
+    )}
+    ${countedLoop(
+      '$c',
+      '$cw',
+      1,
+      `(local.set $x ${load('lane', withP)}) ${check('$x')}
+      (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
+        (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
+      ${bump(4)} (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
+    )}`;
+  // inner > 1: each channel's run summed along it
+  const alongRuns = (withP) => `(local.set $c (i32.const 0))
+    ${countedLoop(
+      '$c',
+      '$cw',
+      1,
+      `(local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+      (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
+      (local.set $i (i32.const 0))
+      ${countedLoop(
+        '$i',
+        '$inner',
+        8,
+        `(local.set $x ${load('vec', withP)}) ${bump(16)} (local.set $y ${load('vec', withP)}) ${bump(16)}
+        (local.set $bad (v128.or (local.get $bad) (v128.or (f32x4.sub (local.get $x) (local.get $x))
+          (f32x4.sub (local.get $y) (local.get $y)))))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
+        (local.set $a1 (f64x2.add (local.get $a1) ${high('(local.get $x)')}))
+        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
+        (local.set $a3 (f64x2.add (local.get $a3) ${high('(local.get $y)')}))`,
+      )}
+      ${countedLoop(
+        '$i',
+        '$inner',
+        4,
+        `(local.set $x ${load('vec', withP)}) ${bump(16)} ${check('$x')}
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
+        (local.set $a1 (f64x2.add (local.get $a1) ${high('(local.get $x)')}))`,
+      )}
+      ${countedLoop(
+        '$i',
+        '$inner',
+        1,
+        `(local.set $x ${load('lane', withP)}) ${bump(4)} ${check('$x')}
+        (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))`,
+      )}
+      (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
+        (f64x2.add (local.get $a2) (local.get $a3))))
+      (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
+        (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
+    )}`;
+  const slices = (withP) => `(local.set $o (i32.const 0))
+    ${countedLoop(
+      '$o',
+      '$outer',
+      1,
+      `(local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
+      (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
+      (local.set $q (local.get $mp))
+      (if (i32.eq (local.get $inner) (i32.const 1)) (then ${acrossChannels(withP)}) (else ${alongRuns(withP)}))`,
+    )}`;
+  const perMean = (body) => `(local.set $c (i32.const 0))
+    ${countedLoop(
+      '$c',
+      '$cw',
+      1,
+      `(local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
+      ${body}`,
+    )}`;
+  return `(func $${name} (param $g i32) (param $p i32) (param $outer i32) (param $cw i32) (param $inner i32)
+  (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
+  (local $o i32) (local $c i32) (local $i i32) (local $gp i32) (local $pp i32) (local $q i32)
+  (local $Vwd v128) (local $bad v128) (local $x v128) (local $y v128)
+  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64)
+  (local.set $Vwd (f32x4.splat (local.get $wd)))
+  ${perMean('(f64.store (local.get $q) (f64.const 0))')}
+  (if (f32.eq (local.get $wd) (f32.const 0)) (then ${slices(false)}) (else ${slices(true)}))
+  (if (local.get $n) (then
+    ${perMean('(f64.store (local.get $q) (f64.div (f64.load (local.get $q)) (f64.convert_i32_u (local.get $n))))')}))
+  (v128.any_true (local.get $bad)))`;
+}
+
+/**
+ * The means of a tensor whose scan blocks were slice ranges: `$parts` float64 vectors of `$cw` partial
+ * channel sums at `$sp` (one per block, in slice order), added per channel and divided by `$n` into
+ * `$mp + 8c`.
+ */
+function reduceKernel(name) {
+  const sumParts = (load, store, width) => `(local.set $acc ${load('(local.get $q)')})
+      (local.set $q (i32.add (local.get $q) (local.get $rowBytes))) (local.set $s (i32.const 1))
+      ${countedLoop(
+        '$s',
+        '$parts',
+        1,
+        `(local.set $acc (f64x2.add (local.get $acc) ${load('(local.get $q)')}))
+        (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))`,
+      )}
+      ${store(`(f64x2.div (local.get $acc) (local.get $Vn))`)}
+      (local.set $c (i32.add (local.get $c) (i32.const ${width})))`;
+  const at = '(i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3)))';
+  const from = '(local.set $q (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))';
+  const brk = fresh('end');
+  const top = fresh('next');
+  const brk1 = fresh('end');
+  const top1 = fresh('next');
+  return `(func $${name} (param $sp i32) (param $parts i32) (param $cw i32) (param $mp i32) (param $n i32)
+  (local $c i32) (local $s i32) (local $q i32) (local $rowBytes i32) (local $acc v128) (local $Vn v128)
+  (local.set $rowBytes (i32.shl (local.get $cw) (i32.const 3)))
+  (local.set $Vn (f64x2.splat (f64.convert_i32_u (local.get $n))))
+  (block ${brk} (loop ${top}
+    (br_if ${brk} (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
+    ${from}
+    ${sumParts(
+      (q) => `(v128.load ${q})`,
+      (v) => `(v128.store ${at} ${v})`,
+      2,
+    )}
+    (br ${top})))
+  (block ${brk1} (loop ${top1}
+    (br_if ${brk1} (i32.ge_u (local.get $c) (local.get $cw)))
+    ${from}
+    ${sumParts(
+      (q) => `(v128.load64_zero ${q})`,
+      (v) => `(f64.store ${at} (f64x2.extract_lane 0 ${v}))`,
+      1,
+    )}
+    (br ${top1}))))`;
 }
 
 /** The dispatcher: runs tasks [first, last) of the task table at `table` with this thread's scratch row. */
@@ -323,6 +501,11 @@ function runFunction() {
       (call $adagrad ${I(1)} ${I(2)} ${I(3)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(10)} ${F(16)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 6)) (then
       (f64.store offset=${19 * 8} (local.get $t) (f64.convert_i32_u (call $non_finite ${I(2)} ${I(7)})))))
+    (if (i32.eq (local.get $kind) (i32.const 7)) (then
+      (f64.store offset=${19 * 8} (local.get $t) (f64.convert_i32_u
+        (call $scan ${I(2)} ${I(1)} ${I(6)} ${I(3)} ${I(4)} ${I(5)} ${I(20)} ${I(7)} ${F(10)})))))
+    (if (i32.eq (local.get $kind) (i32.const 8)) (then
+      (call $reduce ${I(2)} ${I(6)} ${I(3)} ${I(20)} ${I(7)})))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))
     (br $next))))`;
 }
@@ -342,6 +525,8 @@ ${sgdKernel('sgd', false)}
 ${sgdKernel('sgd_momentum', true)}
 ${adagradKernel('adagrad')}
 ${nonFiniteKernel('non_finite')}
+${scanKernel('scan')}
+${reduceKernel('reduce')}
 ${runFunction()}
 )
 `;

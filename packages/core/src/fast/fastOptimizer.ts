@@ -11,13 +11,16 @@ import { emitWarning, notFusedWarning, type WarningHandler } from '../warnings.j
 import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
 import {
   channelMeans,
-  CHUNK,
+  GC_MEANS,
   KIND,
   meansGiven,
   SCALAR_COUNT,
+  SCAN_SLOT,
+  scanTasks,
   SLOT,
   stepScalars,
   tensorWork,
+  type ScanTask,
   type Task,
   type TensorWork,
 } from './tasks.js';
@@ -359,12 +362,10 @@ function wasmOptimizer(
   const updateTasks: Task[] = works.flatMap((w) => w.tasks);
   const firstTask: number[] = [];
   works.reduce((at, w) => (firstTask.push(at), at + w.tasks.length), 0);
-  const checkTasks: Task[] = layouts.flatMap((l, i) => {
-    const out: Task[] = [];
-    for (let s = 0; s < l.size; s += CHUNK)
-      out.push({ tensor: i, start: s, rows: 1, len: Math.min(CHUNK, l.size - s) });
-    return out;
-  });
+  // the scan reads each gradient once before any update: the finiteness check and GC's channel sums together
+  const tensorScans = layouts.map((l, i) => scanTasks(i, l, works[i].gcGradient !== GC_MEANS.none));
+  const scans: ScanTask[] = tensorScans.flatMap((t) => t.tasks);
+  const reduced = tensorScans.flatMap((t, i) => (t.parts > 0 ? [i] : []));
   const scratchLen = Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : [])));
   const slotNames = planSlots(plan);
 
@@ -375,7 +376,8 @@ function wasmOptimizer(
     at = here + bytes;
     return here;
   };
-  const checkTable = take(checkTasks.length * TASK_BYTES);
+  const scanTable = take(scans.length * TASK_BYTES);
+  const reduceTable = take(reduced.length * TASK_BYTES);
   const updateTable = take(updateTasks.length * TASK_BYTES);
   const scratch = Array.from({ length: threads }, () => take(scratchLen * 4));
   const tensorAt = layouts.map((l) => ({
@@ -383,8 +385,9 @@ function wasmOptimizer(
     g: take(l.size * 4),
     slots: slotNames.map(() => take(l.size * 4)),
   }));
-  // float64 channel means the host gives the kernels, for tensors whose channels are not rows
-  const meansAt = works.map((w, i) => (meansGiven(w) ? take(layouts[i].channels * 8) : 0));
+  // the float64 channel means the scan computes, for every tensor whose gradient is centred
+  const meansAt = works.map((w, i) => (w.gcGradient !== GC_MEANS.none ? take(layouts[i].channels * 8) : 0));
+  const partialsAt = tensorScans.map((t, i) => (t.parts > 0 ? take(t.parts * layouts[i].channels * 8) : 0));
   if (at > MAX_WASM_BYTES) return null;
   const pages = Math.ceil(at / 65536);
   const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
@@ -414,10 +417,30 @@ function wasmOptimizer(
   };
 
   const table = (offset: number, n: number) => new Float64Array(buffer, offset, n * TASK_SLOTS);
-  const checks = table(checkTable, checkTasks.length);
-  checkTasks.forEach((t, j) => {
-    checks[j * TASK_SLOTS + SLOT.g] = tensorAt[t.tensor].g + t.start * 4;
-    checks[j * TASK_SLOTS + SLOT.len] = t.len;
+  const scanRecords = table(scanTable, scans.length);
+  scans.forEach((t, j) => {
+    const r = scanRecords.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+    const { channels, inner } = layouts[t.tensor];
+    r[SCAN_SLOT.g] = tensorAt[t.tensor].g + t.start * 4;
+    r[SCAN_SLOT.p] = tensorAt[t.tensor].p + t.start * 4;
+    r[SCAN_SLOT.outer] = t.outer;
+    r[SCAN_SLOT.channels] = t.channels;
+    r[SCAN_SLOT.inner] = t.inner;
+    r[SCAN_SLOT.stride] = channels * inner * 4;
+    const partials = partialsAt[t.tensor] + t.part * t.channels * 8;
+    r[SCAN_SLOT.means] = t.part >= 0 ? partials : meansAt[t.tensor] + t.channel0 * 8;
+    // whole channels: their count divides the sums into means (a plain check reads it as its length)
+    r[SCAN_SLOT.n] = t.part >= 0 ? 0 : t.outer * t.inner;
+    r[SCAN_SLOT.wd] = plan.coupledDecay;
+  });
+  const reduceRecords = table(reduceTable, reduced.length);
+  reduced.forEach((i, j) => {
+    const r = reduceRecords.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+    r[SCAN_SLOT.g] = partialsAt[i];
+    r[SCAN_SLOT.parts] = tensorScans[i].parts;
+    r[SCAN_SLOT.channels] = layouts[i].channels;
+    r[SCAN_SLOT.means] = meansAt[i];
+    r[SCAN_SLOT.n] = layouts[i].outer * layouts[i].inner;
   });
   const updates = table(updateTable, updateTasks.length);
   updateTasks.forEach((t, j) => {
@@ -455,26 +478,37 @@ function wasmOptimizer(
     note,
     step(opts = {}) {
       const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
-      if (opts.checkFinite !== false) {
-        checkTasks.forEach((t, j) => {
-          checks[j * TASK_SLOTS + SLOT.kind] = active[t.tensor] ? KIND.nonFinite : KIND.skip;
-          checks[j * TASK_SLOTS + SLOT.result] = 0;
-        });
-        run(checkTable, checkTasks.length);
-        checkTasks.forEach((t, j) => {
-          if (checks[j * TASK_SLOTS + SLOT.result] !== 0)
-            throwNonFinite(params, grads, t.tensor, t.start, t.start + t.len);
+      const check = opts.checkFinite !== false;
+      // without the check, channels-first tensors sum each row inside the update (the row is then in cache)
+      const scanned = works.map((w, i) => active[i] && (check || meansGiven(w)));
+      let scanning = 0;
+      scans.forEach((t, j) => {
+        const needed = scanned[t.tensor] && (check || t.sums);
+        const kind = t.sums ? KIND.scan : KIND.nonFinite;
+        scanRecords[j * TASK_SLOTS + SCAN_SLOT.kind] = needed ? kind : KIND.skip;
+        scanRecords[j * TASK_SLOTS + SCAN_SLOT.result] = 0;
+        scanning += needed ? 1 : 0;
+      });
+      if (scanning > 0) run(scanTable, scans.length);
+      if (check) {
+        scans.forEach((t, j) => {
+          if (scanRecords[j * TASK_SLOTS + SCAN_SLOT.result] !== 0) throwNonFinite(params, grads, t.tensor);
         });
       }
+      let reducing = 0;
+      reduced.forEach((i, j) => {
+        reduceRecords[j * TASK_SLOTS + SCAN_SLOT.kind] = scanned[i] ? KIND.reduce : KIND.skip;
+        reducing += scanned[i] ? 1 : 0;
+      });
+      if (reducing > 0) run(reduceTable, reduced.length);
       works.forEach((w, i) => {
         const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
         if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
-        if (kind !== KIND.skip && meansGiven(w)) {
-          const means = new Float64Array(buffer, meansAt[i], layouts[i].channels);
-          channelMeans(params[i].value.data as FloatArray, grads[i], layouts[i], plan.coupledDecay, means);
-        }
+        // a scanned channels-first tensor reads its row means like host-given ones
+        const gcg = w.gcGradient === GC_MEANS.rowComputed && scanned[i] ? GC_MEANS.rowGiven : w.gcGradient;
         for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
           updates[j * TASK_SLOTS + SLOT.kind] = kind;
+          updates[j * TASK_SLOTS + SLOT.gcg] = gcg;
           if (kind !== KIND.skip) updates.set(k, j * TASK_SLOTS + SLOT.scalars);
         }
       });

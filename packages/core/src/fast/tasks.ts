@@ -4,7 +4,17 @@ import type { Layout } from '../tensor/layout.js';
 import type { FusedPlan } from '../plan/fusedPlan.js';
 
 /** Kernel ids, as the WebAssembly dispatcher `run` reads them from slot 0 of a task. */
-export const KIND = { skip: 0, adam: 1, adamAmsgrad: 2, sgd: 3, sgdMomentum: 4, adagrad: 5, nonFinite: 6 } as const;
+export const KIND = {
+  skip: 0,
+  adam: 1,
+  adamAmsgrad: 2,
+  sgd: 3,
+  sgdMomentum: 4,
+  adagrad: 5,
+  nonFinite: 6,
+  scan: 7,
+  reduce: 8,
+} as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
 /** Slots of a task record (f64 each; the WebAssembly side reads the same layout). */
@@ -20,6 +30,25 @@ export const SLOT = {
   gcg: 8,
   gcu: 9,
   scalars: 10,
+  result: 19,
+  means: 20,
+} as const;
+
+/**
+ * Slots of a scan or reduce task record (the kernels' arguments, in the same f64 table layout). A
+ * reduce record reads `parts` partial vectors of `channels` sums at `g` and writes the means at `means`.
+ */
+export const SCAN_SLOT = {
+  kind: 0,
+  p: 1,
+  g: 2,
+  channels: 3,
+  inner: 4,
+  stride: 5,
+  outer: 6,
+  parts: 6,
+  n: 7,
+  wd: 10,
   result: 19,
   means: 20,
 } as const;
@@ -105,6 +134,64 @@ export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEn
   for (let r = 0; r < full; r++) tasks.push({ tensor, start: r * len, rows: 1, len });
   if (size % len) tasks.push({ tensor, start: full * len, rows: 1, len: size % len });
   return { kind, gcGradient: GC_MEANS.none, gcUpdate, viaRecipe: false, tasks };
+}
+
+/**
+ * One block of a tensor's gradient that the scan kernel reads once, before any update: checked for
+ * NaN/±Infinity and, when `sums`, summed per channel in float64. The tensor is viewed as
+ * [outer, channels, inner]; the block is `outer` slices from element `start`, `channels` channels from
+ * `channel0` of each. A block holding whole channels writes their means (`part` −1); a block of a
+ * slice range writes partial sums (vector `part` of the tensor's partials) that `reduce` adds up.
+ * Without sums, a plain run of `inner` elements from `start` (outer 1, channels 1).
+ */
+export interface ScanTask {
+  readonly tensor: number;
+  readonly start: number;
+  readonly outer: number;
+  readonly channels: number;
+  readonly inner: number;
+  readonly channel0: number;
+  readonly sums: boolean;
+  readonly part: number;
+}
+
+/** The scan blocks of one tensor and how many partial-sum vectors they write (0: none to reduce). */
+export interface TensorScan {
+  readonly tasks: ScanTask[];
+  readonly parts: number;
+}
+
+/**
+ * The scan blocks of one tensor, each about CHUNK contiguous elements where it can be: channels first
+ * (outer 1), blocks of whole channels that finish their means; any other layout, ranges of whole
+ * slices with every channel (contiguous memory; a column-wise walk over channels-last data would read
+ * one cache line per slice) whose partial sums `reduce` adds up. Without `sums`, plain CHUNK runs for
+ * the finiteness check alone.
+ */
+export function scanTasks(tensor: number, layout: Layout, sums: boolean): TensorScan {
+  const { outer, channels, inner, size } = layout;
+  const tasks: ScanTask[] = [];
+  if (!sums) {
+    for (let s = 0; s < size; s += CHUNK) {
+      const len = Math.min(CHUNK, size - s);
+      tasks.push({ tensor, start: s, outer: 1, channels: 1, inner: len, channel0: 0, sums, part: -1 });
+    }
+    return { tasks, parts: 0 };
+  }
+  if (outer === 1) {
+    const width = Math.max(1, Math.floor(CHUNK / inner));
+    for (let c = 0; c < channels; c += width) {
+      const n = Math.min(width, channels - c);
+      tasks.push({ tensor, start: c * inner, outer: 1, channels: n, inner, channel0: c, sums, part: -1 });
+    }
+    return { tasks, parts: 0 };
+  }
+  const slices = Math.max(1, Math.floor(CHUNK / (channels * inner)));
+  for (let o = 0, part = 0; o < outer; o += slices, part++) {
+    const n = Math.min(slices, outer - o);
+    tasks.push({ tensor, start: o * channels * inner, outer: n, channels, inner, channel0: 0, sums, part });
+  }
+  return { tasks, parts: tasks.length };
 }
 
 /** Whether the host gives this tensor's gradient means (per channel, before the kernels run). */
