@@ -233,6 +233,132 @@ function adamKernel(name, amsgrad) {
   ${overRows(ptrs, `${gradientMean('wd1')} ${byGradientMeans(row)}`)})`;
 }
 
+/** The 4-lane addressing mode at a constant byte offset `k` past `$o` (an unrolled pass's k-th vector). */
+function vecAt(k) {
+  return {
+    width: 4,
+    ld: (ptr) => `(v128.load offset=${k} (i32.add (local.get ${ptr}) (local.get $o)))`,
+    st: (ptr, val) => `(v128.store offset=${k} (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
+    // the float64 column means of these 4 lanes (two per v128): at $mp + 2·(o + k)
+    means: () => {
+      const at = '(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))';
+      return `(local.set $MG (v128.load offset=${2 * k} ${at})) (local.set $MG2 (v128.load offset=${2 * k + 16} ${at}))`;
+    },
+  };
+}
+
+/**
+ * `rowPass` unrolled: 8 elements per iteration while 8 remain (two independent f32x4 bodies), then 4,
+ * then 1 lane at a time.
+ */
+function unrolledRowPass(body) {
+  const lane = { ...MODES.lane, means: () => columnMeans(MODES.lane) };
+  const loop = (step, bodies) => {
+    const brk = fresh('done');
+    const top = fresh('loop');
+    const guard =
+      step === 1
+        ? `(br_if ${brk} (i32.ge_u (local.get $i) (local.get $len)))`
+        : `(br_if ${brk} (i32.gt_u (i32.add (local.get $i) (i32.const ${step})) (local.get $len)))`;
+    return `(block ${brk} (loop ${top}
+      ${guard}
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      ${bodies}
+      (local.set $i (i32.add (local.get $i) (i32.const ${step})))
+      (br ${top})))`;
+  };
+  return `(local.set $i (i32.const 0))
+  ${loop(8, `${body(vecAt(0))}\n${body(vecAt(16))}`)}
+  ${loop(4, body(vecAt(0)))}
+  ${loop(1, body(lane))}`;
+}
+
+/**
+ * The `'adam'` plan without GC on the update, specialised when generated for where the gradient
+ * means come from (`centred`: false, 'row' or 'column') and whether the coupled (`wd1`) and decoupled
+ * (`wd2`) decay terms exist, so each element pays only its own arithmetic: the same expressions as
+ * `adamKernel`, minus the terms that are zero.
+ */
+function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
+  const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
+  const body = (m) => {
+    const withP = wd1 || wd2;
+    const gradient = wd1
+      ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get $pv)))`
+      : m.ld('$g');
+    const centring =
+      centred === 'row'
+        ? `(local.set $gg ${centre('$gg', '$MG')})`
+        : centred === 'column'
+          ? `${m.means()} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`
+          : '';
+    const direction = `(f32x4.div (local.get $mv)
+        (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))`;
+    const u = wd2 ? `(f32x4.add ${direction} (f32x4.mul (local.get $Vwd2) (local.get $pv)))` : direction;
+    return `${withP ? `(local.set $pv ${m.ld('$p')})` : ''}
+    (local.set $gg ${gradient}) ${centring}
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')}) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    ${m.st('$m', '(local.get $mv)')}
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')})
+      (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    ${m.st('$v', '(local.get $vv)')}
+    ${amsgrad ? `(local.set $vv (f32x4.max ${m.ld('$vm')} (local.get $vv))) ${m.st('$vm', '(local.get $vv)')}` : ''}
+    ${m.st('$p', `(f32x4.sub ${withP ? '(local.get $pv)' : m.ld('$p')} (f32x4.mul (local.get $Vs) ${u}))`)}`;
+  };
+  return `(func $${name}
+  (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
+  (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+  (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
+  ${COMMON_LOCALS}
+  (local $mv v128) (local $vv v128)
+  (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
+  (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
+  ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
+  ${overRows(ptrs, `${centred === 'row' ? gradientMean('wd1') : ''} ${unrolledRowPass(body)}`)})`;
+}
+
+/** Every specialisation of `adamStreamKernel` for one `amsgrad`, by name suffix. */
+function adamStreamVariants(prefix, amsgrad) {
+  const out = [];
+  for (const centred of [false, 'row', 'column'])
+    for (const wd1 of [false, true])
+      for (const wd2 of [false, true])
+        out.push({ name: `${prefix}_${centred || 'none'}${wd1 ? '_wd1' : ''}${wd2 ? '_wd2' : ''}`, centred, wd1, wd2 });
+  return out.map((v) => ({ ...v, wat: adamStreamKernel(v.name, { amsgrad, ...v }) }));
+}
+
+/**
+ * The entry of the `'adam'` plan: GC on the update stages each row (`adamKernel`); otherwise the
+ * streaming specialisation for this task's means and decay terms.
+ */
+function adamEntry(name, staged, variants) {
+  const args = `(local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm) (local.get $rows)
+    (local.get $len) (local.get $gcg) (local.get $mp) (local.get $wd1) (local.get $b1) (local.get $c1)
+    (local.get $b2) (local.get $c2) (local.get $a) (local.get $eps) (local.get $wd2) (local.get $s)`;
+  const call = (vs) => `(call $${vs[0].name} ${args})`;
+  const split = (test, vs, key) =>
+    `(if ${test} (then ${call(vs.filter((v) => v[key]))}) (else ${call(vs.filter((v) => !v[key]))}))`;
+  const byDecay = (vs) =>
+    `(if (f32.ne (local.get $wd1) (f32.const 0))
+      (then ${split('(f32.ne (local.get $wd2) (f32.const 0))', vs.filter((v) => v.wd1), 'wd2')})
+      (else ${split('(f32.ne (local.get $wd2) (f32.const 0))', vs.filter((v) => !v.wd1), 'wd2')}))`;
+  const centred = (c) => byDecay(variants.filter((v) => v.centred === c));
+  const pick = () => `(if (i32.eq (local.get $gcg) (i32.const ${GC.columnGiven})) (then ${centred('column')})
+      (else (if (local.get $gcg) (then ${centred('row')}) (else ${centred(false)}))))`;
+  return `(func $${name}
+  (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+  (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
+  (if (local.get $gcu)
+    (then (call $${staged} (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm)
+      (local.get $rows) (local.get $len) (local.get $gcg) (local.get $gcu) (local.get $scr) (local.get $mp)
+      (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
+      (local.get $eps) (local.get $wd2) (local.get $s)))
+    (else ${pick()})))`;
+}
+
 /**
  * The `'sgd'` plan (wd = coupledDecay, $gcg: gradientRule applies):
  *   d = g + wd·p − mean_g;  buf = ka·buf + kb·d;  d' = nd·d + nm·buf;  p = p − lr·d' − dec·p
@@ -513,14 +639,20 @@ function runFunction() {
 /** The whole module. `shared`: imports a shared memory (threads); otherwise a plain one. */
 export function kernelsWat({ shared }) {
   labelCounter = 0;
+  const adam = adamStreamVariants('adam', false);
+  const amsgrad = adamStreamVariants('adam_amsgrad', true);
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   const memoryNote = shared ? 'Shared memory (threads).' : 'Unshared memory.';
   return `;; GENERATED by packages/core/scripts/build-wasm.mjs — do not edit; edit the generator.
 ;; Fused GC optimizer kernels over float32 rows, WebAssembly SIMD (f32x4). ${memoryNote}
 (module
 (import "env" "memory" ${memory})
-${adamKernel('adam', false)}
-${adamKernel('adam_amsgrad', true)}
+${adamKernel('adam_staged', false)}
+${adamKernel('adam_amsgrad_staged', true)}
+${adam.map((v) => v.wat).join('\n')}
+${amsgrad.map((v) => v.wat).join('\n')}
+${adamEntry('adam', 'adam_staged', adam)}
+${adamEntry('adam_amsgrad', 'adam_amsgrad_staged', amsgrad)}
 ${sgdKernel('sgd', false)}
 ${sgdKernel('sgd_momentum', true)}
 ${adagradKernel('adagrad')}
