@@ -117,16 +117,11 @@ function centre(x, mean, meanHigh = mean) {
 const GC = { none: 0, rowComputed: 1, rowGiven: 2, columnGiven: 3 };
 
 /**
- * The mean of the gradient row that GC removes, `mean(g + wd·p)` summed in float64 (the coupled L2
- * term is centred too, docs/ALGORITHMS.md §5.2), into $MG; only when this tensor is centred on the gradient.
+ * The gradient mean of this row (GC per row): the float64 the scan computed for it, at `$mp` (the
+ * kernels never sum a gradient row themselves: the scan did, in the same read as the finiteness check).
  */
-function gradientMean(wd) {
-  return `(if (i32.eq (local.get $gcg) (i32.const ${GC.rowComputed})) (then
-      (if (f32.eq (local.get $${wd}) (f32.const 0))
-        (then ${rowSum((m) => m.ld('$g'))})
-        (else ${rowSum((m) => `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) ${m.ld('$p')}))`)}))
-      (local.set $MG ${rowMean()})))
-    (if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
+function gradientMean() {
+  return `(if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
 }
 
@@ -230,7 +225,7 @@ function adamKernel(name, amsgrad) {
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
-  ${overRows(ptrs, `${gradientMean('wd1')} ${byGradientMeans(row)}`)})`;
+  ${overRows(ptrs, `${gradientMean()} ${byGradientMeans(row)}`)})`;
 }
 
 /** The 4-lane addressing mode at a constant byte offset `k` past `$o` (an unrolled pass's k-th vector). */
@@ -283,9 +278,7 @@ function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
   const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
   const body = (m) => {
     const withP = wd1 || wd2;
-    const gradient = wd1
-      ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get $pv)))`
-      : m.ld('$g');
+    const gradient = wd1 ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get $pv)))` : m.ld('$g');
     const centring =
       centred === 'row'
         ? `(local.set $gg ${centre('$gg', '$MG')})`
@@ -315,7 +308,7 @@ function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
-  ${overRows(ptrs, `${centred === 'row' ? gradientMean('wd1') : ''} ${unrolledRowPass(body)}`)})`;
+  ${overRows(ptrs, `${centred === 'row' ? gradientMean() : ''} ${unrolledRowPass(body)}`)})`;
 }
 
 /** Every specialisation of `adamStreamKernel` for one `amsgrad`, by name suffix. */
@@ -341,8 +334,16 @@ function adamEntry(name, staged, variants) {
     `(if ${test} (then ${call(vs.filter((v) => v[key]))}) (else ${call(vs.filter((v) => !v[key]))}))`;
   const byDecay = (vs) =>
     `(if (f32.ne (local.get $wd1) (f32.const 0))
-      (then ${split('(f32.ne (local.get $wd2) (f32.const 0))', vs.filter((v) => v.wd1), 'wd2')})
-      (else ${split('(f32.ne (local.get $wd2) (f32.const 0))', vs.filter((v) => !v.wd1), 'wd2')}))`;
+      (then ${split(
+        '(f32.ne (local.get $wd2) (f32.const 0))',
+        vs.filter((v) => v.wd1),
+        'wd2',
+      )})
+      (else ${split(
+        '(f32.ne (local.get $wd2) (f32.const 0))',
+        vs.filter((v) => !v.wd1),
+        'wd2',
+      )}))`;
   const centred = (c) => byDecay(variants.filter((v) => v.centred === c));
   const pick = () => `(if (i32.eq (local.get $gcg) (i32.const ${GC.columnGiven})) (then ${centred('column')})
       (else (if (local.get $gcg) (then ${centred('row')}) (else ${centred(false)}))))`;
@@ -390,7 +391,7 @@ function sgdKernel(name, momentum) {
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) ` +
     `(local $Vlr v128) (local $Vdec v128)
   ${['wd', 'ka', 'kb', 'nd', 'nm', 'lr', 'dec'].map(splat).join(' ')}
-  ${overRows(ptrs, `${gradientMean('wd')} ${gradientRowPass(body)}`)})`
+  ${overRows(ptrs, `${gradientMean()} ${gradientRowPass(body)}`)})`
   );
 }
 
@@ -412,7 +413,7 @@ function adagradKernel(name) {
   ${COMMON_LOCALS} (local $acc2 v128)
   (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
   ${['wd', 'eps', 'clr'].map(splat).join(' ')}
-  ${overRows(['$p', '$g', '$sq'], `${gradientMean('wd')} ${gradientRowPass(body)}`)})`;
+  ${overRows(['$p', '$g', '$sq'], `${gradientMean()} ${gradientRowPass(body)}`)})`;
 }
 
 /** 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x is +0 exactly for every finite x). */
@@ -446,12 +447,15 @@ function countedLoop(v, limit, step, body) {
  * float64 pairs. The check ORs `x − x`: +0 exactly for every finite float, NaN otherwise.
  */
 function scanKernel(name) {
-  const load = (mode, withP) => {
-    const g = mode === 'vec' ? '(v128.load (local.get $gp))' : '(v128.load32_zero (local.get $gp))';
-    const p = mode === 'vec' ? '(v128.load (local.get $pp))' : '(v128.load32_zero (local.get $pp))';
-    return withP ? `(f32x4.add ${g} (f32x4.mul (local.get $Vwd) ${p}))` : g;
+  // x = g (+ wd·p): with a decay term g itself is checked per element (g + wd·p may overflow where g
+  // does not); without, the float64 sums carry the check (see the end)
+  const load = (x, mode, withP) => {
+    const ld = (ptr) => (mode === 'vec' ? `(v128.load (local.get ${ptr}))` : `(v128.load32_zero (local.get ${ptr}))`);
+    if (!withP) return `(local.set ${x} ${ld('$gp')})`;
+    return `(local.set ${x} ${ld('$gp')})
+      (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))
+      (local.set ${x} (f32x4.add (local.get ${x}) (f32x4.mul (local.get $Vwd) ${ld('$pp')})))`;
   };
-  const check = (x) => `(local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))`;
   const high = (x) => `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${x} ${x}))`;
   const bump = (bytes) =>
     `(local.set $gp (i32.add (local.get $gp) (i32.const ${bytes})))
@@ -465,7 +469,7 @@ function scanKernel(name) {
       '$c',
       '$cw',
       4,
-      `(local.set $x ${load('vec', withP)}) ${check('$x')}
+      `${load('$x', 'vec', withP)}
       ${addTo('$q', 0, '(f64x2.promote_low_f32x4 (local.get $x))')}
       ${addTo('$q', 16, high('(local.get $x)'))}
       ${bump(16)} (local.set $q (i32.add (local.get $q) (i32.const 32)))`,
@@ -474,7 +478,7 @@ function scanKernel(name) {
       '$c',
       '$cw',
       1,
-      `(local.set $x ${load('lane', withP)}) ${check('$x')}
+      `${load('$x', 'lane', withP)}
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
         (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
       ${bump(4)} (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
@@ -492,9 +496,7 @@ function scanKernel(name) {
         '$i',
         '$inner',
         8,
-        `(local.set $x ${load('vec', withP)}) ${bump(16)} (local.set $y ${load('vec', withP)}) ${bump(16)}
-        (local.set $bad (v128.or (local.get $bad) (v128.or (f32x4.sub (local.get $x) (local.get $x))
-          (f32x4.sub (local.get $y) (local.get $y)))))
+        `${load('$x', 'vec', withP)} ${bump(16)} ${load('$y', 'vec', withP)} ${bump(16)}
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
         (local.set $a1 (f64x2.add (local.get $a1) ${high('(local.get $x)')}))
         (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
@@ -504,7 +506,7 @@ function scanKernel(name) {
         '$i',
         '$inner',
         4,
-        `(local.set $x ${load('vec', withP)}) ${bump(16)} ${check('$x')}
+        `${load('$x', 'vec', withP)} ${bump(16)}
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
         (local.set $a1 (f64x2.add (local.get $a1) ${high('(local.get $x)')}))`,
       )}
@@ -512,7 +514,7 @@ function scanKernel(name) {
         '$i',
         '$inner',
         1,
-        `(local.set $x ${load('lane', withP)}) ${bump(4)} ${check('$x')}
+        `${load('$x', 'lane', withP)} ${bump(4)}
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))`,
       )}
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
@@ -543,13 +545,18 @@ function scanKernel(name) {
   (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
   (local $o i32) (local $c i32) (local $i i32) (local $gp i32) (local $pp i32) (local $q i32)
   (local $Vwd v128) (local $bad v128) (local $x v128) (local $y v128)
-  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64)
+  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64) (local $chk f64)
   (local.set $Vwd (f32x4.splat (local.get $wd)))
   ${perMean('(f64.store (local.get $q) (f64.const 0))')}
   (if (f32.eq (local.get $wd) (f32.const 0)) (then ${slices(false)}) (else ${slices(true)}))
+  ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it
+  ;; NaN or ±Infinity, and s − s turns either into NaN
+  ${perMean('(local.set $chk (f64.add (local.get $chk) (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))')}
   (if (local.get $n) (then
     ${perMean('(f64.store (local.get $q) (f64.div (f64.load (local.get $q)) (f64.convert_i32_u (local.get $n))))')}))
-  (v128.any_true (local.get $bad)))`;
+  (if (result i32) (f32.eq (local.get $wd) (f32.const 0))
+    (then (f64.ne (local.get $chk) (local.get $chk)))
+    (else (v128.any_true (local.get $bad)))))`;
 }
 
 /**

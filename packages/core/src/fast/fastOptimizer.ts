@@ -443,16 +443,20 @@ function wasmOptimizer(
     r[SCAN_SLOT.n] = layouts[i].outer * layouts[i].inner;
   });
   const updates = table(updateTable, updateTasks.length);
+  // the update table runs the tasks in reverse: the gradients the scan read last may still be in the
+  // last-level cache when the update starts with them
+  const row = (j: number) => updateTasks.length - 1 - j;
   updateTasks.forEach((t, j) => {
     const w = works[t.tensor];
-    const r = updates.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+    const r = updates.subarray(row(j) * TASK_SLOTS, (row(j) + 1) * TASK_SLOTS);
     const ptr = (base: number) => base + t.start * 4;
     r[SLOT.p] = ptr(tensorAt[t.tensor].p);
     r[SLOT.g] = ptr(tensorAt[t.tensor].g);
     tensorAt[t.tensor].slots.forEach((s, k) => (r[SLOT.s1 + k] = ptr(s)));
     r[SLOT.rows] = t.rows;
     r[SLOT.len] = t.len;
-    r[SLOT.gcg] = w.gcGradient;
+    // the scan gives channels-first tensors their row means too
+    r[SLOT.gcg] = w.gcGradient === GC_MEANS.rowComputed ? GC_MEANS.rowGiven : w.gcGradient;
     r[SLOT.means] = meansAt[t.tensor] + (t.channel0 ?? 0) * 8;
     r[SLOT.gcu] = w.gcUpdate ? 1 : 0;
   });
@@ -479,8 +483,8 @@ function wasmOptimizer(
     step(opts = {}) {
       const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
       const check = opts.checkFinite !== false;
-      // without the check, channels-first tensors sum each row inside the update (the row is then in cache)
-      const scanned = works.map((w, i) => active[i] && (check || meansGiven(w)));
+      // every centred gradient is scanned for its means (the kernels take them as given), checked or not
+      const scanned = works.map((w, i) => active[i] && (check || w.gcGradient !== GC_MEANS.none));
       let scanning = 0;
       scans.forEach((t, j) => {
         const needed = scanned[t.tensor] && (check || t.sums);
@@ -504,12 +508,9 @@ function wasmOptimizer(
       works.forEach((w, i) => {
         const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
         if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
-        // a scanned channels-first tensor reads its row means like host-given ones
-        const gcg = w.gcGradient === GC_MEANS.rowComputed && scanned[i] ? GC_MEANS.rowGiven : w.gcGradient;
         for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
-          updates[j * TASK_SLOTS + SLOT.kind] = kind;
-          updates[j * TASK_SLOTS + SLOT.gcg] = gcg;
-          if (kind !== KIND.skip) updates.set(k, j * TASK_SLOTS + SLOT.scalars);
+          updates[row(j) * TASK_SLOTS + SLOT.kind] = kind;
+          if (kind !== KIND.skip) updates.set(k, row(j) * TASK_SLOTS + SLOT.scalars);
         }
       });
       run(updateTable, updateTasks.length);
