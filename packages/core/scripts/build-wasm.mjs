@@ -74,16 +74,6 @@ function rowPass(body) {
   return `(local.set $i (i32.const 0))\n${parts.join('\n')}`;
 }
 
-/** Σ of a row in f64 (returns via $sum); `value(mode)` is the f32x4 expression summed. */
-function rowSum(value) {
-  return (
-    `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    ${rowPass((m) => m.sum(value(m)))}
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) ` +
-    `(f64x2.extract_lane 1 (local.get $acc)))))`
-  );
-}
-
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
   (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
   (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128)`;
@@ -237,7 +227,8 @@ function vecAt(k) {
     // the float64 column means of these 4 lanes (two per v128): at $mp + 2·(o + k)
     means: () => {
       const at = '(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))';
-      return `(local.set $MG (v128.load offset=${2 * k} ${at})) (local.set $MG2 (v128.load offset=${2 * k + 16} ${at}))`;
+      return `(local.set $MG (v128.load offset=${2 * k} ${at}))
+        (local.set $MG2 (v128.load offset=${2 * k + 16} ${at}))`;
     },
   };
 }
@@ -551,7 +542,8 @@ function scanKernel(name) {
   (if (f32.eq (local.get $wd) (f32.const 0)) (then ${slices(false)}) (else ${slices(true)}))
   ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it
   ;; NaN or ±Infinity, and s − s turns either into NaN
-  ${perMean('(local.set $chk (f64.add (local.get $chk) (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))')}
+  ${perMean(`(local.set $chk (f64.add (local.get $chk)
+    (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))`)}
   (if (local.get $n) (then
     ${perMean('(f64.store (local.get $q) (f64.div (f64.load (local.get $q)) (f64.convert_i32_u (local.get $n))))')}))
   (if (result i32) (f32.eq (local.get $wd) (f32.const 0))

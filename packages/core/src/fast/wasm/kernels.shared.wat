@@ -1284,7 +1284,8 @@
       (br_if $done64 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1296,7 +1297,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))))))
 
-    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1313,7 +1315,8 @@
       (br_if $done66 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1368,7 +1371,8 @@
       (br_if $done72 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1380,7 +1384,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (f32x4.add (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))) (f32x4.mul (local.get $Vwd2) (local.get $pv))))))
 (local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1397,7 +1402,8 @@
       (br_if $done74 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1452,7 +1458,8 @@
       (br_if $done80 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1464,7 +1471,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))))))
 (local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1481,7 +1489,8 @@
       (br_if $done82 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1536,7 +1545,8 @@
       (br_if $done88 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1548,7 +1558,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (f32x4.add (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))) (f32x4.mul (local.get $Vwd2) (local.get $pv))))))
 (local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -1565,7 +1576,8 @@
       (br_if $done90 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2264,7 +2276,8 @@
       (br_if $done160 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2276,7 +2289,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))))))
 
-    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2293,7 +2307,8 @@
       (br_if $done162 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2348,7 +2363,8 @@
       (br_if $done168 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2360,7 +2376,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (f32x4.add (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))) (f32x4.mul (local.get $Vwd2) (local.get $pv))))))
 (local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=16 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2377,7 +2394,8 @@
       (br_if $done170 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2432,7 +2450,8 @@
       (br_if $done176 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2444,7 +2463,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))))))
 (local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2461,7 +2481,8 @@
       (br_if $done178 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2516,7 +2537,8 @@
       (br_if $done184 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2528,7 +2550,8 @@
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (f32x4.add (f32x4.div (local.get $mv)
         (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps))) (f32x4.mul (local.get $Vwd2) (local.get $pv))))))
 (local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=16 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -2545,7 +2568,8 @@
       (br_if $done186 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load offset=0 (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
@@ -3105,7 +3129,8 @@
     (block $end344 (loop $next345
     (br_if $end344 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
-      (local.set $chk (f64.add (local.get $chk) (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))
+      (local.set $chk (f64.add (local.get $chk)
+    (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
     (br $next345)))
   (if (local.get $n) (then
