@@ -107,6 +107,12 @@ function centre(x, mean, meanHigh = mean) {
 const GC = { none: 0, rowComputed: 1, rowGiven: 2, columnGiven: 3 };
 
 /**
+ * GC on the update (`$gcu`, src/fast/tasks.ts's GC_UPDATE): none (0); per row, staged in the thread's
+ * scratch row (1, channels first); u written to the tensor's update array for the scan and `apply` (2).
+ */
+const GCU = { none: 0, scratchRow: 1, toArray: 2 };
+
+/**
  * The gradient mean of this row (GC per row): the float64 the scan computed for it, at `$mp` (the
  * kernels never sum a gradient row themselves: the scan did, in the same read as the finiteness check).
  */
@@ -176,7 +182,7 @@ function overRows(ptrs, rowBody) {
  * update, the row's u is staged in the thread's scratch row, summed, then applied.
  */
 function adamKernel(name, amsgrad) {
-  const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
+  const ptrs = ['$p', '$g', '$m', '$v', '$up', ...(amsgrad ? ['$vm'] : [])];
   const direction = (m, centred) =>
     `
     ${centredGradient(m, 'wd1', centred)}
@@ -204,10 +210,13 @@ function adamKernel(name, amsgrad) {
       (m) => `(local.set $u ${m.ld('$scr')})
       ${m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre('$u', '$MU')}))`)}`,
     )}`;
-  const row = (centred) => `(if (local.get $gcu) (then ${staged(centred)}) (else ${fused(centred)}))`;
+  // GC on the update where channels are not rows: u goes to the tensor's own array, summed and applied later
+  const toArray = (centred) => rowPass((m) => `${direction(m, centred)} ${m.st('$up', '(local.get $u)')}`);
+  const row = (centred) => `(if (i32.eq (local.get $gcu) (i32.const ${GCU.toArray})) (then ${toArray(centred)})
+    (else (if (local.get $gcu) (then ${staged(centred)}) (else ${fused(centred)}))))`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   ${COMMON_LOCALS}
@@ -340,15 +349,34 @@ function adamEntry(name, staged, variants) {
       (else (if (local.get $gcg) (then ${centred('row')}) (else ${centred(false)}))))`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   (if (local.get $gcu)
     (then (call $${staged} (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm)
       (local.get $rows) (local.get $len) (local.get $gcg) (local.get $gcu) (local.get $scr) (local.get $mp)
-      (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
+      (local.get $up) (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
       (local.get $eps) (local.get $wd2) (local.get $s)))
     (else ${pick()})))`;
+}
+
+/**
+ * GC on the update where channels are not rows, last step: `p −= s·(u − mean_u)` with u the update the
+ * Adam kernel wrote to the tensor's array (`$u`) and its float64 channel means from the scan of u, per
+ * row (`$gcg` 2) or per column (3) as for gradients.
+ */
+function applyCentredKernel(name) {
+  const body = (m, centred) => {
+    const high = centred === 'column' ? '$MG2' : '$MG';
+    return `(local.set $uu ${m.ld('$u')})
+    ${centred === 'column' ? columnMeans(m) : ''}
+    ${m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre('$uu', '$MG', high)}))`)}`;
+  };
+  return `(func $${name} (param $p i32) (param $u i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $mp i32) (param $s f32)
+  ${COMMON_LOCALS} (local $Vs v128) (local $uu v128)
+  ${splat('s')}
+  ${overRows(['$p', '$u'], `${gradientMean()} ${gradientRowPass(body)}`)})`;
 }
 
 /**
@@ -610,11 +638,11 @@ function runFunction() {
     (local.set $kind ${I(0)})
     (if (i32.eq (local.get $kind) (i32.const 1)) (then
       (call $adam ${I(1)} ${I(2)} ${I(3)} ${I(4)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(9)}
-        (local.get $scr) ${I(20)}
+        (local.get $scr) ${I(20)} ${I(21)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
       (call $adam_amsgrad ${I(1)} ${I(2)} ${I(3)} ${I(4)} ${I(5)} ${I(6)} ${I(7)} ${I(8)} ${I(9)}
-        (local.get $scr) ${I(20)}
+        (local.get $scr) ${I(20)} ${I(21)}
         ${F(10)} ${F(11)} ${F(12)} ${F(13)} ${F(14)} ${F(15)} ${F(16)} ${F(17)} ${F(18)})))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
       (call $sgd ${I(1)} ${I(2)} (i32.const 0) ${I(6)} ${I(7)} ${I(8)} ${I(20)}
@@ -631,6 +659,8 @@ function runFunction() {
         (call $scan ${I(2)} ${I(1)} ${I(6)} ${I(3)} ${I(4)} ${I(5)} ${I(20)} ${I(7)} ${F(10)})))))
     (if (i32.eq (local.get $kind) (i32.const 8)) (then
       (call $reduce ${I(2)} ${I(6)} ${I(3)} ${I(20)} ${I(7)})))
+    (if (i32.eq (local.get $kind) (i32.const 9)) (then
+      (call $apply_centred ${I(1)} ${I(21)} ${I(6)} ${I(7)} ${I(8)} ${I(20)} ${F(18)})))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))
     (br $next))))`;
 }
@@ -658,6 +688,7 @@ ${adagradKernel('adagrad')}
 ${nonFiniteKernel('non_finite')}
 ${scanKernel('scan')}
 ${reduceKernel('reduce')}
+${applyCentredKernel('apply_centred')}
 ${runFunction()}
 )
 `;

@@ -20,8 +20,10 @@ import {
   SLOT,
   stepScalars,
   tensorWork,
+  GC_UPDATE,
   type ScanTask,
   type Task,
+  type TensorScan,
   type TensorWork,
 } from './tasks.js';
 import { prestartBrowserWorkers } from './threads/browserWorkers.js';
@@ -366,7 +368,16 @@ function wasmOptimizer(
   const tensorScans = layouts.map((l, i) => scanTasks(i, l, works[i].gcGradient !== GC_MEANS.none));
   const scans: ScanTask[] = tensorScans.flatMap((t) => t.tasks);
   const reduced = tensorScans.flatMap((t, i) => (t.parts > 0 ? [i] : []));
-  const scratchLen = Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : [])));
+  // GC on the update where channels are not rows: u to the tensor's update array, scanned, then applied
+  const staged = works.flatMap((w, i) => (w.updateMeans !== GC_MEANS.none ? [i] : []));
+  const updateScans = layouts.map((l, i) => (staged.includes(i) ? scanTasks(i, l, true) : { tasks: [], parts: 0 }));
+  const uScans: ScanTask[] = updateScans.flatMap((t) => t.tasks);
+  const uReduced = updateScans.flatMap((t, i) => (t.parts > 0 ? [i] : []));
+  const applyTasks: Task[] = staged.flatMap((i) => works[i].tasks);
+  const scratchLen = Math.max(
+    4,
+    ...works.flatMap((w) => (w.gcUpdate && w.updateMeans === GC_MEANS.none ? w.tasks.map((t) => t.len) : [])),
+  );
   const slotNames = planSlots(plan);
 
   // memory layout: control block, the two task tables, one scratch row per thread, then the tensors
@@ -379,6 +390,9 @@ function wasmOptimizer(
   const scanTable = take(scans.length * TASK_BYTES);
   const reduceTable = take(reduced.length * TASK_BYTES);
   const updateTable = take(updateTasks.length * TASK_BYTES);
+  const uScanTable = take(uScans.length * TASK_BYTES);
+  const uReduceTable = take(uReduced.length * TASK_BYTES);
+  const applyTable = take(applyTasks.length * TASK_BYTES);
   const scratch = Array.from({ length: threads }, () => take(scratchLen * 4));
   const tensorAt = layouts.map((l) => ({
     p: take(l.size * 4),
@@ -388,6 +402,10 @@ function wasmOptimizer(
   // the float64 channel means the scan computes, for every tensor whose gradient is centred
   const meansAt = works.map((w, i) => (w.gcGradient !== GC_MEANS.none ? take(layouts[i].channels * 8) : 0));
   const partialsAt = tensorScans.map((t, i) => (t.parts > 0 ? take(t.parts * layouts[i].channels * 8) : 0));
+  // each staged tensor's update array, its channel means and the partial sums of its scan
+  const uAt = layouts.map((l, i) => (staged.includes(i) ? take(l.size * 4) : 0));
+  const uMeansAt = layouts.map((l, i) => (staged.includes(i) ? take(l.channels * 8) : 0));
+  const uPartialsAt = updateScans.map((t, i) => (t.parts > 0 ? take(t.parts * layouts[i].channels * 8) : 0));
   if (at > MAX_WASM_BYTES) return null;
   const pages = Math.ceil(at / 65536);
   const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
@@ -417,30 +435,54 @@ function wasmOptimizer(
   };
 
   const table = (offset: number, n: number) => new Float64Array(buffer, offset, n * TASK_SLOTS);
-  const scanRecords = table(scanTable, scans.length);
-  scans.forEach((t, j) => {
-    const r = scanRecords.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
-    const { channels, inner } = layouts[t.tensor];
-    r[SCAN_SLOT.g] = tensorAt[t.tensor].g + t.start * 4;
-    r[SCAN_SLOT.p] = tensorAt[t.tensor].p + t.start * 4;
-    r[SCAN_SLOT.outer] = t.outer;
-    r[SCAN_SLOT.channels] = t.channels;
-    r[SCAN_SLOT.inner] = t.inner;
-    r[SCAN_SLOT.stride] = channels * inner * 4;
-    const partials = partialsAt[t.tensor] + t.part * t.channels * 8;
-    r[SCAN_SLOT.means] = t.part >= 0 ? partials : meansAt[t.tensor] + t.channel0 * 8;
-    // whole channels: their count divides the sums into means (a plain check reads it as its length)
-    r[SCAN_SLOT.n] = t.part >= 0 ? 0 : t.outer * t.inner;
-    r[SCAN_SLOT.wd] = plan.coupledDecay;
-  });
-  const reduceRecords = table(reduceTable, reduced.length);
-  reduced.forEach((i, j) => {
-    const r = reduceRecords.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
-    r[SCAN_SLOT.g] = partialsAt[i];
-    r[SCAN_SLOT.parts] = tensorScans[i].parts;
-    r[SCAN_SLOT.channels] = layouts[i].channels;
-    r[SCAN_SLOT.means] = meansAt[i];
-    r[SCAN_SLOT.n] = layouts[i].outer * layouts[i].inner;
+  // scan records of `tasks` over the array at `source[tensor]`, whole channels' means to `means[tensor]`
+  const scanRecordsOf = (at: number, tasks: ScanTask[], source: number[], means: number[], partials: number[]) => {
+    const records = table(at, tasks.length);
+    tasks.forEach((t, j) => {
+      const r = records.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+      const { channels, inner } = layouts[t.tensor];
+      r[SCAN_SLOT.g] = source[t.tensor] + t.start * 4;
+      r[SCAN_SLOT.p] = tensorAt[t.tensor].p + t.start * 4;
+      r[SCAN_SLOT.outer] = t.outer;
+      r[SCAN_SLOT.channels] = t.channels;
+      r[SCAN_SLOT.inner] = t.inner;
+      r[SCAN_SLOT.stride] = channels * inner * 4;
+      r[SCAN_SLOT.means] =
+        t.part >= 0 ? partials[t.tensor] + t.part * t.channels * 8 : means[t.tensor] + t.channel0 * 8;
+      // whole channels: their count divides the sums into means (a plain check reads it as its length)
+      r[SCAN_SLOT.n] = t.part >= 0 ? 0 : t.outer * t.inner;
+    });
+    return records;
+  };
+  // reduce records of the tensors `which`: their partial sums into their means
+  const reduceRecordsOf = (at: number, which: number[], scanned: TensorScan[], means: number[], partials: number[]) => {
+    const records = table(at, which.length);
+    which.forEach((i, j) => {
+      const r = records.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+      r[SCAN_SLOT.g] = partials[i];
+      r[SCAN_SLOT.parts] = scanned[i].parts;
+      r[SCAN_SLOT.channels] = layouts[i].channels;
+      r[SCAN_SLOT.means] = means[i];
+      r[SCAN_SLOT.n] = layouts[i].outer * layouts[i].inner;
+    });
+    return records;
+  };
+  const gradientsAt = tensorAt.map((t) => t.g);
+  const scanRecords = scanRecordsOf(scanTable, scans, gradientsAt, meansAt, partialsAt);
+  // the gradient scan sums g + wd·p (the coupled L2 term is centred too); the update scan sums u alone
+  scans.forEach((_, j) => (scanRecords[j * TASK_SLOTS + SCAN_SLOT.wd] = plan.coupledDecay));
+  const reduceRecords = reduceRecordsOf(reduceTable, reduced, tensorScans, meansAt, partialsAt);
+  const uScanRecords = scanRecordsOf(uScanTable, uScans, uAt, uMeansAt, uPartialsAt);
+  const uReduceRecords = reduceRecordsOf(uReduceTable, uReduced, updateScans, uMeansAt, uPartialsAt);
+  const applyRecords = table(applyTable, applyTasks.length);
+  applyTasks.forEach((t, j) => {
+    const r = applyRecords.subarray(j * TASK_SLOTS, (j + 1) * TASK_SLOTS);
+    r[SLOT.p] = tensorAt[t.tensor].p + t.start * 4;
+    r[SLOT.u] = uAt[t.tensor] + t.start * 4;
+    r[SLOT.rows] = t.rows;
+    r[SLOT.len] = t.len;
+    r[SLOT.gcg] = works[t.tensor].updateMeans;
+    r[SLOT.means] = uMeansAt[t.tensor] + (t.channel0 ?? 0) * 8;
   });
   const updates = table(updateTable, updateTasks.length);
   // the update table runs the tasks in reverse: the gradients the scan read last may still be in the
@@ -458,7 +500,8 @@ function wasmOptimizer(
     // the scan gives channels-first tensors their row means too
     r[SLOT.gcg] = w.gcGradient === GC_MEANS.rowComputed ? GC_MEANS.rowGiven : w.gcGradient;
     r[SLOT.means] = meansAt[t.tensor] + (t.channel0 ?? 0) * 8;
-    r[SLOT.gcu] = w.gcUpdate ? 1 : 0;
+    r[SLOT.gcu] = w.updateMeans !== GC_MEANS.none ? GC_UPDATE.toArray : w.gcUpdate ? GC_UPDATE.scratchRow : 0;
+    r[SLOT.u] = uAt[t.tensor] + t.start * 4;
   });
 
   const bytes = kernelBytes(shared);
@@ -470,6 +513,18 @@ function wasmOptimizer(
     else kernels.run(tableAt, 0, count, scratch[0]);
   };
   const k = new Float64Array(SCALAR_COUNT);
+  // each tensor's Adam step size s this step (the `apply` kernel's scalar)
+  const stepSize = new Float64Array(layouts.length);
+  // sets each task's kind (`kindOf`), then runs the table unless every task is skipped
+  const runTasks = (tableAt: number, records: Float64Array, n: number, kindOf: (j: number) => number) => {
+    let left = 0;
+    for (let j = 0; j < n; j++) {
+      const kind = kindOf(j);
+      records[j * TASK_SLOTS + SCAN_SLOT.kind] = kind;
+      if (kind !== KIND.skip) left++;
+    }
+    if (left > 0) run(tableAt, n);
+  };
 
   return {
     optimizer,
@@ -485,38 +540,38 @@ function wasmOptimizer(
       const check = opts.checkFinite !== false;
       // every centred gradient is scanned for its means (the kernels take them as given), checked or not
       const scanned = works.map((w, i) => active[i] && (check || w.gcGradient !== GC_MEANS.none));
-      let scanning = 0;
-      scans.forEach((t, j) => {
-        const needed = scanned[t.tensor] && (check || t.sums);
-        const kind = t.sums ? KIND.scan : KIND.nonFinite;
-        scanRecords[j * TASK_SLOTS + SCAN_SLOT.kind] = needed ? kind : KIND.skip;
+      runTasks(scanTable, scanRecords, scans.length, (j) => {
+        const t = scans[j];
         scanRecords[j * TASK_SLOTS + SCAN_SLOT.result] = 0;
-        scanning += needed ? 1 : 0;
+        if (!scanned[t.tensor] || !(check || t.sums)) return KIND.skip;
+        return t.sums ? KIND.scan : KIND.nonFinite;
       });
-      if (scanning > 0) run(scanTable, scans.length);
       if (check) {
         scans.forEach((t, j) => {
           if (scanRecords[j * TASK_SLOTS + SCAN_SLOT.result] !== 0) throwNonFinite(params, grads, t.tensor);
         });
       }
-      let reducing = 0;
-      reduced.forEach((i, j) => {
-        reduceRecords[j * TASK_SLOTS + SCAN_SLOT.kind] = scanned[i] ? KIND.reduce : KIND.skip;
-        reducing += scanned[i] ? 1 : 0;
-      });
-      if (reducing > 0) run(reduceTable, reduced.length);
+      runTasks(reduceTable, reduceRecords, reduced.length, (j) => (scanned[reduced[j]] ? KIND.reduce : KIND.skip));
       works.forEach((w, i) => {
-        const kind = active[i] && !w.viaRecipe ? w.kind : KIND.skip;
+        const kind = active[i] ? w.kind : KIND.skip;
         if (kind !== KIND.skip) stepScalars(plan, state.tensors[i].step + 1, lr, k);
+        stepSize[i] = k[8];
         for (let j = firstTask[i], end = j + w.tasks.length; j < end; j++) {
           updates[row(j) * TASK_SLOTS + SLOT.kind] = kind;
           if (kind !== KIND.skip) updates.set(k, row(j) * TASK_SLOTS + SLOT.scalars);
         }
       });
       run(updateTable, updateTasks.length);
-      works.forEach((w, i) => {
-        if (active[i] && w.viaRecipe) runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
-      });
+      if (staged.some((i) => active[i])) {
+        // GC on the update where channels are not rows: the update arrays' channel means, then p −= s·(u − mean)
+        runTasks(uScanTable, uScanRecords, uScans.length, (j) => (active[uScans[j].tensor] ? KIND.scan : KIND.skip));
+        runTasks(uReduceTable, uReduceRecords, uReduced.length, (j) => (active[uReduced[j]] ? KIND.reduce : KIND.skip));
+        runTasks(applyTable, applyRecords, applyTasks.length, (j) => {
+          const i = applyTasks[j].tensor;
+          applyRecords[j * TASK_SLOTS + SLOT.scalars + 8] = stepSize[i];
+          return active[i] ? KIND.applyCentred : KIND.skip;
+        });
+      }
       finishStep(state, active, count);
     },
     dispose() {

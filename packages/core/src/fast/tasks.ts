@@ -14,6 +14,7 @@ export const KIND = {
   nonFinite: 6,
   scan: 7,
   reduce: 8,
+  applyCentred: 9,
 } as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 
@@ -32,6 +33,8 @@ export const SLOT = {
   scalars: 10,
   result: 19,
   means: 20,
+  /** The tensor's update array (GC on the update where channels are not rows). */
+  u: 21,
 } as const;
 
 /**
@@ -74,18 +77,28 @@ export interface Task {
   readonly channel0?: number;
 }
 
+/**
+ * GC on the update, as the Adam kernels read it (the `gcu` slot): none; per row, staged in the
+ * thread's scratch row (channels first: each row is one channel); or, where channels are not rows,
+ * u written to the tensor's own update array, whose channel means the scan takes before `apply`
+ * subtracts them (scripts/build-wasm.mjs reads the same numbers).
+ */
+export const GC_UPDATE = { none: 0, scratchRow: 1, toArray: 2 } as const;
+
 /** How one tensor is processed by the fused kernels. */
 export interface TensorWork {
   readonly kind: Kind;
   /** Whether GC on the gradient applies to this tensor, and where its channel means come from. */
   readonly gcGradient: GcMeans;
-  /** GC on the update applies to this tensor (only fused where each row is one output channel). */
+  /** GC on the update applies to this tensor. */
   readonly gcUpdate: boolean;
   /**
-   * True when GC on the update applies but the channels are not contiguous rows (an output axis
-   * with axes before it, e.g. tfjs's channels-last): this tensor runs the core recipe instead (same
-   * numbers, slower).
+   * With GC on the update where the channels are not contiguous rows (an output axis with axes before
+   * it, e.g. tfjs's channels-last): how the `apply` kernel reads the update's channel means (per row or
+   * per column, as `gcGradient` for gradients); else none.
    */
+  readonly updateMeans: GcMeans;
+  /** The JS kernels run such a tensor (`updateMeans` not none) on the core recipe (same numbers, slower). */
   readonly viaRecipe: boolean;
   readonly tasks: Task[];
 }
@@ -115,25 +128,26 @@ export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEn
       tasks.push({ tensor, start: start + r * len, rows: Math.min(rowsPerTask, rows - r), len, channel0 });
     }
   };
-  if (gcUpdate && outer !== 1) return { kind, gcGradient: GC_MEANS.none, gcUpdate, viaRecipe: true, tasks };
+  const none = GC_MEANS.none;
   if (onGradient || gcUpdate) {
     if (outer === 1) {
       rowsOf(inner, channels, 0, true);
-      return { kind, gcGradient: onGradient ? GC_MEANS.rowComputed : GC_MEANS.none, gcUpdate, viaRecipe: false, tasks };
+      const gcGradient = onGradient ? GC_MEANS.rowComputed : none;
+      return { kind, gcGradient, gcUpdate, updateMeans: none, viaRecipe: false, tasks };
     }
-    if (inner === 1) {
-      rowsOf(channels, outer, 0, false);
-      return { kind, gcGradient: GC_MEANS.columnGiven, gcUpdate, viaRecipe: false, tasks };
-    }
-    for (let o = 0; o < outer; o++) rowsOf(inner, channels, o * channels * inner, true);
-    return { kind, gcGradient: GC_MEANS.rowGiven, gcUpdate, viaRecipe: false, tasks };
+    // channels are not rows: the gradient's and the update's means are given per column or per row
+    const given = inner === 1 ? GC_MEANS.columnGiven : GC_MEANS.rowGiven;
+    if (inner === 1) rowsOf(channels, outer, 0, false);
+    else for (let o = 0; o < outer; o++) rowsOf(inner, channels, o * channels * inner, true);
+    const updateMeans = gcUpdate ? given : none;
+    return { kind, gcGradient: onGradient ? given : none, gcUpdate, updateMeans, viaRecipe: gcUpdate, tasks };
   }
   const len = Math.min(size, CHUNK);
   const full = Math.floor(size / len);
   // full chunks in groups, so a huge tensor is still several tasks (balance between threads)
   for (let r = 0; r < full; r++) tasks.push({ tensor, start: r * len, rows: 1, len });
   if (size % len) tasks.push({ tensor, start: full * len, rows: 1, len: size % len });
-  return { kind, gcGradient: GC_MEANS.none, gcUpdate, viaRecipe: false, tasks };
+  return { kind, gcGradient: GC_MEANS.none, gcUpdate, updateMeans: GC_MEANS.none, viaRecipe: false, tasks };
 }
 
 /**

@@ -4,7 +4,7 @@
 (import "env" "memory" (memory 1 65536 shared))
 (func $adam_staged
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   (local $i i32) (local $o i32) (local $bytes i32)
@@ -15,11 +15,10 @@
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   (local.set $Vwd1 (f32x4.splat (local.get $wd1))) (local.set $Vb1 (f32x4.splat (local.get $b1))) (local.set $Vc1 (f32x4.splat (local.get $c1))) (local.set $Vb2 (f32x4.splat (local.get $b2))) (local.set $Vc2 (f32x4.splat (local.get $c2))) (local.set $Va (f32x4.splat (local.get $a))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vwd2 (f32x4.splat (local.get $wd2))) (local.set $Vs (f32x4.splat (local.get $s)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone228 (loop $rows229
-    (br_if $rowsdone228 (i32.eqz (local.get $rows)))
+  (block $rowsdone240 (loop $rows241
+    (br_if $rowsdone240 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
-      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    (local.set $i (i32.const 0))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
 (block $done192 (loop $loop193
       (br_if $done192 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -35,9 +34,7 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop193)))
 (block $done194 (loop $loop195
@@ -55,32 +52,72 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop195)))
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
+      (br $loop195))))
+    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
 (block $done196 (loop $loop197
       (br_if $done196 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop197)))
+(block $done198 (loop $loop199
+      (br_if $done198 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop199)))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
+    (local.set $i (i32.const 0))
+(block $done200 (loop $loop201
+      (br_if $done200 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
       (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop197)))
-(block $done198 (loop $loop199
-      (br_if $done198 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop201)))
+(block $done202 (loop $loop203
+      (br_if $done202 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
       (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop199)))) (else (local.set $i (i32.const 0))
-(block $done200 (loop $loop201
-      (br_if $done200 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop203)))) (else (local.set $i (i32.const 0))
+(block $done204 (loop $loop205
+      (br_if $done204 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -97,9 +134,9 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop201)))
-(block $done202 (loop $loop203
-      (br_if $done202 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop205)))
+(block $done206 (loop $loop207
+      (br_if $done206 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -116,11 +153,48 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop203))))))
-    (else (if (local.get $gcg) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+      (br $loop207))))))))
+    (else (if (local.get $gcg) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+(block $done208 (loop $loop209
+      (br_if $done208 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop209)))
+(block $done210 (loop $loop211
+      (br_if $done210 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop211))))
+    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
-(block $done204 (loop $loop205
-      (br_if $done204 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done212 (loop $loop213
+      (br_if $done212 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -137,64 +211,6 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop205)))
-(block $done206 (loop $loop207
-      (br_if $done206 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop207)))
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
-    (local.set $i (i32.const 0))
-(block $done208 (loop $loop209
-      (br_if $done208 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
-      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop209)))
-(block $done210 (loop $loop211
-      (br_if $done210 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop211)))) (else (local.set $i (i32.const 0))
-(block $done212 (loop $loop213
-      (br_if $done212 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop213)))
 (block $done214 (loop $loop215
@@ -212,17 +228,38 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop215)))))) (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+      (br $loop215)))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
     (local.set $i (i32.const 0))
 (block $done216 (loop $loop217
       (br_if $done216 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
+      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop217)))
+(block $done218 (loop $loop219
+      (br_if $done218 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
+      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop219)))) (else (local.set $i (i32.const 0))
+(block $done220 (loop $loop221
+      (br_if $done220 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -230,17 +267,18 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
+    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop217)))
-(block $done218 (loop $loop219
-      (br_if $done218 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop221)))
+(block $done222 (loop $loop223
+      (br_if $done222 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -248,30 +286,10 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
+    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop219)))
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
-    (local.set $i (i32.const 0))
-(block $done220 (loop $loop221
-      (br_if $done220 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
-      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop221)))
-(block $done222 (loop $loop223
-      (br_if $done222 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop223)))) (else (local.set $i (i32.const 0))
+      (br $loop223)))))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
 (block $done224 (loop $loop225
       (br_if $done224 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -285,8 +303,7 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop225)))
 (block $done226 (loop $loop227
@@ -302,18 +319,108 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop227))))
+    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (local.set $i (i32.const 0))
+(block $done228 (loop $loop229
+      (br_if $done228 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop229)))
+(block $done230 (loop $loop231
+      (br_if $done230 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop231)))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
+    (local.set $i (i32.const 0))
+(block $done232 (loop $loop233
+      (br_if $done232 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
+      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop233)))
+(block $done234 (loop $loop235
+      (br_if $done234 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
+      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop235)))) (else (local.set $i (i32.const 0))
+(block $done236 (loop $loop237
+      (br_if $done236 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
+    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop237)))
+(block $done238 (loop $loop239
+      (br_if $done238 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop227)))))))))
-    (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes)))
+      (br $loop239)))))))))))
+    (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $up (i32.add (local.get $up) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows229))))
+    (br $rows241))))
 (func $adam_amsgrad_staged
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   (local $i i32) (local $o i32) (local $bytes i32)
@@ -324,118 +431,18 @@
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   (local.set $Vwd1 (f32x4.splat (local.get $wd1))) (local.set $Vb1 (f32x4.splat (local.get $b1))) (local.set $Vc1 (f32x4.splat (local.get $c1))) (local.set $Vb2 (f32x4.splat (local.get $b2))) (local.set $Vc2 (f32x4.splat (local.get $c2))) (local.set $Va (f32x4.splat (local.get $a))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vwd2 (f32x4.splat (local.get $wd2))) (local.set $Vs (f32x4.splat (local.get $s)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone266 (loop $rows267
-    (br_if $rowsdone266 (i32.eqz (local.get $rows)))
+  (block $rowsdone290 (loop $rows291
+    (br_if $rowsdone290 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
-      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    (local.set $i (i32.const 0))
-(block $done230 (loop $loop231
-      (br_if $done230 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop231)))
-(block $done232 (loop $loop233
-      (br_if $done232 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop233)))
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
-    (local.set $i (i32.const 0))
-(block $done234 (loop $loop235
-      (br_if $done234 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
-      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop235)))
-(block $done236 (loop $loop237
-      (br_if $done236 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop237)))) (else (local.set $i (i32.const 0))
-(block $done238 (loop $loop239
-      (br_if $done238 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop239)))
-(block $done240 (loop $loop241
-      (br_if $done240 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop241))))))
-    (else (if (local.get $gcg) (then (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    (local.set $i (i32.const 0))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
 (block $done242 (loop $loop243
       (br_if $done242 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -443,9 +450,7 @@
     (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop243)))
 (block $done244 (loop $loop245
@@ -453,6 +458,182 @@
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop245))))
+    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (local.set $i (i32.const 0))
+(block $done246 (loop $loop247
+      (br_if $done246 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop247)))
+(block $done248 (loop $loop249
+      (br_if $done248 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop249)))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
+    (local.set $i (i32.const 0))
+(block $done250 (loop $loop251
+      (br_if $done250 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
+      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop251)))
+(block $done252 (loop $loop253
+      (br_if $done252 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
+      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop253)))) (else (local.set $i (i32.const 0))
+(block $done254 (loop $loop255
+      (br_if $done254 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
+    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop255)))
+(block $done256 (loop $loop257
+      (br_if $done256 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
+    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop257))))))))
+    (else (if (local.get $gcg) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+(block $done258 (loop $loop259
+      (br_if $done258 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop259)))
+(block $done260 (loop $loop261
+      (br_if $done260 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop261))))
+    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (local.set $i (i32.const 0))
+(block $done262 (loop $loop263
+      (br_if $done262 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop263)))
+(block $done264 (loop $loop265
+      (br_if $done264 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
@@ -465,30 +646,30 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop245)))
+      (br $loop265)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
     (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
     (local.set $i (i32.const 0))
-(block $done246 (loop $loop247
-      (br_if $done246 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done266 (loop $loop267
+      (br_if $done266 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
       (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop247)))
-(block $done248 (loop $loop249
-      (br_if $done248 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop267)))
+(block $done268 (loop $loop269
+      (br_if $done268 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
       (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop249)))) (else (local.set $i (i32.const 0))
-(block $done250 (loop $loop251
-      (br_if $done250 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop269)))) (else (local.set $i (i32.const 0))
+(block $done270 (loop $loop271
+      (br_if $done270 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -505,9 +686,9 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop251)))
-(block $done252 (loop $loop253
-      (br_if $done252 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop271)))
+(block $done272 (loop $loop273
+      (br_if $done272 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -524,10 +705,43 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop253)))))) (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+      (br $loop273)))))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+(block $done274 (loop $loop275
+      (br_if $done274 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop275)))
+(block $done276 (loop $loop277
+      (br_if $done276 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop277))))
+    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
-(block $done254 (loop $loop255
-      (br_if $done254 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done278 (loop $loop279
+      (br_if $done278 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -543,9 +757,9 @@
        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop255)))
-(block $done256 (loop $loop257
-      (br_if $done256 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop279)))
+(block $done280 (loop $loop281
+      (br_if $done280 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -559,30 +773,30 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop257)))
+      (br $loop281)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
     (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
     (local.set $i (i32.const 0))
-(block $done258 (loop $loop259
-      (br_if $done258 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done282 (loop $loop283
+      (br_if $done282 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
       (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop259)))
-(block $done260 (loop $loop261
-      (br_if $done260 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop283)))
+(block $done284 (loop $loop285
+      (br_if $done284 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
       (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop261)))) (else (local.set $i (i32.const 0))
-(block $done262 (loop $loop263
-      (br_if $done262 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop285)))) (else (local.set $i (i32.const 0))
+(block $done286 (loop $loop287
+      (br_if $done286 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -597,9 +811,9 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop263)))
-(block $done264 (loop $loop265
-      (br_if $done264 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop287)))
+(block $done288 (loop $loop289
+      (br_if $done288 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -614,12 +828,12 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop265)))))))))
-    (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $vm (i32.add (local.get $vm) (local.get $bytes)))
+      (br $loop289)))))))))))
+    (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $up (i32.add (local.get $up) (local.get $bytes))) (local.set $vm (i32.add (local.get $vm) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows267))))
+    (br $rows291))))
 (func $adam_none
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
   (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
@@ -2606,13 +2820,13 @@
     (br $rows191))))
 (func $adam
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   (if (local.get $gcu)
     (then (call $adam_staged (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm)
       (local.get $rows) (local.get $len) (local.get $gcg) (local.get $gcu) (local.get $scr) (local.get $mp)
-      (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
+      (local.get $up) (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
       (local.get $eps) (local.get $wd2) (local.get $s)))
     (else (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (f32.ne (local.get $wd1) (f32.const 0))
       (then (if (f32.ne (local.get $wd2) (f32.const 0)) (then (call $adam_column_wd1_wd2 (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm) (local.get $rows)
@@ -2648,13 +2862,13 @@
     (local.get $b2) (local.get $c2) (local.get $a) (local.get $eps) (local.get $wd2) (local.get $s)))))))))))))
 (func $adam_amsgrad
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
-  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32)
+  (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   (if (local.get $gcu)
     (then (call $adam_amsgrad_staged (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm)
       (local.get $rows) (local.get $len) (local.get $gcg) (local.get $gcu) (local.get $scr) (local.get $mp)
-      (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
+      (local.get $up) (local.get $wd1) (local.get $b1) (local.get $c1) (local.get $b2) (local.get $c2) (local.get $a)
       (local.get $eps) (local.get $wd2) (local.get $s)))
     (else (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (f32.ne (local.get $wd1) (f32.const 0))
       (then (if (f32.ne (local.get $wd2) (f32.const 0)) (then (call $adam_amsgrad_column_wd1_wd2 (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $vm) (local.get $rows)
@@ -2697,12 +2911,12 @@
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Vka (f32x4.splat (local.get $ka))) (local.set $Vkb (f32x4.splat (local.get $kb))) (local.set $Vnd (f32x4.splat (local.get $nd))) (local.set $Vnm (f32x4.splat (local.get $nm))) (local.set $Vlr (f32x4.splat (local.get $lr))) (local.set $Vdec (f32x4.splat (local.get $dec)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone280 (loop $rows281
-    (br_if $rowsdone280 (i32.eqz (local.get $rows)))
+  (block $rowsdone304 (loop $rows305
+    (br_if $rowsdone304 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done268 (loop $loop269
-      (br_if $done268 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done292 (loop $loop293
+      (br_if $done292 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2711,9 +2925,9 @@
     
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop269)))
-(block $done270 (loop $loop271
-      (br_if $done270 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop293)))
+(block $done294 (loop $loop295
+      (br_if $done294 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2722,10 +2936,10 @@
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop271))))
+      (br $loop295))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done272 (loop $loop273
-      (br_if $done272 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done296 (loop $loop297
+      (br_if $done296 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2734,9 +2948,9 @@
     
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop273)))
-(block $done274 (loop $loop275
-      (br_if $done274 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop297)))
+(block $done298 (loop $loop299
+      (br_if $done298 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2745,30 +2959,30 @@
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop275)))) (else (local.set $i (i32.const 0))
-(block $done276 (loop $loop277
-      (br_if $done276 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop299)))) (else (local.set $i (i32.const 0))
+(block $done300 (loop $loop301
+      (br_if $done300 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
     
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop277)))
-(block $done278 (loop $loop279
-      (br_if $done278 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop301)))
+(block $done302 (loop $loop303
+      (br_if $done302 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop279)))))))
+      (br $loop303)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows281))))
+    (br $rows305))))
 (func $sgd_momentum
   (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
@@ -2778,12 +2992,12 @@
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Vka (f32x4.splat (local.get $ka))) (local.set $Vkb (f32x4.splat (local.get $kb))) (local.set $Vnd (f32x4.splat (local.get $nd))) (local.set $Vnm (f32x4.splat (local.get $nm))) (local.set $Vlr (f32x4.splat (local.get $lr))) (local.set $Vdec (f32x4.splat (local.get $dec)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone294 (loop $rows295
-    (br_if $rowsdone294 (i32.eqz (local.get $rows)))
+  (block $rowsdone318 (loop $rows319
+    (br_if $rowsdone318 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done282 (loop $loop283
-      (br_if $done282 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done306 (loop $loop307
+      (br_if $done306 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2794,9 +3008,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop283)))
-(block $done284 (loop $loop285
-      (br_if $done284 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop307)))
+(block $done308 (loop $loop309
+      (br_if $done308 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2807,10 +3021,10 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop285))))
+      (br $loop309))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done286 (loop $loop287
-      (br_if $done286 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done310 (loop $loop311
+      (br_if $done310 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2821,9 +3035,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop287)))
-(block $done288 (loop $loop289
-      (br_if $done288 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop311)))
+(block $done312 (loop $loop313
+      (br_if $done312 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2834,9 +3048,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop289)))) (else (local.set $i (i32.const 0))
-(block $done290 (loop $loop291
-      (br_if $done290 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop313)))) (else (local.set $i (i32.const 0))
+(block $done314 (loop $loop315
+      (br_if $done314 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -2845,9 +3059,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop291)))
-(block $done292 (loop $loop293
-      (br_if $done292 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop315)))
+(block $done316 (loop $loop317
+      (br_if $done316 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -2856,12 +3070,12 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop293)))))))
+      (br $loop317)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $buf (i32.add (local.get $buf) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows295))))
+    (br $rows319))))
 (func $adagrad
   (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $eps f32) (param $clr f32)
@@ -2871,12 +3085,12 @@
   (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vclr (f32x4.splat (local.get $clr)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone308 (loop $rows309
-    (br_if $rowsdone308 (i32.eqz (local.get $rows)))
+  (block $rowsdone332 (loop $rows333
+    (br_if $rowsdone332 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done296 (loop $loop297
-      (br_if $done296 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done320 (loop $loop321
+      (br_if $done320 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2886,9 +3100,9 @@
     (v128.store (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop297)))
-(block $done298 (loop $loop299
-      (br_if $done298 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop321)))
+(block $done322 (loop $loop323
+      (br_if $done322 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2898,10 +3112,10 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop299))))
+      (br $loop323))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done300 (loop $loop301
-      (br_if $done300 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done324 (loop $loop325
+      (br_if $done324 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2911,9 +3125,9 @@
     (v128.store (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop301)))
-(block $done302 (loop $loop303
-      (br_if $done302 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop325)))
+(block $done326 (loop $loop327
+      (br_if $done326 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2923,9 +3137,9 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop303)))) (else (local.set $i (i32.const 0))
-(block $done304 (loop $loop305
-      (br_if $done304 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop327)))) (else (local.set $i (i32.const 0))
+(block $done328 (loop $loop329
+      (br_if $done328 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -2933,9 +3147,9 @@
     (v128.store (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop305)))
-(block $done306 (loop $loop307
-      (br_if $done306 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop329)))
+(block $done330 (loop $loop331
+      (br_if $done330 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -2943,27 +3157,27 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop307)))))))
+      (br $loop331)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $sq (i32.add (local.get $sq) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows309))))
+    (br $rows333))))
 (func $non_finite (param $g i32) (param $len i32) (result i32)
   (local $i i32) (local $o i32) (local $bad v128) (local $tmp v128)
   (local.set $i (i32.const 0))
-(block $done310 (loop $loop311
-      (br_if $done310 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done334 (loop $loop335
+      (br_if $done334 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $tmp (v128.load (i32.add (local.get $g) (local.get $o)))) (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $tmp) (local.get $tmp))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop311)))
-(block $done312 (loop $loop313
-      (br_if $done312 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop335)))
+(block $done336 (loop $loop337
+      (br_if $done336 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $tmp (v128.load32_zero (i32.add (local.get $g) (local.get $o)))) (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $tmp) (local.get $tmp))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop313)))
+      (br $loop337)))
   (v128.any_true (local.get $bad)))
 (func $scan (param $g i32) (param $p i32) (param $outer i32) (param $cw i32) (param $inner i32)
   (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
@@ -2972,21 +3186,21 @@
   (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64) (local $chk f64)
   (local.set $Vwd (f32x4.splat (local.get $wd)))
   (local.set $c (i32.const 0))
-    (block $end314 (loop $next315
-    (br_if $end314 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end338 (loop $next339
+    (br_if $end338 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (f64.store (local.get $q) (f64.const 0))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next315)))
+    (br $next339)))
   (if (f32.eq (local.get $wd) (f32.const 0)) (then (local.set $o (i32.const 0))
-    (block $end328 (loop $next329
-    (br_if $end328 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (block $end352 (loop $next353
+    (br_if $end352 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (if (i32.eq (local.get $inner) (i32.const 1)) (then (local.set $c (i32.const 0))
-    (block $end316 (loop $next317
-    (br_if $end316 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end340 (loop $next341
+    (br_if $end340 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
     (local.set $x (v128.load (local.get $gp)))
       (v128.store offset=0 (local.get $q)
       (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.promote_low_f32x4 (local.get $x))))
@@ -2995,23 +3209,23 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next317)))
-    (block $end318 (loop $next319
-    (br_if $end318 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next341)))
+    (block $end342 (loop $next343
+    (br_if $end342 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
         (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next319)))) (else (local.set $c (i32.const 0))
-    (block $end326 (loop $next327
-    (br_if $end326 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next343)))) (else (local.set $c (i32.const 0))
+    (block $end350 (loop $next351
+    (br_if $end350 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
-      (block $end320 (loop $next321
-    (br_if $end320 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
+      (block $end344 (loop $next345
+    (br_if $end344 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $y (v128.load (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16)))
@@ -3020,39 +3234,39 @@
         (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
         (local.set $a3 (f64x2.add (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y)))))
     (local.set $i (i32.add (local.get $i) (i32.const 8)))
-    (br $next321)))
-      (block $end322 (loop $next323
-    (br_if $end322 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
+    (br $next345)))
+      (block $end346 (loop $next347
+    (br_if $end346 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16)))
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $next323)))
-      (block $end324 (loop $next325
-    (br_if $end324 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
+    (br $next347)))
+      (block $end348 (loop $next349
+    (br_if $end348 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
     (local.set $x (v128.load32_zero (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br $next325)))
+    (br $next349)))
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
         (f64x2.add (local.get $a2) (local.get $a3))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next327)))))
+    (br $next351)))))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next329)))) (else (local.set $o (i32.const 0))
-    (block $end342 (loop $next343
-    (br_if $end342 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (br $next353)))) (else (local.set $o (i32.const 0))
+    (block $end366 (loop $next367
+    (br_if $end366 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (if (i32.eq (local.get $inner) (i32.const 1)) (then (local.set $c (i32.const 0))
-    (block $end330 (loop $next331
-    (br_if $end330 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end354 (loop $next355
+    (br_if $end354 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
     (local.set $x (v128.load (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load (local.get $pp)))))
@@ -3063,9 +3277,9 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next331)))
-    (block $end332 (loop $next333
-    (br_if $end332 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next355)))
+    (block $end356 (loop $next357
+    (br_if $end356 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp)))))
@@ -3074,14 +3288,14 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next333)))) (else (local.set $c (i32.const 0))
-    (block $end340 (loop $next341
-    (br_if $end340 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next357)))) (else (local.set $c (i32.const 0))
+    (block $end364 (loop $next365
+    (br_if $end364 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
-      (block $end334 (loop $next335
-    (br_if $end334 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
+      (block $end358 (loop $next359
+    (br_if $end358 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
@@ -3094,9 +3308,9 @@
         (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
         (local.set $a3 (f64x2.add (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y)))))
     (local.set $i (i32.add (local.get $i) (i32.const 8)))
-    (br $next335)))
-      (block $end336 (loop $next337
-    (br_if $end336 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
+    (br $next359)))
+      (block $end360 (loop $next361
+    (br_if $end360 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
@@ -3104,43 +3318,43 @@
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $next337)))
-      (block $end338 (loop $next339
-    (br_if $end338 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
+    (br $next361)))
+      (block $end362 (loop $next363
+    (br_if $end362 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br $next339)))
+    (br $next363)))
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
         (f64x2.add (local.get $a2) (local.get $a3))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next341)))))
+    (br $next365)))))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next343)))))
+    (br $next367)))))
   ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it
   ;; NaN or ±Infinity, and s − s turns either into NaN
   (local.set $c (i32.const 0))
-    (block $end344 (loop $next345
-    (br_if $end344 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end368 (loop $next369
+    (br_if $end368 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (local.set $chk (f64.add (local.get $chk)
     (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next345)))
+    (br $next369)))
   (if (local.get $n) (then
     (local.set $c (i32.const 0))
-    (block $end346 (loop $next347
-    (br_if $end346 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end370 (loop $next371
+    (br_if $end370 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (f64.store (local.get $q) (f64.div (f64.load (local.get $q)) (f64.convert_i32_u (local.get $n))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next347)))))
+    (br $next371)))))
   (if (result i32) (f32.eq (local.get $wd) (f32.const 0))
     (then (f64.ne (local.get $chk) (local.get $chk)))
     (else (v128.any_true (local.get $bad)))))
@@ -3148,34 +3362,111 @@
   (local $c i32) (local $s i32) (local $q i32) (local $rowBytes i32) (local $acc v128) (local $Vn v128)
   (local.set $rowBytes (i32.shl (local.get $cw) (i32.const 3)))
   (local.set $Vn (f64x2.splat (f64.convert_i32_u (local.get $n))))
-  (block $end348 (loop $next349
-    (br_if $end348 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
+  (block $end372 (loop $next373
+    (br_if $end372 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
     (local.set $q (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))
     (local.set $acc (v128.load (local.get $q)))
       (local.set $q (i32.add (local.get $q) (local.get $rowBytes))) (local.set $s (i32.const 1))
-      (block $end352 (loop $next353
-    (br_if $end352 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
+      (block $end376 (loop $next377
+    (br_if $end376 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
     (local.set $acc (f64x2.add (local.get $acc) (v128.load (local.get $q))))
         (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
     (local.set $s (i32.add (local.get $s) (i32.const 1)))
-    (br $next353)))
+    (br $next377)))
       (v128.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.div (local.get $acc) (local.get $Vn)))
       (local.set $c (i32.add (local.get $c) (i32.const 2)))
-    (br $next349)))
-  (block $end350 (loop $next351
-    (br_if $end350 (i32.ge_u (local.get $c) (local.get $cw)))
+    (br $next373)))
+  (block $end374 (loop $next375
+    (br_if $end374 (i32.ge_u (local.get $c) (local.get $cw)))
     (local.set $q (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))
     (local.set $acc (v128.load64_zero (local.get $q)))
       (local.set $q (i32.add (local.get $q) (local.get $rowBytes))) (local.set $s (i32.const 1))
-      (block $end354 (loop $next355
-    (br_if $end354 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
+      (block $end378 (loop $next379
+    (br_if $end378 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
     (local.set $acc (f64x2.add (local.get $acc) (v128.load64_zero (local.get $q))))
         (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
     (local.set $s (i32.add (local.get $s) (i32.const 1)))
-    (br $next355)))
+    (br $next379)))
       (f64.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.extract_lane 0 (f64x2.div (local.get $acc) (local.get $Vn))))
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next351))))
+    (br $next375))))
+(func $apply_centred (param $p i32) (param $u i32) (param $rows i32) (param $len i32) (param $gcg i32)
+  (param $mp i32) (param $s f32)
+  (local $i i32) (local $o i32) (local $bytes i32)
+  (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
+  (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128) (local $Vs v128) (local $uu v128)
+  (local.set $Vs (f32x4.splat (local.get $s)))
+  (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
+  (block $rowsdone392 (loop $rows393
+    (br_if $rowsdone392 (i32.eqz (local.get $rows)))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
+(block $done380 (loop $loop381
+      (br_if $done380 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load (i32.add (local.get $u) (local.get $o))))
+    (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop381)))
+(block $done382 (loop $loop383
+      (br_if $done382 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
+    (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop383))))
+    (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
+(block $done384 (loop $loop385
+      (br_if $done384 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop385)))
+(block $done386 (loop $loop387
+      (br_if $done386 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop387)))) (else (local.set $i (i32.const 0))
+(block $done388 (loop $loop389
+      (br_if $done388 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop389)))
+(block $done390 (loop $loop391
+      (br_if $done390 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop391)))))))
+    (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $u (i32.add (local.get $u) (local.get $bytes)))
+    (if (i32.eq (local.get $gcg) (i32.const 2))
+      (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
+    (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+    (br $rows393))))
 (func $run (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
   (local $t i32) (local $kind i32)
   (block $end (loop $next
@@ -3184,11 +3475,11 @@
     (local.set $kind (i32.trunc_sat_f64_u (f64.load offset=0 (local.get $t))))
     (if (i32.eq (local.get $kind) (i32.const 1)) (then
       (call $adam (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.const 0) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=72 (local.get $t)))
-        (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
+        (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=168 (local.get $t)))
         (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))) (f32.demote_f64 (f64.load offset=136 (local.get $t))) (f32.demote_f64 (f64.load offset=144 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 2)) (then
       (call $adam_amsgrad (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=40 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=72 (local.get $t)))
-        (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
+        (local.get $scr) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=168 (local.get $t)))
         (f32.demote_f64 (f64.load offset=80 (local.get $t))) (f32.demote_f64 (f64.load offset=88 (local.get $t))) (f32.demote_f64 (f64.load offset=96 (local.get $t))) (f32.demote_f64 (f64.load offset=104 (local.get $t))) (f32.demote_f64 (f64.load offset=112 (local.get $t))) (f32.demote_f64 (f64.load offset=120 (local.get $t))) (f32.demote_f64 (f64.load offset=128 (local.get $t))) (f32.demote_f64 (f64.load offset=136 (local.get $t))) (f32.demote_f64 (f64.load offset=144 (local.get $t))))))
     (if (i32.eq (local.get $kind) (i32.const 3)) (then
       (call $sgd (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.const 0) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t)))
@@ -3205,6 +3496,8 @@
         (call $scan (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=32 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=40 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (f32.demote_f64 (f64.load offset=80 (local.get $t))))))))
     (if (i32.eq (local.get $kind) (i32.const 8)) (then
       (call $reduce (i32.trunc_sat_f64_u (f64.load offset=16 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=24 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))))))
+    (if (i32.eq (local.get $kind) (i32.const 9)) (then
+      (call $apply_centred (i32.trunc_sat_f64_u (f64.load offset=8 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=168 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=48 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=56 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=64 (local.get $t))) (i32.trunc_sat_f64_u (f64.load offset=160 (local.get $t))) (f32.demote_f64 (f64.load offset=144 (local.get $t))))))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))
     (br $next))))
 )
