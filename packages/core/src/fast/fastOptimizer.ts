@@ -410,30 +410,8 @@ function wasmOptimizer(
   const pages = Math.ceil(at / 65536);
   const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
   const buffer = memory.buffer;
-  const f32 = (offset: number, n: number) => new Float32Array(buffer, offset, n);
 
-  const params: Param[] = specs.map((s, i) => {
-    const view = f32(tensorAt[i].p, layouts[i].size);
-    view.set(initial[i]);
-    return { value: ndarray(view, [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name };
-  });
-  const grads = layouts.map((l, i) => f32(tensorAt[i].g, l.size));
-  const state: OptimizerState = {
-    optimizer: coreState.optimizer,
-    count: coreState.count,
-    tensors: coreState.tensors.map((ts, i) => {
-      const slots: Record<string, FloatArray> = {};
-      for (const [name, values] of Object.entries(ts.slots)) {
-        const k = slotNames.indexOf(name);
-        if (k < 0) throw new Error(`fast path: unexpected state slot ${name} for ${optimizer.name}`);
-        const view = f32(tensorAt[i].slots[k], layouts[i].size);
-        view.set(values);
-        slots[name] = view;
-      }
-      return { shape: ts.shape, outAxis: ts.outAxis, step: ts.step, slots };
-    }),
-  };
-
+  const { params, grads, state } = viewsInMemory(buffer, specs, layouts, tensorAt, initial, coreState, slotNames);
   const table = (offset: number, n: number) => new Float64Array(buffer, offset, n * TASK_SLOTS);
   // scan records of `tasks` over the array at `source[tensor]`, whole channels' means to `means[tensor]`
   const scanRecordsOf = (at: number, tasks: ScanTask[], source: number[], means: number[], partials: number[]) => {
@@ -578,4 +556,43 @@ function wasmOptimizer(
       pool?.close();
     },
   };
+}
+
+/**
+ * The parameters, gradients and state as views of the WebAssembly memory, filled from the initial values
+ * and the core's initial state. A function of its own so that no closure of the optimizer keeps those
+ * initial arrays alive (4 B/param and more after creation otherwise).
+ */
+function viewsInMemory(
+  buffer: ArrayBufferLike,
+  specs: readonly FastParamSpec[],
+  layouts: Layout[],
+  tensorAt: { p: number; g: number; slots: number[] }[],
+  initial: FloatArray[],
+  coreState: OptimizerState,
+  slotNames: readonly string[],
+): { params: Param[]; grads: Float32Array[]; state: OptimizerState } {
+  const f32 = (offset: number, n: number) => new Float32Array(buffer, offset, n);
+  const params: Param[] = specs.map((s, i) => {
+    const view = f32(tensorAt[i].p, layouts[i].size);
+    view.set(initial[i]);
+    return { value: ndarray(view, [...layouts[i].shape]), outAxis: s.outAxis ?? 0, gc: s.gc, name: s.name };
+  });
+  const grads = layouts.map((l, i) => f32(tensorAt[i].g, l.size));
+  const state: OptimizerState = {
+    optimizer: coreState.optimizer,
+    count: coreState.count,
+    tensors: coreState.tensors.map((ts, i) => {
+      const slots: Record<string, FloatArray> = {};
+      for (const [name, values] of Object.entries(ts.slots)) {
+        const k = slotNames.indexOf(name);
+        if (k < 0) throw new Error(`fast path: unexpected state slot ${name} for ${coreState.optimizer}`);
+        const view = f32(tensorAt[i].slots[k], layouts[i].size);
+        view.set(values);
+        slots[name] = view;
+      }
+      return { shape: ts.shape, outAxis: ts.outAxis, step: ts.step, slots };
+    }),
+  };
+  return { params, grads, state };
 }
