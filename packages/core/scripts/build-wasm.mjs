@@ -137,7 +137,8 @@ function centredGradient(m, wd, centred) {
   const x = `(local.set $pv ${m.ld('$p')})
     (local.set $gg (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))))`;
   if (centred === 'row') return `${x} (local.set $gg ${centre('$gg', '$MG')})`;
-  if (centred === 'column') return `${x} ${columnMeans(m)} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`;
+  const means = m.means ? m.means() : columnMeans(m);
+  if (centred === 'column') return `${x} ${means} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`;
   return x;
 }
 
@@ -147,9 +148,9 @@ function byGradientMeans(row) {
     (else (if (local.get $gcg) (then ${row('row')}) (else ${row(false)}))))`;
 }
 
-/** One pass over a row, specialized for where the gradient means come from. */
+/** One unrolled pass over a row (`unrolledRowPass`), specialized for where the gradient means come from. */
 function gradientRowPass(body) {
-  return byGradientMeans((centred) => rowPass((m) => body(m, centred)));
+  return byGradientMeans((centred) => unrolledRowPass((m) => body(m, centred)));
 }
 
 function advance(ptrs) {
@@ -369,7 +370,7 @@ function applyCentredKernel(name) {
   const body = (m, centred) => {
     const high = centred === 'column' ? '$MG2' : '$MG';
     return `(local.set $uu ${m.ld('$u')})
-    ${centred === 'column' ? columnMeans(m) : ''}
+    ${centred === 'column' ? m.means() : ''}
     ${m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre('$uu', '$MG', high)}))`)}`;
   };
   return `(func $${name} (param $p i32) (param $u i32) (param $rows i32) (param $len i32) (param $gcg i32)

@@ -2911,23 +2911,43 @@
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Vka (f32x4.splat (local.get $ka))) (local.set $Vkb (f32x4.splat (local.get $kb))) (local.set $Vnd (f32x4.splat (local.get $nd))) (local.set $Vnm (f32x4.splat (local.get $nm))) (local.set $Vlr (f32x4.splat (local.get $lr))) (local.set $Vdec (f32x4.splat (local.get $dec)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone304 (loop $rows305
-    (br_if $rowsdone304 (i32.eqz (local.get $rows)))
+  (block $rowsdone310 (loop $rows311
+    (br_if $rowsdone310 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done292 (loop $loop293
-      (br_if $done292 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done292 (loop $loop293
+      (br_if $done292 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
     
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
       (br $loop293)))
-(block $done294 (loop $loop295
-      (br_if $done294 (i32.ge_u (local.get $i) (local.get $len)))
+  (block $done294 (loop $loop295
+      (br_if $done294 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop295)))
+  (block $done296 (loop $loop297
+      (br_if $done296 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2936,21 +2956,38 @@
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop295))))
+      (br $loop297))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done296 (loop $loop297
-      (br_if $done296 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done298 (loop $loop299
+      (br_if $done298 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop299)))
+  (block $done300 (loop $loop301
+      (br_if $done300 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop297)))
-(block $done298 (loop $loop299
-      (br_if $done298 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop301)))
+  (block $done302 (loop $loop303
+      (br_if $done302 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2959,30 +2996,43 @@
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop299)))) (else (local.set $i (i32.const 0))
-(block $done300 (loop $loop301
-      (br_if $done300 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop303)))) (else (local.set $i (i32.const 0))
+  (block $done304 (loop $loop305
+      (br_if $done304 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
     
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop305)))
+  (block $done306 (loop $loop307
+      (br_if $done306 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop301)))
-(block $done302 (loop $loop303
-      (br_if $done302 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop307)))
+  (block $done308 (loop $loop309
+      (br_if $done308 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop303)))))))
+      (br $loop309)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows305))))
+    (br $rows311))))
 (func $sgd_momentum
   (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
@@ -2992,25 +3042,49 @@
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Vka (f32x4.splat (local.get $ka))) (local.set $Vkb (f32x4.splat (local.get $kb))) (local.set $Vnd (f32x4.splat (local.get $nd))) (local.set $Vnm (f32x4.splat (local.get $nm))) (local.set $Vlr (f32x4.splat (local.get $lr))) (local.set $Vdec (f32x4.splat (local.get $dec)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone318 (loop $rows319
-    (br_if $rowsdone318 (i32.eqz (local.get $rows)))
+  (block $rowsdone330 (loop $rows331
+    (br_if $rowsdone330 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done306 (loop $loop307
-      (br_if $done306 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done312 (loop $loop313
+      (br_if $done312 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
-    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
-           (v128.store (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=16 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=16 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop313)))
+  (block $done314 (loop $loop315
+      (br_if $done314 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop307)))
-(block $done308 (loop $loop309
-      (br_if $done308 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop315)))
+  (block $done316 (loop $loop317
+      (br_if $done316 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3021,23 +3095,44 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop309))))
+      (br $loop317))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done310 (loop $loop311
-      (br_if $done310 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done318 (loop $loop319
+      (br_if $done318 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
-           (v128.store (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=16 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=16 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop319)))
+  (block $done320 (loop $loop321
+      (br_if $done320 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop311)))
-(block $done312 (loop $loop313
-      (br_if $done312 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop321)))
+  (block $done322 (loop $loop323
+      (br_if $done322 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3048,20 +3143,37 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop313)))) (else (local.set $i (i32.const 0))
-(block $done314 (loop $loop315
-      (br_if $done314 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop323)))) (else (local.set $i (i32.const 0))
+  (block $done324 (loop $loop325
+      (br_if $done324 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
-           (v128.store (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=16 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=16 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop325)))
+  (block $done326 (loop $loop327
+      (br_if $done326 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
+           (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
+           (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop315)))
-(block $done316 (loop $loop317
-      (br_if $done316 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop327)))
+  (block $done328 (loop $loop329
+      (br_if $done328 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3070,12 +3182,12 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop317)))))))
+      (br $loop329)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $buf (i32.add (local.get $buf) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows319))))
+    (br $rows331))))
 (func $adagrad
   (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $eps f32) (param $clr f32)
@@ -3085,24 +3197,46 @@
   (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vclr (f32x4.splat (local.get $clr)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone332 (loop $rows333
-    (br_if $rowsdone332 (i32.eqz (local.get $rows)))
+  (block $rowsdone350 (loop $rows351
+    (br_if $rowsdone350 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done320 (loop $loop321
-      (br_if $done320 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done332 (loop $loop333
+      (br_if $done332 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
-    (local.set $acc2 (f32x4.add (v128.load (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
-    (v128.store (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+    (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $acc2 (f32x4.add (v128.load offset=16 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=16 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop333)))
+  (block $done334 (loop $loop335
+      (br_if $done334 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop321)))
-(block $done322 (loop $loop323
-      (br_if $done322 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop335)))
+  (block $done336 (loop $loop337
+      (br_if $done336 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3112,22 +3246,41 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop323))))
+      (br $loop337))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done324 (loop $loop325
-      (br_if $done324 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done338 (loop $loop339
+      (br_if $done338 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $acc2 (f32x4.add (v128.load (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
-    (v128.store (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+    (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $acc2 (f32x4.add (v128.load offset=16 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=16 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop339)))
+  (block $done340 (loop $loop341
+      (br_if $done340 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop325)))
-(block $done326 (loop $loop327
-      (br_if $done326 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop341)))
+  (block $done342 (loop $loop343
+      (br_if $done342 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3137,19 +3290,34 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop327)))) (else (local.set $i (i32.const 0))
-(block $done328 (loop $loop329
-      (br_if $done328 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop343)))) (else (local.set $i (i32.const 0))
+  (block $done344 (loop $loop345
+      (br_if $done344 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-    (local.set $acc2 (f32x4.add (v128.load (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
-    (v128.store (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+(local.set $pv (v128.load offset=16 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    (local.set $acc2 (f32x4.add (v128.load offset=16 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=16 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop345)))
+  (block $done346 (loop $loop347
+      (br_if $done346 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
+    (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
+    (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop329)))
-(block $done330 (loop $loop331
-      (br_if $done330 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop347)))
+  (block $done348 (loop $loop349
+      (br_if $done348 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3157,27 +3325,27 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop331)))))))
+      (br $loop349)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $sq (i32.add (local.get $sq) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows333))))
+    (br $rows351))))
 (func $non_finite (param $g i32) (param $len i32) (result i32)
   (local $i i32) (local $o i32) (local $bad v128) (local $tmp v128)
   (local.set $i (i32.const 0))
-(block $done334 (loop $loop335
-      (br_if $done334 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done352 (loop $loop353
+      (br_if $done352 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $tmp (v128.load (i32.add (local.get $g) (local.get $o)))) (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $tmp) (local.get $tmp))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop335)))
-(block $done336 (loop $loop337
-      (br_if $done336 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop353)))
+(block $done354 (loop $loop355
+      (br_if $done354 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $tmp (v128.load32_zero (i32.add (local.get $g) (local.get $o)))) (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $tmp) (local.get $tmp))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop337)))
+      (br $loop355)))
   (v128.any_true (local.get $bad)))
 (func $scan (param $g i32) (param $p i32) (param $outer i32) (param $cw i32) (param $inner i32)
   (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
@@ -3186,21 +3354,21 @@
   (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64) (local $chk f64)
   (local.set $Vwd (f32x4.splat (local.get $wd)))
   (local.set $c (i32.const 0))
-    (block $end338 (loop $next339
-    (br_if $end338 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end356 (loop $next357
+    (br_if $end356 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (f64.store (local.get $q) (f64.const 0))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next339)))
+    (br $next357)))
   (if (f32.eq (local.get $wd) (f32.const 0)) (then (local.set $o (i32.const 0))
-    (block $end352 (loop $next353
-    (br_if $end352 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (block $end370 (loop $next371
+    (br_if $end370 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (if (i32.eq (local.get $inner) (i32.const 1)) (then (local.set $c (i32.const 0))
-    (block $end340 (loop $next341
-    (br_if $end340 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end358 (loop $next359
+    (br_if $end358 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
     (local.set $x (v128.load (local.get $gp)))
       (v128.store offset=0 (local.get $q)
       (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.promote_low_f32x4 (local.get $x))))
@@ -3209,23 +3377,23 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next341)))
-    (block $end342 (loop $next343
-    (br_if $end342 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next359)))
+    (block $end360 (loop $next361
+    (br_if $end360 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
         (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next343)))) (else (local.set $c (i32.const 0))
-    (block $end350 (loop $next351
-    (br_if $end350 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next361)))) (else (local.set $c (i32.const 0))
+    (block $end368 (loop $next369
+    (br_if $end368 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
-      (block $end344 (loop $next345
-    (br_if $end344 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
+      (block $end362 (loop $next363
+    (br_if $end362 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $y (v128.load (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16)))
@@ -3234,39 +3402,39 @@
         (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
         (local.set $a3 (f64x2.add (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y)))))
     (local.set $i (i32.add (local.get $i) (i32.const 8)))
-    (br $next345)))
-      (block $end346 (loop $next347
-    (br_if $end346 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
+    (br $next363)))
+      (block $end364 (loop $next365
+    (br_if $end364 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16)))
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $next347)))
-      (block $end348 (loop $next349
-    (br_if $end348 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
+    (br $next365)))
+      (block $end366 (loop $next367
+    (br_if $end366 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
     (local.set $x (v128.load32_zero (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br $next349)))
+    (br $next367)))
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
         (f64x2.add (local.get $a2) (local.get $a3))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next351)))))
+    (br $next369)))))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next353)))) (else (local.set $o (i32.const 0))
-    (block $end366 (loop $next367
-    (br_if $end366 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (br $next371)))) (else (local.set $o (i32.const 0))
+    (block $end384 (loop $next385
+    (br_if $end384 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (if (i32.eq (local.get $inner) (i32.const 1)) (then (local.set $c (i32.const 0))
-    (block $end354 (loop $next355
-    (br_if $end354 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end372 (loop $next373
+    (br_if $end372 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
     (local.set $x (v128.load (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load (local.get $pp)))))
@@ -3277,9 +3445,9 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next355)))
-    (block $end356 (loop $next357
-    (br_if $end356 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next373)))
+    (block $end374 (loop $next375
+    (br_if $end374 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp)))))
@@ -3288,14 +3456,14 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next357)))) (else (local.set $c (i32.const 0))
-    (block $end364 (loop $next365
-    (br_if $end364 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next375)))) (else (local.set $c (i32.const 0))
+    (block $end382 (loop $next383
+    (br_if $end382 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
-      (block $end358 (loop $next359
-    (br_if $end358 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
+      (block $end376 (loop $next377
+    (br_if $end376 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
@@ -3308,9 +3476,9 @@
         (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
         (local.set $a3 (f64x2.add (local.get $a3) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $y) (local.get $y)))))
     (local.set $i (i32.add (local.get $i) (i32.const 8)))
-    (br $next359)))
-      (block $end360 (loop $next361
-    (br_if $end360 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
+    (br $next377)))
+      (block $end378 (loop $next379
+    (br_if $end378 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
     (local.set $x (v128.load (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
@@ -3318,43 +3486,43 @@
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $next361)))
-      (block $end362 (loop $next363
-    (br_if $end362 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
+    (br $next379)))
+      (block $end380 (loop $next381
+    (br_if $end380 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br $next363)))
+    (br $next381)))
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
         (f64x2.add (local.get $a2) (local.get $a3))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next365)))))
+    (br $next383)))))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next367)))))
+    (br $next385)))))
   ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it
   ;; NaN or ±Infinity, and s − s turns either into NaN
   (local.set $c (i32.const 0))
-    (block $end368 (loop $next369
-    (br_if $end368 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end386 (loop $next387
+    (br_if $end386 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (local.set $chk (f64.add (local.get $chk)
     (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next369)))
+    (br $next387)))
   (if (local.get $n) (then
     (local.set $c (i32.const 0))
-    (block $end370 (loop $next371
-    (br_if $end370 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end388 (loop $next389
+    (br_if $end388 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (f64.store (local.get $q) (f64.div (f64.load (local.get $q)) (f64.convert_i32_u (local.get $n))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next371)))))
+    (br $next389)))))
   (if (result i32) (f32.eq (local.get $wd) (f32.const 0))
     (then (f64.ne (local.get $chk) (local.get $chk)))
     (else (v128.any_true (local.get $bad)))))
@@ -3362,34 +3530,34 @@
   (local $c i32) (local $s i32) (local $q i32) (local $rowBytes i32) (local $acc v128) (local $Vn v128)
   (local.set $rowBytes (i32.shl (local.get $cw) (i32.const 3)))
   (local.set $Vn (f64x2.splat (f64.convert_i32_u (local.get $n))))
-  (block $end372 (loop $next373
-    (br_if $end372 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
+  (block $end390 (loop $next391
+    (br_if $end390 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
     (local.set $q (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))
     (local.set $acc (v128.load (local.get $q)))
       (local.set $q (i32.add (local.get $q) (local.get $rowBytes))) (local.set $s (i32.const 1))
-      (block $end376 (loop $next377
-    (br_if $end376 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
+      (block $end394 (loop $next395
+    (br_if $end394 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
     (local.set $acc (f64x2.add (local.get $acc) (v128.load (local.get $q))))
         (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
     (local.set $s (i32.add (local.get $s) (i32.const 1)))
-    (br $next377)))
+    (br $next395)))
       (v128.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.div (local.get $acc) (local.get $Vn)))
       (local.set $c (i32.add (local.get $c) (i32.const 2)))
-    (br $next373)))
-  (block $end374 (loop $next375
-    (br_if $end374 (i32.ge_u (local.get $c) (local.get $cw)))
+    (br $next391)))
+  (block $end392 (loop $next393
+    (br_if $end392 (i32.ge_u (local.get $c) (local.get $cw)))
     (local.set $q (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))
     (local.set $acc (v128.load64_zero (local.get $q)))
       (local.set $q (i32.add (local.get $q) (local.get $rowBytes))) (local.set $s (i32.const 1))
-      (block $end378 (loop $next379
-    (br_if $end378 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
+      (block $end396 (loop $next397
+    (br_if $end396 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
     (local.set $acc (f64x2.add (local.get $acc) (v128.load64_zero (local.get $q))))
         (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))
     (local.set $s (i32.add (local.get $s) (i32.const 1)))
-    (br $next379)))
+    (br $next397)))
       (f64.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.extract_lane 0 (f64x2.div (local.get $acc) (local.get $Vn))))
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next375))))
+    (br $next393))))
 (func $apply_centred (param $p i32) (param $u i32) (param $rows i32) (param $len i32) (param $gcg i32)
   (param $mp i32) (param $s f32)
   (local $i i32) (local $o i32) (local $bytes i32)
@@ -3397,22 +3565,40 @@
   (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128) (local $Vs v128) (local $uu v128)
   (local.set $Vs (f32x4.splat (local.get $s)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone392 (loop $rows393
-    (br_if $rowsdone392 (i32.eqz (local.get $rows)))
+  (block $rowsdone416 (loop $rows417
+    (br_if $rowsdone416 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-(block $done380 (loop $loop381
-      (br_if $done380 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done398 (loop $loop399
+      (br_if $done398 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $uu (v128.load (i32.add (local.get $u) (local.get $o))))
-    (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
+    (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
+(local.set $uu (v128.load offset=16 (i32.add (local.get $u) (local.get $o))))
+    (local.set $MG (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop399)))
+  (block $done400 (loop $loop401
+      (br_if $done400 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
+    (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+        (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop381)))
-(block $done382 (loop $loop383
-      (br_if $done382 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop401)))
+  (block $done402 (loop $loop403
+      (br_if $done402 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
     (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3420,20 +3606,35 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop383))))
+      (br $loop403))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-(block $done384 (loop $loop385
-      (br_if $done384 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+  (block $done404 (loop $loop405
+      (br_if $done404 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $uu (v128.load (i32.add (local.get $u) (local.get $o))))
+      (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+(local.set $uu (v128.load offset=16 (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop405)))
+  (block $done406 (loop $loop407
+      (br_if $done406 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop385)))
-(block $done386 (loop $loop387
-      (br_if $done386 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop407)))
+  (block $done408 (loop $loop409
+      (br_if $done408 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
     
@@ -3441,19 +3642,34 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop387)))) (else (local.set $i (i32.const 0))
-(block $done388 (loop $loop389
-      (br_if $done388 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop409)))) (else (local.set $i (i32.const 0))
+  (block $done410 (loop $loop411
+      (br_if $done410 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $uu (v128.load (i32.add (local.get $u) (local.get $o))))
+      (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+(local.set $uu (v128.load offset=16 (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $loop411)))
+  (block $done412 (loop $loop413
+      (br_if $done412 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
+    
+    (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop389)))
-(block $done390 (loop $loop391
-      (br_if $done390 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop413)))
+  (block $done414 (loop $loop415
+      (br_if $done414 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
     
@@ -3461,12 +3677,12 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop391)))))))
+      (br $loop415)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $u (i32.add (local.get $u) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows393))))
+    (br $rows417))))
 (func $run (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
   (local $t i32) (local $kind i32)
   (block $end (loop $next
