@@ -4,11 +4,10 @@ import { resolveLearningRate } from '../optimizers/recipeOptimizer.js';
 import type { Optimizer, OptimizerState, Param } from '../optimizers/types.js';
 import { allocate, type DType, type FloatArray } from '../tensor/floatArray.js';
 import { layoutOf, type Layout } from '../tensor/layout.js';
-import type { TensorContext } from '../transforms/transform.js';
 import { compilePlan } from '../plan/compilePlan.js';
 import { planSlots, type FusedPlan } from '../plan/fusedPlan.js';
 import { emitWarning, notFusedWarning, type WarningHandler } from '../warnings.js';
-import { firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
+import { applyCentredUpdate, firstNonFinite, runJsTask, type TaskArrays } from './jsKernels.js';
 import {
   channelMeans,
   GC_MEANS,
@@ -219,34 +218,6 @@ function finishStep(state: OptimizerState, active: boolean[], count: number): vo
   state.count = count;
 }
 
-/** GC on the update of a tensor whose channels are not rows (e.g. tfjs's channels-last): the core recipe. */
-function runRecipe(
-  optimizer: Optimizer,
-  param: Param,
-  grad: FloatArray,
-  layout: Layout,
-  state: OptimizerState,
-  i: number,
-  count: number,
-  lr: number,
-) {
-  const p = param.value.data as FloatArray;
-  const ts = state.tensors[i];
-  const ctx: TensorContext = {
-    p,
-    u: p instanceof Float64Array ? Float64Array.from(grad) : Float32Array.from(grad),
-    layout,
-    gcEnabled: param.gc !== false,
-    slots: ts.slots,
-    t: ts.step + 1,
-    optimizerStep: count,
-    lr,
-    scale: 1,
-    scratch: new Float64Array(layout.channels),
-  };
-  for (const tr of optimizer.recipe) tr.apply(ctx);
-}
-
 function throwNonFinite(params: Param[], grads: FloatArray[], i: number, start = 0, end = grads[i].length): never {
   const j = firstNonFinite(grads[i], start, end);
   throw new NonFiniteGradientError(i, params[i].name, j, grads[i][j]);
@@ -299,6 +270,10 @@ function jsOptimizer(
   });
   const scratch = new Float64Array(Math.max(4, ...works.flatMap((w) => (w.gcUpdate ? w.tasks.map((t) => t.len) : []))));
   const means = works.map((w, i) => (meansGiven(w) ? new Float64Array(layouts[i].channels) : null));
+  // GC on the update where channels are not rows: each such tensor's updates and their channel means
+  const staged = works.map((w) => w.updateMeans !== GC_MEANS.none);
+  const updates = layouts.map((l, i) => (staged[i] ? new Float64Array(l.size) : null));
+  const updateMeans = layouts.map((l, i) => (staged[i] ? new Float64Array(l.channels) : null));
   const k = new Float64Array(SCALAR_COUNT);
   return {
     optimizer,
@@ -318,11 +293,16 @@ function jsOptimizer(
       }
       works.forEach((w, i) => {
         if (!active[i]) return;
-        if (w.viaRecipe) return runRecipe(optimizer, params[i], grads[i], layouts[i], state, i, count, lr);
         stepScalars(plan, state.tensors[i].step + 1, lr, k);
         const m = means[i];
         if (m) channelMeans(arrays[i].p, arrays[i].g, layouts[i], plan.coupledDecay, m);
-        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t, w.gcGradient, w.gcUpdate, k, scratch, m);
+        const u = updates[i];
+        for (const t of w.tasks) runJsTask(w.kind, arrays[i], t, w.gcGradient, w.gcUpdate, k, scratch, m, u);
+        if (u) {
+          const um = updateMeans[i]!;
+          channelMeans(u, u, layouts[i], 0, um);
+          applyCentredUpdate(arrays[i].p, u, layouts[i], um, k[8]);
+        }
       });
       finishStep(state, active, count);
     },

@@ -24,6 +24,7 @@ export function runJsTask(
   k: Float64Array,
   scratch: Float64Array,
   means: Float64Array | null,
+  updates: Float64Array | null = null,
 ): void {
   const { start, rows, len, channel0 = 0 } = task;
   // means given per column: column i of every row is channel i
@@ -33,7 +34,7 @@ export function runJsTask(
     if (gcGradient === GC_MEANS.rowComputed) meanG = gradientMean(a.p, a.g, base, len, k[0]);
     else if (gcGradient === GC_MEANS.rowGiven) meanG = means![channel0 + r];
     if (kind === KIND.adam || kind === KIND.adamAmsgrad) {
-      adamRow(a, base, len, meanG, columnMeans, gcUpdate, k, scratch);
+      adamRow(a, base, len, meanG, columnMeans, gcUpdate, k, scratch, updates);
     } else if (kind === KIND.sgd || kind === KIND.sgdMomentum) sgdRow(a, base, len, meanG, columnMeans, k);
     else if (kind === KIND.adagrad) adagradRow(a, base, len, meanG, columnMeans, k);
   }
@@ -55,6 +56,7 @@ function adamRow(
   gcUpdate: boolean,
   k: Float64Array,
   scratch: Float64Array,
+  updates: Float64Array | null,
 ): void {
   const { p, g } = a;
   const m = a.s1!;
@@ -73,12 +75,13 @@ function adamRow(
       vj = vmax[j];
     }
     const u = mj / (Math.sqrt(vj) * sa + eps) + wd2 * pj;
-    if (gcUpdate) {
+    if (updates) updates[j] = u;
+    else if (gcUpdate) {
       scratch[i] = u;
       sumU += u;
     } else p[j] = pj - s * u;
   }
-  if (!gcUpdate) return;
+  if (!gcUpdate || updates) return;
   const meanU = sumU / len;
   for (let i = 0; i < len; i++) p[base + i] -= s * (scratch[i] - meanU);
 }
@@ -124,6 +127,22 @@ function adagradRow(
     const acc = (sum[j] = sum[j] + gg * gg);
     p[j] = pj - clr * (gg / (Math.sqrt(acc) + eps));
   }
+}
+
+/**
+ * GC on the update where channels are not rows, last step: `p −= s·(u − mean_u)`, u the whole tensor's
+ * updates (`runJsTask` with `updates`), `means` their float64 channel means (`channelMeans`).
+ */
+export function applyCentredUpdate(
+  p: FloatArray,
+  updates: Float64Array,
+  layout: { readonly outer: number; readonly channels: number; readonly inner: number },
+  means: Float64Array,
+  s: number,
+): void {
+  const { outer, channels, inner } = layout;
+  for (let o = 0, j = 0; o < outer; o++)
+    for (let c = 0; c < channels; c++) for (let end = j + inner; j < end; j++) p[j] -= s * (updates[j] - means[c]);
 }
 
 /** Index of the first NaN/±Infinity in `g`, or -1. */

@@ -98,8 +98,6 @@ export interface TensorWork {
    * per column, as `gcGradient` for gradients); else none.
    */
   readonly updateMeans: GcMeans;
-  /** The JS kernels run such a tensor (`updateMeans` not none) on the core recipe (same numbers, slower). */
-  readonly viaRecipe: boolean;
   readonly tasks: Task[];
 }
 
@@ -133,21 +131,21 @@ export function tensorWork(plan: FusedPlan, tensor: number, layout: Layout, gcEn
     if (outer === 1) {
       rowsOf(inner, channels, 0, true);
       const gcGradient = onGradient ? GC_MEANS.rowComputed : none;
-      return { kind, gcGradient, gcUpdate, updateMeans: none, viaRecipe: false, tasks };
+      return { kind, gcGradient, gcUpdate, updateMeans: none, tasks };
     }
     // channels are not rows: the gradient's and the update's means are given per column or per row
     const given = inner === 1 ? GC_MEANS.columnGiven : GC_MEANS.rowGiven;
     if (inner === 1) rowsOf(channels, outer, 0, false);
     else for (let o = 0; o < outer; o++) rowsOf(inner, channels, o * channels * inner, true);
     const updateMeans = gcUpdate ? given : none;
-    return { kind, gcGradient: onGradient ? given : none, gcUpdate, updateMeans, viaRecipe: gcUpdate, tasks };
+    return { kind, gcGradient: onGradient ? given : none, gcUpdate, updateMeans, tasks };
   }
   const len = Math.min(size, CHUNK);
   const full = Math.floor(size / len);
   // full chunks in groups, so a huge tensor is still several tasks (balance between threads)
   for (let r = 0; r < full; r++) tasks.push({ tensor, start: r * len, rows: 1, len });
   if (size % len) tasks.push({ tensor, start: full * len, rows: 1, len: size % len });
-  return { kind, gcGradient: GC_MEANS.none, gcUpdate, updateMeans: GC_MEANS.none, viaRecipe: false, tasks };
+  return { kind, gcGradient: GC_MEANS.none, gcUpdate, updateMeans: GC_MEANS.none, tasks };
 }
 
 /**

@@ -126,27 +126,22 @@ function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe.each(Object.entries(LAYOUTS))('fast path, output axis %s', (layoutName, specs) => {
-  it.each(OPTIMIZERS)('%s: fused where GC is on the gradient', (_, make) => {
+  it.each(OPTIMIZERS)('%s: fused in this layout, on the gradient and on the update', (_, make) => {
     const plan = compilePlan(make().recipe).plan!;
     const onUpdate = plan.family === 'adam' && plan.updateRule !== 'none';
     specs.forEach((s, i) => {
       const layout = layoutOf(s.shape, s.outAxis);
       const work = tensorWork(plan, i, layout, true);
-      const centred = work.gcGradient !== GC_MEANS.none || work.gcUpdate || work.viaRecipe;
+      const centred = work.gcGradient !== GC_MEANS.none || work.gcUpdate;
       if (!centred) return; // a rank or rule GC leaves alone (GCC on rank 2): plain elementwise
       // with nothing before the output axis ([1, 9] on axis 1 too) each channel is a row
       const rowsAreChannels = layout.outer === 1;
       expect(rowsAreChannels || layoutName !== 'first').toBe(true);
-      if (onUpdate) {
-        expect(work.viaRecipe).toBe(!rowsAreChannels);
-        return;
-      }
-      const expected = rowsAreChannels
-        ? GC_MEANS.rowComputed
-        : layoutName === 'last'
-          ? GC_MEANS.columnGiven
-          : GC_MEANS.rowGiven;
-      expect([work.gcGradient, work.viaRecipe]).toEqual([expected, false]);
+      const given = layoutName === 'last' ? GC_MEANS.columnGiven : GC_MEANS.rowGiven;
+      // GC on the update: staged per row where channels are rows, else through the update array
+      if (onUpdate) expect(work.updateMeans).toBe(rowsAreChannels ? GC_MEANS.none : given);
+      if (work.gcGradient !== GC_MEANS.none)
+        expect(work.gcGradient).toBe(rowsAreChannels ? GC_MEANS.rowComputed : given);
     });
   });
 
