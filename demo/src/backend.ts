@@ -29,6 +29,8 @@ export interface TrainingRun {
    */
   trainBatch(indices: Uint32Array): Promise<number>;
   evaluate(set: DigitSet): Promise<Evaluation>;
+  /** What steps the optimizer, in words (e.g. `@gcopt/float32 backend fast (…)`), where the backend can tell. */
+  readonly optimizerBackend?: string;
   dispose(): Promise<void>;
 }
 

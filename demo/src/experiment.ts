@@ -33,6 +33,8 @@ export interface RunResult {
    * CPU seconds of the whole process (all threads) over the same span: unlike wall time, not inflated by other load.
    */
   readonly cpuSeconds: number;
+  /** What stepped the optimizer (the backend's TrainingRun.optimizerBackend), where the backend tells. */
+  readonly optimizerBackend?: string;
 }
 
 export interface ExperimentPlan {
@@ -133,6 +135,7 @@ async function trainOneRun(
     curve,
     wallSeconds: (performance.now() - started) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    ...(run.optimizerBackend === undefined ? {} : { optimizerBackend: run.optimizerBackend }),
   };
   bar.runDone(result);
   return result;

@@ -2,6 +2,7 @@ import { createOptimizer } from '@gcopt/float32';
 import type { DigitSet } from '@gcopt/mnist-data';
 import type { Backend, Evaluation, RunSetup, TrainingRun } from '../../backend.js';
 import { cloneTensors, type NamedTensor } from '../../model/smallCnn.js';
+import { describeFloat32Backend } from '../float32BackendName.js';
 import { SmallCnnNetwork } from './smallCnnNetwork.js';
 
 const EVAL_BATCH = 250;
@@ -28,6 +29,7 @@ export function createJsBackend(): Backend {
       const optimizer = createOptimizer(name, { ...options, family }, weights);
       const gradsByName = Object.fromEntries(grads.map((g) => [g.name, g.data]));
       return {
+        optimizerBackend: describeFloat32Backend(optimizer.backend),
         async trainBatch(indices: Uint32Array): Promise<number> {
           const loss = network.lossAndGradients(setup.train, indices);
           optimizer.step(gradsByName);
