@@ -62,8 +62,11 @@ export function fastGroup(optimizer: Optimizer, params: readonly Param[]): FastG
       { backend: 'wasm-simd', threads: 1, onWarning: () => {} },
     );
   } catch (e) {
-    // the fast path refuses what it cannot hold (past 4 GiB of WebAssembly memory): the core runs it
-    if (e instanceof InvalidArgumentError && e.param === 'backend') return { reason: e.message };
+    // the fast path refuses what it cannot hold (past 4 GiB of WebAssembly memory); a browser's main
+    // thread refuses to compile the kernels synchronously, and memory may not be had (RangeError)
+    if ((e instanceof InvalidArgumentError && e.param === 'backend') || e instanceof RangeError) {
+      return { reason: `the fast path could not start: ${(e as Error).message}` };
+    }
     throw e;
   }
   const views = fast.params.map((p) => p.value.data as Float32Array);

@@ -75,7 +75,8 @@ describe('float32 snapshot (cpu)', () => {
         data,
         outAxis: -1,
       }));
-      const f32 = createOptimizer(name, options, model);
+      // the same arithmetic as the tfjs side (the core's recipe), so that one run continues bit for bit
+      const f32 = createOptimizer(name, { ...options, backend: 'core' }, model);
       f32.loadState(decodeSnapshot(encodeSnapshot(renamed)));
       const weights = () => Object.fromEntries(model.map((p) => [p.name, p.data]));
       for (let s = 0; s < 4; s++) f32.step(gradients(weights()));
