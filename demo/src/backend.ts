@@ -1,3 +1,4 @@
+import type { Float32Backend } from '@gcopt/float32';
 import type { DigitSet } from '@gcopt/mnist-data';
 import type { DemoOptimizer } from './optimizers.js';
 import type { NamedTensor } from './model/smallCnn.js';
@@ -19,6 +20,8 @@ export interface RunSetup {
   readonly optimizer: DemoOptimizer;
   readonly train: DigitSet;
   readonly batchSize: number;
+  /** @gcopt/float32's backend, for backends whose optimizers are @gcopt/float32's (undefined: its default). */
+  readonly float32Backend?: Float32Backend;
 }
 
 /** One model being trained by one optimizer. */

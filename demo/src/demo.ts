@@ -71,7 +71,13 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   let runs: RunResult[];
   try {
     runs = await runExperiment(
-      { optimizers: options.optimizers, seeds: options.seeds, epochs: options.epochs, batchSize: options.batchSize },
+      {
+        optimizers: options.optimizers,
+        seeds: options.seeds,
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        float32Backend: options.float32Backend,
+      },
       split,
       backend,
       io.progress ?? createProgressReporter(),

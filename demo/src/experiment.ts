@@ -1,3 +1,4 @@
+import type { Float32Backend } from '@gcopt/float32';
 import type { DigitSet, MnistSplit } from '@gcopt/mnist-data';
 import { batchesOf, epochOrder } from './batches.js';
 import type { Backend, Evaluation } from './backend.js';
@@ -44,6 +45,8 @@ export interface ExperimentPlan {
   readonly batchSize: number;
   /** Curve points per epoch (default 10). */
   readonly curvePointsPerEpoch?: number;
+  /** @gcopt/float32's backend for the ort and js backends (undefined: its default). */
+  readonly float32Backend?: Float32Backend;
 }
 
 /**
@@ -70,6 +73,7 @@ export async function runExperiment(
         optimizer,
         train: data.train,
         batchSize: plan.batchSize,
+        ...(plan.float32Backend === undefined ? {} : { float32Backend: plan.float32Backend }),
       });
       try {
         results.push(await trainOneRun(run, plan, orders, data.test, optimizer.label, seed, bar));

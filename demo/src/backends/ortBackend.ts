@@ -28,7 +28,7 @@ export async function createOrtBackend(): Promise<Backend> {
         ort,
         gradientModel: built.gradientModel,
         inferenceModel: built.inferenceModel,
-        optimizer: { name, family, ...options },
+        optimizer: { name, family, ...options, backend: setup.float32Backend },
         params: toOnnxLayout(setup.initialWeights, built.params),
       });
       const input = new Float32Array(setup.batchSize * IMAGE_SIZE);

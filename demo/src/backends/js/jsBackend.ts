@@ -26,7 +26,7 @@ export function createJsBackend(): Backend {
       const network = new SmallCnnNetwork(weights, grads, Math.max(setup.batchSize, EVAL_BATCH));
       const { name, family, options } = setup.optimizer;
       // PyTorch layout: output channels on axis 0, the default outAxis; the weights are updated in place
-      const optimizer = createOptimizer(name, { ...options, family }, weights);
+      const optimizer = createOptimizer(name, { ...options, family, backend: setup.float32Backend }, weights);
       const gradsByName = Object.fromEntries(grads.map((g) => [g.name, g.data]));
       return {
         optimizerBackend: describeFloat32Backend(optimizer.backend),
