@@ -75,8 +75,9 @@ describe('float32 snapshot (cpu)', () => {
         data,
         outAxis: -1,
       }));
-      // the same arithmetic as the tfjs side (the core's recipe), so that one run continues bit for bit
-      const f32 = createOptimizer(name, { ...options, backend: 'core' }, model);
+      // both defaults step on @gcopt/core/fast's kernels (the tfjs host backend and @gcopt/float32's),
+      // so one run continues bit for bit
+      const f32 = createOptimizer(name, options, model);
       f32.loadState(decodeSnapshot(encodeSnapshot(renamed)));
       const weights = () => Object.fromEntries(model.map((p) => [p.name, p.data]));
       for (let s = 0; s < 4; s++) f32.step(gradients(weights()));

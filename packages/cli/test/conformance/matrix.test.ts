@@ -42,8 +42,21 @@ const ROWS: Row[] = [
   { label: 'gpu.js webasm', backend: 'gpu-webasm', precisions: 'f32', mayFallBack: true },
   { label: 'gpu.js webgpu (lavapipe)', backend: 'gpu-webgpu', precisions: 'f32', mayFallBack: true },
   { label: 'WGSL kernels (lavapipe)', backend: 'gpu-wgsl', precisions: 'f32', mayFallBack: true },
-  { label: 'tfjs host, cpu', backend: 'tfjs-host', options: { tfBackend: 'cpu' }, precisions: 'f32' },
-  { label: 'tfjs host, wasm', backend: 'tfjs-host', options: { tfBackend: 'wasm' }, precisions: 'f32' },
+  // the host step backend's kernels: @gcopt/core/fast where it fuses the recipe, else the core
+  {
+    label: 'tfjs host, cpu',
+    backend: 'tfjs-host',
+    options: { tfBackend: 'cpu' },
+    precisions: 'f32',
+    mayFallBack: true,
+  },
+  {
+    label: 'tfjs host, wasm',
+    backend: 'tfjs-host',
+    options: { tfBackend: 'wasm' },
+    precisions: 'f32',
+    mayFallBack: true,
+  },
   { label: 'tfjs tensor, cpu', backend: 'tfjs-tensor', options: { tfBackend: 'cpu' }, precisions: 'f32' },
   { label: 'tfjs tensor, wasm', backend: 'tfjs-tensor', options: { tfBackend: 'wasm' }, precisions: 'f32' },
   { label: 'OrtTrainer (onnxruntime-node)', backend: 'ort', precisions: 'f32', mayFallBack: true },
