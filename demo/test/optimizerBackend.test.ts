@@ -27,3 +27,20 @@ describe.each(['js', 'ort'] as const)('the %s backend', (name) => {
     }
   });
 });
+
+it('the tfjs backend reports its step backend and kernels', async () => {
+  const backend = await loadBackend('tfjs');
+  const run = await backend.startRun({
+    initialWeights: initialWeights(1),
+    optimizer: DEMO_OPTIMIZERS.find((o) => o.label === 'Adam_GC2')!,
+    train: loadDigits({ trainLimit: 64 }).train,
+    batchSize: 16,
+  });
+  try {
+    // tfjs's cpu backend: the host step backend, on the fast path's kernels (Adam_GC2 is fused)
+    expect(run.optimizerBackend).toBe('@gcopt/tfjs host step backend on @gcopt/core/fast (WebAssembly SIMD, 1 thread)');
+  } finally {
+    await run.dispose();
+    await backend.dispose();
+  }
+});
