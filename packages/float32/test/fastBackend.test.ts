@@ -244,6 +244,28 @@ describe('a failed step on the default backend changes nothing', () => {
     });
   });
 
+  // the host scan sums four lanes and then the 1–3 values left: a bad value in every position of fc.bias (5)
+  it.each([
+    ["backend 'core'", { backend: 'core' as const }],
+    ['two fast groups', { groups: [{ params: /conv/, lr: 1e-3 }] }],
+  ])('%s: a NaN or a float64 1e39 at any index of a 5-element gradient is found there', (_label, extra) => {
+    const model = makeModel();
+    const opt = createOptimizer('SGD_GC', { lr: 0.1, nonFinite: 'skip', ...extra }, model);
+    for (let index = 0; index < 5; index++) {
+      for (const value of [Number.NaN, 1e39]) {
+        const grads: Record<string, Float32Array | Float64Array> = makeGrads(model, 1);
+        const bias = Float64Array.from(grads['fc.bias']);
+        bias[index] = value;
+        grads['fc.bias'] = bias;
+        expect(opt.step(grads)).toMatchObject({ applied: false, nonFinite: { param: 'fc.bias', index, value } });
+        const f32 = makeGrads(model, 1);
+        f32['fc.bias'][index] = value;
+        expect(opt.step(f32).nonFinite).toMatchObject({ param: 'fc.bias', index });
+      }
+    }
+    expect(opt.stepCount).toBe(0);
+  });
+
   it('a null gradient beside a NaN one: the NaN still stops the step', () => {
     const model = makeModel();
     const opt = createOptimizer('SGD_GC', { lr: 0.1 }, model);
