@@ -1,3 +1,4 @@
+import type { Float32Backend } from '@gcopt/float32';
 import type { DigitSet } from '@gcopt/mnist-data';
 import type { DemoOptimizer } from './optimizers.js';
 import type { NamedTensor } from './model/smallCnn.js';
@@ -19,6 +20,8 @@ export interface RunSetup {
   readonly optimizer: DemoOptimizer;
   readonly train: DigitSet;
   readonly batchSize: number;
+  /** @gcopt/float32's backend, for backends whose optimizers are @gcopt/float32's (undefined: its default). */
+  readonly float32Backend?: Float32Backend;
 }
 
 /** One model being trained by one optimizer. */
@@ -29,6 +32,8 @@ export interface TrainingRun {
    */
   trainBatch(indices: Uint32Array): Promise<number>;
   evaluate(set: DigitSet): Promise<Evaluation>;
+  /** What steps the optimizer, in words (e.g. `@gcopt/float32 backend fast (…)`), where the backend can tell. */
+  readonly optimizerBackend?: string;
   dispose(): Promise<void>;
 }
 

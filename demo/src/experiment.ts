@@ -1,3 +1,4 @@
+import type { Float32Backend } from '@gcopt/float32';
 import type { DigitSet, MnistSplit } from '@gcopt/mnist-data';
 import { batchesOf, epochOrder } from './batches.js';
 import type { Backend, Evaluation } from './backend.js';
@@ -33,6 +34,8 @@ export interface RunResult {
    * CPU seconds of the whole process (all threads) over the same span: unlike wall time, not inflated by other load.
    */
   readonly cpuSeconds: number;
+  /** What stepped the optimizer (the backend's TrainingRun.optimizerBackend), where the backend tells. */
+  readonly optimizerBackend?: string;
 }
 
 export interface ExperimentPlan {
@@ -42,6 +45,8 @@ export interface ExperimentPlan {
   readonly batchSize: number;
   /** Curve points per epoch (default 10). */
   readonly curvePointsPerEpoch?: number;
+  /** @gcopt/float32's backend for the ort and js backends (undefined: its default). */
+  readonly float32Backend?: Float32Backend;
 }
 
 /**
@@ -68,6 +73,7 @@ export async function runExperiment(
         optimizer,
         train: data.train,
         batchSize: plan.batchSize,
+        ...(plan.float32Backend === undefined ? {} : { float32Backend: plan.float32Backend }),
       });
       try {
         results.push(await trainOneRun(run, plan, orders, data.test, optimizer.label, seed, bar));
@@ -133,6 +139,7 @@ async function trainOneRun(
     curve,
     wallSeconds: (performance.now() - started) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    ...(run.optimizerBackend === undefined ? {} : { optimizerBackend: run.optimizerBackend }),
   };
   bar.runDone(result);
   return result;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Float32Backend } from '@gcopt/float32';
 import { DEMO_OPTIMIZERS, findDemoOptimizer, type DemoOptimizer } from './optimizers.js';
 
 export const BACKEND_NAMES = ['ort', 'tfjs', 'js'] as const;
@@ -13,6 +14,8 @@ export interface DemoOptions {
   readonly seeds: readonly number[];
   readonly optimizers: readonly DemoOptimizer[];
   readonly backend: BackendName;
+  /** @gcopt/float32's backend for the ort and js backends' optimizers (undefined: its default, 'auto'). */
+  readonly float32Backend?: Float32Backend;
   /** Output folder for results.json, results.md and the plots. */
   readonly out: string;
   readonly trainSize: number;
@@ -43,6 +46,8 @@ export function usage(defaultOut: string): string {
   --optimizers LIST  comma-separated (default ${labels})
   --backend NAME     ort (ONNX Runtime gradient models) | tfjs | js (plain TypeScript CNN); default ${DEFAULT_BACKEND}
                      (--engine NAME: the old name, still accepted)
+  --float32-backend B  auto | core | fast: what steps the optimizers of the ort and js backends
+                     (@gcopt/float32's backend option; default auto: the fast path where it runs)
   --out DIR          where results.json, results.md, curves.svg/png go (default ${defaultOut})
   --train-size N     training digits, at most 8000 (default ${DEFAULTS.trainSize}; quick ${QUICK.trainSize})
   --test-size N      held-out digits, at most 2000 (default ${DEFAULTS.testSize}; quick ${QUICK.testSize})
@@ -67,6 +72,7 @@ export function parseDemoOptions(argv: readonly string[], defaultOut: string): D
         backend: { type: 'string' },
         // the flag's old name, kept so existing scripts keep working
         engine: { type: 'string' },
+        'float32-backend': { type: 'string' },
         out: { type: 'string' },
         'train-size': { type: 'string' },
         'test-size': { type: 'string' },
@@ -83,11 +89,13 @@ export function parseDemoOptions(argv: readonly string[], defaultOut: string): D
   const base = quick ? QUICK : DEFAULTS;
   const seedCount = positiveInt('--seeds', values.seeds, base.seeds, 100);
   const backend = parseBackend(values.backend as string | undefined, values.engine as string | undefined);
+  const float32Backend = parseFloat32Backend(values['float32-backend'] as string | undefined, backend);
   return {
     epochs: positiveInt('--epochs', values.epochs, base.epochs, 1000),
     seeds: Array.from({ length: seedCount }, (_, i) => i + 1),
     optimizers: parseOptimizers(values.optimizers as string | undefined),
     backend,
+    ...(float32Backend === undefined ? {} : { float32Backend }),
     out: (values.out as string | undefined) ?? defaultOut,
     trainSize: positiveInt('--train-size', values['train-size'], base.trainSize, 8000),
     testSize: positiveInt('--test-size', values['test-size'], base.testSize, 2000),
@@ -108,6 +116,17 @@ function parseBackend(backend: string | undefined, engine: string | undefined): 
     throw new DemoUsageError(`${option} must be one of ${BACKEND_NAMES.join(', ')}, got '${name}'`);
   }
   return name as BackendName;
+}
+
+function parseFloat32Backend(raw: string | undefined, backend: BackendName): Float32Backend | undefined {
+  if (raw === undefined) return undefined;
+  if (raw !== 'auto' && raw !== 'core' && raw !== 'fast') {
+    throw new DemoUsageError(`--float32-backend must be one of auto, core, fast, got '${raw}'`);
+  }
+  if (backend === 'tfjs') {
+    throw new DemoUsageError(`--float32-backend applies to the ort and js backends (@gcopt/float32), not to tfjs`);
+  }
+  return raw;
 }
 
 function positiveInt(option: string, raw: string | boolean | undefined, fallback: number, max: number): number {

@@ -37,6 +37,11 @@ describe('parseDemoOptions', () => {
     expect(o.png).toBe(false);
   });
 
+  it('--float32-backend reaches the options; without it @gcopt/float32 keeps its default', () => {
+    expect(parse('--float32-backend', 'core').float32Backend).toBe('core');
+    expect(parse().float32Backend).toBeUndefined();
+  });
+
   it('still accepts the old flag name --engine for --backend', () => {
     expect(parse('--engine', 'js').backend).toBe('js');
   });
@@ -62,6 +67,8 @@ describe('parseDemoOptions', () => {
     [['--optimizers', 'Adam,Lion'], /--optimizers: unknown optimizer 'Lion'; known: SGD, SGD_GC/],
     [['--optimizers', ','], /--optimizers must name at least one optimizer/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--float32-backend', 'gpu'], /--float32-backend must be one of auto, core, fast, got 'gpu'/],
+    [['--float32-backend', 'core', '--backend', 'tfjs'], /--float32-backend applies to the ort and js backends/],
   ])('rejects %j with a message naming the option', (argv, message) => {
     expect(() => parse(...argv)).toThrow(DemoUsageError);
     expect(() => parse(...argv)).toThrow(message);

@@ -49,6 +49,19 @@ describe.each(backends)('pnpm demo --quick --backend %s', (backend) => {
     expect(md).toContain(`- backend: ${backend}`);
   });
 
+  it.runIf(backend === 'ort' || backend === 'js')(
+    "says what stepped the optimizers: @gcopt/float32's default, the fast path",
+    async () => {
+      const line = `optimizer steps: ${DEMO_OPTIMIZERS.map((o) => o.label).join(', ')}: @gcopt/float32 backend fast (`;
+      expect(stdout.split('\n').filter((l) => l.startsWith('optimizer steps: '))).toEqual([
+        expect.stringContaining(line),
+      ]);
+      expect(await readFile(path.join(out, 'results.md'), 'utf8')).toContain(`- ${line}`);
+      const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as ResultsJson;
+      for (const r of results.runs) expect(r.optimizerBackend).toMatch(/^@gcopt\/float32 backend fast \(/);
+    },
+  );
+
   it('writes the plot as SVG and PNG', async () => {
     const svg = await readFile(path.join(out, 'curves.svg'), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

@@ -4,6 +4,7 @@ import { IMAGE_SIZE, NUM_CLASSES, type DigitSet } from '@gcopt/mnist-data';
 import type { Backend, Evaluation, RunSetup, TrainingRun } from '../backend.js';
 import { smallCnnOnnx, toOnnxLayout } from '../model/smallCnnOnnx.js';
 import { softmaxCrossEntropy } from './js/layers.js';
+import { describeFloat32Backend } from './float32BackendName.js';
 import { gatherBatch } from './gatherBatch.js';
 
 const EVAL_BATCH = 500;
@@ -27,12 +28,13 @@ export async function createOrtBackend(): Promise<Backend> {
         ort,
         gradientModel: built.gradientModel,
         inferenceModel: built.inferenceModel,
-        optimizer: { name, family, ...options },
+        optimizer: { name, family, ...options, backend: setup.float32Backend },
         params: toOnnxLayout(setup.initialWeights, built.params),
       });
       const input = new Float32Array(setup.batchSize * IMAGE_SIZE);
       const labels = new Int32Array(setup.batchSize);
       return {
+        optimizerBackend: describeFloat32Backend(trainer.optimizer.backend),
         async trainBatch(indices: Uint32Array): Promise<number> {
           const n = gatherBatch(setup.train, indices, input, labels);
           const r = await trainer.step({

@@ -94,7 +94,14 @@ export async function createTfjsBackend(): Promise<Backend> {
       const optimizer = optimizerByName(name, { ...options }, family);
       const input = new Float32Array(setup.batchSize * IMAGE_SIZE);
       const labels = new Int32Array(setup.batchSize);
+      const { name: kernels, note } = optimizer.hostKernels;
+      const hostOn = kernels === 'fast' ? '@gcopt/core/fast (WebAssembly SIMD, 1 thread)' : 'the core';
+      const steps =
+        optimizer.activeBackend === 'host'
+          ? `host step backend on ${hostOn}${note ? `: ${note}` : ''}`
+          : 'tensor step backend (tf ops)';
       return {
+        optimizerBackend: `@gcopt/tfjs ${steps}`,
         async trainBatch(indices: Uint32Array): Promise<number> {
           const n = gatherBatch(setup.train, indices, input, labels);
           const cost = tf.tidy(() => {

@@ -17,7 +17,8 @@ import { BACKEND_NAMES, isBackendName, loadBackend, type BackendName, type Backe
 
 export const REPLAY_USAGE = `usage: gcopt replay --golden FILE|DIR [--golden FILE|DIR …] [--inputs FILE]
                     [--backend ${BACKEND_NAMES.join('|')}] [--layout ${AXIS_LAYOUTS.join('|')}]
-                    [--mode in-place|pure] [--threads N] [--tf-backend cpu|wasm] [--json]
+                    [--mode in-place|pure] [--threads N] [--tf-backend cpu|wasm]
+                    [--float32-backend auto|core|fast] [--json]
 
 Replays every case of gc-golden/1 trajectory files (recorded from the reference PyTorch code) through
 a gcopt backend (default core) and prints the max relative error |a-b|/max(1,|b|) of each case, over
@@ -27,7 +28,8 @@ fast-js) replay the float64 (and float64_nocast) recordings too; the others the 
 --layout permutes every tensor's axes: first = as recorded [out, in, k…]; last = [k…, in, out]
 (tfjs Dense, Conv2D); middle = [k…, out, in] (tfjs Conv2DTranspose). It also checks the
 errors/accepted records. --mode picks the core's step, --threads the fast path's WebAssembly threads
-(default 1), --tf-backend the tfjs backend (default cpu).
+(default 1), --tf-backend the tfjs backend (default cpu), --float32-backend @gcopt/float32's backend for
+--backend float32 and ort (default auto: the fast path where it fuses the recipe, else the core).
 --inputs defaults to the file named by each golden file's "inputs" field, beside it.
 A directory is searched recursively for *.json files other than inputs.json.
 With --json the last line is {"cases","passed","failed":[ids],"errorsChecked","errorsPassed"}.
@@ -134,7 +136,16 @@ export async function replayFiles(
 }
 
 export async function runReplay(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, ['golden', 'inputs', 'mode', 'backend', 'layout', 'threads', 'tf-backend']);
+  const args = parseArgs(argv, [
+    'golden',
+    'inputs',
+    'mode',
+    'backend',
+    'layout',
+    'threads',
+    'tf-backend',
+    'float32-backend',
+  ]);
   const golden = args.options.get('golden') ?? [];
   if (golden.length === 0 || args.positional.length > 0) throw new UsageError(REPLAY_USAGE);
   const last = (name: string) => args.options.get(name)?.at(-1);
@@ -155,14 +166,32 @@ export async function runReplay(argv: readonly string[], out: (line: string) => 
   if (tfBackend !== 'cpu' && tfBackend !== 'wasm') {
     throw new UsageError(`--tf-backend must be cpu or wasm, got ${tfBackend}`);
   }
-  const appliesTo = { mode: backend === 'core', threads: backend === 'fast', 'tf-backend': backend.startsWith('tfjs') };
+  const float32Backend = last('float32-backend') ?? 'auto';
+  if (float32Backend !== 'auto' && float32Backend !== 'core' && float32Backend !== 'fast') {
+    throw new UsageError(`--float32-backend must be auto, core or fast, got ${float32Backend}`);
+  }
+  const appliesTo = {
+    mode: backend === 'core',
+    threads: backend === 'fast',
+    'tf-backend': backend.startsWith('tfjs'),
+    'float32-backend': backend === 'float32' || backend === 'ort',
+  };
   for (const [option, applies] of Object.entries(appliesTo)) {
     if (args.options.has(option) && !applies) {
       throw new UsageError(`--${option} does not apply to --backend ${backend}`);
     }
   }
 
-  const settings = { golden, inputs: last('inputs'), backend, layout, mode, threads, tfBackend } as const;
+  const settings = {
+    golden,
+    inputs: last('inputs'),
+    backend,
+    layout,
+    mode,
+    threads,
+    tfBackend,
+    float32Backend,
+  } as const;
   const { summary, fallbacks } = await replayFiles(settings, out);
   if (fallbacks.length > 0) out(`${fallbacks.length} case runs used the backend's documented fallback (listed above)`);
   const { cases, passed, errorsChecked, errorsPassed } = summary;

@@ -93,7 +93,7 @@ describe('gcopt replay', () => {
     const argv = ['replay', '--golden', file, '--backend', 'float32', '--layout', 'last', '--json'];
     const { code, lines } = await run(argv);
     expect(code).toBe(0);
-    expect(lines[0]).toBe('backend float32, layout last (float32)');
+    expect(lines[0]).toBe('backend float32 (backend auto), layout last (float32)');
     const keys = ['cases', 'passed', 'failed', 'errorsChecked', 'errorsPassed'];
     expect(Object.keys(JSON.parse(lines.at(-1)!))).toEqual(keys);
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ cases: 5, passed: 5, failed: [] });
@@ -107,6 +107,17 @@ describe('gcopt replay', () => {
     expect(lines).toContain("15 case runs used the backend's documented fallback (listed above)");
   });
 
+  it("@gcopt/float32's default says which cases it ran on the core; its 'core' backend has no fallback", async () => {
+    const file = join(GOLDEN, 'advanced/RAdam.json');
+    const auto = await run(['replay', '--golden', file, '--backend', 'float32']);
+    expect(auto.code).toBe(0);
+    expect(auto.lines.filter((l) => /\[fallback: @gcopt\/float32: RAdam runs on the core/.test(l))).toHaveLength(5);
+    const core = await run(['replay', '--golden', file, '--backend', 'float32', '--float32-backend', 'core']);
+    expect(core.code).toBe(0);
+    expect(core.lines[0]).toBe('backend float32 (backend core), layout first (float32)');
+    expect(core.lines.filter((l) => l.includes('[fallback:'))).toEqual([]);
+  });
+
   it('refuses unknown backends, layouts and options that do not apply, with exit code 2', async () => {
     for (const argv of [
       ['--backend', 'cuda'],
@@ -115,6 +126,8 @@ describe('gcopt replay', () => {
       ['--backend', 'core', '--threads', '2'],
       ['--backend', 'tfjs-host', '--tf-backend', 'webgl'],
       ['--backend', 'ort', '--mode', 'pure'],
+      ['--backend', 'float32', '--float32-backend', 'gpu'],
+      ['--backend', 'core', '--float32-backend', 'core'],
     ]) {
       const { code, errors } = await run(['replay', '--golden', GOLDEN, ...argv]);
       expect(code, argv.join(' ')).toBe(2);

@@ -1,8 +1,25 @@
-import type { Optimizer, OptimizerState, Param } from '@gcopt/core';
+import { InvalidArgumentError, type Optimizer, type OptimizerState, type Param } from '@gcopt/core';
 import { createFastOptimizerSync, fastPathCovers, wasmSimdSupported, type FastOptimizer } from '@gcopt/core/fast';
 
-/** Which backend steps a group: the core's recipe, or @gcopt/core/fast's fused WebAssembly SIMD kernels. */
-export type Float32Backend = 'core' | 'fast';
+/**
+ * What the `backend` option asks for: 'auto' (each group on @gcopt/core/fast where it can run,
+ * else on the core), 'core' (the core's recipe, bit for bit) or 'fast' (every group on the fast
+ * path, or an error).
+ */
+export type Float32Backend = 'auto' | 'core' | 'fast';
+
+/** What steps one group: the core's recipe, or @gcopt/core/fast's fused WebAssembly SIMD kernels. */
+export type GroupBackend = 'core' | 'fast';
+
+/** What steps the groups, chosen once at creation. */
+export interface BackendReport {
+  /** 'fast' when every group with parameters runs on the fast path, 'core' when none does, else 'mixed'. */
+  readonly name: GroupBackend | 'mixed';
+  /** What steps each group (index = group). */
+  readonly groups: readonly GroupBackend[];
+  /** Why groups run on the core under 'auto' ('' when none fell back or 'core' was asked for). */
+  readonly note: string;
+}
 
 /**
  * One group on @gcopt/core/fast: its state lives in the fast path's memory (the group's state is
@@ -13,43 +30,62 @@ export type Float32Backend = 'core' | 'fast';
  */
 export interface FastGroup {
   readonly fast: FastOptimizer;
-  /** Steps the group; `state` is the group's current state (a loaded snapshot is copied in first). */
+  /**
+   * Steps the group; `state` is the group's current state (a loaded snapshot is copied in first).
+   * With `checkFinite` the kernels reject a NaN/±Inf gradient (NonFiniteGradientError, tensor index
+   * within the group) before any parameter or state value changes.
+   */
   step(
     params: readonly Param[],
     grads: readonly (Float32Array | Float64Array | null)[],
     state: OptimizerState,
     lr: number,
+    checkFinite: boolean,
   ): OptimizerState;
 }
 
-/** The fast backend for a group, or null (with the reason) where it cannot run that group. */
+/** The fast backend for a group, or why it cannot run that group. */
 export function fastGroup(optimizer: Optimizer, params: readonly Param[]): FastGroup | { reason: string } {
   if (!wasmSimdSupported()) return { reason: 'WebAssembly SIMD unavailable' };
   if (!fastPathCovers(optimizer)) return { reason: `${optimizer.name}: recipe not fused by the fast path` };
-  const fast = createFastOptimizerSync(
-    optimizer,
-    params.map((p) => ({
-      shape: p.value.shape,
-      outAxis: p.outAxis,
-      gc: p.gc,
-      name: p.name,
-      init: p.value.data as Float32Array,
-    })),
-    { backend: 'wasm-simd', threads: 1, onWarning: () => {} },
-  );
+  let fast: FastOptimizer;
+  try {
+    fast = createFastOptimizerSync(
+      optimizer,
+      params.map((p) => ({
+        shape: p.value.shape,
+        outAxis: p.outAxis,
+        gc: p.gc,
+        name: p.name,
+        init: p.value.data as Float32Array,
+      })),
+      { backend: 'wasm-simd', threads: 1, onWarning: () => {} },
+    );
+  } catch (e) {
+    // the fast path refuses what it cannot hold (past 4 GiB of WebAssembly memory); a browser's main
+    // thread refuses to compile the kernels synchronously, and memory may not be had (RangeError)
+    if ((e instanceof InvalidArgumentError && e.param === 'backend') || e instanceof RangeError) {
+      return { reason: `the fast path could not start: ${(e as Error).message}` };
+    }
+    throw e;
+  }
   const views = fast.params.map((p) => p.value.data as Float32Array);
   const skip = params.map(() => false);
+  const stepOptions = { lr: 0, checkFinite: false, skip };
   return {
     fast,
-    step(ps, grads, state, lr) {
+    step(ps, grads, state, lr, checkFinite) {
       if (state !== fast.state) adopt(fast.state, state);
-      ps.forEach((p, i) => views[i].set(p.value.data as Float32Array));
-      grads.forEach((g, i) => {
+      for (let i = 0; i < ps.length; i++) {
+        const g = grads[i];
         skip[i] = g === null;
-        if (g !== null) fast.grads[i].set(g);
-      });
-      fast.step({ lr, checkFinite: false, skip });
-      ps.forEach((p, i) => (p.value.data as Float32Array).set(views[i]));
+        views[i].set(ps[i].value.data as Float32Array);
+        if (g !== null) fast.grads[i].set(g); // a Float64Array is rounded to float32, as the core stores it
+      }
+      stepOptions.lr = lr;
+      stepOptions.checkFinite = checkFinite;
+      fast.step(stepOptions);
+      for (let i = 0; i < ps.length; i++) (ps[i].value.data as Float32Array).set(views[i]);
       return fast.state;
     },
   };

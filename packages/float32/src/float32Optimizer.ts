@@ -2,6 +2,7 @@ import ndarray from 'ndarray';
 import {
   InvalidArgumentError,
   Lookahead,
+  NonFiniteGradientError,
   findReferenceOptimizer,
   layoutOf,
   resolveLearningRate,
@@ -20,7 +21,7 @@ import {
   type NonFiniteLocation,
 } from './gradients.js';
 import { readModel, type Float32Param, type ModelEntry, type ModelInput } from './model.js';
-import { fastGroup, type FastGroup, type Float32Backend } from './fastBackend.js';
+import { fastGroup, type BackendReport, type FastGroup, type GroupBackend } from './fastBackend.js';
 import {
   GROUP_PARAM_KEYS,
   SETTING_KEYS,
@@ -94,8 +95,8 @@ export interface Float32Optimizer {
   state(): OptimizerSnapshot;
   /** Replaces the state with a snapshot's after checking it fits; on any mismatch throws and changes nothing. */
   loadState(snapshot: OptimizerSnapshot, options?: LoadStateOptions): void;
-  /** What steps the groups (chosen once, at creation), and why the core where 'fast' was asked. */
-  readonly backend: { readonly name: Float32Backend; readonly note: string };
+  /** What steps the groups (chosen once, at creation), and why a group runs on the core under 'auto'. */
+  readonly backend: BackendReport;
 }
 
 interface Group {
@@ -105,15 +106,16 @@ interface Group {
   readonly members: number[];
   readonly params: Param[];
   state: OptimizerState;
-  /** The group on @gcopt/core/fast (backend 'fast'), else null. */
+  /** The group on @gcopt/core/fast, else null (the core's stepInPlace). */
   readonly fast: FastGroup | null;
 }
 
 /**
  * Creates an optimizer by reference name (`'Adam_GC2'`, `'SGD_GC'`, advanced `'SGD'` with
  * `useGc`, …) over a model of named Float32Arrays. Each parameter group gets one core optimizer,
- * made with the base options overridden by the group's; `step` runs the core's in-place kernels
- * on the model's own arrays. With a literal name, `options` is type-checked against that optimizer's
+ * made with the base options overridden by the group's; `step` updates the model's own arrays,
+ * on @gcopt/core/fast's kernels where they run the group (backend 'auto', the default), else with
+ * the core's in-place kernels. With a literal name, `options` is type-checked against that optimizer's
  * options (`OptionsByName`).
  */
 export function createOptimizer<N extends string>(
@@ -141,9 +143,9 @@ export function createOptimizer<N extends string>(
     throw new InvalidArgumentError('lookahead', lookahead, 'lookahead must be an object { k?, alpha? }');
   }
   const assignment = assignGroups(entries, groupSpecs);
-  const backend = settings.backend ?? 'core';
-  if (backend !== 'core' && backend !== 'fast') {
-    throw new InvalidArgumentError('backend', backend, "backend must be 'core' or 'fast'");
+  const backend = settings.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'core' && backend !== 'fast') {
+    throw new InvalidArgumentError('backend', backend, "backend must be 'auto', 'core' or 'fast'");
   }
   const backendNotes: string[] = [];
 
@@ -175,10 +177,15 @@ export function createOptimizer<N extends string>(
         renamingErrors(fromGroup, () => layoutOf(e.layout.shape, outAxis, `parameter '${e.name}' shape`), context);
         return { value: ndarray(e.data, [...e.layout.shape]), outAxis, gc, name: e.name };
       });
-      if (backend === 'fast') {
+      // the backend is chosen here, once; a group without parameters has nothing to run fast
+      if (backend !== 'core' && params.length > 0) {
         const made = fastGroup(optimizer, params);
         if ('fast' in made) return { index, optimizer, members, params, state: made.fast.state, fast: made };
-        backendNotes.push(made.reason);
+        const who = groupSpecs.length > 0 ? `group ${index}` : optimizer.name;
+        if (backend === 'fast') {
+          throw new InvalidArgumentError('backend', backend, `the fast path cannot run ${who}: ${made.reason}`);
+        }
+        backendNotes.push(`${who} runs on the core (${made.reason})`);
       }
       return { index, optimizer, members, params, state: optimizer.init(params), fast: null };
     },
@@ -196,6 +203,16 @@ export function createOptimizer<N extends string>(
     };
   });
   const optimizerName = groups[0].optimizer.name;
+  const groupBackends = groups.map((g): GroupBackend => (g.fast ? 'fast' : 'core'));
+  const used = new Set(groups.filter((g) => g.members.length > 0).map((g) => groupBackends[g.index]));
+  const backendReport: BackendReport = {
+    name: used.size === 2 ? 'mixed' : used.has('fast') ? 'fast' : 'core',
+    groups: groupBackends,
+    note: backendNotes.join('; '),
+  };
+  // one fast group holding every parameter checks NaN/Inf in its kernels (which change nothing when
+  // they find one); with several groups one check must precede every group's step, so the host scans
+  const kernelsCheckFinite = groups.length === 1 && groups[0].fast !== null;
   let count = 0;
   let skippedSteps = 0;
 
@@ -229,26 +246,42 @@ export function createOptimizer<N extends string>(
     if (stepOptions === null || typeof stepOptions !== 'object')
       throw new InvalidArgumentError('options', stepOptions, 'step options must be an object');
     const lrs = learningRates(stepOptions);
-    const bad = findNonFinite(flat, entries);
-    if (bad) {
-      if (nonFinite === 'throw') throw nonFiniteError(bad, entries);
-      skippedSteps++;
-      return {
-        applied: false,
-        step: count,
-        skippedReason:
-          `non-finite gradient: '${bad.param}' holds ${describeNonFinite(bad)} at flat index ${bad.index}; ` +
-          'parameters and state unchanged',
-        nonFinite: bad,
-      };
-    }
-    for (const g of groups) {
-      const groupGrads = g.members.map((i) => flat[i]);
-      if (g.fast) g.state = g.fast.step(g.params, groupGrads, g.state, lrs[g.index]);
-      else g.optimizer.stepInPlace(g.params, groupGrads, g.state, { lr: lrs[g.index], checkFinite: false });
+    if (kernelsCheckFinite) {
+      const g = groups[0];
+      try {
+        g.state = g.fast!.step(g.params, flat, g.state, lrs[0], true);
+      } catch (e) {
+        if (!(e instanceof NonFiniteGradientError)) throw e;
+        // nothing changed; the host finds the same value again, to report it as given (a float64 value)
+        const bad = findNonFinite(flat, entries);
+        if (!bad) throw e;
+        return rejectNonFinite(bad);
+      }
+    } else {
+      const bad = findNonFinite(flat, entries);
+      if (bad) return rejectNonFinite(bad);
+      for (const g of groups) {
+        const groupGrads = g.members.map((i) => flat[i]);
+        if (g.fast) g.state = g.fast.step(g.params, groupGrads, g.state, lrs[g.index], false);
+        else g.optimizer.stepInPlace(g.params, groupGrads, g.state, { lr: lrs[g.index], checkFinite: false });
+      }
     }
     count++;
     return { applied: true, step: count };
+  }
+
+  /** A step that found a NaN/±Inf gradient before changing anything: thrown, or skipped and reported. */
+  function rejectNonFinite(bad: NonFiniteLocation): StepReport {
+    if (nonFinite === 'throw') throw nonFiniteError(bad, entries);
+    skippedSteps++;
+    return {
+      applied: false,
+      step: count,
+      skippedReason:
+        `non-finite gradient: '${bad.param}' holds ${describeNonFinite(bad)} at flat index ${bad.index}; ` +
+        'parameters and state unchanged',
+      nonFinite: bad,
+    };
   }
 
   function state(): OptimizerSnapshot {
@@ -376,10 +409,7 @@ export function createOptimizer<N extends string>(
     step,
     state,
     loadState,
-    backend: {
-      name: backend === 'fast' && groups.every((g) => g.fast) ? 'fast' : 'core',
-      note: backendNotes.join('; '),
-    },
+    backend: backendReport,
   };
 }
 

@@ -113,6 +113,7 @@ export function findNonFinite(
 }
 
 function firstNonFinite(g: Float32Array): number {
+  if (allFinite(g)) return -1;
   for (let j = 0; j < g.length; j++) {
     // x - x is NaN exactly for NaN and ±Infinity: one test for both
     if (g[j] - g[j] !== 0) return j;
@@ -121,11 +122,45 @@ function firstNonFinite(g: Float32Array): number {
 }
 
 function firstNonFiniteAsFloat32(g: Float64Array): number {
+  if (allFinite(g, true)) return -1;
   for (let j = 0; j < g.length; j++) {
     const v = Math.fround(g[j]);
     if (v - v !== 0) return j;
   }
   return -1;
+}
+
+/**
+ * Whether every value is finite (as float32 with `asFloat32`): x·0 is ±0 for a finite x and NaN for
+ * NaN and ±Infinity, so the sums stay 0 exactly when all are finite. Four independent sums and no
+ * branch per element; the caller looks for the first bad value only when there is one.
+ */
+function allFinite(g: Float32Array | Float64Array, asFloat32 = false): boolean {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  const end = g.length & ~3;
+  let j = 0;
+  if (asFloat32) {
+    const f = Math.fround;
+    for (; j < end; j += 4) {
+      a += f(g[j]) * 0;
+      b += f(g[j + 1]) * 0;
+      c += f(g[j + 2]) * 0;
+      d += f(g[j + 3]) * 0;
+    }
+    for (; j < g.length; j++) a += f(g[j]) * 0;
+  } else {
+    for (; j < end; j += 4) {
+      a += g[j] * 0;
+      b += g[j + 1] * 0;
+      c += g[j + 2] * 0;
+      d += g[j + 3] * 0;
+    }
+    for (; j < g.length; j++) a += g[j] * 0;
+  }
+  return a + b + c + d === 0;
 }
 
 /** How a non-finite find reads in messages: `1e+39 (Infinity as float32)` when only the cast overflowed. */

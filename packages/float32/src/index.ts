@@ -1,7 +1,7 @@
 /**
- * GC optimizers for models that are named Float32Arrays: in-place steps over the
- * core's kernels, param groups, atomic validated steps, and versioned checkpoints that resume bit
- * for bit. Browser-safe: no Node-only imports.
+ * GC optimizers for models that are named Float32Arrays: in-place steps over @gcopt/core/fast's
+ * WebAssembly SIMD kernels (or the core's), param groups, atomic validated steps, and versioned
+ * checkpoints that resume bit for bit. Browser-safe: no Node-only imports.
  *
  * @module @gcopt/float32
  */
@@ -23,6 +23,7 @@ export type {
   StepReport,
 } from './float32Optimizer.js';
 export type { OptionsByName, OptionsFor } from './optionsByName.js';
+export type { BackendReport, Float32Backend, GroupBackend } from './fastBackend.js';
 
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, validateSnapshot, cloneSnapshot, serializeHyper } from './snapshot.js';
 export type { OptimizerSnapshot, ParamSnapshot, SerializedHyper, HyperValue } from './snapshot.js';

@@ -30,10 +30,11 @@ export interface Float32Settings<O extends object = Record<string, unknown>> {
   readonly lookahead?: { readonly k?: number; readonly alpha?: number };
   readonly onWarning?: WarningHandler;
   /**
-   * What steps the groups: 'core' (default; the core's recipe, bit for bit) or 'fast' (the fused
-   * WebAssembly SIMD kernels of @gcopt/core/fast on one thread, within float32 rounding of the core;
-   * a group the fast path does not fuse, or a runtime without WebAssembly SIMD, falls back to the
-   * core, and `backend` on the optimizer says what ran).
+   * What steps the groups, chosen once at creation: 'auto' (default: each group on the fused
+   * WebAssembly SIMD kernels of @gcopt/core/fast, one thread, within the fast path's bound of the
+   * core — a group the fast path does not fuse, or a runtime without WebAssembly SIMD, runs on the
+   * core), 'core' (the core's recipe, bit for bit) or 'fast' (every group on the fast path, else an
+   * error). `backend` on the optimizer says what runs each group and why.
    */
   readonly backend?: Float32Backend;
 }

@@ -31,21 +31,26 @@ describe('checkpoint: save after step k, resume, and the run is bit-identical to
     binary: (s: OptimizerSnapshot) => decodeSnapshot(encodeSnapshot(s)),
     json: (s: OptimizerSnapshot) => snapshotFromJSON(snapshotToJSON(s)),
   };
-  for (const [codec, roundTrip] of Object.entries(codecs)) {
-    it.each(CASES.map((c) => [c.label, c] as const))(`${codec}: %s`, (_label, c) => {
+  // on the default backend (the fast path where it runs) and on 'core': resumed on the same one
+  const runs = Object.entries(codecs).flatMap(([codec, roundTrip]) =>
+    ([undefined, 'core'] as const).map((backend) => ({ codec, roundTrip, backend })),
+  );
+  for (const { codec, roundTrip, backend } of runs) {
+    const title = `${codec}, backend ${backend ?? 'default'}: %s`;
+    it.each(CASES.map((c) => [c.label, c] as const))(title, (_label, c) => {
       const straight = makeModel();
-      const straightOpt = create(c, straight);
+      const straightOpt = create(c, straight, { backend });
       for (let t = 1; t <= TOTAL; t++) straightOpt.step(gradsFor(straight, t));
 
       const first = makeModel();
-      const firstOpt = create(c, first);
+      const firstOpt = create(c, first, { backend });
       for (let t = 1; t <= SAVE_AT; t++) firstOpt.step(gradsFor(first, t));
       const saved = roundTrip(firstOpt.state());
       const weights = cloneModel(first); // the caller saves the weights themselves
 
       // a fresh process: new optimizer over the restored weights, state loaded
       const resumed = cloneModel(weights);
-      const resumedOpt = create(c, resumed);
+      const resumedOpt = create(c, resumed, { backend });
       resumedOpt.loadState(saved);
       expect(resumedOpt.stepCount).toBe(SAVE_AT);
       for (let t = SAVE_AT + 1; t <= TOTAL; t++) resumedOpt.step(gradsFor(resumed, t));

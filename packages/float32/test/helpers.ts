@@ -1,4 +1,5 @@
 import ndarray from 'ndarray';
+import { expect } from 'vitest';
 import {
   Lookahead,
   findReferenceOptimizer,
@@ -103,4 +104,40 @@ export function stateBytes(state: OptimizerState): Uint8Array[] {
           new Uint8Array(t.slots[k].buffer.slice(t.slots[k].byteOffset, t.slots[k].byteOffset + t.slots[k].byteLength)),
       ),
   );
+}
+
+/**
+ * The fast path's bound against the core — the float32 tolerance its golden replays are held to:
+ * |a − b| ≤ 1e-5 · max(1, |b|) (packages/core/README.md, the fast path's precision).
+ */
+export const FAST_PATH_BOUND = 1e-5;
+
+/** max over i of |a[i] − b[i]| / max(1, |b[i]|); Infinity where either holds NaN. */
+export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i]));
+    if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
+  }
+  return worst;
+}
+
+/**
+ * The parameters of `model` against the core's (`reference`, in model order): byte for byte on
+ * backend 'core', within FAST_PATH_BOUND on the default backend (the fast path where it runs).
+ */
+export function expectMatchesCore(
+  model: readonly Float32Param[],
+  reference: readonly (Param | { data: Float32Array })[],
+  backend: 'core' | undefined,
+): void {
+  if (backend === 'core') {
+    expect(paramBytes(model)).toEqual(paramBytes(reference as never));
+    return;
+  }
+  model.forEach((p, i) => {
+    const r = reference[i];
+    const want = 'value' in r ? (r.value.data as Float32Array) : r.data;
+    expect(maxRelError(p.data, want), p.name).toBeLessThanOrEqual(FAST_PATH_BOUND);
+  });
 }

@@ -4,10 +4,12 @@ import { CASES, coreOptimizer, coreParams, makeGrads, makeModel, paramBytes, sta
 
 const STEPS = 5;
 
-describe('in-place steps equal the core pure step, bit for bit', () => {
+// backend 'core' is the core's recipe bit for bit; the default's bound is fastBackend.test.ts's
+describe("backend 'core': in-place steps equal the core pure step, bit for bit", () => {
   it.each(CASES.map((c) => [c.label, c] as const))('%s', (_label, c) => {
     const model = makeModel();
-    const opt = createOptimizer(c.name, { ...c.options, family: c.family, lookahead: c.lookahead }, model);
+    const options = { ...c.options, family: c.family, lookahead: c.lookahead, backend: 'core' as const };
+    const opt = createOptimizer(c.name, options, model);
     const core = coreOptimizer(c);
     let params = coreParams(model);
     let state = core.init(params);
@@ -73,7 +75,7 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
 
   it('learning rate per step overrides the configured one', () => {
     const model = makeModel();
-    const opt = createOptimizer('SGD_GC', { lr: 0.1 }, model);
+    const opt = createOptimizer('SGD_GC', { lr: 0.1, backend: 'core' }, model);
     const core = coreOptimizer({ label: '', name: 'SGD_GC', family: 'first_release', options: { lr: 0.1 } });
     let params = coreParams(model);
     let state = core.init(params);
@@ -94,7 +96,7 @@ describe('in-place steps equal the core pure step, bit for bit', () => {
   it('a learning-rate schedule is evaluated at the step number, as in the core', () => {
     const schedule = (t: number) => 0.1 / t;
     const model = makeModel();
-    const opt = createOptimizer('Adam_GC', { lr: schedule }, model);
+    const opt = createOptimizer('Adam_GC', { lr: schedule, backend: 'core' }, model);
     const core = coreOptimizer({ label: '', name: 'Adam_GC', family: 'first_release', options: { lr: schedule } });
     let params = coreParams(model);
     let state = core.init(params);

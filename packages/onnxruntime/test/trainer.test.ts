@@ -79,6 +79,31 @@ describe.each(runtimes)('OrtTrainer on %s', (_name, ort) => {
       expect(Array.from(p.data), p.name).toEqual(Array.from(reference[i].data));
     expect(trainer.params[0].data).toBe(built.params[0].data); // trained in place
     expect(Array.from(built.params[0].data)).not.toEqual(Array.from(buildGradientModel(spec).params[0].data));
+    // @gcopt/float32's default backend: the fast path, reported on the trainer's optimizer
+    expect(trainer.optimizer.backend).toEqual({ name: 'fast', groups: ['fast'], note: '' });
+    await trainer.release();
+  });
+
+  it("optimizer options reach @gcopt/float32 (backend 'core'); an unfused one runs on the core, said so", async () => {
+    const built = buildGradientModel(spec);
+    const trainer = new OrtTrainer({
+      gradientModel: built.gradientModel,
+      ort,
+      optimizer: { name: 'Adam_GC2', lr: 0.01, backend: 'core' },
+      params: built.params,
+    });
+    expect(trainer.optimizer.backend.name).toBe('core');
+    const byName = new OrtTrainer({
+      gradientModel: built.gradientModel,
+      ort,
+      optimizer: 'RAdam',
+      params: copyParams(built.params),
+    });
+    expect(byName.optimizer.backend).toMatchObject({
+      name: 'core',
+      note: expect.stringMatching(/^RAdam runs on the core/),
+    });
+    await byName.release();
     await trainer.release();
   });
 

@@ -18,6 +18,12 @@ import {
   type Optimizer as CoreOptimizer,
   type WarningHandler,
 } from '@gcopt/core';
+import {
+  FastHostStepper,
+  fastHostAvailability,
+  fastHostUnavailable,
+  type HostKernels,
+} from './backends/fastHostBackend.js';
 import { hostStep, readFloat32 } from './backends/hostBackend.js';
 import { normalizedAxis, type StepBackend, type StepItem, type VariableEntry } from './backends/stepItem.js';
 import { tensorBackendRuns, tensorStep } from './backends/tensorBackend.js';
@@ -64,6 +70,14 @@ export interface AdapterOptions {
    * backend (nothing downloaded). Default `'auto'`: host on the cpu backend, tensor elsewhere.
    */
   backend?: 'auto' | StepBackend;
+  /**
+   * What computes a `'host'` step. Default `'auto'`: @gcopt/core/fast's fused WebAssembly SIMD
+   * kernels (one thread) when the runtime has WebAssembly SIMD and the fast path fuses the recipe,
+   * within the fast path's bound of the core (float32 rounding: |a − b| ≤ 1e-5·max(1, |b|)); the core
+   * otherwise, which `hostKernels` on the optimizer reports once. `'core'`: the core's `stepInPlace`,
+   * bit for bit. `'fast'`: the fast path, or an error naming this option.
+   */
+  hostKernels?: 'auto' | HostKernels;
 }
 
 /**
@@ -91,6 +105,7 @@ const ADAPTER_KEYS = [
   'learningRateSchedule',
   'backend',
   'model',
+  'hostKernels',
 ];
 
 /** Splits a constructor's options into the adapter's and the core's (`learningRate` becomes `lr`). */
@@ -137,6 +152,9 @@ export function checkAdapterTypes(className: string, options: Record<string, unk
   if (given('backend') && !['auto', 'host', 'tensor'].includes(options.backend as string)) {
     fail('backend', "must be 'auto', 'host' or 'tensor'");
   }
+  if (given('hostKernels') && !['auto', 'core', 'fast'].includes(options.hostKernels as string)) {
+    fail('hostKernels', "must be 'auto', 'core' or 'fast'");
+  }
   if (options.model !== undefined && !isLayersModel(options.model)) {
     fail('model', 'must be a tfjs-layers model (tf.sequential, tf.model or a loaded LayersModel)');
   }
@@ -180,6 +198,9 @@ export abstract class GcOptimizer extends tf.Optimizer {
   private readonly userRules: VariableRule[];
   private readonly layerDefaults: boolean;
   private readonly onWarning?: WarningHandler;
+  private readonly hostKernelsOption: 'auto' | HostKernels;
+  private hostKernelsChosen: { readonly name: HostKernels; readonly note: string };
+  private readonly fastHost = new FastHostStepper();
 
   protected constructor(
     private readonly makeCore: CoreFactory,
@@ -214,7 +235,39 @@ export abstract class GcOptimizer extends tf.Optimizer {
     }
     this.backend = backend;
     this.onWarning = adapter.onWarning;
+    // chosen once: a new learning rate makes a new core with the same recipe
+    this.hostKernelsOption = adapter.hostKernels ?? 'auto';
+    const fast = this.hostKernelsOption === 'core' ? null : fastHostAvailability(this.core);
+    if (fast && 'reason' in fast && this.hostKernelsOption === 'fast') {
+      throw fastHostUnavailable(fast.reason, this.core.name);
+    }
+    this.hostKernelsChosen =
+      fast === null
+        ? { name: 'core', note: '' }
+        : 'reason' in fast
+          ? { name: 'core', note: `${fast.reason}: host steps run on the core` }
+          : { name: 'fast', note: '' };
   }
+
+  /**
+   * What computes this optimizer's `'host'` steps: `'fast'` (@gcopt/core/fast's WebAssembly SIMD
+   * kernels) or `'core'`, and why the core where the fast path was not asked away (see `hostKernels`
+   * in the options).
+   */
+  get hostKernels(): { readonly name: HostKernels; readonly note: string } {
+    return this.hostKernelsChosen;
+  }
+
+  /** A host step on the kernels chosen; the core from now on where the fast path cannot start. */
+  private readonly hostStep = (core: CoreOptimizer, items: StepItem[], count: number, checkFinite: boolean) => {
+    if (this.hostKernelsChosen.name === 'fast') {
+      const done = this.fastHost.step(core, items, count, checkFinite);
+      if (done !== null) return done;
+      if (this.hostKernelsOption === 'fast') throw fastHostUnavailable(this.fastHost.failure!, core.name);
+      this.hostKernelsChosen = { name: 'core', note: `${this.fastHost.failure}: host steps run on the core` };
+    }
+    return hostStep(core, items, count, checkFinite);
+  };
 
   /** Built-in rules, then the rules read from the model's layers, then the user's (later rules win). */
   private get rules(): VariableRule[] {
@@ -300,7 +353,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
     if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
       for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
     }
-    const step = this.activeBackend === 'host' ? hostStep : tensorStep;
+    const step = this.activeBackend === 'host' ? this.hostStep : tensorStep;
     this.iterations_ = tf.tidy(() => step(this.core, stepped, this.iterations, this.checkFinite));
   }
 
@@ -589,6 +642,8 @@ export abstract class GcOptimizer extends tf.Optimizer {
       layerDefaults: this.layerDefaults,
       checkFinite: this.checkFinite,
       backend: this.backend,
+      // only when chosen: configs saved before the option existed stay as they were
+      ...(this.hostKernelsOption === 'auto' ? {} : { hostKernels: this.hostKernelsOption }),
     };
   }
 

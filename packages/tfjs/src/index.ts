@@ -15,6 +15,7 @@ import type { GcOptimizer } from './gcOptimizer.js';
 
 export { GcOptimizer, type AdapterOptions } from './gcOptimizer.js';
 export type { StepBackend } from './backends/stepItem.js';
+export type { HostKernels } from './backends/fastHostBackend.js';
 export {
   SGD_GC,
   SGD_GCC,

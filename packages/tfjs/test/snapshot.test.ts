@@ -75,6 +75,8 @@ describe('float32 snapshot (cpu)', () => {
         data,
         outAxis: -1,
       }));
+      // both defaults step on @gcopt/core/fast's kernels (the tfjs host backend and @gcopt/float32's),
+      // so one run continues bit for bit
       const f32 = createOptimizer(name, options, model);
       f32.loadState(decodeSnapshot(encodeSnapshot(renamed)));
       const weights = () => Object.fromEntries(model.map((p) => [p.name, p.data]));

@@ -8,7 +8,8 @@ export const float32Backend: Backend = {
   name: '@gcopt/float32',
   optimizers: {
     dtypes: ['float32'],
-    // it runs the core's kernels: sums in float64
+    // its default backend runs @gcopt/core/fast's kernels (fused recipes) or the core's: channel sums in
+    // float64 on both (packages/core/README.md, the precision of the channel mean)
     accumulation: 'float64',
     describesState: true,
     valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true },

@@ -1,6 +1,6 @@
 /**
  * `@gcopt/tfjs`: the optimizers as `tf.Optimizer`s over tfjs variables, float32. Three registrations:
- * the host engine on the cpu backend (the core's stepInPlace on the variables' memory), the tensor
+ * the host engine on the cpu backend (@gcopt/core/fast's kernels, or the core's where they do not fuse), the tensor
  * engine on the cpu backend (the recipe re-expressed as tf ops — its own arithmetic, float32 sums),
  * and the host engine on the wasm backend (values downloaded and uploaded each step).
  */
@@ -61,7 +61,8 @@ function tfjsBackend(tfBackend: 'cpu' | 'wasm', engine: Engine): Backend {
     name: `@gcopt/tfjs${engine === 'tensor' ? ' tensor engine' : ''}${tfBackend === 'wasm' ? ' wasm' : ''}`,
     optimizers: {
       dtypes: ['float32'],
-      // the host engine runs the core's stepInPlace (sums in float64); the tensor engine sums with tf ops in float32
+      // the host engine runs @gcopt/core/fast's kernels or the core's stepInPlace (channel sums in float64 on both);
+      // the tensor engine sums with tf ops in float32
       accumulation: engine === 'host' ? 'float64' : 'float32',
       valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true },
       // known bug (test/knownIssues.test.ts): the tfjs Lookahead takes no slow copy of a variable that has

@@ -2,6 +2,7 @@ import { createOptimizer } from '@gcopt/float32';
 import type { DigitSet } from '@gcopt/mnist-data';
 import type { Backend, Evaluation, RunSetup, TrainingRun } from '../../backend.js';
 import { cloneTensors, type NamedTensor } from '../../model/smallCnn.js';
+import { describeFloat32Backend } from '../float32BackendName.js';
 import { SmallCnnNetwork } from './smallCnnNetwork.js';
 
 const EVAL_BATCH = 250;
@@ -25,9 +26,10 @@ export function createJsBackend(): Backend {
       const network = new SmallCnnNetwork(weights, grads, Math.max(setup.batchSize, EVAL_BATCH));
       const { name, family, options } = setup.optimizer;
       // PyTorch layout: output channels on axis 0, the default outAxis; the weights are updated in place
-      const optimizer = createOptimizer(name, { ...options, family }, weights);
+      const optimizer = createOptimizer(name, { ...options, family, backend: setup.float32Backend }, weights);
       const gradsByName = Object.fromEntries(grads.map((g) => [g.name, g.data]));
       return {
+        optimizerBackend: describeFloat32Backend(optimizer.backend),
         async trainBatch(indices: Uint32Array): Promise<number> {
           const loss = network.lossAndGradients(setup.train, indices);
           optimizer.step(gradsByName);

@@ -31,7 +31,7 @@ export function float32Updater(optimizer: DemoOptimizer, initial: readonly HostP
   const opt = float32Optimizer(optimizer.name, { ...optimizer.options, family: optimizer.family }, params);
   return {
     params,
-    backend: '@gcopt/float32 (JavaScript)',
+    backend: `@gcopt/float32 backend ${opt.backend.name}${opt.backend.note ? ` (${opt.backend.note})` : ''}`,
     async step(grads) {
       const byName: Record<string, Float32Array> = {};
       params.forEach((p, i) => (byName[p.name] = grads[i]));

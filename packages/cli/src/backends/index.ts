@@ -37,6 +37,8 @@ export interface BackendOptions {
   readonly threads?: number;
   /** tfjs-host, tfjs-tensor: the tf backend (default cpu). */
   readonly tfBackend?: TfBackend;
+  /** float32, ort: @gcopt/float32's backend (default its own default, 'auto'). */
+  readonly float32Backend?: Float32Module.Float32Backend;
 }
 
 export interface LoadedBackend {
@@ -61,8 +63,10 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
       const mode = options.mode ?? 'in-place';
       return { label: `core (${mode})`, replay: coreReplayBackend(mode), dtypes: BOTH };
     }
-    case 'float32':
-      return { label: 'float32', replay: float32ReplayBackend(await float32()), dtypes: FLOAT32_ONLY };
+    case 'float32': {
+      const label = `float32 (backend ${options.float32Backend ?? 'auto'})`;
+      return { label, replay: float32ReplayBackend(await float32(), options.float32Backend), dtypes: FLOAT32_ONLY };
+    }
     case 'fast':
     case 'fast-js': {
       const fast = await importOptional<typeof import('@gcopt/core/fast')>('@gcopt/core/fast', name);
@@ -86,8 +90,11 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
       const label = `tfjs ${stepBackend} (${tfBackend})`;
       return { label, replay: await tfjsReplayBackend(stepBackend, tfBackend), dtypes: FLOAT32_ONLY };
     }
-    case 'ort':
-      return { label: 'ort (onnxruntime-node)', replay: await ortReplayBackend(await float32()), dtypes: FLOAT32_ONLY };
+    case 'ort': {
+      const label = `ort (onnxruntime-node, float32 backend ${options.float32Backend ?? 'auto'})`;
+      const replay = await ortReplayBackend(await float32(), options.float32Backend);
+      return { label, replay, dtypes: FLOAT32_ONLY };
+    }
     default:
       throw new BackendUnavailableError(`unknown backend ${String(name)}`);
   }

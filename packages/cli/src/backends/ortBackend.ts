@@ -2,7 +2,7 @@ import type { AsyncReplayBackend } from '@gcopt/core';
 import type * as Float32Module from '@gcopt/float32';
 import type * as OrtAdapter from '@gcopt/onnxruntime';
 import { BackendUnavailableError, importOptional } from './backendUnavailable.js';
-import { createFloat32Optimizer } from './float32Backend.js';
+import { createFloat32Optimizer, float32Fallback } from './float32Backend.js';
 import { gradientFeedModel } from './gradientFeedModel.js';
 
 /**
@@ -11,7 +11,10 @@ import { gradientFeedModel } from './gradientFeedModel.js';
  * model's gradient outputs, and the trainer hands them to its @gcopt/float32 optimizer (the case's
  * optimizer, built over the trainer's parameter arrays with their output axes).
  */
-export async function ortReplayBackend(float32: typeof Float32Module): Promise<AsyncReplayBackend> {
+export async function ortReplayBackend(
+  float32: typeof Float32Module,
+  backend?: Float32Module.Float32Backend,
+): Promise<AsyncReplayBackend> {
   const adapter = await importOptional<typeof OrtAdapter>('@gcopt/onnxruntime', 'ort');
   const ortNode = await importOptional<Record<string, unknown>>('onnxruntime-node', 'ort');
   const ort = (ortNode.InferenceSession ? ortNode : ortNode.default) as unknown as OrtAdapter.OrtModule;
@@ -25,7 +28,7 @@ export async function ortReplayBackend(float32: typeof Float32Module): Promise<A
     let gradientModel = models.get(key);
     if (!gradientModel) models.set(key, (gradientModel = gradientFeedModel(adapter, specs)));
     const params = specs.map((s, i) => ({ ...s, data: Float32Array.from(run.init[i]) }));
-    const optimizer = createFloat32Optimizer(float32, run.reference, params, run.onWarning);
+    const optimizer = createFloat32Optimizer(float32, run.reference, params, run.onWarning, backend);
     const trainer = new adapter.OrtTrainer({ gradientModel, ort, optimizer, params });
     try {
       const total = params.reduce((n, p) => n + p.data.length, 0);
@@ -41,7 +44,7 @@ export async function ortReplayBackend(float32: typeof Float32Module): Promise<A
         trajectory.push(trainer.params.map((p) => p.data.slice()));
       }
       const state = { tensors: trainer.optimizer.state().params.map((p) => ({ step: p.step, slots: p.slots })) };
-      return { params: trajectory, state };
+      return { params: trajectory, state, ...float32Fallback(trainer.optimizer) };
     } finally {
       await trainer.release();
     }

@@ -43,7 +43,8 @@ let variableCount = 0;
 /**
  * `@gcopt/tfjs` as a `tf.Optimizer`: tf variables in the replayed layout, a rule per variable giving
  * its output axis (the layer defaults off), `applyGradients` with the recorded gradients, the state
- * read through `snapshot()`. `stepBackend` is forced; the active step backend is checked every case.
+ * read through `snapshot()`. `stepBackend` is forced; the active step backend is checked every case. A
+ * host case run on the core (a recipe @gcopt/core/fast does not fuse) reports it as its fallback.
  */
 export async function tfjsReplayBackend(
   stepBackend: TfjsStepBackend,
@@ -94,7 +95,9 @@ export async function tfjsReplayBackend(
           return { step: p.step, slots: p.slots };
         }),
       };
-      return { params, state };
+      // the host step backend runs the core where @gcopt/core/fast does not fuse the recipe, and says so
+      const note = stepBackend === 'host' ? optimizer.hostKernels.note : '';
+      return { params, state, ...(note ? { fallback: `@gcopt/tfjs host: ${note}` } : {}) };
     } finally {
       optimizer?.dispose();
       variables.forEach((v) => v.dispose());

@@ -27,7 +27,14 @@ interface Row {
 const ROWS: Row[] = [
   { label: 'core, in-place', backend: 'core', options: { mode: 'in-place' }, precisions: 'f64 + f32' },
   { label: 'core, pure', backend: 'core', options: { mode: 'pure' }, precisions: 'f64 + f32' },
-  { label: '@gcopt/float32', backend: 'float32', precisions: 'f32' },
+  // @gcopt/float32's default runs the fast path where it fuses the recipe; 'core' is the core bit for bit
+  { label: '@gcopt/float32 (default)', backend: 'float32', precisions: 'f32', mayFallBack: true },
+  {
+    label: "@gcopt/float32, backend 'core'",
+    backend: 'float32',
+    options: { float32Backend: 'core' },
+    precisions: 'f32',
+  },
   { label: 'fast, wasm 1 thread', backend: 'fast', options: { threads: 1 }, precisions: 'f32', mayFallBack: true },
   { label: 'fast, wasm 2 threads', backend: 'fast', options: { threads: 2 }, precisions: 'f32', mayFallBack: true },
   { label: 'fast, js', backend: 'fast-js', precisions: 'f64 + f32', mayFallBack: true },
@@ -35,11 +42,24 @@ const ROWS: Row[] = [
   { label: 'gpu.js webasm', backend: 'gpu-webasm', precisions: 'f32', mayFallBack: true },
   { label: 'gpu.js webgpu (lavapipe)', backend: 'gpu-webgpu', precisions: 'f32', mayFallBack: true },
   { label: 'WGSL kernels (lavapipe)', backend: 'gpu-wgsl', precisions: 'f32', mayFallBack: true },
-  { label: 'tfjs host, cpu', backend: 'tfjs-host', options: { tfBackend: 'cpu' }, precisions: 'f32' },
-  { label: 'tfjs host, wasm', backend: 'tfjs-host', options: { tfBackend: 'wasm' }, precisions: 'f32' },
+  // the host step backend's kernels: @gcopt/core/fast where it fuses the recipe, else the core
+  {
+    label: 'tfjs host, cpu',
+    backend: 'tfjs-host',
+    options: { tfBackend: 'cpu' },
+    precisions: 'f32',
+    mayFallBack: true,
+  },
+  {
+    label: 'tfjs host, wasm',
+    backend: 'tfjs-host',
+    options: { tfBackend: 'wasm' },
+    precisions: 'f32',
+    mayFallBack: true,
+  },
   { label: 'tfjs tensor, cpu', backend: 'tfjs-tensor', options: { tfBackend: 'cpu' }, precisions: 'f32' },
   { label: 'tfjs tensor, wasm', backend: 'tfjs-tensor', options: { tfBackend: 'wasm' }, precisions: 'f32' },
-  { label: 'OrtTrainer (onnxruntime-node)', backend: 'ort', precisions: 'f32' },
+  { label: 'OrtTrainer (onnxruntime-node)', backend: 'ort', precisions: 'f32', mayFallBack: true },
 ];
 
 const cells = new Map<string, string>();
