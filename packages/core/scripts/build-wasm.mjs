@@ -469,42 +469,68 @@ function countedLoop(v, limit, step, body) {
 function scanKernel(name) {
   // x = g (+ wd·p): with a decay term g itself is checked per element (g + wd·p may overflow where g
   // does not); without, the float64 sums carry the check (see the end)
-  const load = (x, mode, withP) => {
-    const ld = (ptr) => (mode === 'vec' ? `(v128.load (local.get ${ptr}))` : `(v128.load32_zero (local.get ${ptr}))`);
+  // `next`: from the next slice ($stride bytes on); `k`: a byte offset
+  const address = (ptr, next) => (next ? `(i32.add (local.get ${ptr}) (local.get $stride))` : `(local.get ${ptr})`);
+  const load = (x, mode, withP, next = false, k = 0) => {
+    const ld = (ptr) =>
+      mode === 'vec' ? `(v128.load offset=${k} ${address(ptr, next)})` : `(v128.load32_zero ${address(ptr, next)})`;
     if (!withP) return `(local.set ${x} ${ld('$gp')})`;
     return `(local.set ${x} ${ld('$gp')})
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))
       (local.set ${x} (f32x4.add (local.get ${x}) (f32x4.mul (local.get $Vwd) ${ld('$pp')})))`;
   };
   const high = (x) => `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${x} ${x}))`;
+  // the 4 floats at $gp (+ k) as two float64 pairs: without a decay term each pair is widened straight
+  // from memory (no shuffle); with one, from the checked g + wd·p in local `x`
+  const pairs = (x, withP, next = false, k = 0) => {
+    if (withP)
+      return {
+        pre: load(x, 'vec', true, next, k),
+        lo: `(f64x2.promote_low_f32x4 (local.get ${x}))`,
+        hi: high(`(local.get ${x})`),
+      };
+    const half = (at) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${at} ${address('$gp', next)}))`;
+    return { pre: '', lo: half(k), hi: half(k + 8) };
+  };
   const bump = (bytes) =>
     `(local.set $gp (i32.add (local.get $gp) (i32.const ${bytes})))
      (local.set $pp (i32.add (local.get $pp) (i32.const ${bytes})))`;
   const addTo = (at, offset, value) =>
     `(v128.store offset=${offset} (local.get ${at})
       (f64x2.add (v128.load offset=${offset} (local.get ${at})) ${value}))`;
-  // output axis last: lane j of each f32x4 is channel c + j
-  const acrossChannels = (withP) => `(local.set $c (i32.const 0))
+  // output axis last: lane j of each f32x4 is channel c + j; `pair`: slices o and o + 1 together (half
+  // the read-modify-writes of the float64 sums)
+  const acrossChannels = (withP, pair) => {
+    const lane0 = (v) => `(f64.promote_f32 (f32x4.extract_lane 0 (local.get ${v})))`;
+    const x = pairs('$x', withP);
+    const y = pairs('$y', withP, true);
+    const sum = (part) => (pair ? `(f64x2.add ${x[part]} ${y[part]})` : x[part]);
+    return `(local.set $c (i32.const 0))
     ${countedLoop(
       '$c',
       '$cw',
       4,
-      `${load('$x', 'vec', withP)}
-      ${addTo('$q', 0, '(f64x2.promote_low_f32x4 (local.get $x))')}
-      ${addTo('$q', 16, high('(local.get $x)'))}
+      `${x.pre} ${pair ? y.pre : ''}
+      ${addTo('$q', 0, sum('lo'))}
+      ${addTo('$q', 16, sum('hi'))}
       ${bump(16)} (local.set $q (i32.add (local.get $q) (i32.const 32)))`,
     )}
     ${countedLoop(
       '$c',
       '$cw',
       1,
-      `${load('$x', 'lane', withP)}
+      `${load('$x', 'lane', withP)} ${pair ? load('$y', 'lane', withP, true) : ''}
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
-        (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
+        ${pair ? `(f64.add ${lane0('$x')} ${lane0('$y')})` : lane0('$x')}))
       ${bump(4)} (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
     )}`;
+  };
   // inner > 1: each channel's run summed along it
-  const alongRuns = (withP) => `(local.set $c (i32.const 0))
+  const alongRuns = (withP) => {
+    const x8 = pairs('$x', withP);
+    const y8 = pairs('$y', withP, false, 16);
+    const x4 = pairs('$x', withP);
+    return `(local.set $c (i32.const 0))
     ${countedLoop(
       '$c',
       '$cw',
@@ -516,19 +542,21 @@ function scanKernel(name) {
         '$i',
         '$inner',
         8,
-        `${load('$x', 'vec', withP)} ${bump(16)} ${load('$y', 'vec', withP)} ${bump(16)}
-        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
-        (local.set $a1 (f64x2.add (local.get $a1) ${high('(local.get $x)')}))
-        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.promote_low_f32x4 (local.get $y))))
-        (local.set $a3 (f64x2.add (local.get $a3) ${high('(local.get $y)')}))`,
+        `${x8.pre} ${y8.pre}
+        (local.set $a0 (f64x2.add (local.get $a0) ${x8.lo}))
+        (local.set $a1 (f64x2.add (local.get $a1) ${x8.hi}))
+        (local.set $a2 (f64x2.add (local.get $a2) ${y8.lo}))
+        (local.set $a3 (f64x2.add (local.get $a3) ${y8.hi}))
+        ${bump(32)}`,
       )}
       ${countedLoop(
         '$i',
         '$inner',
         4,
-        `${load('$x', 'vec', withP)} ${bump(16)}
-        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (local.get $x))))
-        (local.set $a1 (f64x2.add (local.get $a1) ${high('(local.get $x)')}))`,
+        `${x4.pre}
+        (local.set $a0 (f64x2.add (local.get $a0) ${x4.lo}))
+        (local.set $a1 (f64x2.add (local.get $a1) ${x4.hi}))
+        ${bump(16)}`,
       )}
       ${countedLoop(
         '$i',
@@ -543,16 +571,17 @@ function scanKernel(name) {
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
     )}`;
-  const slices = (withP) => `(local.set $o (i32.const 0))
-    ${countedLoop(
-      '$o',
-      '$outer',
-      1,
-      `(local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
+  };
+  const slice = (body) => `(local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
-      (if (i32.eq (local.get $inner) (i32.const 1)) (then ${acrossChannels(withP)}) (else ${alongRuns(withP)}))`,
-    )}`;
+      ${body}`;
+  const slices = (withP) => `(local.set $o (i32.const 0))
+    (if (i32.eq (local.get $inner) (i32.const 1))
+      (then
+        ${countedLoop('$o', '$outer', 2, slice(acrossChannels(withP, true)))}
+        ${countedLoop('$o', '$outer', 1, slice(acrossChannels(withP, false)))})
+      (else ${countedLoop('$o', '$outer', 1, slice(alongRuns(withP)))}))`;
   const perMean = (body) => `(local.set $c (i32.const 0))
     ${countedLoop(
       '$c',
@@ -586,45 +615,27 @@ function scanKernel(name) {
  * `$mp + 8c`.
  */
 function reduceKernel(name) {
-  const sumParts = (load, store, width) => `(local.set $acc ${load('(local.get $q)')})
-      (local.set $q (i32.add (local.get $q) (local.get $rowBytes))) (local.set $s (i32.const 1))
-      ${countedLoop(
-        '$s',
-        '$parts',
-        1,
-        `(local.set $acc (f64x2.add (local.get $acc) ${load('(local.get $q)')}))
-        (local.set $q (i32.add (local.get $q) (local.get $rowBytes)))`,
-      )}
-      ${store(`(f64x2.div (local.get $acc) (local.get $Vn))`)}
-      (local.set $c (i32.add (local.get $c) (i32.const ${width})))`;
-  const at = '(i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3)))';
-  const from = '(local.set $q (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))';
-  const brk = fresh('end');
-  const top = fresh('next');
-  const brk1 = fresh('end');
-  const top1 = fresh('next');
+  // row by row (each partial vector read once, in order), two channels per f64x2 then the odd one
+  const overChannels = (body) => `(local.set $c (i32.const 0))
+    ${countedLoop('$c', '$cw', 2, body('vec'))}
+    ${countedLoop('$c', '$cw', 1, body('lane'))}`;
+  const at = (base) => `(i32.add (local.get ${base}) (i32.shl (local.get $c) (i32.const 3)))`;
+  const ld = (mode, base) => (mode === 'vec' ? `(v128.load ${at(base)})` : `(v128.load64_zero ${at(base)})`);
+  const st = (mode, value) =>
+    mode === 'vec' ? `(v128.store ${at('$mp')} ${value})` : `(f64.store ${at('$mp')} (f64x2.extract_lane 0 ${value}))`;
   return `(func $${name} (param $sp i32) (param $parts i32) (param $cw i32) (param $mp i32) (param $n i32)
-  (local $c i32) (local $s i32) (local $q i32) (local $rowBytes i32) (local $acc v128) (local $Vn v128)
-  (local.set $rowBytes (i32.shl (local.get $cw) (i32.const 3)))
+  (local $c i32) (local $s i32) (local $row i32) (local $Vn v128)
   (local.set $Vn (f64x2.splat (f64.convert_i32_u (local.get $n))))
-  (block ${brk} (loop ${top}
-    (br_if ${brk} (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
-    ${from}
-    ${sumParts(
-      (q) => `(v128.load ${q})`,
-      (v) => `(v128.store ${at} ${v})`,
-      2,
-    )}
-    (br ${top})))
-  (block ${brk1} (loop ${top1}
-    (br_if ${brk1} (i32.ge_u (local.get $c) (local.get $cw)))
-    ${from}
-    ${sumParts(
-      (q) => `(v128.load64_zero ${q})`,
-      (v) => `(f64.store ${at} (f64x2.extract_lane 0 ${v}))`,
-      1,
-    )}
-    (br ${top1}))))`;
+  ${overChannels((m) => st(m, ld(m, '$sp')))}
+  (local.set $row (local.get $sp)) (local.set $s (i32.const 1))
+  ${countedLoop(
+    '$s',
+    '$parts',
+    1,
+    `(local.set $row (i32.add (local.get $row) (i32.shl (local.get $cw) (i32.const 3))))
+    ${overChannels((m) => st(m, `(f64x2.add ${ld(m, '$mp')} ${ld(m, '$row')})`))}`,
+  )}
+  ${overChannels((m) => st(m, `(f64x2.div ${ld(m, '$mp')} (local.get $Vn))`))})`;
 }
 
 /** The dispatcher: runs tasks [first, last) of the task table at `table` with this thread's scratch row. */
