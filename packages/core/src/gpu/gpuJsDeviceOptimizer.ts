@@ -15,6 +15,10 @@ import { packInto, planSlabs, unpackFrom, type Packing, type Slab } from './slab
 import { checkResumeState } from './resumeState.js';
 import { destroyGpuJs } from './destroyGpuJs.js';
 import { compiledMode } from './compiledMode.js';
+import { compilableSource } from './compilableSource.js';
+
+/** The kernels' helper functions, safe for gpu.js after minification (see compilableSource). */
+const COMPILABLE_FUNCTIONS = K.KERNEL_FUNCTIONS.map((f) => compilableSource(f));
 
 /** GL backends address texels with float coordinates: exact only below 2^24 elements. */
 const GL_MAX_ELEMENTS = 2 ** 24;
@@ -327,7 +331,7 @@ class SlabKernels {
   ): Kernel {
     let k = s.kernels.get(key);
     if (!k) {
-      const made: GpuJsKernel = this.gpu.createKernel(fn, {
+      const made: GpuJsKernel = this.gpu.createKernel(compilableSource(fn), {
         output,
         // WIDE: gpu.js's cpu mode computes in float64 and must round where float32 modes do
         constants: { WIDE: this.mode === 'cpu' ? 1 : 0, ...constants },
@@ -335,7 +339,7 @@ class SlabKernels {
         immutable: !reuse,
         precision: 'single',
         tactic: 'precision',
-        functions: K.KERNEL_FUNCTIONS,
+        functions: COMPILABLE_FUNCTIONS,
       });
       k = reuse && isGlMode(this.mode) ? ownedResults(made) : (made as Kernel);
       s.kernels.set(key, k);
