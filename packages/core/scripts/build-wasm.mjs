@@ -179,8 +179,9 @@ function overRows(ptrs, rowBody) {
  *   gg = g + wd1·p − mean_g;  m = β1·m + c1·gg;  v = β2·v + c2·gg²;  [vmax = max(vmax, v)]
  *   u = m / (sqrt(v̂)·a + eps) + wd2·p;  p −= s·(u − mean_u)
  * where a = 1/sqrt(1−β2^t), s = lr/(1−β1^t) (bias-corrected eps) or a = 1, s = lr·sqrt(1−β2^t)/(1−β1^t)
- * (raw eps), and mean_g / mean_u are the row means (float64) when GC applies there. With GC on the
- * update, the row's u is staged in the thread's scratch row, summed, then applied.
+ * (raw eps), and mean_g / mean_u are the row means (float64) when GC applies there. This kernel runs
+ * GC on the update only: the row's u staged in the thread's scratch row, summed, then applied, or
+ * written to the tensor's update array (`adamStreamKernel` runs Adam without it).
  */
 function adamKernel(name, amsgrad) {
   const ptrs = ['$p', '$g', '$m', '$v', '$up', ...(amsgrad ? ['$vm'] : [])];
@@ -196,11 +197,6 @@ function adamKernel(name, amsgrad) {
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv))))`;
-  const fused = (centred) =>
-    rowPass(
-      (m) => `${direction(m, centred)}
-    ${m.st('$p', '(f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u)))')}`,
-    );
   const staged = (centred) =>
     `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     ${rowPass((m) => `${direction(m, centred)} ${m.st('$scr', '(local.get $u)')} ${m.sum('(local.get $u)')}`)}
@@ -213,8 +209,9 @@ function adamKernel(name, amsgrad) {
     )}`;
   // GC on the update where channels are not rows: u goes to the tensor's own array, summed and applied later
   const toArray = (centred) => rowPass((m) => `${direction(m, centred)} ${m.st('$up', '(local.get $u)')}`);
+  // reached only with GC on the update (`adamEntry` sends the rest to the streaming specialisations)
   const row = (centred) => `(if (i32.eq (local.get $gcu) (i32.const ${GCU.toArray})) (then ${toArray(centred)})
-    (else (if (local.get $gcu) (then ${staged(centred)}) (else ${fused(centred)}))))`;
+    (else ${staged(centred)}))`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
   (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)

@@ -349,8 +349,9 @@ function wasmOptimizer(
   const scans: ScanTask[] = tensorScans.flatMap((t) => t.tasks);
   const reduced = tensorScans.flatMap((t, i) => (t.parts > 0 ? [i] : []));
   // GC on the update where channels are not rows: u to the tensor's update array, scanned, then applied
-  const staged = works.flatMap((w, i) => (w.updateMeans !== GC_MEANS.none ? [i] : []));
-  const updateScans = layouts.map((l, i) => (staged.includes(i) ? scanTasks(i, l, true) : { tasks: [], parts: 0 }));
+  const isStaged = works.map((w) => w.updateMeans !== GC_MEANS.none);
+  const staged = works.flatMap((_, i) => (isStaged[i] ? [i] : []));
+  const updateScans = layouts.map((l, i) => (isStaged[i] ? scanTasks(i, l, true) : { tasks: [], parts: 0 }));
   const uScans: ScanTask[] = updateScans.flatMap((t) => t.tasks);
   const uReduced = updateScans.flatMap((t, i) => (t.parts > 0 ? [i] : []));
   const applyTasks: Task[] = staged.flatMap((i) => works[i].tasks);
@@ -383,8 +384,8 @@ function wasmOptimizer(
   const meansAt = works.map((w, i) => (w.gcGradient !== GC_MEANS.none ? take(layouts[i].channels * 8) : 0));
   const partialsAt = tensorScans.map((t, i) => (t.parts > 0 ? take(t.parts * layouts[i].channels * 8) : 0));
   // each staged tensor's update array, its channel means and the partial sums of its scan
-  const uAt = layouts.map((l, i) => (staged.includes(i) ? take(l.size * 4) : 0));
-  const uMeansAt = layouts.map((l, i) => (staged.includes(i) ? take(l.channels * 8) : 0));
+  const uAt = layouts.map((l, i) => (isStaged[i] ? take(l.size * 4) : 0));
+  const uMeansAt = layouts.map((l, i) => (isStaged[i] ? take(l.channels * 8) : 0));
   const uPartialsAt = updateScans.map((t, i) => (t.parts > 0 ? take(t.parts * layouts[i].channels * 8) : 0));
   if (at > MAX_WASM_BYTES) return null;
   const pages = Math.ceil(at / 65536);

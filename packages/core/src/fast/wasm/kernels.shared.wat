@@ -15,8 +15,8 @@
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   (local.set $Vwd1 (f32x4.splat (local.get $wd1))) (local.set $Vb1 (f32x4.splat (local.get $b1))) (local.set $Vc1 (f32x4.splat (local.get $c1))) (local.set $Vb2 (f32x4.splat (local.get $b2))) (local.set $Vc2 (f32x4.splat (local.get $c2))) (local.set $Va (f32x4.splat (local.get $a))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vwd2 (f32x4.splat (local.get $wd2))) (local.set $Vs (f32x4.splat (local.get $s)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone240 (loop $rows241
-    (br_if $rowsdone240 (i32.eqz (local.get $rows)))
+  (block $rowsdone228 (loop $rows229
+    (br_if $rowsdone228 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
 (block $done192 (loop $loop193
@@ -55,7 +55,7 @@
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loop195))))
-    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (else (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
 (block $done196 (loop $loop197
       (br_if $done196 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
@@ -115,15 +115,16 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop203)))) (else (local.set $i (i32.const 0))
+      (br $loop203))))))
+    (else (if (local.get $gcg) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
 (block $done204 (loop $loop205
       (br_if $done204 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -131,8 +132,7 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop205)))
 (block $done206 (loop $loop207
@@ -140,9 +140,9 @@
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -150,11 +150,11 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop207))))))))
-    (else (if (local.get $gcg) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+      (br $loop207))))
+    (else (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (local.set $i (i32.const 0))
 (block $done208 (loop $loop209
       (br_if $done208 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
@@ -170,7 +170,9 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop209)))
 (block $done210 (loop $loop211
@@ -188,110 +190,32 @@
     
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop211))))
-    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    (local.set $i (i32.const 0))
-(block $done212 (loop $loop213
-      (br_if $done212 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop213)))
-(block $done214 (loop $loop215
-      (br_if $done214 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop215)))
+      (br $loop211)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
     (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
     (local.set $i (i32.const 0))
-(block $done216 (loop $loop217
-      (br_if $done216 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done212 (loop $loop213
+      (br_if $done212 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
       (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop217)))
-(block $done218 (loop $loop219
-      (br_if $done218 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop213)))
+(block $done214 (loop $loop215
+      (br_if $done214 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
       (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop219)))) (else (local.set $i (i32.const 0))
-(block $done220 (loop $loop221
-      (br_if $done220 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop221)))
-(block $done222 (loop $loop223
-      (br_if $done222 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop223)))))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
-(block $done224 (loop $loop225
-      (br_if $done224 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop215)))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+(block $done216 (loop $loop217
+      (br_if $done216 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -305,9 +229,9 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop225)))
-(block $done226 (loop $loop227
-      (br_if $done226 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop217)))
+(block $done218 (loop $loop219
+      (br_if $done218 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -321,11 +245,11 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop227))))
-    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+      (br $loop219))))
+    (else (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
-(block $done228 (loop $loop229
-      (br_if $done228 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done220 (loop $loop221
+      (br_if $done220 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -341,9 +265,9 @@
        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop229)))
-(block $done230 (loop $loop231
-      (br_if $done230 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop221)))
+(block $done222 (loop $loop223
+      (br_if $done222 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -357,67 +281,33 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop231)))
+      (br $loop223)))
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
     (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
     (local.set $i (i32.const 0))
-(block $done232 (loop $loop233
-      (br_if $done232 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done224 (loop $loop225
+      (br_if $done224 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
       (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop233)))
-(block $done234 (loop $loop235
-      (br_if $done234 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop225)))
+(block $done226 (loop $loop227
+      (br_if $done226 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
       (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop235)))) (else (local.set $i (i32.const 0))
-(block $done236 (loop $loop237
-      (br_if $done236 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop237)))
-(block $done238 (loop $loop239
-      (br_if $done238 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop239)))))))))))
+      (br $loop227)))))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $up (i32.add (local.get $up) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows241))))
+    (br $rows229))))
 (func $adam_amsgrad_staged
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
   (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
@@ -431,12 +321,12 @@
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   (local.set $Vwd1 (f32x4.splat (local.get $wd1))) (local.set $Vb1 (f32x4.splat (local.get $b1))) (local.set $Vc1 (f32x4.splat (local.get $c1))) (local.set $Vb2 (f32x4.splat (local.get $b2))) (local.set $Vc2 (f32x4.splat (local.get $c2))) (local.set $Va (f32x4.splat (local.get $a))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vwd2 (f32x4.splat (local.get $wd2))) (local.set $Vs (f32x4.splat (local.get $s)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone290 (loop $rows291
-    (br_if $rowsdone290 (i32.eqz (local.get $rows)))
+  (block $rowsdone266 (loop $rows267
+    (br_if $rowsdone266 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
-(block $done242 (loop $loop243
-      (br_if $done242 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done230 (loop $loop231
+      (br_if $done230 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
@@ -452,9 +342,9 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop243)))
-(block $done244 (loop $loop245
-      (br_if $done244 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop231)))
+(block $done232 (loop $loop233
+      (br_if $done232 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
@@ -470,17 +360,115 @@
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
       (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop245))))
-    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+      (br $loop233))))
+    (else (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     (local.set $i (i32.const 0))
-(block $done246 (loop $loop247
-      (br_if $done246 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done234 (loop $loop235
+      (br_if $done234 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop235)))
+(block $done236 (loop $loop237
+      (br_if $done236 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop237)))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
+    (local.set $i (i32.const 0))
+(block $done238 (loop $loop239
+      (br_if $done238 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
+      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop239)))
+(block $done240 (loop $loop241
+      (br_if $done240 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
+      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop241))))))
+    (else (if (local.get $gcg) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+(block $done242 (loop $loop243
+      (br_if $done242 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop243)))
+(block $done244 (loop $loop245
+      (br_if $done244 (i32.ge_u (local.get $i) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
+    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
+    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
+    (local.set $u (f32x4.add
+      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loop245))))
+    (else (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (local.set $i (i32.const 0))
+(block $done246 (loop $loop247
+      (br_if $done246 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      
+    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -498,9 +486,9 @@
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -531,15 +519,13 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop253)))) (else (local.set $i (i32.const 0))
+      (br $loop253)))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
 (block $done254 (loop $loop255
       (br_if $done254 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $MG2 (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -547,8 +533,7 @@
     (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop255)))
 (block $done256 (loop $loop257
@@ -556,9 +541,7 @@
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG2)))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -566,19 +549,17 @@
     (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop257))))))))
-    (else (if (local.get $gcg) (then (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
+      (br $loop257))))
+    (else (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+    (local.set $i (i32.const 0))
 (block $done258 (loop $loop259
       (br_if $done258 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -586,7 +567,9 @@
     (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
+       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop259)))
 (block $done260 (loop $loop261
@@ -594,9 +577,7 @@
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
     (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
     (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
     (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
@@ -604,236 +585,35 @@
     (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
     (local.set $u (f32x4.add
       (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
+      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop261))))
-    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
+      (br $loop261)))
+    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
+    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
     (local.set $i (i32.const 0))
 (block $done262 (loop $loop263
       (br_if $done262 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
+      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
+      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
+      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $loop263)))
 (block $done264 (loop $loop265
       (br_if $done264 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop265)))
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
-    (local.set $i (i32.const 0))
-(block $done266 (loop $loop267
-      (br_if $done266 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
-      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop267)))
-(block $done268 (loop $loop269
-      (br_if $done268 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
       (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop269)))) (else (local.set $i (i32.const 0))
-(block $done270 (loop $loop271
-      (br_if $done270 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop271)))
-(block $done272 (loop $loop273
-      (br_if $done272 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop273)))))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
-(block $done274 (loop $loop275
-      (br_if $done274 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $up) (local.get $o)) (local.get $u))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop275)))
-(block $done276 (loop $loop277
-      (br_if $done276 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $up) (local.get $o)) (local.get $u))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop277))))
-    (else (if (local.get $gcu) (then (local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    (local.set $i (i32.const 0))
-(block $done278 (loop $loop279
-      (br_if $done278 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $tmp (local.get $u))
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $tmp) (local.get $tmp))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop279)))
-(block $done280 (loop $loop281
-      (br_if $done280 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv)))) (v128.store32_lane 0 (i32.add (local.get $scr) (local.get $o)) (local.get $u)) (local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $u)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop281)))
-    (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-    (local.set $MU (f64x2.splat (f64.div (local.get $sum) (f64.convert_i32_u (local.get $len)))))
-    (local.set $i (i32.const 0))
-(block $done282 (loop $loop283
-      (br_if $done282 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load (i32.add (local.get $scr) (local.get $o))))
-      (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop283)))
-(block $done284 (loop $loop285
-      (br_if $done284 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-      (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop285)))) (else (local.set $i (i32.const 0))
-(block $done286 (loop $loop287
-      (br_if $done286 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop287)))
-(block $done288 (loop $loop289
-      (br_if $done288 (i32.ge_u (local.get $i) (local.get $len)))
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      
-    (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
-    (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) (v128.load32_zero (i32.add (local.get $m) (local.get $o)))) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    (v128.store32_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o)))) (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-    (local.set $vv (f32x4.max (v128.load32_zero (i32.add (local.get $vm) (local.get $o))) (local.get $vv))) (v128.store32_lane 0 (i32.add (local.get $vm) (local.get $o)) (local.get $vv))
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))
-    (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vs) (local.get $u))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop289)))))))))))
+      (br $loop265)))))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $up (i32.add (local.get $up) (local.get $bytes))) (local.set $vm (i32.add (local.get $vm) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows291))))
+    (br $rows267))))
 (func $adam_none
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
   (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
@@ -2911,12 +2691,12 @@
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Vka (f32x4.splat (local.get $ka))) (local.set $Vkb (f32x4.splat (local.get $kb))) (local.set $Vnd (f32x4.splat (local.get $nd))) (local.set $Vnm (f32x4.splat (local.get $nm))) (local.set $Vlr (f32x4.splat (local.get $lr))) (local.set $Vdec (f32x4.splat (local.get $dec)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone310 (loop $rows311
-    (br_if $rowsdone310 (i32.eqz (local.get $rows)))
+  (block $rowsdone286 (loop $rows287
+    (br_if $rowsdone286 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-  (block $done292 (loop $loop293
-      (br_if $done292 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done268 (loop $loop269
+      (br_if $done268 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -2933,9 +2713,9 @@
     
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop293)))
-  (block $done294 (loop $loop295
-      (br_if $done294 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop269)))
+  (block $done270 (loop $loop271
+      (br_if $done270 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -2945,9 +2725,9 @@
     
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop295)))
-  (block $done296 (loop $loop297
-      (br_if $done296 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop271)))
+  (block $done272 (loop $loop273
+      (br_if $done272 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2956,10 +2736,10 @@
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop297))))
+      (br $loop273))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-  (block $done298 (loop $loop299
-      (br_if $done298 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done274 (loop $loop275
+      (br_if $done274 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2974,9 +2754,9 @@
     
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop299)))
-  (block $done300 (loop $loop301
-      (br_if $done300 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop275)))
+  (block $done276 (loop $loop277
+      (br_if $done276 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2985,9 +2765,9 @@
     
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop301)))
-  (block $done302 (loop $loop303
-      (br_if $done302 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop277)))
+  (block $done278 (loop $loop279
+      (br_if $done278 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -2996,9 +2776,9 @@
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop303)))) (else (local.set $i (i32.const 0))
-  (block $done304 (loop $loop305
-      (br_if $done304 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+      (br $loop279)))) (else (local.set $i (i32.const 0))
+  (block $done280 (loop $loop281
+      (br_if $done280 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3009,30 +2789,30 @@
     
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop305)))
-  (block $done306 (loop $loop307
-      (br_if $done306 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop281)))
+  (block $done282 (loop $loop283
+      (br_if $done282 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
     
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop307)))
-  (block $done308 (loop $loop309
-      (br_if $done308 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop283)))
+  (block $done284 (loop $loop285
+      (br_if $done284 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
     
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop309)))))))
+      (br $loop285)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows311))))
+    (br $rows287))))
 (func $sgd_momentum
   (param $p i32) (param $g i32) (param $buf i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $ka f32) (param $kb f32) (param $nd f32) (param $nm f32) (param $lr f32) (param $dec f32)
@@ -3042,12 +2822,12 @@
   (local $Vwd v128) (local $Vka v128) (local $Vkb v128) (local $Vnd v128) (local $Vnm v128) (local $Vlr v128) (local $Vdec v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Vka (f32x4.splat (local.get $ka))) (local.set $Vkb (f32x4.splat (local.get $kb))) (local.set $Vnd (f32x4.splat (local.get $nd))) (local.set $Vnm (f32x4.splat (local.get $nm))) (local.set $Vlr (f32x4.splat (local.get $lr))) (local.set $Vdec (f32x4.splat (local.get $dec)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone330 (loop $rows331
-    (br_if $rowsdone330 (i32.eqz (local.get $rows)))
+  (block $rowsdone306 (loop $rows307
+    (br_if $rowsdone306 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-  (block $done312 (loop $loop313
-      (br_if $done312 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done288 (loop $loop289
+      (br_if $done288 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3068,9 +2848,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop313)))
-  (block $done314 (loop $loop315
-      (br_if $done314 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop289)))
+  (block $done290 (loop $loop291
+      (br_if $done290 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3082,9 +2862,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop315)))
-  (block $done316 (loop $loop317
-      (br_if $done316 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop291)))
+  (block $done292 (loop $loop293
+      (br_if $done292 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3095,10 +2875,10 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop317))))
+      (br $loop293))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-  (block $done318 (loop $loop319
-      (br_if $done318 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done294 (loop $loop295
+      (br_if $done294 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3117,9 +2897,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop319)))
-  (block $done320 (loop $loop321
-      (br_if $done320 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop295)))
+  (block $done296 (loop $loop297
+      (br_if $done296 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3130,9 +2910,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop321)))
-  (block $done322 (loop $loop323
-      (br_if $done322 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop297)))
+  (block $done298 (loop $loop299
+      (br_if $done298 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3143,9 +2923,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop323)))) (else (local.set $i (i32.const 0))
-  (block $done324 (loop $loop325
-      (br_if $done324 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+      (br $loop299)))) (else (local.set $i (i32.const 0))
+  (block $done300 (loop $loop301
+      (br_if $done300 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3160,9 +2940,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop325)))
-  (block $done326 (loop $loop327
-      (br_if $done326 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop301)))
+  (block $done302 (loop $loop303
+      (br_if $done302 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3171,9 +2951,9 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop327)))
-  (block $done328 (loop $loop329
-      (br_if $done328 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop303)))
+  (block $done304 (loop $loop305
+      (br_if $done304 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3182,12 +2962,12 @@
            (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop329)))))))
+      (br $loop305)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $buf (i32.add (local.get $buf) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows331))))
+    (br $rows307))))
 (func $adagrad
   (param $p i32) (param $g i32) (param $sq i32) (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd f32) (param $eps f32) (param $clr f32)
@@ -3197,12 +2977,12 @@
   (local $Vwd v128) (local $Veps v128) (local $Vclr v128)
   (local.set $Vwd (f32x4.splat (local.get $wd))) (local.set $Veps (f32x4.splat (local.get $eps))) (local.set $Vclr (f32x4.splat (local.get $clr)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone350 (loop $rows351
-    (br_if $rowsdone350 (i32.eqz (local.get $rows)))
+  (block $rowsdone326 (loop $rows327
+    (br_if $rowsdone326 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-  (block $done332 (loop $loop333
-      (br_if $done332 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done308 (loop $loop309
+      (br_if $done308 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3221,9 +3001,9 @@
     (v128.store offset=16 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop333)))
-  (block $done334 (loop $loop335
-      (br_if $done334 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop309)))
+  (block $done310 (loop $loop311
+      (br_if $done310 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3234,9 +3014,9 @@
     (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop335)))
-  (block $done336 (loop $loop337
-      (br_if $done336 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop311)))
+  (block $done312 (loop $loop313
+      (br_if $done312 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3246,10 +3026,10 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop337))))
+      (br $loop313))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-  (block $done338 (loop $loop339
-      (br_if $done338 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done314 (loop $loop315
+      (br_if $done314 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3266,9 +3046,9 @@
     (v128.store offset=16 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop339)))
-  (block $done340 (loop $loop341
-      (br_if $done340 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop315)))
+  (block $done316 (loop $loop317
+      (br_if $done316 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3278,9 +3058,9 @@
     (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop341)))
-  (block $done342 (loop $loop343
-      (br_if $done342 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop317)))
+  (block $done318 (loop $loop319
+      (br_if $done318 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv)))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
@@ -3290,9 +3070,9 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop343)))) (else (local.set $i (i32.const 0))
-  (block $done344 (loop $loop345
-      (br_if $done344 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+      (br $loop319)))) (else (local.set $i (i32.const 0))
+  (block $done320 (loop $loop321
+      (br_if $done320 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3305,9 +3085,9 @@
     (v128.store offset=16 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop345)))
-  (block $done346 (loop $loop347
-      (br_if $done346 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop321)))
+  (block $done322 (loop $loop323
+      (br_if $done322 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3315,9 +3095,9 @@
     (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop347)))
-  (block $done348 (loop $loop349
-      (br_if $done348 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop323)))
+  (block $done324 (loop $loop325
+      (br_if $done324 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
@@ -3325,27 +3105,27 @@
     (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
     (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop349)))))))
+      (br $loop325)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $sq (i32.add (local.get $sq) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows351))))
+    (br $rows327))))
 (func $non_finite (param $g i32) (param $len i32) (result i32)
   (local $i i32) (local $o i32) (local $bad v128) (local $tmp v128)
   (local.set $i (i32.const 0))
-(block $done352 (loop $loop353
-      (br_if $done352 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+(block $done328 (loop $loop329
+      (br_if $done328 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $tmp (v128.load (i32.add (local.get $g) (local.get $o)))) (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $tmp) (local.get $tmp))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop353)))
-(block $done354 (loop $loop355
-      (br_if $done354 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop329)))
+(block $done330 (loop $loop331
+      (br_if $done330 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $tmp (v128.load32_zero (i32.add (local.get $g) (local.get $o)))) (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $tmp) (local.get $tmp))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop355)))
+      (br $loop331)))
   (v128.any_true (local.get $bad)))
 (func $scan (param $g i32) (param $p i32) (param $outer i32) (param $cw i32) (param $inner i32)
   (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
@@ -3354,23 +3134,23 @@
   (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64) (local $chk f64)
   (local.set $Vwd (f32x4.splat (local.get $wd)))
   (local.set $c (i32.const 0))
-    (block $end356 (loop $next357
-    (br_if $end356 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end332 (loop $next333
+    (br_if $end332 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (f64.store (local.get $q) (f64.const 0))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next357)))
+    (br $next333)))
   (if (f32.eq (local.get $wd) (f32.const 0)) (then (local.set $o (i32.const 0))
     (if (i32.eq (local.get $inner) (i32.const 1))
       (then
-        (block $end362 (loop $next363
-    (br_if $end362 (i32.gt_u (i32.add (local.get $o) (i32.const 2)) (local.get $outer)))
+        (block $end338 (loop $next339
+    (br_if $end338 (i32.gt_u (i32.add (local.get $o) (i32.const 2)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (local.set $c (i32.const 0))
-    (block $end358 (loop $next359
-    (br_if $end358 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end334 (loop $next335
+    (br_if $end334 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
      
       (v128.store offset=0 (local.get $q)
       (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $gp))) (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $gp) (local.get $stride)))))))
@@ -3379,26 +3159,26 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next359)))
-    (block $end360 (loop $next361
-    (br_if $end360 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next335)))
+    (block $end336 (loop $next337
+    (br_if $end336 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp))) (local.set $y (v128.load32_zero (i32.add (local.get $gp) (local.get $stride))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
         (f64.add (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x))) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $y))))))
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next361)))
+    (br $next337)))
     (local.set $o (i32.add (local.get $o) (i32.const 2)))
-    (br $next363)))
-        (block $end368 (loop $next369
-    (br_if $end368 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (br $next339)))
+        (block $end344 (loop $next345
+    (br_if $end344 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (local.set $c (i32.const 0))
-    (block $end364 (loop $next365
-    (br_if $end364 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end340 (loop $next341
+    (br_if $end340 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
      
       (v128.store offset=0 (local.get $q)
       (f64x2.add (v128.load offset=0 (local.get $q)) (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $gp)))))
@@ -3407,31 +3187,31 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next365)))
-    (block $end366 (loop $next367
-    (br_if $end366 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next341)))
+    (block $end342 (loop $next343
+    (br_if $end342 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp))) 
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
         (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next367)))
+    (br $next343)))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next369))))
-      (else (block $end378 (loop $next379
-    (br_if $end378 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (br $next345))))
+      (else (block $end354 (loop $next355
+    (br_if $end354 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (local.set $c (i32.const 0))
-    (block $end376 (loop $next377
-    (br_if $end376 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end352 (loop $next353
+    (br_if $end352 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
-      (block $end370 (loop $next371
-    (br_if $end370 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
+      (block $end346 (loop $next347
+    (br_if $end346 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
      
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $gp)))))
         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $gp)))))
@@ -3440,42 +3220,42 @@
         (local.set $gp (i32.add (local.get $gp) (i32.const 32)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 32)))
     (local.set $i (i32.add (local.get $i) (i32.const 8)))
-    (br $next371)))
-      (block $end372 (loop $next373
-    (br_if $end372 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
+    (br $next347)))
+      (block $end348 (loop $next349
+    (br_if $end348 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
     
         (local.set $a0 (f64x2.add (local.get $a0) (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $gp)))))
         (local.set $a1 (f64x2.add (local.get $a1) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $gp)))))
         (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16)))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $next373)))
-      (block $end374 (loop $next375
-    (br_if $end374 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
+    (br $next349)))
+      (block $end350 (loop $next351
+    (br_if $end350 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
     (local.set $x (v128.load32_zero (local.get $gp))) (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br $next375)))
+    (br $next351)))
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
         (f64x2.add (local.get $a2) (local.get $a3))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next377)))
+    (br $next353)))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next379)))))) (else (local.set $o (i32.const 0))
+    (br $next355)))))) (else (local.set $o (i32.const 0))
     (if (i32.eq (local.get $inner) (i32.const 1))
       (then
-        (block $end384 (loop $next385
-    (br_if $end384 (i32.gt_u (i32.add (local.get $o) (i32.const 2)) (local.get $outer)))
+        (block $end360 (loop $next361
+    (br_if $end360 (i32.gt_u (i32.add (local.get $o) (i32.const 2)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (local.set $c (i32.const 0))
-    (block $end380 (loop $next381
-    (br_if $end380 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end356 (loop $next357
+    (br_if $end356 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
     (local.set $x (v128.load offset=0 (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load offset=0 (local.get $pp))))) (local.set $y (v128.load offset=0 (i32.add (local.get $gp) (local.get $stride))))
@@ -3488,9 +3268,9 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next381)))
-    (block $end382 (loop $next383
-    (br_if $end382 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next357)))
+    (block $end358 (loop $next359
+    (br_if $end358 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp))))) (local.set $y (v128.load32_zero (i32.add (local.get $gp) (local.get $stride))))
@@ -3501,17 +3281,17 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next383)))
+    (br $next359)))
     (local.set $o (i32.add (local.get $o) (i32.const 2)))
-    (br $next385)))
-        (block $end390 (loop $next391
-    (br_if $end390 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (br $next361)))
+        (block $end366 (loop $next367
+    (br_if $end366 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (local.set $c (i32.const 0))
-    (block $end386 (loop $next387
-    (br_if $end386 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
+    (block $end362 (loop $next363
+    (br_if $end362 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cw)))
     (local.set $x (v128.load offset=0 (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load offset=0 (local.get $pp))))) 
@@ -3522,9 +3302,9 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16))) (local.set $q (i32.add (local.get $q) (i32.const 32)))
     (local.set $c (i32.add (local.get $c) (i32.const 4)))
-    (br $next387)))
-    (block $end388 (loop $next389
-    (br_if $end388 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next363)))
+    (block $end364 (loop $next365
+    (br_if $end364 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp))))) 
@@ -3533,22 +3313,22 @@
       (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4))) (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next389)))
+    (br $next365)))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next391))))
-      (else (block $end400 (loop $next401
-    (br_if $end400 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
+    (br $next367))))
+      (else (block $end376 (loop $next377
+    (br_if $end376 (i32.gt_u (i32.add (local.get $o) (i32.const 1)) (local.get $outer)))
     (local.set $gp (i32.add (local.get $g) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $pp (i32.add (local.get $p) (i32.mul (local.get $o) (local.get $stride))))
       (local.set $q (local.get $mp))
       (local.set $c (i32.const 0))
-    (block $end398 (loop $next399
-    (br_if $end398 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end374 (loop $next375
+    (br_if $end374 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
-      (block $end392 (loop $next393
-    (br_if $end392 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
+      (block $end368 (loop $next369
+    (br_if $end368 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $inner)))
     (local.set $x (v128.load offset=0 (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load offset=0 (local.get $pp))))) (local.set $y (v128.load offset=16 (local.get $gp)))
@@ -3561,9 +3341,9 @@
         (local.set $gp (i32.add (local.get $gp) (i32.const 32)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 32)))
     (local.set $i (i32.add (local.get $i) (i32.const 8)))
-    (br $next393)))
-      (block $end394 (loop $next395
-    (br_if $end394 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
+    (br $next369)))
+      (block $end370 (loop $next371
+    (br_if $end370 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inner)))
     (local.set $x (v128.load offset=0 (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load offset=0 (local.get $pp)))))
@@ -3572,43 +3352,43 @@
         (local.set $gp (i32.add (local.get $gp) (i32.const 16)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 16)))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
-    (br $next395)))
-      (block $end396 (loop $next397
-    (br_if $end396 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
+    (br $next371)))
+      (block $end372 (loop $next373
+    (br_if $end372 (i32.gt_u (i32.add (local.get $i) (i32.const 1)) (local.get $inner)))
     (local.set $x (v128.load32_zero (local.get $gp)))
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get $x) (local.get $x))))
       (local.set $x (f32x4.add (local.get $x) (f32x4.mul (local.get $Vwd) (v128.load32_zero (local.get $pp))))) (local.set $gp (i32.add (local.get $gp) (i32.const 4)))
      (local.set $pp (i32.add (local.get $pp) (i32.const 4)))
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br $next397)))
+    (br $next373)))
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
         (f64x2.add (local.get $a2) (local.get $a3))))
       (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (f64.add (local.get $as)
         (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))))
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next399)))
+    (br $next375)))
     (local.set $o (i32.add (local.get $o) (i32.const 1)))
-    (br $next401)))))))
+    (br $next377)))))))
   ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it
   ;; NaN or ±Infinity, and s − s turns either into NaN
   (local.set $c (i32.const 0))
-    (block $end402 (loop $next403
-    (br_if $end402 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end378 (loop $next379
+    (br_if $end378 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (local.set $chk (f64.add (local.get $chk)
     (f64.sub (f64.load (local.get $q)) (f64.load (local.get $q)))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next403)))
+    (br $next379)))
   (if (local.get $n) (then
     (local.set $c (i32.const 0))
-    (block $end404 (loop $next405
-    (br_if $end404 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (block $end380 (loop $next381
+    (br_if $end380 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
       (f64.store (local.get $q) (f64.div (f64.load (local.get $q)) (f64.convert_i32_u (local.get $n))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next405)))))
+    (br $next381)))))
   (if (result i32) (f32.eq (local.get $wd) (f32.const 0))
     (then (f64.ne (local.get $chk) (local.get $chk)))
     (else (v128.any_true (local.get $bad)))))
@@ -3616,44 +3396,44 @@
   (local $c i32) (local $s i32) (local $row i32) (local $Vn v128)
   (local.set $Vn (f64x2.splat (f64.convert_i32_u (local.get $n))))
   (local.set $c (i32.const 0))
-    (block $end406 (loop $next407
-    (br_if $end406 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
+    (block $end382 (loop $next383
+    (br_if $end382 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
     (v128.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (v128.load (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3)))))
     (local.set $c (i32.add (local.get $c) (i32.const 2)))
-    (br $next407)))
-    (block $end408 (loop $next409
-    (br_if $end408 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next383)))
+    (block $end384 (loop $next385
+    (br_if $end384 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (f64.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.extract_lane 0 (v128.load64_zero (i32.add (local.get $sp) (i32.shl (local.get $c) (i32.const 3))))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next409)))
+    (br $next385)))
   (local.set $row (local.get $sp)) (local.set $s (i32.const 1))
-  (block $end414 (loop $next415
-    (br_if $end414 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
+  (block $end390 (loop $next391
+    (br_if $end390 (i32.gt_u (i32.add (local.get $s) (i32.const 1)) (local.get $parts)))
     (local.set $row (i32.add (local.get $row) (i32.shl (local.get $cw) (i32.const 3))))
     (local.set $c (i32.const 0))
-    (block $end410 (loop $next411
-    (br_if $end410 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
+    (block $end386 (loop $next387
+    (br_if $end386 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
     (v128.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.add (v128.load (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3)))) (v128.load (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3))))))
     (local.set $c (i32.add (local.get $c) (i32.const 2)))
-    (br $next411)))
-    (block $end412 (loop $next413
-    (br_if $end412 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next387)))
+    (block $end388 (loop $next389
+    (br_if $end388 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (f64.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.extract_lane 0 (f64x2.add (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3)))) (v128.load64_zero (i32.add (local.get $row) (i32.shl (local.get $c) (i32.const 3)))))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next413)))
+    (br $next389)))
     (local.set $s (i32.add (local.get $s) (i32.const 1)))
-    (br $next415)))
+    (br $next391)))
   (local.set $c (i32.const 0))
-    (block $end416 (loop $next417
-    (br_if $end416 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
+    (block $end392 (loop $next393
+    (br_if $end392 (i32.gt_u (i32.add (local.get $c) (i32.const 2)) (local.get $cw)))
     (v128.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.div (v128.load (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3)))) (local.get $Vn)))
     (local.set $c (i32.add (local.get $c) (i32.const 2)))
-    (br $next417)))
-    (block $end418 (loop $next419
-    (br_if $end418 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
+    (br $next393)))
+    (block $end394 (loop $next395
+    (br_if $end394 (i32.gt_u (i32.add (local.get $c) (i32.const 1)) (local.get $cw)))
     (f64.store (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))) (f64x2.extract_lane 0 (f64x2.div (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3)))) (local.get $Vn))))
     (local.set $c (i32.add (local.get $c) (i32.const 1)))
-    (br $next419))))
+    (br $next395))))
 (func $apply_centred (param $p i32) (param $u i32) (param $rows i32) (param $len i32) (param $gcg i32)
   (param $mp i32) (param $s f32)
   (local $i i32) (local $o i32) (local $bytes i32)
@@ -3661,12 +3441,12 @@
   (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128) (local $Vs v128) (local $uu v128)
   (local.set $Vs (f32x4.splat (local.get $s)))
   (local.set $bytes (i32.shl (local.get $len) (i32.const 2)))
-  (block $rowsdone438 (loop $rows439
-    (br_if $rowsdone438 (i32.eqz (local.get $rows)))
+  (block $rowsdone414 (loop $rows415
+    (br_if $rowsdone414 (i32.eqz (local.get $rows)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp)))))) (if (i32.eq (local.get $gcg) (i32.const 3)) (then (local.set $i (i32.const 0))
-  (block $done420 (loop $loop421
-      (br_if $done420 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done396 (loop $loop397
+      (br_if $done396 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3681,9 +3461,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop421)))
-  (block $done422 (loop $loop423
-      (br_if $done422 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop397)))
+  (block $done398 (loop $loop399
+      (br_if $done398 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     (local.set $MG (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3692,9 +3472,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop423)))
-  (block $done424 (loop $loop425
-      (br_if $done424 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop399)))
+  (block $done400 (loop $loop401
+      (br_if $done400 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
     (local.set $MG (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
@@ -3702,10 +3482,10 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop425))))
+      (br $loop401))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
-  (block $done426 (loop $loop427
-      (br_if $done426 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+  (block $done402 (loop $loop403
+      (br_if $done402 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     
@@ -3718,9 +3498,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop427)))
-  (block $done428 (loop $loop429
-      (br_if $done428 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop403)))
+  (block $done404 (loop $loop405
+      (br_if $done404 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     
@@ -3728,9 +3508,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop429)))
-  (block $done430 (loop $loop431
-      (br_if $done430 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop405)))
+  (block $done406 (loop $loop407
+      (br_if $done406 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
     
@@ -3738,9 +3518,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop431)))) (else (local.set $i (i32.const 0))
-  (block $done432 (loop $loop433
-      (br_if $done432 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
+      (br $loop407)))) (else (local.set $i (i32.const 0))
+  (block $done408 (loop $loop409
+      (br_if $done408 (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     
@@ -3753,9 +3533,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
-      (br $loop433)))
-  (block $done434 (loop $loop435
-      (br_if $done434 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
+      (br $loop409)))
+  (block $done410 (loop $loop411
+      (br_if $done410 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o))))
     
@@ -3763,9 +3543,9 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $loop435)))
-  (block $done436 (loop $loop437
-      (br_if $done436 (i32.ge_u (local.get $i) (local.get $len)))
+      (br $loop411)))
+  (block $done412 (loop $loop413
+      (br_if $done412 (i32.ge_u (local.get $i) (local.get $len)))
       (local.set $o (i32.shl (local.get $i) (i32.const 2)))
       (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o))))
     
@@ -3773,12 +3553,12 @@
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
       (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $loop437)))))))
+      (br $loop413)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $u (i32.add (local.get $u) (local.get $bytes)))
     (if (i32.eq (local.get $gcg) (i32.const 2))
       (then (local.set $mp (i32.add (local.get $mp) (i32.const 8)))))
     (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-    (br $rows439))))
+    (br $rows415))))
 (func $run (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
   (local $t i32) (local $kind i32)
   (block $end (loop $next
