@@ -8,6 +8,7 @@ import { resnet50, type ParamSet } from './paramSets.js';
 import { runScaling, type ScalingLine } from './scaling.js';
 import { FLOOR_BYTES, lastLevelCacheBytes, StreamFloor, type FloorPattern, type FloorResult } from './streamFloor.js';
 import { runTfjs, useTfBackend, type TfBackend } from './tfjsBaseline.js';
+import { pairedRatio } from './pairedRatio.js';
 import { median, type Schedule } from './timing.js';
 import { runTorch, setupTorch, torchAvailable } from './torchRunner.js';
 
@@ -26,6 +27,8 @@ export interface BenchConfig {
   readonly tfjs: { backend: TfBackend; sets: string[]; optimizers?: string[] }[];
   /** Timed passes of the stream floor (best and median reported; default 11). */
   readonly floorReps?: number;
+  /** Rounds of a floor pass then a step of the main line, each its own ratio (default 11; 0: none). */
+  readonly pairedRounds?: number;
   /** Sets on which gcopt's gpu.js `webasm` path runs (≈ 0.3 s per 1M-parameter step). */
   readonly gpuJsSets?: string[];
   /** Skip the gcopt JS-fallback line on sets with more parameters than this. */
@@ -69,6 +72,8 @@ export interface Floor {
   readonly oneThreadMedianMs: number;
   /** Elements per array the floor streamed (≥ params, ≥ 4× the last-level cache in all). */
   readonly elements: number;
+  /** The main line's step over the floor pass in alternating rounds (pairedRatio.ts): median, each round. */
+  readonly paired: { median: number; ratios: number[]; stepMs: number[]; floorMs: number[] } | null;
 }
 
 export interface BenchReport {
@@ -172,7 +177,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       const at = measured.get(`${opt.floor}/${threads}`)!;
       const one = measured.get(`${opt.floor}/1`)!;
       const scale = set.size / at.elements; // the floor streamed at least the set's elements
-      floors.push({
+      const floor = {
         set: set.name,
         optimizer: opt.name,
         params: set.size,
@@ -185,7 +190,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         oneThreadMs: one.bestMs * scale,
         oneThreadMedianMs: one.medianMs * scale,
         elements: at.elements,
-      });
+      };
       // the reference: gcopt's core recipe path (always run: every other line is checked against it)
       const reference = await coreRunner.run(set, opt, data, config.schedule);
       const add = (impl: string, r: RunResult) => {
@@ -218,6 +223,27 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         if (!slow && runner.impl.startsWith('gcopt js')) continue; // minutes per step on the largest set
         add(runner.impl, await runner.run(set, opt, data, config.schedule));
       }
+      const rounds = config.pairedRounds ?? 11;
+      let paired: Floor['paired'] = null;
+      if (rounds > 0) {
+        const session = stream.session(opt.floor, threads);
+        try {
+          const options = { backend: 'wasm-simd', threads } as const;
+          paired = await pairedRatio(set, opt, data, session, options, {
+            warmup: config.schedule.warmup,
+            rounds,
+            checkFinite: true,
+          });
+        } finally {
+          session.close();
+        }
+        log(
+          `${set.name.padEnd(9)} ${opt.name.padEnd(11)} ` +
+            `${`${GCOPT_MAIN} / floor, ${rounds} paired rounds`.padEnd(40)} ` +
+            `${paired.median.toFixed(2).padStart(9)} ×  (rounds ${paired.ratios.map((r) => r.toFixed(2)).join(' ')})`,
+        );
+      }
+      floors.push({ ...floor, paired });
       if (config.gpuJsSets?.includes(set.name))
         add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
       const torchName = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
@@ -301,7 +327,8 @@ export function ratios(report: BenchReport) {
       floorMedianMs: f.floorMedianMs,
       floorBestMs: f.floorMs,
       floorGbPerS: f.gbPerS,
-      gcoptOverFloor: g / f.floorMedianMs, // median over median
+      gcoptOverFloor: g / f.floorMedianMs, // median over median, timed apart
+      gcoptOverFloorPaired: f.paired?.median ?? null, // median of the rounds' ratios
       gcoptBestOverFloorBest: main.minMs / f.floorMs,
       copyInOverFloor: over(
         ms((i) => i === GCOPT_COPY_IN),
@@ -355,12 +382,16 @@ export function ratios(report: BenchReport) {
   const tf = out['resnet50-tfjs/Adam_GC'];
   const mlp = report.mlp;
   const goals = {
-    'resnet50/Adam_GC gcopt/floor ≤ 1.25 (channels-first, NaN check on, zero-copy)': goal(
-      cf?.gcoptOverFloor,
+    'resnet50/Adam_GC gcopt/floor ≤ 1.25 (channels-first, NaN check on, zero-copy; paired rounds)': goal(
+      cf?.gcoptOverFloorPaired,
       1.25,
       true,
     ),
-    'resnet50-tfjs/Adam_GC gcopt/floor ≤ 1.35 (output axis last)': goal(tf?.gcoptOverFloor, 1.35, true),
+    'resnet50-tfjs/Adam_GC gcopt/floor ≤ 1.35 (output axis last; paired rounds)': goal(
+      tf?.gcoptOverFloorPaired,
+      1.35,
+      true,
+    ),
     'resnet50/Adam_GC torch foreach/gcopt ≥ 2 (same threads)': goal(cf?.torchForeachOverGcopt, 2, false),
     'resnet50/Adam_GC tfjs-wasm/gcopt ≥ 5 (1 thread each)': goal(cf?.tfjsWasmOverGcoptOneThread, 5, false),
     'mlp/Adam_GC2 @gcopt/float32 (default backend) / naive JS loop ≤ 0.5': goal(mlp?.float32OverNaive, 0.5, true),

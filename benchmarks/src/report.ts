@@ -1,3 +1,4 @@
+import { median } from './timing.js';
 import { GCOPT_MAIN, ratios, type BenchReport } from './bench.js';
 import { TOLERANCE } from './correctness.js';
 
@@ -40,6 +41,14 @@ export function markdown(report: BenchReport): string {
         out.push(
           `| ${optimizer} | *stream floor, ${bpp} B/param, ×1* | ${fmt(f.oneThreadMedianMs)} | ` +
             `${fmt(f.oneThreadMs)} | ${fmt(gb, 1)} | ${fmt(f.oneThreadMedianMs / f.floorMedianMs)} | | |`,
+        );
+      }
+      if (f.paired) {
+        const steps = median(f.paired.stepMs);
+        out.push(
+          `| ${optimizer} | ${GCOPT_MAIN}, paired with floor passes (${f.paired.ratios.length} rounds) | ` +
+            `${fmt(steps)} | ${fmt(Math.min(...f.paired.stepMs))} | ${fmt(f.bytes / (steps * 1e6), 1)} | ` +
+            `**${fmt(f.paired.median)}** | | |`,
         );
       }
       for (const l of report.lines.filter((x) => x.set === set && x.optimizer === optimizer)) {
@@ -86,7 +95,10 @@ export function markdown(report: BenchReport): string {
     out.push(`| ${name} | ${g.value === null ? 'not measured' : g.value.toFixed(2)} | ${g.met ? 'yes' : '**no**'} |`);
   out.push(
     '',
-    `× floor is the median step over the median floor pass. Correctness: every line's parameters after all ` +
+    `× floor is the median step over the median floor pass, except on the "paired" lines: there each ` +
+      `round times a floor pass and then a step, and × floor is the median of the rounds' ratios (what the ` +
+      `goals use: both sides of each ratio ran within milliseconds of each other). ` +
+      `Correctness: every line's parameters after all ` +
       `its steps agree with the core recipe path to ${TOLERANCE} relative: ` +
       `${report.failures.length ? `**NO — ${report.failures.length} failures**` : 'yes'}.`,
   );

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { ThreadPool } from '@gcopt/core/fast';
 import { median } from './timing.js';
 
@@ -79,13 +78,9 @@ let binary: Uint8Array | null = null;
 /** The floor kernel assembled with wabt (once). */
 async function floorBinary(): Promise<Uint8Array> {
   if (binary) return binary;
-  const wabtInit = createRequire(import.meta.url)('wabt') as () => Promise<{
-    parseWat(
-      name: string,
-      text: string,
-      features: object,
-    ): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
-  }>;
+  // a dynamic import of the package (not createRequire) so that a bundler inlines it: the bench runs
+  // bundled on machines without node_modules (benchmarks/gpu/pack-device-run.sh)
+  const { default: wabtInit } = await import('wabt');
   const wabt = await wabtInit();
   const mod = wabt.parseWat('floor.wat', WAT, { simd: true, threads: true });
   try {
@@ -165,8 +160,12 @@ export class StreamFloor {
     return new Float32Array(this.memory.buffer, this.arraysAt[k], this.elements);
   }
 
-  /** Best and median of `reps` passes (after 2 untimed) of `pattern` on `threads` threads. */
-  measure(pattern: FloorPattern, threads: number, reps = 11): FloorResult {
+  /**
+   * A pool of `threads` threads ready to stream `pattern`: `pass()` runs one timed pass (ms). Close it
+   * when done. `measure` times a run of passes; the paired rounds (pairedRatio.ts) interleave passes
+   * with optimizer steps.
+   */
+  session(pattern: FloorPattern, threads: number): FloorSession {
     const n = this.elements;
     const tasks = n / TASK_LEN;
     const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
@@ -180,31 +179,48 @@ export class StreamFloor {
     const kernels = this.instance.exports as unknown as { run(t: number, f: number, l: number, s: number): void };
     const pool = threads > 1 ? ThreadPool.start(threads - 1, this.bytes, this.memory, CONTROL_OFFSET) : null;
     const scratch = new Array<number>(threads).fill(0);
-    const pass = () =>
-      pool ? pool.run(kernels, TABLE_OFFSET, tasks, scratch) : kernels.run(TABLE_OFFSET, 0, tasks, 0);
-    try {
-      pass();
-      pass();
-      const samples: number[] = [];
-      for (let i = 0; i < reps; i++) {
+    return {
+      elements: n,
+      pass() {
         const t0 = performance.now();
-        pass();
-        samples.push(performance.now() - t0);
-      }
+        if (pool) pool.run(kernels, TABLE_OFFSET, tasks, scratch);
+        else kernels.run(TABLE_OFFSET, 0, tasks, 0);
+        return performance.now() - t0;
+      },
+      close: () => pool?.close(),
+    };
+  }
+
+  /** Best and median of `reps` passes (after 2 untimed) of `pattern` on `threads` threads. */
+  measure(pattern: FloorPattern, threads: number, reps = 11): FloorResult {
+    const session = this.session(pattern, threads);
+    try {
+      session.pass();
+      session.pass();
+      const samples = Array.from({ length: reps }, () => session.pass());
       const best = Math.min(...samples);
       const med = median(samples);
-      const gb = (ms: number) => (FLOOR_BYTES[pattern] * n) / (ms * 1e6);
+      const gb = (ms: number) => (FLOOR_BYTES[pattern] * this.elements) / (ms * 1e6);
       return {
         pattern,
         threads,
-        elements: n,
+        elements: this.elements,
         bestMs: best,
         medianMs: med,
         bestGbPerS: gb(best),
         medianGbPerS: gb(med),
       };
     } finally {
-      pool?.close();
+      session.close();
     }
   }
+}
+
+/** A floor pattern on a running pool: one timed pass at a time. */
+export interface FloorSession {
+  /** Elements per array one pass streams. */
+  readonly elements: number;
+  /** One pass; its wall time in ms. */
+  pass(): number;
+  close(): void;
 }

@@ -453,6 +453,14 @@ function countedLoop(v, limit, step, body) {
 }
 
 /**
+ * Channels per column group of the output-axis-last scan (a multiple of 4). 8 measured better than 16
+ * (a whole 64-byte line, twice the registers) on a 2-core Zen 3 VM.
+ */
+const COLUMN_GROUP = 8;
+const sumLocals = () =>
+  Array.from({ length: Math.max(4, COLUMN_GROUP / 2) }, (_, k) => `(local $a${k} v128)`).join(' ');
+
+/**
  * The scan: one read of a block of a tensor's gradient that both checks it (NaN or ±Infinity makes
  * the result 1) and sums it per output channel, so GC's means cost no pass of their own and the
  * update reads them (float64) like host-given ones. The tensor is viewed as [outer, channels, inner];
@@ -489,44 +497,79 @@ function scanKernel(name) {
     const half = (at) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${at} ${address('$gp', next)}))`;
     return { pre: '', lo: half(k), hi: half(k + 8) };
   };
-  const bump = (bytes) =>
+  // p is read only with a decay term
+  const bump = (bytes, withP) =>
     `(local.set $gp (i32.add (local.get $gp) (i32.const ${bytes})))
-     (local.set $pp (i32.add (local.get $pp) (i32.const ${bytes})))`;
+     ${withP ? `(local.set $pp (i32.add (local.get $pp) (i32.const ${bytes})))` : ''}`;
   const addTo = (at, offset, value) =>
     `(v128.store offset=${offset} (local.get ${at})
       (f64x2.add (v128.load offset=${offset} (local.get ${at})) ${value}))`;
-  // output axis last: lane j of each f32x4 is channel c + j; `pair`: slices o and o + 1 together (half
-  // the read-modify-writes of the float64 sums)
-  const acrossChannels = (withP, pair) => {
-    const lane0 = (v) => `(f64.promote_f32 (f32x4.extract_lane 0 (local.get ${v})))`;
-    const x = pairs('$x', withP);
-    const y = pairs('$y', withP, true);
-    const sum = (part) => (pair ? `(f64x2.add ${x[part]} ${y[part]})` : x[part]);
-    return `(local.set $c (i32.const 0))
-    ${countedLoop(
-      '$c',
-      '$cw',
-      4,
-      `${x.pre} ${pair ? y.pre : ''}
-      ${addTo('$q', 0, sum('lo'))}
-      ${addTo('$q', 16, sum('hi'))}
-      ${bump(16)} (local.set $q (i32.add (local.get $q) (i32.const 32)))`,
-    )}
-    ${countedLoop(
-      '$c',
-      '$cw',
-      1,
-      `${load('$x', 'lane', withP)} ${pair ? load('$y', 'lane', withP, true) : ''}
-      (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
-        ${pair ? `(f64.add ${lane0('$x')} ${lane0('$y')})` : lane0('$x')}))
-      ${bump(4)} (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
-    )}`;
+  // output axis last (inner 1): column groups of 8, then 4, then 1 channel, each walked down all the
+  // block's slices with its float64 sums in registers (one store per group and block, not one
+  // read-modify-write per slice); the block is ~CHUNK floats, so the walk's second and later groups
+  // read lines the first one brought into L1/L2, and each gradient line comes from DRAM once
+  const acrossSlices = (withP) => {
+    const bumpSlices = (n) =>
+      `(local.set $gp (i32.add (local.get $gp) (local.get ${n === 2 ? '$stride2' : '$stride'})))
+      ${withP ? `(local.set $pp (i32.add (local.get $pp) (local.get ${n === 2 ? '$stride2' : '$stride'})))` : ''}`;
+    // a group's first element: channel $c of the block's first slice
+    const at = (base) => `(i32.add (local.get ${base}) (i32.shl (local.get $c) (i32.const 2)))`;
+    const start = `(local.set $gp ${at('$g')}) ${withP ? `(local.set $pp ${at('$p')})` : ''}
+      (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
+      (local.set $o (i32.const 0))`;
+    const zero = (names) => names.map((a) => `(local.set ${a} (v128.const f64x2 0 0))`).join(' ');
+    const add = (a, v) => `(local.set ${a} (f64x2.add (local.get ${a}) ${v}))`;
+    // `n` channels (a multiple of 4): n/2 float64 pairs of sums, $a0 … (n/4 f32x4 loads per slice)
+    const sums = (n) => Array.from({ length: n / 2 }, (_, k) => `$a${k}`);
+    const wide = (n) => (next) =>
+      Array.from({ length: n / 4 }, (_, k) => {
+        const x = pairs(k % 2 ? '$y' : '$x', withP, next, 16 * k);
+        return `${x.pre} ${add(`$a${2 * k}`, x.lo)} ${add(`$a${2 * k + 1}`, x.hi)}`;
+      }).join('\n');
+    const one = (next) =>
+      `${load('$x', 'lane', withP, next)}
+      (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))`;
+    const store = (k, a) => addTo('$q', k, `(local.get ${a})`);
+    const oneStore = '(f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (local.get $as)))';
+    // channels [c, c + width) while they fit: `init` the sums, walk the slices, `finish` (store them)
+    const loopGroups = (width, init, body, finish) => {
+      const brk = fresh('end');
+      const top = fresh('next');
+      return `(block ${brk} (loop ${top}
+        (br_if ${brk} (i32.gt_u (i32.add (local.get $c) (i32.const ${width})) (local.get $cw)))
+        ${init} ${start}
+        ${countedLoop('$o', '$outer', 2, `${body(false)} ${body(true)} ${bumpSlices(2)}`)}
+        ${countedLoop('$o', '$outer', 1, `${body(false)} ${bumpSlices(1)}`)}
+        ${finish}
+        (local.set $c (i32.add (local.get $c) (i32.const ${width})))
+        (br ${top})))`;
+    };
+    const group = (n) =>
+      loopGroups(
+        n,
+        zero(sums(n)),
+        wide(n),
+        sums(n)
+          .map((a, k) => store(16 * k, a))
+          .join(' '),
+      );
+    return `(local.set $c (i32.const 0)) ${group(COLUMN_GROUP)} ${group(4)}
+    ${loopGroups(1, '(local.set $as (f64.const 0))', one, oneStore)}`;
   };
   // inner > 1: each channel's run summed along it
   const alongRuns = (withP) => {
     const x8 = pairs('$x', withP);
     const y8 = pairs('$y', withP, false, 16);
     const x4 = pairs('$x', withP);
+    // 16 floats per iteration (less loop overhead per float), two terms into each of the 4 sums
+    const sixteen = [0, 16, 32, 48]
+      .map((k, j) => {
+        const v = pairs(j % 2 ? '$y' : '$x', withP, false, k);
+        const [lo, hi] = j % 2 ? ['$a2', '$a3'] : ['$a0', '$a1'];
+        return `${v.pre} (local.set ${lo} (f64x2.add (local.get ${lo}) ${v.lo}))
+        (local.set ${hi} (f64x2.add (local.get ${hi}) ${v.hi}))`;
+      })
+      .join('\n');
     return `(local.set $c (i32.const 0))
     ${countedLoop(
       '$c',
@@ -535,6 +578,7 @@ function scanKernel(name) {
       `(local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
       (local.set $a2 (v128.const f64x2 0 0)) (local.set $a3 (v128.const f64x2 0 0)) (local.set $as (f64.const 0))
       (local.set $i (i32.const 0))
+      ${countedLoop('$i', '$inner', 16, `${sixteen} ${bump(64, withP)}`)}
       ${countedLoop(
         '$i',
         '$inner',
@@ -544,7 +588,7 @@ function scanKernel(name) {
         (local.set $a1 (f64x2.add (local.get $a1) ${x8.hi}))
         (local.set $a2 (f64x2.add (local.get $a2) ${y8.lo}))
         (local.set $a3 (f64x2.add (local.get $a3) ${y8.hi}))
-        ${bump(32)}`,
+        ${bump(32, withP)}`,
       )}
       ${countedLoop(
         '$i',
@@ -553,13 +597,13 @@ function scanKernel(name) {
         `${x4.pre}
         (local.set $a0 (f64x2.add (local.get $a0) ${x4.lo}))
         (local.set $a1 (f64x2.add (local.get $a1) ${x4.hi}))
-        ${bump(16)}`,
+        ${bump(16, withP)}`,
       )}
       ${countedLoop(
         '$i',
         '$inner',
         1,
-        `${load('$x', 'lane', withP)} ${bump(4)}
+        `${load('$x', 'lane', withP)} ${bump(4, withP)}
         (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))`,
       )}
       (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1))
@@ -575,9 +619,7 @@ function scanKernel(name) {
       ${body}`;
   const slices = (withP) => `(local.set $o (i32.const 0))
     (if (i32.eq (local.get $inner) (i32.const 1))
-      (then
-        ${countedLoop('$o', '$outer', 2, slice(acrossChannels(withP, true)))}
-        ${countedLoop('$o', '$outer', 1, slice(acrossChannels(withP, false)))})
+      (then ${acrossSlices(withP)})
       (else ${countedLoop('$o', '$outer', 1, slice(alongRuns(withP)))}))`;
   const perMean = (body) => `(local.set $c (i32.const 0))
     ${countedLoop(
@@ -590,9 +632,10 @@ function scanKernel(name) {
   return `(func $${name} (param $g i32) (param $p i32) (param $outer i32) (param $cw i32) (param $inner i32)
   (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
   (local $o i32) (local $c i32) (local $i i32) (local $gp i32) (local $pp i32) (local $q i32)
-  (local $Vwd v128) (local $bad v128) (local $x v128) (local $y v128)
-  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64) (local $chk f64)
+  (local $Vwd v128) (local $bad v128) (local $x v128) (local $y v128) (local $stride2 i32)
+  ${sumLocals()} (local $as f64) (local $chk f64)
   (local.set $Vwd (f32x4.splat (local.get $wd)))
+  (local.set $stride2 (i32.shl (local.get $stride) (i32.const 1)))
   ${perMean('(f64.store (local.get $q) (f64.const 0))')}
   (if (f32.eq (local.get $wd) (f32.const 0)) (then ${slices(false)}) (else ${slices(true)}))
   ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it

@@ -40,6 +40,7 @@ const LAYOUTS: Record<string, { shape: number[]; outAxis: number }[]> = {
     { shape: [3, 3, 2, 5], outAxis: -1 },
     { shape: [2, 6], outAxis: 1 },
     { shape: [70, 600], outAxis: 1 },
+    { shape: [11, 13], outAxis: 1 }, // channel groups of 8, then 4, then 1 (the scan)
     { shape: [1, 9], outAxis: 1 },
     { shape: [3, 3, 5, 4], outAxis: 3 },
   ],

@@ -1,0 +1,57 @@
+import { createFastOptimizer, type FastOptions } from '@gcopt/core/fast';
+import type { BenchData } from './data.js';
+import type { BenchOptimizer } from './optimizers.js';
+import type { ParamSet } from './paramSets.js';
+import type { FloorSession } from './streamFloor.js';
+import { median } from './timing.js';
+
+/** Per-round step / floor ratios of one (set, optimizer), and what each round timed. */
+export interface PairedRatio {
+  /** Median over the rounds of (step ms) / (floor ms scaled to the set's parameter count). */
+  readonly median: number;
+  readonly ratios: number[];
+  readonly stepMs: number[];
+  readonly floorMs: number[];
+}
+
+/**
+ * gcopt's step against the stream floor in alternating rounds — a floor pass, then a step, each round
+ * its own ratio — so that both sides of every ratio ran within milliseconds of each other. Timed apart
+ * (all floor passes first, the steps a minute later), a shared machine's background load lands on one
+ * side and not the other: on the 2-core development VM the floor's median moved by a third between two
+ * sets of one run. The step is the main line's: zero-copy gradients, `checkFinite` as given.
+ */
+export async function pairedRatio(
+  set: ParamSet,
+  opt: BenchOptimizer,
+  data: BenchData,
+  floor: FloorSession,
+  options: FastOptions,
+  { warmup, rounds, checkFinite }: { warmup: number; rounds: number; checkFinite: boolean },
+): Promise<PairedRatio> {
+  const fast = await createFastOptimizer(
+    opt.make(),
+    set.shapes.map((shape, i) => ({ shape, init: data.init[i], outAxis: set.outAxes?.[i] ?? 0 })),
+    options,
+  );
+  try {
+    fast.grads.forEach((g, i) => g.set(data.grads[i]));
+    const scale = set.size / floor.elements; // the floor streams at least the set's elements
+    for (let i = 0; i < warmup; i++) {
+      floor.pass();
+      fast.step({ checkFinite });
+    }
+    const stepMs: number[] = [];
+    const floorMs: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      floorMs.push(floor.pass() * scale);
+      const t0 = performance.now();
+      fast.step({ checkFinite });
+      stepMs.push(performance.now() - t0);
+    }
+    const ratios = stepMs.map((s, i) => s / floorMs[i]);
+    return { median: median(ratios), ratios, stepMs, floorMs };
+  } finally {
+    fast.dispose();
+  }
+}

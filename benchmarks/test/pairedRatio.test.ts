@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { benchData } from '../src/data.js';
+import { BENCH_OPTIMIZERS } from '../src/optimizers.js';
+import { pairedRatio } from '../src/pairedRatio.js';
+import type { ParamSet } from '../src/paramSets.js';
+import type { FloorSession } from '../src/streamFloor.js';
+
+describe('paired rounds of floor pass and step', () => {
+  it('alternates a floor pass and a step, each round its own ratio, the floor scaled to the set', async () => {
+    const set: ParamSet = { name: 'tiny', shapes: [[8, 3, 3, 3], [8]], size: 8 * 27 + 8 };
+    const opt = BENCH_OPTIMIZERS.find((o) => o.name === 'Adam_GC')!;
+    const order: string[] = [];
+    // a fake floor: 2 ms per pass over twice the set's elements, so 1 ms for the set
+    const floor: FloorSession = {
+      elements: 2 * set.size,
+      pass: () => (order.push('floor'), 2),
+      close: () => {},
+    };
+    const r = await pairedRatio(
+      set,
+      opt,
+      benchData(set),
+      floor,
+      { backend: 'js' },
+      {
+        warmup: 1,
+        rounds: 5,
+        checkFinite: true,
+      },
+    );
+    expect(order).toHaveLength(6); // one warm-up pass, then one per round
+    expect(r.floorMs).toEqual([1, 1, 1, 1, 1]);
+    expect(r.stepMs).toHaveLength(5);
+    r.ratios.forEach((x, i) => expect(x).toBe(r.stepMs[i] / r.floorMs[i]));
+    const sorted = [...r.ratios].sort((a, b) => a - b);
+    expect(r.median).toBe(sorted[2]);
+  });
+});
