@@ -14,7 +14,7 @@ part() {
   timeout "$limit" "$@" >"$OUT/$name.log" 2>&1
   echo "exit $? after $((SECONDS - t0)) s"
 }
-{ nproc; grep -m1 'model name' /proc/cpuinfo; uptime; } | tee /dev/stderr >/dev/null
+nproc; grep -m1 "model name" /proc/cpuinfo; uptime
 part wgsl 120 bash "$kit/remote.sh" wgslBench.mjs --sets 1M,resnet50,100M --optimizers Adam_GC,Adam \
   --steps 30 --verify-max 2000000
 tail -n 30 "$OUT/wgsl.log"

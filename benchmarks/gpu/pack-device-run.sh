@@ -23,10 +23,13 @@ esb=$(command -v esbuild || true)
 [ -x node_modules/.bin/esbuild ] && esb=node_modules/.bin/esbuild
 [ -n "$esb" ] || esb="npx --yes esbuild@0.25"
 mkdir -p .gpu/cpu .gpu/python .gpu/data
-# cpu/cli.mjs finds ../python and ../data beside it, as dist/cli.js does in the repository
+# cpu/cli.mjs finds ../python and ../data beside it, as dist/cli.js does in the repository; the banner
+# gives CommonJS code inside (wabt's) require, __filename and __dirname
 $esb benchmarks/dist/cli.js --bundle --platform=node --format=esm --target=node20 \
   --external:webgpu --external:gl --outfile=.gpu/cpu/cli.mjs \
-  --banner:js="import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);"
+  --banner:js="import { createRequire as __cr } from 'module'; import { fileURLToPath as __fu } from 'url'; \
+import { dirname as __dn } from 'path'; const require = __cr(import.meta.url); \
+const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
 cp benchmarks/python/*.py benchmarks/gpu/torch_cuda_adam.py .gpu/python/
 cp benchmarks/data/* .gpu/data/
 cp benchmarks/gpu/device-run.sh .gpu/device-run.sh
