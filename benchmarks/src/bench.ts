@@ -226,17 +226,12 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       const rounds = config.pairedRounds ?? 11;
       let paired: Floor['paired'] = null;
       if (rounds > 0) {
-        const session = stream.session(opt.floor, threads);
-        try {
-          const options = { backend: 'wasm-simd', threads } as const;
-          paired = await pairedRatio(set, opt, data, session, options, {
-            warmup: config.schedule.warmup,
-            rounds,
-            checkFinite: true,
-          });
-        } finally {
-          session.close();
-        }
+        const options = { backend: 'wasm-simd', threads } as const;
+        paired = await pairedRatio(set, opt, data, stream.session(opt.floor, threads), options, {
+          warmup: config.schedule.warmup,
+          rounds,
+          checkFinite: true,
+        });
         log(
           `${set.name.padEnd(9)} ${opt.name.padEnd(11)} ` +
             `${`${GCOPT_MAIN} / floor, ${rounds} paired rounds`.padEnd(40)} ` +
@@ -268,6 +263,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         add(`tfjs-${tfjs.backend} (tf ops + GC)`, await runTfjs(set, opt, data, config.schedule));
       }
     }
+    stream.close(); // the floor's worker threads (its memory goes with the next collection)
   }
   let mlp: MlpReport | null = null;
   if (config.mlp) {

@@ -18,8 +18,10 @@ const KIND: Record<FloorPattern, number> = { adam: 1, sgdMomentum: 2 };
 // one task = 8 i32: kind, p, g, a, b, len (elements, a multiple of 16), –, –
 const TASK_BYTES = 32;
 const TASK_LEN = 32768; // elements per task, as the fast path's CHUNK
+// one control block (ThreadPool's, 256 B) per thread count used: a block serves one pool for good
 const CONTROL_OFFSET = 64;
-const TABLE_OFFSET = 4096;
+const CONTROL_BYTES = 256;
+const TABLE_OFFSET = 65536;
 
 // 4 × f32x4 per array per iteration (one 64-byte line of each array)
 const unrolled = (body: (off: number) => string) => [0, 16, 32, 48].map(body).join('\n');
@@ -131,6 +133,26 @@ export class StreamFloor {
     private readonly arraysAt: number[],
   ) {}
 
+  /** The pool of each thread count (> 1) used so far, kept until `close`. */
+  private readonly pools = new Map<number, ThreadPool>();
+
+  private poolOf(threads: number): ThreadPool {
+    let pool = this.pools.get(threads);
+    if (!pool) {
+      const control = CONTROL_OFFSET + this.pools.size * CONTROL_BYTES;
+      if (control + CONTROL_BYTES > TABLE_OFFSET) throw new Error('stream floor: too many thread counts in one floor');
+      pool = ThreadPool.start(threads - 1, this.bytes, this.memory, control);
+      this.pools.set(threads, pool);
+    }
+    return pool;
+  }
+
+  /** Stops the floor's worker threads. */
+  close(): void {
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
+  }
+
   /**
    * Allocates 4 arrays of `elements` floats (rounded up to whole tasks), at least 4× `llcBytes`
    * across the arrays of the smaller pattern. Throws up front past WebAssembly's 4 GiB.
@@ -161,8 +183,8 @@ export class StreamFloor {
   }
 
   /**
-   * A pool of `threads` threads ready to stream `pattern`: `pass()` runs one timed pass (ms). Close it
-   * when done. `measure` times a run of passes; the paired rounds (pairedRatio.ts) interleave passes
+   * `threads` threads ready to stream `pattern` (the floor's pool of that size, kept until `close`):
+   * `pass()` runs one timed pass (ms). `measure` times a run of passes; the paired rounds (pairedRatio.ts) interleave passes
    * with optimizer steps.
    */
   session(pattern: FloorPattern, threads: number): FloorSession {
@@ -177,7 +199,7 @@ export class StreamFloor {
       table[r + 5] = TASK_LEN;
     }
     const kernels = this.instance.exports as unknown as { run(t: number, f: number, l: number, s: number): void };
-    const pool = threads > 1 ? ThreadPool.start(threads - 1, this.bytes, this.memory, CONTROL_OFFSET) : null;
+    const pool = threads > 1 ? this.poolOf(threads) : null;
     const scratch = new Array<number>(threads).fill(0);
     return {
       elements: n,
@@ -187,32 +209,27 @@ export class StreamFloor {
         else kernels.run(TABLE_OFFSET, 0, tasks, 0);
         return performance.now() - t0;
       },
-      close: () => pool?.close(),
     };
   }
 
   /** Best and median of `reps` passes (after 2 untimed) of `pattern` on `threads` threads. */
   measure(pattern: FloorPattern, threads: number, reps = 11): FloorResult {
     const session = this.session(pattern, threads);
-    try {
-      session.pass();
-      session.pass();
-      const samples = Array.from({ length: reps }, () => session.pass());
-      const best = Math.min(...samples);
-      const med = median(samples);
-      const gb = (ms: number) => (FLOOR_BYTES[pattern] * this.elements) / (ms * 1e6);
-      return {
-        pattern,
-        threads,
-        elements: this.elements,
-        bestMs: best,
-        medianMs: med,
-        bestGbPerS: gb(best),
-        medianGbPerS: gb(med),
-      };
-    } finally {
-      session.close();
-    }
+    session.pass();
+    session.pass();
+    const samples = Array.from({ length: reps }, () => session.pass());
+    const best = Math.min(...samples);
+    const med = median(samples);
+    const gb = (ms: number) => (FLOOR_BYTES[pattern] * this.elements) / (ms * 1e6);
+    return {
+      pattern,
+      threads,
+      elements: this.elements,
+      bestMs: best,
+      medianMs: med,
+      bestGbPerS: gb(best),
+      medianGbPerS: gb(med),
+    };
   }
 }
 
@@ -222,5 +239,4 @@ export interface FloorSession {
   readonly elements: number;
   /** One pass; its wall time in ms. */
   pass(): number;
-  close(): void;
 }

@@ -14,7 +14,6 @@ describe('paired rounds of floor pass and step', () => {
     const floor: FloorSession = {
       elements: 2 * set.size,
       pass: () => (order.push('floor'), 2),
-      close: () => {},
     };
     const r = await pairedRatio(
       set,

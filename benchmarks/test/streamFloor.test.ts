@@ -39,6 +39,19 @@ describe('the stream floor', () => {
     expectAll(0, p);
     expectAll(2, s);
     expectAll(3, b);
+    floor.close();
+  });
+
+  it('keeps one pool per thread count: a second pattern, or paired passes, on the same threads reuse it', async () => {
+    const floor = await StreamFloor.create(1000, 1 << 20);
+    try {
+      floor.measure('sgdMomentum', 2, 1);
+      // a second pool on the first one's control block would run every pass on the host thread alone
+      expect(() => floor.measure('adam', 2, 1)).not.toThrow();
+      expect(floor.session('adam', 3).pass()).toBeGreaterThan(0);
+    } finally {
+      floor.close();
+    }
   });
 
   it('refuses arrays past WebAssembly’s 4 GiB up front', async () => {

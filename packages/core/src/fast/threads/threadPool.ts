@@ -87,6 +87,14 @@ export class ThreadPool {
     const wt = workerThreads();
     if (!wt) throw new Error('worker threads are not available in this environment');
     const ctl = new Int32Array(memory.buffer, controlOffset, CONTROL_INTS);
+    // a control block serves one pool for good: a closed pool leaves STOP set (a new pool's workers
+    // would stop at their first run, leaving all work to the host) and READY counted (start would not
+    // wait for the new workers), and its workers may still be exiting
+    if (Atomics.load(ctl, READY) !== 0 || Atomics.load(ctl, STOP) !== 0) {
+      throw new Error(
+        `controlOffset ${controlOffset}: this control block already served a thread pool; give each pool its own`,
+      );
+    }
     const workers: NodeWorker[] = [];
     for (let slot = 0; slot < count; slot++) {
       workers.push(
