@@ -184,8 +184,8 @@ export class StreamFloor {
 
   /**
    * `threads` threads ready to stream `pattern` (the floor's pool of that size, kept until `close`):
-   * `pass()` runs one timed pass (ms). `measure` times a run of passes; the paired rounds (pairedRatio.ts) interleave passes
-   * with optimizer steps.
+   * `pass()` runs one timed pass (ms). `measure` times a run of passes; the paired rounds
+   * (pairedRatio.ts) interleave passes with optimizer steps.
    */
   session(pattern: FloorPattern, threads: number): FloorSession {
     const n = this.elements;
