@@ -111,8 +111,9 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
   ms['naive JS loop'] = median(timeSteps(() => naiveAdamGc2(params, data.grads, m, v, MLP.shapes, ++t), schedule));
   finals['naive JS loop'] = params;
 
-  // one thread, `threads` and the default count, timed in alternating rounds: a small model's step is
-  // short enough that the machine's state drifts between back-to-back blocks of one kind
+  // one thread, `threads` and the default count, the first and last timed in alternating steps: a small
+  // model's step is short enough that the machine's state drifts between back-to-back blocks of one kind
+  const oneStep = { warmup: 0, reps: 1 };
   const fasts = await Promise.all(
     [1, threads, undefined].map((n) =>
       createFastOptimizer(
@@ -127,16 +128,13 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
   try {
     fasts.forEach((fast) => fast.grads.forEach((g, i) => g.set(data.grads[i]))); // zero-copy: a trainer writes here
     const samples = fasts.map(() => [] as number[]);
-    // the schedule's reps split over the rounds, so each runs as many steps as the core reference. Timed
-    // in turn with the pooled one, the two one-thread optimizers (the same code) differed by up to 1.5×:
-    // the pooled one (index 1) is timed alone first, then one thread and the default count alternate,
-    // each first in every other round
+    // Timed in turn with the pooled one, the two one-thread optimizers (the same code) differed by up to
+    // 1.5×; in alternating blocks of steps, still by up to 1.25×: the pooled one (index 1) is timed alone
+    // first, then one thread and the default count alternate step by step, each first in every other pair
     samples[1].push(...timeSteps(() => fasts[1].step(), schedule));
-    const rounds = Math.min(6, schedule.reps);
-    for (let r = 0; r < rounds; r++) {
-      const reps = Math.floor(((r + 1) * schedule.reps) / rounds) - Math.floor((r * schedule.reps) / rounds);
-      const perRound = { warmup: r === 0 ? schedule.warmup : 0, reps };
-      for (const j of r % 2 === 0 ? [0, 2] : [2, 0]) samples[j].push(...timeSteps(() => fasts[j].step(), perRound));
+    for (let i = 0; i < schedule.warmup; i++) for (const j of [0, 2]) fasts[j].step();
+    for (let i = 0; i < schedule.reps; i++) {
+      for (const j of i % 2 === 0 ? [0, 2] : [2, 0]) samples[j].push(...timeSteps(() => fasts[j].step(), oneStep));
     }
     fasts.forEach((fast, j) => {
       ms[keys[j]] = median(samples[j]);
