@@ -467,9 +467,9 @@ const sumLocals = () =>
  * the block is `$outer` of its slices (`$stride` bytes apart), `$cw` channels of each, whose
  * `$cw·$inner` floats are contiguous. Channel c's float64 sum of `g + wd·p` over the block goes to
  * `$mp + 8c` (docs/ALGORITHMS.md §1, §5.2: the coupled L2 term is centred too), divided by `$n` when
- * `$n` > 0 (the block holds all of the channel: its mean). inner = 1 (output axis last) adds 4
- * channels per f32x4 to their float64 sums in memory; inner > 1 sums each run with 4 independent
- * float64 pairs. The check ORs `x − x`: +0 exactly for every finite float, NaN otherwise.
+ * `$n` > 0 (the block holds all of the channel: its mean). inner = 1 (output axis last) walks groups
+ * of COLUMN_GROUP channels down the block's slices, their float64 sums in registers; inner > 1 sums
+ * each run with 4 independent float64 pairs. The check ORs `x − x`: +0 exactly for every finite float, NaN otherwise.
  */
 function scanKernel(name) {
   // x = g (+ wd·p): with a decay term g itself is checked per element (g + wd·p may overflow where g
