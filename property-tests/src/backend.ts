@@ -32,8 +32,8 @@ export interface OptimizerBackend extends OptimizerSubjectOptions {
    */
   readonly budget?: { readonly numRuns?: number; readonly maxSteps?: number; readonly maxSize?: number };
   /**
-   * Per optimizer, what the value cases may draw when it differs from `valueCases` (e.g. a known bug
-   * that a regression test tracks; see test/knownIssues.test.ts).
+   * Per optimizer, what the value cases may draw when it differs from `valueCases` (e.g. a case one of
+   * its optimizers cannot run yet).
    */
   valueCasesFor?(name: string, family: Family | 'wrapper'): ValueCaseSupport | undefined;
   /** Whether instances describe their state (`stateShapes`). */

@@ -336,8 +336,13 @@ export abstract class GcOptimizer extends tf.Optimizer {
       : Object.entries(variableGradients);
     const stepped: StepItem[] = [];
     const seen = new Set<string>();
+    const syncsWithoutGradient = this.core.recipe.some((tr) => tr.alsoWithoutGradient);
     for (const [name, grad] of pairs) {
-      if (grad == null) continue; // tfjs's own optimizers skip variables without a gradient too
+      if (grad == null) {
+        // tfjs's own optimizers skip a variable without a gradient; Lookahead syncs it (below)
+        if (syncsWithoutGradient && isParameterWithoutGradient(name)) this.entryFor(name);
+        continue;
+      }
       const entry = this.entryFor(name);
       if (grad.shape.join() !== entry.shape.join()) {
         throw new ShapeMismatchError(
@@ -350,7 +355,7 @@ export abstract class GcOptimizer extends tf.Optimizer {
       seen.add(name);
     }
     // Lookahead's sync runs for every parameter, with or without a gradient this step
-    if (this.core.recipe.some((tr) => tr.alsoWithoutGradient)) {
+    if (syncsWithoutGradient) {
       for (const [name, entry] of this.entries) if (!seen.has(name)) stepped.push({ name, entry, grad: null });
     }
     const step = this.activeBackend === 'host' ? this.hostStep : tensorStep;
@@ -674,6 +679,20 @@ Object.defineProperty(GcOptimizer, Symbol.hasInstance, {
     );
   },
 });
+
+/**
+ * Whether a variable named without a gradient is a parameter Lookahead syncs (docs/ALGORITHMS.md §3.6: every
+ * parameter, with or without a gradient). Its parameter list is what tfjs names: `minimize(f, true, varList)`
+ * (model.fit passes the model's trainable weights) names every variable of `varList`, those without a gradient
+ * too. Not the engine's registered variables: those include other models' weights, which a sync would pull
+ * back. A variable tfjs omits gets its state when first named; the slow copy starts as its value then, which
+ * is its step-1 value unless something else changed it. Non-trainable and non-float32 variables are skipped
+ * as tfjs's own optimizers skip them.
+ */
+function isParameterWithoutGradient(name: string): boolean {
+  const found = tf.engine().registeredVariables[name];
+  return found?.trainable === true && found.dtype === 'float32';
+}
 
 /** A non-trainable variable holding `data` (the temporary tensor it is made from is freed). */
 function stateVariable(data: Float32Array, shape: number[]): tf.Variable {

@@ -65,10 +65,6 @@ function tfjsBackend(tfBackend: 'cpu' | 'wasm', engine: Engine): Backend {
       // the tensor engine sums with tf ops in float32
       accumulation: engine === 'host' ? 'float64' : 'float32',
       valueCases: { nullGradients: true, gcExclusion: true, schedules: true, middleAxis: true },
-      // known bug (test/knownIssues.test.ts): the tfjs Lookahead takes no slow copy of a variable that has
-      // no gradient at step 1, so its first later sync pulls it to 0; null gradients stay out until fixed
-      valueCasesFor: (name) =>
-        name.startsWith('Lookahead') ? { gcExclusion: true, schedules: true, middleAxis: true } : undefined,
       supports(name, family) {
         if (engine === 'host') return true;
         try {

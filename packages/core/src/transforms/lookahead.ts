@@ -1,4 +1,4 @@
-import { copyOf, zerosLike } from '../tensor/floatArray.js';
+import { copyOf } from '../tensor/floatArray.js';
 import type { Transform } from './transform.js';
 
 /** `slow ← slow + α·(p − slow)`, `p ← slow`. */
@@ -12,14 +12,16 @@ function pullTowardsSlow(p: Float32Array | Float64Array, slow: Float32Array | Fl
 /**
  * The `Lookahead(optimizer, k, alpha)` wrapper's schedule (docs/ALGORITHMS.md §3.6): a sync after optimizer steps
  * 1, k+1, 2k+1, …; the step-1 sync only takes the slow copy (of the weights *after* step 1).
- * Runs for every parameter, with or without a gradient.
+ * Runs for every parameter, with or without a gradient. The slot starts as a copy of the parameter, not
+ * zeros: an adapter that meets a parameter only after step 1 (tfjs names only the variables that have a
+ * gradient) makes its state then, and a parameter that had no gradient so far still holds its step-1 value.
  */
 export function lookaheadSync(k: number, alpha: number): Transform {
   return {
     name: 'lookaheadSync',
     descriptor: { kind: 'lookaheadSync', k, alpha },
     alsoWithoutGradient: true,
-    initSlots: (p) => ({ slow_param: zerosLike(p) }),
+    initSlots: (p) => ({ slow_param: copyOf(p) }),
     apply(ctx) {
       if ((ctx.optimizerStep - 1) % k !== 0) return;
       const slow = ctx.slots.slow_param;
