@@ -14,52 +14,15 @@
 // on a GPU machine bundled with its dependencies (results also go to $OUT/gpu-bench.json).
 import { Adam_GC } from '@gcopt/core';
 import { createDeviceOptimizer, loadGpuJs, probeBackend } from '@gcopt/core/gpu';
+import { arg, fmt, maxRelError, parameterSet, writeToOut } from './benchSetup.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const MODES = arg('modes', 'js,webasm,webgpu').split(',');
 const SIZES = arg('sizes', '1M,16M').split(',');
 const STEPS = Number(arg('steps', '6'));
 const WARMUP = 2;
 const BYTES_PER_PARAM = 32;
 
-/** 1M: 1024² + 1024; 16M: 4096² + 4096; 100M: 6 × (4096² + 4096), PyTorch layout [out, in]. */
-function modelOf(size) {
-  const layer = { '1M': 1024, '16M': 4096, '100M': 4096 }[size];
-  const layers = size === '100M' ? 6 : 1;
-  if (!layer) throw new Error(`--sizes: unknown size ${size} (1M, 16M, 100M)`);
-  const shapes = [];
-  for (let l = 0; l < layers; l++) shapes.push([layer, layer], [layer]);
-  return shapes;
-}
-
-function filled(n, seed) {
-  const a = new Float32Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    a[i] = x / 2 ** 31 - 1;
-  }
-  return a;
-}
-
 const optimizer = () => Adam_GC({ lr: 1e-3, weightDecay: 1e-4 });
-
-function maxRelError(a, b) {
-  let m = 0;
-  for (let t = 0; t < a.length; t++) {
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < a[t].length; i++) {
-      diff = Math.max(diff, Math.abs(a[t][i] - b[t][i]));
-      scale = Math.max(scale, Math.abs(b[t][i]));
-    }
-    m = Math.max(m, diff / scale);
-  }
-  return m;
-}
 
 /** Runs STEPS steps; times the ones after WARMUP (finish() waits for the device). */
 async function timeSteps(device, stepOnce) {
@@ -84,16 +47,7 @@ for (const mode of MODES) {
 }
 
 for (const size of SIZES) {
-  const shapes = modelOf(size);
-  const count = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  const params = shapes.map((shape, i) => ({
-    shape,
-    data: filled(
-      shape.reduce((a, b) => a * b, 1),
-      100 + i,
-    ),
-  }));
-  const grads = params.map((p, i) => filled(p.data.length, 900 + i));
+  const { count, params, grads } = parameterSet(size, 'sizes');
   let baseline = null;
   for (const mode of MODES) {
     if (!(await probeBackend(mode)).available) continue;
@@ -167,7 +121,6 @@ for (const size of SIZES) {
   }
 }
 
-const fmt = (v, d) => (v === null || v === undefined ? '—' : v.toFixed(d));
 console.log(
   `\nGC+Adam step (Adam_GC), ${STEPS - WARMUP} timed steps after ${WARMUP} warm-up; GB/s at ${BYTES_PER_PARAM} B/param`,
 );
@@ -184,8 +137,5 @@ for (const r of rows) {
         `${r.dispatchesPerStep} |`,
     );
 }
-if (process.env.OUT) {
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(`${process.env.OUT}/gpu-bench.json`, JSON.stringify(report, null, 2));
-}
+await writeToOut('gpu-bench.json', report);
 process.exit(0);

@@ -22,12 +22,8 @@
 import ndarray from 'ndarray';
 import { Adam, Adam_GC, SGD_GC } from '@gcopt/core';
 import { acquireWebGpuDevice, createCopyFloor, createWgslOptimizer, wgslRuleOf } from '@gcopt/core/webgpu';
-import resnet50 from '../data/resnet50-shapes.json' with { type: 'json' };
+import { arg, fmt, maxRelError, parameterSet, writeToOut } from './benchSetup.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const SETS = arg('sets', '1M,resnet50').split(',');
 const OPTIMIZERS = arg('optimizers', 'Adam_GC').split(',');
 const STEPS = Number(arg('steps', '10'));
@@ -47,38 +43,6 @@ const PYTORCH_H200 = {
   '100M': { 'fused Adam, no GC': 0.81, 'foreach GC + fused Adam': 1.26, "the reference's Adam_GC": 2.62 },
   resnet50: { 'fused Adam, no GC': 0.43, 'foreach GC + fused Adam': 1.22 },
 };
-
-function shapesOf(set) {
-  if (set === '1M') return [[1024, 1024], [1024]];
-  if (set === '16M') return [[4096, 4096], [4096]];
-  if (set === '100M') return Array.from({ length: 6 }, () => [[4096, 4096], [4096]]).flat(); // 100.7M
-  if (set === 'resnet50') return resnet50.shapes; // 161 tensors, 25.6M
-  throw new Error(`--sets: unknown set ${set} (1M, 16M, 100M, resnet50)`);
-}
-
-function filled(n, seed) {
-  const a = new Float32Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    a[i] = x / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-function maxRelError(a, b) {
-  let m = 0;
-  for (let t = 0; t < a.length; t++) {
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < a[t].length; i++) {
-      diff = Math.max(diff, Math.abs(a[t][i] - b[t][i]));
-      scale = Math.max(scale, Math.abs(b[t][i]));
-    }
-    m = Math.max(m, scale === 0 ? diff : diff / scale);
-  }
-  return m;
-}
 
 const { device, adapterName, software } = await acquireWebGpuDevice();
 const nvidia = /nvidia/i.test(adapterName);
@@ -107,16 +71,7 @@ async function timed(run) {
 
 const rows = [];
 for (const set of SETS) {
-  const shapes = shapesOf(set);
-  const count = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  const params = shapes.map((shape, i) => ({
-    shape,
-    data: filled(
-      shape.reduce((a, b) => a * b, 1),
-      100 + i,
-    ),
-  }));
-  const grads = params.map((p, i) => filled(p.data.length, 900 + i));
+  const { sizes, count, params, grads } = parameterSet(set, 'sets');
   for (const name of OPTIMIZERS) {
     const make = MAKERS[name];
     if (!make) throw new Error(`--optimizers: unknown ${name} (${Object.keys(MAKERS)})`);
@@ -147,12 +102,7 @@ for (const set of SETS) {
       const reads = Math.round(floorBytes / 4) - writes;
       let floor = null;
       if (reads + writes <= 8 && reads >= writes) {
-        const copy = createCopyFloor(
-          device,
-          shapes.map((s) => s.reduce((a, b) => a * b, 1)),
-          reads,
-          writes,
-        );
+        const copy = createCopyFloor(device, sizes, reads, writes);
         floor = await timed(() => copy.run());
         copy.dispose();
       }
@@ -178,7 +128,6 @@ for (const set of SETS) {
   }
 }
 
-const fmt = (v, d) => (v === null || v === undefined ? '—' : v.toFixed(d));
 console.log(`\nWGSL fused step vs WGSL copy kernel of the same bytes (${adapterName})`);
 console.log(
   '| set | optimizer | check | rows per | params | ms/step | floor ms | × floor | B/param (floor) | submits/step ' +
@@ -206,15 +155,11 @@ if (nvidia) {
     );
   }
 }
-if (process.env.OUT) {
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(
-    `${process.env.OUT}/wgsl-bench.json`,
-    JSON.stringify(
-      { date: new Date().toISOString(), adapter: adapterName, steps: STEPS, warmup: WARMUP, rows },
-      null,
-      2,
-    ),
-  );
-}
+await writeToOut('wgsl-bench.json', {
+  date: new Date().toISOString(),
+  adapter: adapterName,
+  steps: STEPS,
+  warmup: WARMUP,
+  rows,
+});
 process.exit(0);

@@ -49,3 +49,44 @@ export function coreReference(optimizer: Optimizer, params: readonly DeviceParam
     state,
   };
 }
+
+/** A parameter of a test model, with where its gradients lie: `gradOffset + gradScale · [-1, 1)`. */
+export interface TestTensor extends DeviceParam {
+  readonly gradOffset?: number;
+  readonly gradScale?: number;
+}
+
+/**
+ * A maker of test tensors whose values are drawn from `rnd` in the order they are made:
+ * `tensor(name, shape, extra, offset)` holds `offset + [-1, 1)` values and the fields of `extra`.
+ */
+export function testTensors(
+  rnd: () => number,
+): (name: string, shape: number[], extra?: Partial<TestTensor>, offset?: number) => TestTensor {
+  return (name, shape, extra = {}, offset = 0) => ({
+    name,
+    shape,
+    data: filled(
+      shape.reduce((a, b) => a * b, 1),
+      rnd,
+      offset,
+    ),
+    ...extra,
+  });
+}
+
+/** One step's gradients for `tensors`, drawn from `rnd` at each tensor's gradOffset and gradScale. */
+export function gradientsOf(tensors: readonly TestTensor[], rnd: () => number): Float32Array[] {
+  return tensors.map((p) => filled(p.data.length, rnd, p.gradOffset ?? 0, p.gradScale ?? 1));
+}
+
+/** The core's typed-array path from copies of `params`, one step per entry of `steps`: the final parameters. */
+export function coreTrajectory(
+  optimizer: Optimizer,
+  params: readonly DeviceParam[],
+  steps: readonly Float32Array[][],
+): Float32Array[] {
+  const core = coreReference(optimizer, params);
+  for (const grads of steps) core.step(grads);
+  return core.params();
+}

@@ -19,9 +19,9 @@ import {
   setWarningHandler,
   type Optimizer,
 } from '../../src/index.js';
-import { createDeviceOptimizer, fusedPlanOf, type DeviceParam, type Packing } from '../../src/gpu/index.js';
+import { createDeviceOptimizer, fusedPlanOf, type Packing } from '../../src/gpu/index.js';
 import { requireMode, TESTED_MODES } from './backends.js';
-import { coreReference, filled, normRelativeError, random } from './helpers.js';
+import { coreReference, gradientsOf, normRelativeError, random, testTensors, type TestTensor } from './helpers.js';
 
 const TOLERANCE = 1e-5;
 const STEPS = 5;
@@ -47,24 +47,9 @@ const CASES: [string, () => Optimizer][] = [
   ['Adagrad_GCC', () => Adagrad_GCC({ lr: 0.1 })],
 ];
 
-interface Tensor extends DeviceParam {
-  readonly gradOffset?: number;
-  readonly gradScale?: number;
-}
-
 /** Layouts that exercise every path of the slab layout and of the GC kernels. */
-function model(): Tensor[] {
-  const rnd = random(7);
-  const t = (name: string, shape: number[], extra: Partial<Tensor> = {}, offset = 0): Tensor => ({
-    name,
-    shape,
-    data: filled(
-      shape.reduce((a, b) => a * b, 1),
-      rnd,
-      offset,
-    ),
-    ...extra,
-  });
+function model(): TestTensor[] {
+  const t = testTensors(random(7));
   return [
     t('fc', [8, 12]),
     t('bias', [8]),
@@ -84,10 +69,6 @@ function model(): Tensor[] {
   ];
 }
 
-function gradients(tensors: Tensor[], rnd: () => number): Float32Array[] {
-  return tensors.map((p) => filled(p.data.length, rnd, p.gradOffset ?? 0, p.gradScale ?? 1));
-}
-
 beforeAll(() => setWarningHandler(() => {}));
 afterAll(() => setWarningHandler(null));
 
@@ -105,7 +86,7 @@ describe.each(TESTED_MODES)('gpu.js mode %s: fused kernels = core typed-array pa
     const rnd = random(11);
     try {
       for (let s = 0; s < STEPS; s++) {
-        const grads = gradients(tensors, rnd);
+        const grads = gradientsOf(tensors, rnd);
         await device.step(grads);
         reference.step(grads);
       }

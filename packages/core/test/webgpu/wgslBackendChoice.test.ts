@@ -1,22 +1,9 @@
-import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  adamMoments,
-  addWeightDecay,
-  applyUpdate,
-  centralizeUpdate,
-  recipeOptimizer,
-  scaleByAdam,
-  scaleByLearningRate,
-  setWarningHandler,
-  type GcoptWarning,
-  type Optimizer,
-  type Param,
-  type Transform,
-} from '../../src/index.js';
+import { setWarningHandler, type GcoptWarning, type Optimizer } from '../../src/index.js';
 import { chooseBackend, createDeviceOptimizer } from '../../src/gpu/index.js';
 import { createWgslOptimizer, type GpuDevice } from '../../src/webgpu/index.js';
-import { normRelativeError, random, filled } from '../gpu/helpers.js';
+import { coreTrajectory, filled, normRelativeError, random } from '../gpu/helpers.js';
+import { movedDecay, unmovedDecay, withCustom } from '../plan/handWrittenRecipes.js';
 import { testDevice } from './webGpuTestDevice.js';
 
 // compiling a WGSL module takes minutes on lavapipe when the machine is loaded
@@ -61,34 +48,6 @@ describe('backend choice with WGSL', () => {
 
 const SHAPES = [[4, 6], [3, 2, 2, 2], [5]];
 
-/** Adam with the decay after the direction and GC on the update, built by hand: no reference optimizer. */
-function movedDecay(): Optimizer {
-  const recipe: Transform[] = [
-    centralizeUpdate('none'),
-    adamMoments({ beta1: 0.8, beta2: 0.9 }),
-    scaleByAdam({ beta1: 0.8, beta2: 0.9, eps: 1e-6, epsPlacement: 'raw-eps' }),
-    addWeightDecay(0.3),
-    centralizeUpdate('gc'),
-    scaleByLearningRate(),
-    applyUpdate(),
-  ];
-  return recipeOptimizer('MovedDecay', { lr: 0.05 }, recipe);
-}
-
-/** The same with a transform only the core runs. */
-function withCustom(): Optimizer {
-  const halve: Transform = {
-    name: 'halveUpdate',
-    descriptor: { kind: 'custom', label: 'u ← u/2' },
-    apply(ctx) {
-      for (let i = 0; i < ctx.u.length; i++) ctx.u[i] *= 0.5;
-    },
-  };
-  const recipe = [...movedDecay().recipe];
-  recipe.splice(3, 0, halve);
-  return recipeOptimizer('WithCustom', { lr: 0.05 }, recipe);
-}
-
 const rnd = random(4);
 const init = SHAPES.map((s) =>
   filled(
@@ -99,23 +58,19 @@ const init = SHAPES.map((s) =>
 const grads = [0, 1, 2].map(() => SHAPES.map((_, i) => filled(init[i].length, rnd, 0.2)));
 
 function coreRun(optimizer: Optimizer): Float32Array[] {
-  const params: Param[] = SHAPES.map((s, i) => ({ value: ndarray(init[i].slice(), s) }));
-  const state = optimizer.init(params);
-  for (const g of grads) optimizer.stepInPlace(params, g, state);
-  return params.map((p) => p.value.data as Float32Array);
+  return coreTrajectory(
+    optimizer,
+    SHAPES.map((shape, i) => ({ shape, data: init[i] })),
+    grads,
+  );
 }
 
 describe("createDeviceOptimizer with backend 'wgsl' runs what the recipe says", () => {
   it('a recipe changed by hand runs as written on the WGSL kernels', async ({ skip }) => {
     if (!device) return skip();
     const core = coreRun(movedDecay());
-    const moved = coreRun(
-      recipeOptimizer('Unmoved', { lr: 0.05 }, [
-        movedDecay().recipe[3],
-        ...movedDecay().recipe.filter((_, i) => i !== 3),
-      ]),
-    );
-    expect(Math.max(...moved.map((m, i) => normRelativeError(m, core[i])))).toBeGreaterThan(1e-3);
+    const unmoved = coreRun(unmovedDecay());
+    expect(Math.max(...unmoved.map((m, i) => normRelativeError(m, core[i])))).toBeGreaterThan(1e-3);
     const wgsl = await createDeviceOptimizer(
       movedDecay(),
       SHAPES.map((shape, i) => ({ shape, data: init[i].slice() })),

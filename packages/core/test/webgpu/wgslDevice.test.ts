@@ -17,8 +17,15 @@ import {
   type RowReduction,
   type WgslOptimizer,
 } from '../../src/webgpu/index.js';
-import type { DeviceParam } from '../../src/gpu/index.js';
-import { coreReference, filled, normRelativeError, random } from '../gpu/helpers.js';
+import {
+  coreReference,
+  filled,
+  gradientsOf,
+  normRelativeError,
+  random,
+  testTensors,
+  type TestTensor,
+} from '../gpu/helpers.js';
 import { testDevice } from './webGpuTestDevice.js';
 
 // compiling a WGSL module takes minutes on lavapipe when the machine is loaded
@@ -36,24 +43,9 @@ afterAll(() => {
   device?.destroy();
 });
 
-interface Tensor extends DeviceParam {
-  readonly gradOffset?: number;
-  readonly gradScale?: number;
-}
-
 /** Rows longer than one workgroup's tile (4096) in every layout, plus the hard cases of GC's mean. */
-function model(): Tensor[] {
-  const rnd = random(3);
-  const t = (name: string, shape: number[], extra: Partial<Tensor> = {}, offset = 0): Tensor => ({
-    name,
-    shape,
-    data: filled(
-      shape.reduce((a, b) => a * b, 1),
-      rnd,
-      offset,
-    ),
-    ...extra,
-  });
+function model(): TestTensor[] {
+  const t = testTensors(random(3));
   return [
     t('long rows, output axis first', [3, 9000]), // 3 tiles per row: two-phase reduction
     t('long rows, output axis last', [8500, 2], { outAxis: -1 }),
@@ -68,10 +60,6 @@ function model(): Tensor[] {
     t('fan-in 1', [3, 1]),
     t('excluded', [5, 5], { gc: false }),
   ];
-}
-
-function gradients(tensors: Tensor[], rnd: () => number): Float32Array[] {
-  return tensors.map((p) => filled(p.data.length, rnd, p.gradOffset ?? 0, p.gradScale ?? 1));
 }
 
 function deviceBuffer(values: Float32Array): GpuBuffer {
@@ -103,7 +91,7 @@ describe.each(REDUCTIONS)(
       const made: GpuBuffer[] = [];
       try {
         for (let s = 0; s < 4; s++) {
-          const grads = gradients(tensors, rnd);
+          const grads = gradientsOf(tensors, rnd);
           // half the steps hand the gradients over as device buffers, half as host arrays
           const given = s % 2 === 0 ? grads.map((g) => made[made.push(deviceBuffer(g)) - 1]) : grads;
           await wgsl.step(given);
@@ -150,7 +138,7 @@ describe('WGSL optimizer: one submit per step', () => {
     };
     try {
       const rnd = random(9);
-      const hostGrads = gradients(tensors, rnd);
+      const hostGrads = gradientsOf(tensors, rnd);
       const deviceGrads = hostGrads.map((g, i) => {
         device!.queue.writeBuffer(wgsl.gradientBuffer(i), 0, g);
         return wgsl.gradientBuffer(i);
@@ -193,14 +181,14 @@ describe('WGSL optimizer: one submit per step', () => {
 describe.each(REDUCTIONS)(
   'WGSL optimizer: a gradient with NaN or ±Inf changes nothing (rows reduced per %s)',
   (rowReduction) => {
-    async function setup(): Promise<{ wgsl: WgslOptimizer; tensors: Tensor[]; grads: () => Float32Array[] }> {
+    async function setup(): Promise<{ wgsl: WgslOptimizer; tensors: TestTensor[]; grads: () => Float32Array[] }> {
       const tensors = model();
       const wgsl = await createWgslOptimizer(Adam_GC2({ lr: 1e-2, amsgrad: true }), tensors, {
         device: device!,
         rowReduction,
       });
       const rnd = random(21);
-      return { wgsl, tensors, grads: () => gradients(tensors, rnd) };
+      return { wgsl, tensors, grads: () => gradientsOf(tensors, rnd) };
     }
 
     async function snapshot(wgsl: WgslOptimizer) {
@@ -330,7 +318,7 @@ describe('WGSL optimizer: state and buffers', () => {
     if (!device) return skip();
     const tensors = model();
     const rnd = random(33);
-    const steps = [0, 1, 2, 3].map(() => gradients(tensors, rnd));
+    const steps = [0, 1, 2, 3].map(() => gradientsOf(tensors, rnd));
     const straight = await createWgslOptimizer(SGD_GC({ lr: 0.1, momentum: 0.9 }), tensors, { device });
     const first = await createWgslOptimizer(SGD_GC({ lr: 0.1, momentum: 0.9 }), tensors, { device });
     try {
@@ -361,7 +349,7 @@ describe('WGSL optimizer: state and buffers', () => {
     const tensors = model();
     const wgsl = await createWgslOptimizer(Adagrad_GC({ lr: 0.1 }), tensors, { device });
     try {
-      await wgsl.step(gradients(tensors, random(2)));
+      await wgsl.step(gradientsOf(tensors, random(2)));
       const i = 1; // output axis last
       const size = tensors[i].data.length * 4;
       const staging = device.createBuffer({ size, usage: 0x0001 | 0x0008 });
