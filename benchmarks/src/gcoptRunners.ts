@@ -1,6 +1,6 @@
 import ndarray from 'ndarray';
 import type { Param } from '@gcopt/core';
-import { createFastOptimizer, type FastOptions } from '@gcopt/core/fast';
+import { createFastOptimizer, type FastOptimizer, type FastOptions } from '@gcopt/core/fast';
 import type { BenchData } from './data.js';
 import type { BenchOptimizer } from './optimizers.js';
 import type { ParamSet } from './paramSets.js';
@@ -44,13 +44,8 @@ export function fastRunner(impl: string, options: FastOptions, checkFinite = tru
   return {
     impl,
     async run(set, opt, data, schedule) {
-      const fast = await createFastOptimizer(
-        opt.make(),
-        set.shapes.map((shape, i) => ({ shape, init: data.init[i], outAxis: set.outAxes?.[i] ?? 0 })),
-        options,
-      );
+      const fast = await fastOptimizerFor(set, opt, data, options);
       try {
-        fast.grads.forEach((g, i) => g.set(data.grads[i]));
         const step = copyIn
           ? () => {
               fast.grads.forEach((g, i) => g.set(data.grads[i]));
@@ -67,6 +62,25 @@ export function fastRunner(impl: string, options: FastOptions, checkFinite = tru
       }
     },
   };
+}
+
+/**
+ * `opt` on the fast path over the set's tensors (their layouts as the set gives them), started from the
+ * set's initial weights, the set's gradients already in `fast.grads` (the zero-copy hand-in).
+ */
+export async function fastOptimizerFor(
+  set: ParamSet,
+  opt: BenchOptimizer,
+  data: BenchData,
+  options: FastOptions,
+): Promise<FastOptimizer> {
+  const fast = await createFastOptimizer(
+    opt.make(),
+    set.shapes.map((shape, i) => ({ shape, init: data.init[i], outAxis: set.outAxes?.[i] ?? 0 })),
+    options,
+  );
+  fast.grads.forEach((g, i) => g.set(data.grads[i]));
+  return fast;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createFastOptimizer, type FastOptions } from '@gcopt/core/fast';
+import type { FastOptions } from '@gcopt/core/fast';
+import { fastOptimizerFor } from './gcoptRunners.js';
 import type { BenchData } from './data.js';
 import type { BenchOptimizer } from './optimizers.js';
 import type { ParamSet } from './paramSets.js';
@@ -29,13 +30,8 @@ export async function pairedRatio(
   options: FastOptions,
   { warmup, rounds, checkFinite }: { warmup: number; rounds: number; checkFinite: boolean },
 ): Promise<PairedRatio> {
-  const fast = await createFastOptimizer(
-    opt.make(),
-    set.shapes.map((shape, i) => ({ shape, init: data.init[i], outAxis: set.outAxes?.[i] ?? 0 })),
-    options,
-  );
+  const fast = await fastOptimizerFor(set, opt, data, options);
   try {
-    fast.grads.forEach((g, i) => g.set(data.grads[i]));
     const scale = set.size / floor.elements; // the floor streams at least the set's elements
     for (let i = 0; i < warmup; i++) {
       floor.pass();
