@@ -147,6 +147,24 @@ export class StreamFloor {
     return pool;
   }
 
+  /** The pattern the task table holds now. */
+  private tablePattern: FloorPattern | null = null;
+
+  /** Writes the task table for `pattern` (every task: its kind, its slice of each array) unless it holds it. */
+  private tableFor(pattern: FloorPattern): void {
+    if (this.tablePattern === pattern) return;
+    const tasks = this.elements / TASK_LEN;
+    const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
+    for (let j = 0; j < tasks; j++) {
+      const r = j * (TASK_BYTES / 4);
+      const off = j * TASK_LEN * 4;
+      table[r] = KIND[pattern];
+      for (let k = 0; k < 4; k++) table[r + 1 + k] = this.arraysAt[k] + off;
+      table[r + 5] = TASK_LEN;
+    }
+    this.tablePattern = pattern;
+  }
+
   /** Stops the floor's worker threads. */
   close(): void {
     for (const pool of this.pools.values()) pool.close();
@@ -190,20 +208,13 @@ export class StreamFloor {
   session(pattern: FloorPattern, threads: number): FloorSession {
     const n = this.elements;
     const tasks = n / TASK_LEN;
-    const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
-    for (let j = 0; j < tasks; j++) {
-      const r = j * (TASK_BYTES / 4);
-      const off = j * TASK_LEN * 4;
-      table[r] = KIND[pattern];
-      for (let k = 0; k < 4; k++) table[r + 1 + k] = this.arraysAt[k] + off;
-      table[r + 5] = TASK_LEN;
-    }
     const kernels = this.instance.exports as unknown as { run(t: number, f: number, l: number, s: number): void };
     const pool = threads > 1 ? this.poolOf(threads) : null;
     const scratch = new Array<number>(threads).fill(0);
     return {
       elements: n,
-      pass() {
+      pass: () => {
+        this.tableFor(pattern); // sessions share the one task table: another one may have rewritten it
         const t0 = performance.now();
         if (pool) pool.run(kernels, TABLE_OFFSET, tasks, scratch);
         else kernels.run(TABLE_OFFSET, 0, tasks, 0);

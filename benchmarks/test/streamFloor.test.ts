@@ -49,6 +49,14 @@ describe('the stream floor', () => {
       // a second pool on the first one's control block would run every pass on the host thread alone
       expect(() => floor.measure('adam', 2, 1)).not.toThrow();
       expect(floor.session('adam', 3).pass()).toBeGreaterThan(0);
+      // two sessions of different patterns, interleaved: each pass streams its own pattern
+      const sgd = floor.session('sgdMomentum', 2);
+      const adam = floor.session('adam', 2);
+      const b = floor.array(3)[0];
+      sgd.pass(); // leaves the 4th array alone
+      expect(floor.array(3)[0]).toBe(b);
+      adam.pass();
+      expect(floor.array(3)[0]).not.toBe(b);
     } finally {
       floor.close();
     }
