@@ -8,7 +8,7 @@ import { resnet50, type ParamSet } from './paramSets.js';
 import { runScaling, type ScalingLine } from './scaling.js';
 import { FLOOR_BYTES, lastLevelCacheBytes, StreamFloor, type FloorPattern, type FloorResult } from './streamFloor.js';
 import { runTfjs, useTfBackend, type TfBackend } from './tfjsBaseline.js';
-import { pairedRatio } from './pairedRatio.js';
+import { pairedRatio, type PairedRatio } from './pairedRatio.js';
 import { median, type Schedule } from './timing.js';
 import { runTorch, setupTorch, torchAvailable } from './torchRunner.js';
 
@@ -73,7 +73,7 @@ export interface Floor {
   /** Elements per array the floor streamed (≥ params, ≥ 4× the last-level cache in all). */
   readonly elements: number;
   /** The main line's step over the floor pass in alternating rounds (pairedRatio.ts): median, each round. */
-  readonly paired: { median: number; ratios: number[]; stepMs: number[]; floorMs: number[] } | null;
+  readonly paired: PairedRatio | null;
 }
 
 export interface BenchReport {
