@@ -53,11 +53,15 @@ async function timeFast(set: ParamSet, threads: number, schedule: Schedule, prep
 }
 
 async function floorMs(elements: number, threads: number, llc: number): Promise<{ ms: number | null; note: string }> {
+  let floor: StreamFloor | null = null;
   try {
-    const floor = await StreamFloor.create(elements, llc);
+    floor = await StreamFloor.create(elements, llc);
     return { ms: (floor.measure('adam', threads, 7).medianMs * elements) / floor.elements, note: '' };
   } catch (e) {
     return { ms: null, note: (e as Error).message };
+  } finally {
+    // the floor keeps its pool until closed, and the pool's workers keep its memory alive
+    floor?.close();
   }
 }
 
