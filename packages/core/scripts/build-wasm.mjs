@@ -433,11 +433,37 @@ function adagradKernel(name) {
   ${overRows(['$p', '$g', '$sq'], `${gradientMean()} ${gradientRowPass(body)}`)})`;
 }
 
-/** 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x is +0 exactly for every finite x). */
+/**
+ * 1 if any of the `$len` floats at `$g` is NaN or ±Infinity (x − x is +0 exactly for every finite x):
+ * SCAN_STREAMS quarters of the run read at once (4 floats of each per iteration), then its last
+ * `$len` mod 16 floats.
+ */
 function nonFiniteKernel(name) {
+  const streams = Array.from({ length: SCAN_STREAMS }, (_, k) => k);
+  const check = (x) => `(local.set $bad (v128.or (local.get $bad) (f32x4.sub ${x} ${x})))`;
+  const loadAt = (k) => `(v128.load (i32.add (local.get $g) (i32.add (local.get $o) (local.get $q${k}))))`;
   return `(func $${name} (param $g i32) (param $len i32) (result i32)
-  (local $i i32) (local $o i32) (local $bad v128) (local $tmp v128)
-  ${rowPass((m) => m.nonFinite(m.ld('$g')))}
+  (local $i i32) (local $o i32) (local $n i32) (local $bad v128) (local $tmp v128)
+  ${streams.map((k) => `(local $q${k} i32)`).join(' ')}
+  ;; a quarter of the run, whole vectors: $n floats, stream k from byte $q_k
+  (local.set $n (i32.shl (i32.shr_u (local.get $len) (i32.const 4)) (i32.const 2)))
+  ${streams.map((k) => `(local.set $q${k} (i32.mul (local.get $n) (i32.const ${4 * k})))`).join(' ')}
+  (local.set $i (i32.const 0))
+  ${countedLoop(
+    '$i',
+    '$n',
+    4,
+    `(local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    ${streams.map((k) => `(local.set $tmp ${loadAt(k)}) ${check('(local.get $tmp)')}`).join('\n')}`,
+  )}
+  (local.set $i (i32.mul (local.get $n) (i32.const ${SCAN_STREAMS})))
+  ${countedLoop(
+    '$i',
+    '$len',
+    1,
+    `(local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    ${MODES.lane.nonFinite(MODES.lane.ld('$g'))}`,
+  )}
   (v128.any_true (local.get $bad)))`;
 }
 
@@ -453,12 +479,11 @@ function countedLoop(v, limit, step, body) {
 }
 
 /**
- * Channels per column group of the output-axis-last scan (a multiple of 4). 8 measured better than 16
- * (a whole 64-byte line, twice the registers) on a 2-core Zen 3 VM.
+ * Read streams per thread in the scans: a run of a block (4 slices or channels a quarter of the block
+ * apart) read at once. On a 2-core Zen 3 VM one contiguous read per thread reached ~22 GB/s across
+ * both threads, four ~30–35 GB/s (the update's 7 streams ~45 GB/s).
  */
-const COLUMN_GROUP = 8;
-const sumLocals = () =>
-  Array.from({ length: Math.max(4, COLUMN_GROUP / 2) }, (_, k) => `(local $a${k} v128)`).join(' ');
+const SCAN_STREAMS = 4;
 
 /**
  * The scan: one read of a block of a tensor's gradient that both checks it (NaN or ±Infinity makes
@@ -467,18 +492,18 @@ const sumLocals = () =>
  * the block is `$outer` of its slices (`$stride` bytes apart), `$cw` channels of each, whose
  * `$cw·$inner` floats are contiguous. Channel c's float64 sum of `g + wd·p` over the block goes to
  * `$mp + 8c` (docs/ALGORITHMS.md §1, §5.2: the coupled L2 term is centred too), divided by `$n` when
- * `$n` > 0 (the block holds all of the channel: its mean). inner = 1 (output axis last) walks groups
- * of COLUMN_GROUP channels down the block's slices, their float64 sums in registers; inner > 1 sums
- * each run with 4 independent float64 pairs. The check ORs `x − x`: +0 exactly for every finite float, NaN otherwise.
+ * `$n` > 0 (the block holds all of the channel: its mean). inner = 1 (output axis last) reads
+ * SCAN_STREAMS slices at once and adds them into the channel sums; inner > 1 reads SCAN_STREAMS channels'
+ * runs at once, each summed in two float64 pairs. The check ORs `x − x`: +0 exactly for every finite
+ * float, NaN otherwise.
  */
 function scanKernel(name) {
   // x = g (+ wd·p): with a decay term g itself is checked per element (g + wd·p may overflow where g
   // does not); without, the float64 sums carry the check (see the end)
-  // `next`: from the next slice ($stride bytes on); `k`: a byte offset
-  const address = (ptr, next) => (next ? `(i32.add (local.get ${ptr}) (local.get $stride))` : `(local.get ${ptr})`);
-  const load = (x, mode, withP, next = false, k = 0) => {
+  // `k`: a byte offset
+  const load = (x, mode, withP, k = 0) => {
     const ld = (ptr) =>
-      mode === 'vec' ? `(v128.load offset=${k} ${address(ptr, next)})` : `(v128.load32_zero ${address(ptr, next)})`;
+      mode === 'vec' ? `(v128.load offset=${k} (local.get ${ptr}))` : `(v128.load32_zero (local.get ${ptr}))`;
     if (!withP) return `(local.set ${x} ${ld('$gp')})`;
     return `(local.set ${x} ${ld('$gp')})
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))
@@ -487,14 +512,14 @@ function scanKernel(name) {
   const high = (x) => `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${x} ${x}))`;
   // the 4 floats at $gp (+ k) as two float64 pairs: without a decay term each pair is widened straight
   // from memory (no shuffle); with one, from the checked g + wd·p in local `x`
-  const pairs = (x, withP, next = false, k = 0) => {
+  const pairs = (x, withP, k = 0) => {
     if (withP)
       return {
-        pre: load(x, 'vec', true, next, k),
+        pre: load(x, 'vec', true, k),
         lo: `(f64x2.promote_low_f32x4 (local.get ${x}))`,
         hi: high(`(local.get ${x})`),
       };
-    const half = (at) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${at} ${address('$gp', next)}))`;
+    const half = (at) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${at} (local.get $gp)))`;
     return { pre: '', lo: half(k), hi: half(k + 8) };
   };
   // p is read only with a decay term
@@ -504,73 +529,151 @@ function scanKernel(name) {
   const addTo = (at, offset, value) =>
     `(v128.store offset=${offset} (local.get ${at})
       (f64x2.add (v128.load offset=${offset} (local.get ${at})) ${value}))`;
-  // output axis last (inner 1): column groups of 8, then 4, then 1 channel, each walked down all the
-  // block's slices with its float64 sums in registers (one store per group and block, not one
-  // read-modify-write per slice); the block is ~CHUNK floats, so the walk's second and later groups
-  // read lines the first one brought into L1/L2, and each gradient line comes from DRAM once
-  const acrossSlices = (withP) => {
-    const bumpSlices = (n) =>
-      `(local.set $gp (i32.add (local.get $gp) (local.get ${n === 2 ? '$stride2' : '$stride'})))
-      ${withP ? `(local.set $pp (i32.add (local.get $pp) (local.get ${n === 2 ? '$stride2' : '$stride'})))` : ''}`;
-    // a group's first element: channel $c of the block's first slice
-    const at = (base) => `(i32.add (local.get ${base}) (i32.shl (local.get $c) (i32.const 2)))`;
-    const start = `(local.set $gp ${at('$g')}) ${withP ? `(local.set $pp ${at('$p')})` : ''}
-      (local.set $q (i32.add (local.get $mp) (i32.shl (local.get $c) (i32.const 3))))
-      (local.set $o (i32.const 0))`;
-    const zero = (names) => names.map((a) => `(local.set ${a} (v128.const f64x2 0 0))`).join(' ');
-    const add = (a, v) => `(local.set ${a} (f64x2.add (local.get ${a}) ${v}))`;
-    // `n` channels (a multiple of 4): n/2 float64 pairs of sums, $a0 … (n/4 f32x4 loads per slice)
-    const sums = (n) => Array.from({ length: n / 2 }, (_, k) => `$a${k}`);
-    const wide = (n) => (next) =>
-      Array.from({ length: n / 4 }, (_, k) => {
-        const x = pairs(k % 2 ? '$y' : '$x', withP, next, 16 * k);
-        return `${x.pre} ${add(`$a${2 * k}`, x.lo)} ${add(`$a${2 * k + 1}`, x.hi)}`;
-      }).join('\n');
-    const one = (next) =>
-      `${load('$x', 'lane', withP, next)}
-      (local.set $as (f64.add (local.get $as) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $x)))))`;
-    const store = (k, a) => addTo('$q', k, `(local.get ${a})`);
-    const oneStore = '(f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (local.get $as)))';
-    // channels [c, c + width) while they fit: `init` the sums, walk the slices, `finish` (store them)
-    const loopGroups = (width, init, body, finish) => {
-      const brk = fresh('end');
-      const top = fresh('next');
-      return `(block ${brk} (loop ${top}
-        (br_if ${brk} (i32.gt_u (i32.add (local.get $c) (i32.const ${width})) (local.get $cw)))
-        ${init} ${start}
-        ${countedLoop('$o', '$outer', 2, `${body(false)} ${body(true)} ${bumpSlices(2)}`)}
-        ${countedLoop('$o', '$outer', 1, `${body(false)} ${bumpSlices(1)}`)}
-        ${finish}
-        (local.set $c (i32.add (local.get $c) (i32.const ${width})))
-        (br ${top})))`;
+  // the 4 floats (`lane`: 1) of stream k at its pointers $sk (g) and $tk (p): two float64 pairs (`lane`:
+  // one, its second lane 0); with a decay term g is checked and g + wd·p summed
+  const streamPairs = (k, mode, withP) => {
+    const ld = (ptr, offset = 0) =>
+      mode === 'lane' ? `(v128.load32_zero (local.get ${ptr}))` : `(v128.load offset=${offset} (local.get ${ptr}))`;
+    if (!withP) {
+      if (mode === 'lane') return { pre: '', lo: `(f64x2.promote_low_f32x4 ${ld(`$s${k}`)})`, hi: null };
+      const half = (offset) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${offset} (local.get $s${k})))`;
+      return { pre: '', lo: half(0), hi: half(8) };
+    }
+    const x = `$x${k}`;
+    return {
+      pre: `(local.set ${x} ${ld(`$s${k}`)})
+        (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))
+        (local.set ${x} (f32x4.add (local.get ${x}) (f32x4.mul (local.get $Vwd) ${ld(`$t${k}`)})))`,
+      lo: `(f64x2.promote_low_f32x4 (local.get ${x}))`,
+      hi: mode === 'lane' ? null : high(`(local.get ${x})`),
     };
-    const group = (n) =>
-      loopGroups(
-        n,
-        zero(sums(n)),
-        wide(n),
-        sums(n)
-          .map((a, k) => store(16 * k, a))
-          .join(' '),
-      );
-    return `(local.set $c (i32.const 0)) ${group(COLUMN_GROUP)} ${group(4)}
-    ${loopGroups(1, '(local.set $as (f64.const 0))', one, oneStore)}`;
   };
-  // inner > 1: each channel's run summed along it
+  // every stream's pointers `bytes` on (a constant or an expression)
+  const bumpStreams = (n, bytes, withP) =>
+    streams(n)
+      .map((k) => {
+        const by = typeof bytes === 'number' ? `(i32.const ${bytes})` : bytes;
+        return `(local.set $s${k} (i32.add (local.get $s${k}) ${by}))
+          ${withP ? `(local.set $t${k} (i32.add (local.get $t${k}) ${by}))` : ''}`;
+      })
+      .join(' ');
+  const sumTree = (xs) =>
+    xs.length === 1 ? xs[0] : `(f64x2.add ${sumTree(xs.slice(0, xs.length / 2))} ${sumTree(xs.slice(xs.length / 2))})`;
+  const streams = (n) => Array.from({ length: n }, (_, k) => k);
+  // stream k's pointers at slice `first + k·$h` of the block
+  const placeStreams = (n, first, withP) =>
+    streams(n)
+      .map((k) => {
+        const slice = `(i32.mul (i32.add ${first} (i32.mul (local.get $h) (i32.const ${k}))) (local.get $stride))`;
+        return `(local.set $s${k} (i32.add (local.get $g) ${slice}))
+          ${withP ? `(local.set $t${k} (i32.add (local.get $p) ${slice}))` : ''}`;
+      })
+      .join(' ');
+  // output axis last (inner 1): each slice holds one element of every channel. `n` slices at once (one
+  // per stream), 4 channels at a time, their float64 values added into the channel sums at $mp (L1)
+  const slicesAtOnce = (n, withP) => {
+    const vec = streams(n).map((k) => streamPairs(k, 'vec', withP));
+    const lane = streams(n).map((k) => streamPairs(k, 'lane', withP));
+    return `(local.set $q (local.get $mp)) (local.set $c (i32.const 0))
+      ${countedLoop(
+        '$c',
+        '$cw',
+        4,
+        `${vec.map((v) => v.pre).join(' ')}
+        ${addTo('$q', 0, sumTree(vec.map((v) => v.lo)))}
+        ${addTo('$q', 16, sumTree(vec.map((v) => v.hi)))}
+        ${bumpStreams(n, 16, withP)} (local.set $q (i32.add (local.get $q) (i32.const 32)))`,
+      )}
+      ${countedLoop(
+        '$c',
+        '$cw',
+        1,
+        `${lane.map((v) => v.pre).join(' ')}
+        (f64.store (local.get $q) (f64.add (f64.load (local.get $q))
+          (f64x2.extract_lane 0 ${sumTree(lane.map((v) => v.lo))})))
+        ${bumpStreams(n, 4, withP)} (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
+      )}
+      ${bumpStreams(n, '(local.get $skip)', withP)}`;
+  };
+  // SCAN_STREAMS streams over consecutive quarters of the block's slices, then its last `$outer` mod 4
+  // slices one stream (one contiguous read per thread leaves much of a core's memory-level parallelism
+  // unused: SCAN_STREAMS)
+  const acrossSlices = (withP) => `(local.set $h (i32.div_u (local.get $outer) (i32.const ${SCAN_STREAMS})))
+    ;; from the end of a slice's channels to the next slice
+    (local.set $skip (i32.sub (local.get $stride) (i32.shl (local.get $cw) (i32.const 2))))
+    ${placeStreams(SCAN_STREAMS, '(i32.const 0)', withP)}
+    (local.set $o (i32.const 0))
+    ${countedLoop('$o', '$h', 1, slicesAtOnce(SCAN_STREAMS, withP))}
+    (local.set $o (i32.mul (local.get $h) (i32.const ${SCAN_STREAMS})))
+    ${placeStreams(1, '(local.get $o)', withP)}
+    ${countedLoop('$o', '$outer', 1, slicesAtOnce(1, withP))}`;
+  // inner > 1, the block's channels [0, 4h) as SCAN_STREAMS streams (channels c, c + h, c + 2h, c + 3h
+  // summed at once, each in its own two float64 pairs), the rest one channel at a time
+  const runsAtOnce = (withP) => {
+    const acc = (k, half) => `$b${2 * k + half}`;
+    const addAll = (mode) =>
+      streams(SCAN_STREAMS)
+        .map((k) => {
+          const v = streamPairs(k, mode, withP);
+          const add = (a, x) => `(local.set ${a} (f64x2.add (local.get ${a}) ${x}))`;
+          return `${v.pre} ${add(acc(k, 0), v.lo)} ${v.hi ? add(acc(k, 1), v.hi) : ''}`;
+        })
+        .join('\n');
+    const store = (k) => {
+      const q = `(i32.add (local.get $q) (i32.mul (local.get $hq) (i32.const ${k})))`;
+      const pair = `(f64x2.add (local.get ${acc(k, 0)}) (local.get ${acc(k, 1)}))`;
+      return `(f64.store ${q} (f64.add (f64.load ${q})
+        (f64.add (f64x2.extract_lane 0 ${pair}) (f64x2.extract_lane 1 ${pair}))))`;
+    };
+    const runBytes = '(i32.shl (local.get $inner) (i32.const 2))';
+    // the bytes of the other streams' channels (h runs each) past stream 0's
+    const otherRuns = `(i32.mul (i32.mul (local.get $h) (i32.const ${SCAN_STREAMS - 1})) ${runBytes})`;
+    return `(local.set $h (i32.div_u (local.get $cw) (i32.const ${SCAN_STREAMS})))
+    (local.set $hq (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $c (i32.const 0))
+    ${countedLoop(
+      '$c',
+      '$h',
+      1,
+      `${streams(2 * SCAN_STREAMS)
+        .map((k) => `(local.set $b${k} (v128.const f64x2 0 0))`)
+        .join(' ')}
+      ${streams(SCAN_STREAMS)
+        .map((k) => {
+          const off = `(i32.mul (i32.mul (local.get $h) (i32.const ${k})) ${runBytes})`;
+          return `(local.set $s${k} (i32.add (local.get $gp) ${off}))
+            ${withP ? `(local.set $t${k} (i32.add (local.get $pp) ${off}))` : ''}`;
+        })
+        .join(' ')}
+      (local.set $i (i32.const 0))
+      ${countedLoop('$i', '$inner', 4, `${addAll('vec')} ${bumpStreams(SCAN_STREAMS, 16, withP)}`)}
+      ${countedLoop('$i', '$inner', 1, `${addAll('lane')} ${bumpStreams(SCAN_STREAMS, 4, withP)}`)}
+      ${streams(SCAN_STREAMS).map(store).join(' ')}
+      (local.set $gp (i32.add (local.get $gp) ${runBytes}))
+      ${withP ? `(local.set $pp (i32.add (local.get $pp) ${runBytes}))` : ''}
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))`,
+    )}
+    ;; on past the other streams' channels: channel 4h next
+    (local.set $gp (i32.add (local.get $gp) ${otherRuns}))
+    ${withP ? `(local.set $pp (i32.add (local.get $pp) ${otherRuns}))` : ''}
+    (local.set $q (i32.add (local.get $q) (i32.mul (local.get $hq) (i32.const ${SCAN_STREAMS - 1}))))
+    (local.set $c (i32.mul (local.get $h) (i32.const ${SCAN_STREAMS})))`;
+  };
+  // inner > 1: the streamed channels (runsAtOnce), then each remaining channel's run summed along it
   const alongRuns = (withP) => {
     const x8 = pairs('$x', withP);
-    const y8 = pairs('$y', withP, false, 16);
+    const y8 = pairs('$y', withP, 16);
     const x4 = pairs('$x', withP);
     // 16 floats per iteration (less loop overhead per float), two terms into each of the 4 sums
     const sixteen = [0, 16, 32, 48]
       .map((k, j) => {
-        const v = pairs(j % 2 ? '$y' : '$x', withP, false, k);
+        const v = pairs(j % 2 ? '$y' : '$x', withP, k);
         const [lo, hi] = j % 2 ? ['$a2', '$a3'] : ['$a0', '$a1'];
         return `${v.pre} (local.set ${lo} (f64x2.add (local.get ${lo}) ${v.lo}))
         (local.set ${hi} (f64x2.add (local.get ${hi}) ${v.hi}))`;
       })
       .join('\n');
-    return `(local.set $c (i32.const 0))
+    return `${runsAtOnce(withP)}
     ${countedLoop(
       '$c',
       '$cw',
@@ -632,10 +735,15 @@ function scanKernel(name) {
   return `(func $${name} (param $g i32) (param $p i32) (param $outer i32) (param $cw i32) (param $inner i32)
   (param $stride i32) (param $mp i32) (param $n i32) (param $wd f32) (result i32)
   (local $o i32) (local $c i32) (local $i i32) (local $gp i32) (local $pp i32) (local $q i32)
-  (local $Vwd v128) (local $bad v128) (local $x v128) (local $y v128) (local $stride2 i32)
-  ${sumLocals()} (local $as f64) (local $chk f64)
+  (local $Vwd v128) (local $bad v128) (local $x v128) (local $y v128) (local $h i32) (local $hq i32) (local $skip i32)
+  (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $as f64) (local $chk f64)
+  ${streams(SCAN_STREAMS)
+    .map((k) => `(local $s${k} i32) (local $t${k} i32) (local $x${k} v128)`)
+    .join(' ')}
+  ${streams(2 * SCAN_STREAMS)
+    .map((k) => `(local $b${k} v128)`)
+    .join(' ')}
   (local.set $Vwd (f32x4.splat (local.get $wd)))
-  (local.set $stride2 (i32.shl (local.get $stride) (i32.const 1)))
   ${perMean('(f64.store (local.get $q) (f64.const 0))')}
   (if (f32.eq (local.get $wd) (f32.const 0)) (then ${slices(false)}) (else ${slices(true)}))
   ;; a float64 sum of finite float32s is finite (|sum| < 2^32 · 2^128); one NaN or ±Infinity makes it
