@@ -6,6 +6,7 @@ import { benchData, type BenchData } from './data.js';
 import { coreRunner } from './gcoptRunners.js';
 import { BENCH_OPTIMIZERS } from './optimizers.js';
 import type { ParamSet } from './paramSets.js';
+import { pairedSlower, type PairedSlower } from './signTest.js';
 import { median, timeSteps, type Schedule } from './timing.js';
 
 /** The demo's MLP 784-256-10 (203,530 parameters), PyTorch/ONNX layout. */
@@ -30,6 +31,8 @@ export interface MlpReport {
   readonly fastOneThreadOverNaive: number;
   /** The fast path with its default thread count over one thread (a small model must not lose). */
   readonly poolOverOneThread: number;
+  /** The same two, pair by pair (the alternating steps): median ratio and a sign test of "slower". */
+  readonly poolVsOneThread: PairedSlower;
   readonly threads: number;
   readonly correct: boolean;
   readonly failures: string[];
@@ -125,9 +128,9 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
   );
   const keys = fasts.map((f, j) => `fast path wasm-simd ×${f.threads}${j === 2 ? ' (default threads)' : ''}`);
   const defaultKey = keys[2];
+  const samples = fasts.map(() => [] as number[]);
   try {
     fasts.forEach((fast) => fast.grads.forEach((g, i) => g.set(data.grads[i]))); // zero-copy: a trainer writes here
-    const samples = fasts.map(() => [] as number[]);
     // Timed in turn with the pooled one, the two one-thread optimizers (the same code) differed by up to
     // 1.5×; in alternating blocks of steps, still by up to 1.25×: the pooled one (index 1) is timed alone
     // first, then one thread and the default count alternate step by step, each first in every other pair
@@ -153,6 +156,8 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
   }
   const one = ms['fast path wasm-simd ×1'];
   const pool = ms[defaultKey];
+  // samples[0] and samples[2] were timed in alternating pairs (pair i: the i-th step of each)
+  const poolVsOneThread = pairedSlower(samples[2], samples[0]);
   return {
     params: MLP.size,
     ms,
@@ -160,6 +165,7 @@ export async function runMlp(schedule: MlpConfig, threads: number, log: (line: s
     float32CoreOverNaive: ms[FLOAT32_CORE] / ms['naive JS loop'],
     fastOneThreadOverNaive: one / ms['naive JS loop'],
     poolOverOneThread: pool / one,
+    poolVsOneThread,
     threads,
     correct: failures.length === 0,
     failures,

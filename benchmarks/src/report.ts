@@ -69,6 +69,13 @@ export function markdown(report: BenchReport): string {
     const naive = mlp.ms['naive JS loop'];
     for (const [k, v] of Object.entries(mlp.ms))
       out.push(`| ${k} | ${v.toFixed(3)} | ${fmt(v / naive)} | ${mlp.maxRelError[k].toExponential(1)} |`);
+    const pair = mlp.poolVsOneThread;
+    out.push(
+      '',
+      `Default threads against one thread, pair by pair (alternating steps): median ratio ${fmt(pair.medianRatio)}, ` +
+        `slower in ${pair.slower} of ${pair.pairs} pairs (sign test p = ${pair.pValue.toPrecision(2)}: ` +
+        `${pair.significantlySlower ? 'measurably slower' : 'not measurably slower'}).`,
+    );
   }
   if (report.scaling) {
     out.push('', '### Scaling (Adam_GC, NaN check on, zero-copy)', '');
