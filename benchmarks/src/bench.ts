@@ -27,7 +27,11 @@ export interface BenchConfig {
   readonly tfjs: { backend: TfBackend; sets: string[]; optimizers?: string[] }[];
   /** Timed passes of the stream floor (best and median reported; default 11). */
   readonly floorReps?: number;
-  /** Rounds of a floor pass then a step of the main line, each its own ratio (default 11; 0: none). */
+  /**
+   * Rounds of a floor pass then a step of the main line, each its own ratio (default 31; 0: none): the
+   * 2-core VM's memory speed moves within seconds (floor passes of 12 and 17 ms in one run of 11 rounds),
+   * so the median needs more rounds than the floor's own passes.
+   */
   readonly pairedRounds?: number;
   /** Sets on which gcopt's gpu.js `webasm` path runs (≈ 0.3 s per 1M-parameter step). */
   readonly gpuJsSets?: string[];
@@ -223,7 +227,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
         if (!slow && runner.impl.startsWith('gcopt js')) continue; // minutes per step on the largest set
         add(runner.impl, await runner.run(set, opt, data, config.schedule));
       }
-      const rounds = config.pairedRounds ?? 11;
+      const rounds = config.pairedRounds ?? 31;
       let paired: Floor['paired'] = null;
       if (rounds > 0) {
         const options = { backend: 'wasm-simd', threads } as const;
