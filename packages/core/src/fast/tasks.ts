@@ -176,10 +176,9 @@ export interface TensorScan {
 /**
  * The scan blocks of one tensor, each about CHUNK contiguous elements where it can be: channels first
  * (outer 1), blocks of whole channels that finish their means; any other layout, ranges of whole
- * slices with every channel (contiguous memory, each line read from DRAM once; the kernel's walk down
- * the slices of one block stays in L1/L2, a walk down a whole tensor would not) whose partial sums
- * `reduce` adds up. Without `sums`, plain CHUNK runs for
- * the finiteness check alone.
+ * slices with every channel (contiguous memory, each line read from DRAM once; the block's channel sums
+ * stay in L1 while the kernel adds its slices into them) whose partial sums `reduce` adds up. Without
+ * `sums`, plain CHUNK runs for the finiteness check alone.
  */
 export function scanTasks(tensor: number, layout: Layout, sums: boolean): TensorScan {
   const { outer, channels, inner, size } = layout;
