@@ -885,6 +885,8 @@ export async function buildFiles() {
 
 /** Task-table slots per task (f64 each). */
 export const TASK_SLOTS = ${TASK_SLOTS};
+/** Read streams per thread in the scan kernels (channels or slices read at once). */
+export const SCAN_STREAMS = ${SCAN_STREAMS};
 /** The kernels for an unshared memory (one thread). */
 export const KERNELS_WASM_BASE64 =
   '${binaries.unshared}';

@@ -2,6 +2,7 @@ import { gcApplies } from '../centralize/gcRule.js';
 import type { FloatArray } from '../tensor/floatArray.js';
 import type { Layout } from '../tensor/layout.js';
 import type { FusedPlan } from '../plan/fusedPlan.js';
+import { SCAN_STREAMS } from './wasm/kernelsBinary.js';
 
 /** Kernel ids, as the WebAssembly dispatcher `run` reads them from slot 0 of a task. */
 export const KIND = {
@@ -191,7 +192,10 @@ export function scanTasks(tensor: number, layout: Layout, sums: boolean): Tensor
     return { tasks, parts: 0 };
   }
   if (outer === 1) {
-    const width = Math.max(1, Math.floor(CHUNK / inner));
+    // whole groups of SCAN_STREAMS channels where there are as many: the kernel reads a block's channels
+    // that many at a time, each its own read stream, and the rest one at a time (one stream)
+    const fit = Math.max(1, Math.floor(CHUNK / inner));
+    const width = channels >= SCAN_STREAMS ? Math.max(SCAN_STREAMS, fit - (fit % SCAN_STREAMS)) : fit;
     for (let c = 0; c < channels; c += width) {
       const n = Math.min(width, channels - c);
       tasks.push({ tensor, start: c * inner, outer: 1, channels: n, inner, channel0: c, sums, part: -1 });
