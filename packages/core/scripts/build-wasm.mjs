@@ -440,7 +440,6 @@ function adagradKernel(name) {
  */
 function nonFiniteKernel(name) {
   const streams = Array.from({ length: SCAN_STREAMS }, (_, k) => k);
-  const check = (x) => `(local.set $bad (v128.or (local.get $bad) (f32x4.sub ${x} ${x})))`;
   const loadAt = (k) => `(v128.load (i32.add (local.get $g) (i32.add (local.get $o) (local.get $q${k}))))`;
   return `(func $${name} (param $g i32) (param $len i32) (result i32)
   (local $i i32) (local $o i32) (local $n i32) (local $bad v128) (local $tmp v128)
@@ -454,7 +453,7 @@ function nonFiniteKernel(name) {
     '$n',
     4,
     `(local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    ${streams.map((k) => `(local.set $tmp ${loadAt(k)}) ${check('(local.get $tmp)')}`).join('\n')}`,
+    ${streams.map((k) => MODES.vec.nonFinite(loadAt(k))).join('\n')}`,
   )}
   (local.set $i (i32.mul (local.get $n) (i32.const ${SCAN_STREAMS})))
   ${countedLoop(
@@ -500,75 +499,71 @@ const SCAN_STREAMS = 4;
 function scanKernel(name) {
   // x = g (+ wd·p): with a decay term g itself is checked per element (g + wd·p may overflow where g
   // does not); without, the float64 sums carry the check (see the end)
-  // `k`: a byte offset
-  const load = (x, mode, withP, k = 0) => {
+  // x := the 4 floats (`lane`: 1) at pointer g (+ `offset` bytes), checked and with wd·p (at p) added
+  // when `withP`
+  const load = (x, mode, withP, { g = '$gp', p = '$pp', offset = 0 } = {}) => {
     const ld = (ptr) =>
-      mode === 'vec' ? `(v128.load offset=${k} (local.get ${ptr}))` : `(v128.load32_zero (local.get ${ptr}))`;
-    if (!withP) return `(local.set ${x} ${ld('$gp')})`;
-    return `(local.set ${x} ${ld('$gp')})
+      mode === 'vec' ? `(v128.load offset=${offset} (local.get ${ptr}))` : `(v128.load32_zero (local.get ${ptr}))`;
+    if (!withP) return `(local.set ${x} ${ld(g)})`;
+    return `(local.set ${x} ${ld(g)})
       (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))
-      (local.set ${x} (f32x4.add (local.get ${x}) (f32x4.mul (local.get $Vwd) ${ld('$pp')})))`;
+      (local.set ${x} (f32x4.add (local.get ${x}) (f32x4.mul (local.get $Vwd) ${ld(p)})))`;
   };
   const high = (x) => `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${x} ${x}))`;
-  // the 4 floats at $gp (+ k) as two float64 pairs: without a decay term each pair is widened straight
-  // from memory (no shuffle); with one, from the checked g + wd·p in local `x`
-  const pairs = (x, withP, k = 0) => {
+  // the 4 floats (`lane`: 1) at pointer g (+ `offset`) as two float64 pairs (`lane`: one, its second
+  // lane 0, no `hi`): without a decay term each pair is widened straight from memory (no shuffle); with
+  // one, from the checked g + wd·p in local `x`
+  const pairsAt = ({ g, p, x }, mode, withP, offset = 0) => {
     if (withP)
       return {
-        pre: load(x, 'vec', true, k),
+        pre: load(x, mode, true, { g, p, offset }),
         lo: `(f64x2.promote_low_f32x4 (local.get ${x}))`,
-        hi: high(`(local.get ${x})`),
+        hi: mode === 'lane' ? null : high(`(local.get ${x})`),
       };
-    const half = (at) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${at} (local.get $gp)))`;
-    return { pre: '', lo: half(k), hi: half(k + 8) };
+    if (mode === 'lane')
+      return { pre: '', lo: `(f64x2.promote_low_f32x4 (v128.load32_zero (local.get ${g})))`, hi: null };
+    const half = (at) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${at} (local.get ${g})))`;
+    return { pre: '', lo: half(offset), hi: half(offset + 8) };
   };
-  // p is read only with a decay term
-  const bump = (bytes, withP) =>
-    `(local.set $gp (i32.add (local.get $gp) (i32.const ${bytes})))
-     ${withP ? `(local.set $pp (i32.add (local.get $pp) (i32.const ${bytes})))` : ''}`;
+  // 4 floats at $gp (+ k), into x
+  const pairs = (x, withP, k = 0) => pairsAt({ g: '$gp', p: '$pp', x }, 'vec', withP, k);
+  // stream k's: at its pointers $sk (g) and $tk (p), into $xk
+  const streamPairs = (k, mode, withP) => pairsAt({ g: `$s${k}`, p: `$t${k}`, x: `$x${k}` }, mode, withP);
+  // each [g, p] pointer pair `bytes` on (a constant or an expression); p only with a decay term
+  const bumpPointers = (pointers, bytes, withP) => {
+    const by = typeof bytes === 'number' ? `(i32.const ${bytes})` : bytes;
+    return pointers
+      .map(
+        ([g, p]) => `(local.set ${g} (i32.add (local.get ${g}) ${by}))
+          ${withP ? `(local.set ${p} (i32.add (local.get ${p}) ${by}))` : ''}`,
+      )
+      .join(' ');
+  };
+  const bump = (bytes, withP) => bumpPointers([['$gp', '$pp']], bytes, withP);
   const addTo = (at, offset, value) =>
     `(v128.store offset=${offset} (local.get ${at})
       (f64x2.add (v128.load offset=${offset} (local.get ${at})) ${value}))`;
-  // the 4 floats (`lane`: 1) of stream k at its pointers $sk (g) and $tk (p): two float64 pairs (`lane`:
-  // one, its second lane 0); with a decay term g is checked and g + wd·p summed
-  const streamPairs = (k, mode, withP) => {
-    const ld = (ptr, offset = 0) =>
-      mode === 'lane' ? `(v128.load32_zero (local.get ${ptr}))` : `(v128.load offset=${offset} (local.get ${ptr}))`;
-    if (!withP) {
-      if (mode === 'lane') return { pre: '', lo: `(f64x2.promote_low_f32x4 ${ld(`$s${k}`)})`, hi: null };
-      const half = (offset) => `(f64x2.promote_low_f32x4 (v128.load64_zero offset=${offset} (local.get $s${k})))`;
-      return { pre: '', lo: half(0), hi: half(8) };
-    }
-    const x = `$x${k}`;
-    return {
-      pre: `(local.set ${x} ${ld(`$s${k}`)})
-        (local.set $bad (v128.or (local.get $bad) (f32x4.sub (local.get ${x}) (local.get ${x}))))
-        (local.set ${x} (f32x4.add (local.get ${x}) (f32x4.mul (local.get $Vwd) ${ld(`$t${k}`)})))`,
-      lo: `(f64x2.promote_low_f32x4 (local.get ${x}))`,
-      hi: mode === 'lane' ? null : high(`(local.get ${x})`),
-    };
-  };
-  // every stream's pointers `bytes` on (a constant or an expression)
+  // every stream's pointers `bytes` on
   const bumpStreams = (n, bytes, withP) =>
-    streams(n)
-      .map((k) => {
-        const by = typeof bytes === 'number' ? `(i32.const ${bytes})` : bytes;
-        return `(local.set $s${k} (i32.add (local.get $s${k}) ${by}))
-          ${withP ? `(local.set $t${k} (i32.add (local.get $t${k}) ${by}))` : ''}`;
-      })
-      .join(' ');
+    bumpPointers(
+      streams(n).map((k) => [`$s${k}`, `$t${k}`]),
+      bytes,
+      withP,
+    );
   const sumTree = (xs) =>
     xs.length === 1 ? xs[0] : `(f64x2.add ${sumTree(xs.slice(0, xs.length / 2))} ${sumTree(xs.slice(xs.length / 2))})`;
   const streams = (n) => Array.from({ length: n }, (_, k) => k);
-  // stream k's pointers at slice `first + k·$h` of the block
-  const placeStreams = (n, first, withP) =>
+  // stream k's pointers `offsetOf(k)` bytes past the bases g and p
+  const placeStreams = (n, [g, p], offsetOf, withP) =>
     streams(n)
-      .map((k) => {
-        const slice = `(i32.mul (i32.add ${first} (i32.mul (local.get $h) (i32.const ${k}))) (local.get $stride))`;
-        return `(local.set $s${k} (i32.add (local.get $g) ${slice}))
-          ${withP ? `(local.set $t${k} (i32.add (local.get $p) ${slice}))` : ''}`;
-      })
+      .map(
+        (k) => `(local.set $s${k} (i32.add (local.get ${g}) ${offsetOf(k)}))
+          ${withP ? `(local.set $t${k} (i32.add (local.get ${p}) ${offsetOf(k)}))` : ''}`,
+      )
       .join(' ');
+  // slice `first + k·$h` of the block
+  const sliceOf = (first) => (k) =>
+    `(i32.mul (i32.add ${first} (i32.mul (local.get $h) (i32.const ${k}))) (local.get $stride))`;
   // output axis last (inner 1): each slice holds one element of every channel. `n` slices at once (one
   // per stream), 4 channels at a time, their float64 values added into the channel sums at $mp (L1)
   const slicesAtOnce = (n, withP) => {
@@ -601,11 +596,11 @@ function scanKernel(name) {
   const acrossSlices = (withP) => `(local.set $h (i32.div_u (local.get $outer) (i32.const ${SCAN_STREAMS})))
     ;; from the end of a slice's channels to the next slice
     (local.set $skip (i32.sub (local.get $stride) (i32.shl (local.get $cw) (i32.const 2))))
-    ${placeStreams(SCAN_STREAMS, '(i32.const 0)', withP)}
+    ${placeStreams(SCAN_STREAMS, ['$g', '$p'], sliceOf('(i32.const 0)'), withP)}
     (local.set $o (i32.const 0))
     ${countedLoop('$o', '$h', 1, slicesAtOnce(SCAN_STREAMS, withP))}
     (local.set $o (i32.mul (local.get $h) (i32.const ${SCAN_STREAMS})))
-    ${placeStreams(1, '(local.get $o)', withP)}
+    ${placeStreams(1, ['$g', '$p'], sliceOf('(local.get $o)'), withP)}
     ${countedLoop('$o', '$outer', 1, slicesAtOnce(1, withP))}`;
   // inner > 1, the block's channels [0, 4h) as SCAN_STREAMS streams (channels c, c + h, c + 2h, c + 3h
   // summed at once, each in its own two float64 pairs), the rest one channel at a time
@@ -638,13 +633,12 @@ function scanKernel(name) {
       `${streams(2 * SCAN_STREAMS)
         .map((k) => `(local.set $b${k} (v128.const f64x2 0 0))`)
         .join(' ')}
-      ${streams(SCAN_STREAMS)
-        .map((k) => {
-          const off = `(i32.mul (i32.mul (local.get $h) (i32.const ${k})) ${runBytes})`;
-          return `(local.set $s${k} (i32.add (local.get $gp) ${off}))
-            ${withP ? `(local.set $t${k} (i32.add (local.get $pp) ${off}))` : ''}`;
-        })
-        .join(' ')}
+      ${placeStreams(
+        SCAN_STREAMS,
+        ['$gp', '$pp'],
+        (k) => `(i32.mul (i32.mul (local.get $h) (i32.const ${k})) ${runBytes})`,
+        withP,
+      )}
       (local.set $i (i32.const 0))
       ${countedLoop('$i', '$inner', 4, `${addAll('vec')} ${bumpStreams(SCAN_STREAMS, 16, withP)}`)}
       ${countedLoop('$i', '$inner', 1, `${addAll('lane')} ${bumpStreams(SCAN_STREAMS, 4, withP)}`)}
