@@ -121,12 +121,15 @@ function gradientMean() {
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
 }
 
-/** The float64 means of this pass's lanes, per column (GC.columnGiven), into $MG (lanes 0–1) and $MG2 (2–3). */
-function columnMeans(m) {
+/**
+ * The float64 means of this pass's lanes, per column (GC.columnGiven), into `lo` (lanes 0–1) and `hi`
+ * (2–3).
+ */
+function columnMeans(m, lo = '$MG', hi = '$MG2') {
   const at = `(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))`;
   return m.width === 4
-    ? `(local.set $MG (v128.load ${at})) (local.set $MG2 (v128.load offset=16 ${at}))`
-    : `(local.set $MG (v128.load64_zero ${at}))`;
+    ? `(local.set ${lo} (v128.load ${at})) (local.set ${hi} (v128.load offset=16 ${at}))`
+    : `(local.set ${lo} (v128.load64_zero ${at}))`;
 }
 
 /**
@@ -232,12 +235,28 @@ function vecAt(k) {
     ld: (ptr) => `(v128.load offset=${k} (i32.add (local.get ${ptr}) (local.get $o)))`,
     st: (ptr, val) => `(v128.store offset=${k} (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
     // the float64 column means of these 4 lanes (two per v128): at $mp + 2·(o + k)
-    means: () => {
+    means: (lo = '$MG', hi = '$MG2') => {
       const at = '(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))';
-      return `(local.set $MG (v128.load offset=${2 * k} ${at}))
-        (local.set $MG2 (v128.load offset=${2 * k + 16} ${at}))`;
+      return `(local.set ${lo} (v128.load offset=${2 * k} ${at}))
+        (local.set ${hi} (v128.load offset=${2 * k + 16} ${at}))`;
     },
   };
+}
+
+/** A loop over the row's elements from `$i`, `step` of them per iteration while that many remain. */
+function elementLoop(step, bodies) {
+  const brk = fresh('done');
+  const top = fresh('loop');
+  const guard =
+    step === 1
+      ? `(br_if ${brk} (i32.ge_u (local.get $i) (local.get $len)))`
+      : `(br_if ${brk} (i32.gt_u (i32.add (local.get $i) (i32.const ${step})) (local.get $len)))`;
+  return `(block ${brk} (loop ${top}
+    ${guard}
+    (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+    ${bodies}
+    (local.set $i (i32.add (local.get $i) (i32.const ${step})))
+    (br ${top})))`;
 }
 
 /**
@@ -245,25 +264,11 @@ function vecAt(k) {
  * then 1 lane at a time.
  */
 function unrolledRowPass(body) {
-  const lane = { ...MODES.lane, means: () => columnMeans(MODES.lane) };
-  const loop = (step, bodies) => {
-    const brk = fresh('done');
-    const top = fresh('loop');
-    const guard =
-      step === 1
-        ? `(br_if ${brk} (i32.ge_u (local.get $i) (local.get $len)))`
-        : `(br_if ${brk} (i32.gt_u (i32.add (local.get $i) (i32.const ${step})) (local.get $len)))`;
-    return `(block ${brk} (loop ${top}
-      ${guard}
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      ${bodies}
-      (local.set $i (i32.add (local.get $i) (i32.const ${step})))
-      (br ${top})))`;
-  };
+  const lane = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
   return `(local.set $i (i32.const 0))
-  ${loop(8, `${body(vecAt(0))}\n${body(vecAt(16))}`)}
-  ${loop(4, body(vecAt(0)))}
-  ${loop(1, body(lane))}`;
+  ${elementLoop(8, `${body(vecAt(0))}\n${body(vecAt(16))}`)}
+  ${elementLoop(4, body(vecAt(0)))}
+  ${elementLoop(1, body(lane))}`;
 }
 
 /**
@@ -274,39 +279,82 @@ function unrolledRowPass(body) {
  */
 function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
   const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
-  const body = (m) => {
+  // the body in stages, its locals suffixed by `t`, so that four bodies can be interleaved stage by stage
+  const stages = (m, t) => {
     const withP = wd1 || wd2;
-    const gradient = wd1 ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get $pv)))` : m.ld('$g');
+    const pv = `$pv${t}`;
+    const gg = `$gg${t}`;
+    const mv = `$mv${t}`;
+    const vv = `$vv${t}`;
+    const gradient = wd1 ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get ${pv})))` : m.ld('$g');
     const centring =
       centred === 'row'
-        ? `(local.set $gg ${centre('$gg', '$MG')})`
+        ? `(local.set ${gg} ${centre(gg, '$MG')})`
         : centred === 'column'
-          ? `${m.means()} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`
+          ? `${m.means(`$ML${t}`, `$MH${t}`)} (local.set ${gg} ${centre(gg, `$ML${t}`, `$MH${t}`)})`
           : '';
-    const direction = `(f32x4.div (local.get $mv)
-        (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))`;
-    const u = wd2 ? `(f32x4.add ${direction} (f32x4.mul (local.get $Vwd2) (local.get $pv)))` : direction;
-    return `${withP ? `(local.set $pv ${m.ld('$p')})` : ''}
-    (local.set $gg ${gradient}) ${centring}
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')}) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    ${m.st('$m', '(local.get $mv)')}
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')})
-      (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    ${m.st('$v', '(local.get $vv)')}
-    ${amsgrad ? `(local.set $vv (f32x4.max ${m.ld('$vm')} (local.get $vv))) ${m.st('$vm', '(local.get $vv)')}` : ''}
-    ${m.st('$p', `(f32x4.sub ${withP ? '(local.get $pv)' : m.ld('$p')} (f32x4.mul (local.get $Vs) ${u}))`)}`;
+    const direction = `(f32x4.div (local.get ${mv})
+        (f32x4.add (f32x4.mul (f32x4.sqrt (local.get ${vv})) (local.get $Va)) (local.get $Veps)))`;
+    const u = wd2 ? `(f32x4.add ${direction} (f32x4.mul (local.get $Vwd2) (local.get ${pv})))` : direction;
+    return [
+      `${withP ? `(local.set ${pv} ${m.ld('$p')})` : ''} (local.set ${gg} ${gradient})`,
+      centring,
+      `(local.set ${vv} (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')})
+      (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get ${gg}) (local.get ${gg})))))
+    ${m.st('$v', `(local.get ${vv})`)}
+    ${
+      amsgrad
+        ? `(local.set ${vv} (f32x4.max ${m.ld('$vm')} (local.get ${vv})))
+    ${m.st('$vm', `(local.get ${vv})`)}`
+        : ''
+    }`,
+      `(local.set ${mv} (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')})
+      (f32x4.mul (local.get $Vc1) (local.get ${gg}))))
+    ${m.st('$m', `(local.get ${mv})`)}`,
+      `${m.st('$p', `(f32x4.sub ${withP ? `(local.get ${pv})` : m.ld('$p')} (f32x4.mul (local.get $Vs) ${u}))`)}`,
+    ];
   };
+  const body = (ms) => {
+    const all = ms.map((m, k) => stages(m, ms.length > 1 ? INTERLEAVED_TAGS[k + 1] : ''));
+    return all[0].map((_, j) => all.map((st) => st[j]).join('\n')).join('\n');
+  };
+  // the locals of each body of the interleaved pass ('': the 4- and 1-lane passes; $pv, $gg: COMMON_LOCALS)
+  const locals = INTERLEAVED_TAGS.flatMap((t) => [
+    ...(t ? [`$pv${t}`, `$gg${t}`] : []),
+    ...[`$mv${t}`, `$vv${t}`, `$ML${t}`, `$MH${t}`],
+  ])
+    .map((l) => `(local ${l} v128)`)
+    .join(' ');
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
   (param $rows i32) (param $len i32) (param $gcg i32) (param $mp i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
   ${COMMON_LOCALS}
-  (local $mv v128) (local $vv v128)
+  ${locals}
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
-  ${overRows(ptrs, `${centred === 'row' ? gradientMean() : ''} ${unrolledRowPass(body)}`)})`;
+  ${overRows(ptrs, `${centred === 'row' ? gradientMean() : ''} ${interleavedRowPass(body)}`)})`;
+}
+
+/** The local-name suffixes of `interleavedRowPass`'s bodies: '' for the 4- and 1-lane passes, then one per vector. */
+const INTERLEAVED_TAGS = ['', 'a', 'b', 'c', 'd'];
+
+/**
+ * A pass over a row, 16 elements per iteration while 16 remain, then 4, then 1 lane at a time;
+ * `body(modes)` gets the iteration's addressing modes at once (four vectors, or one) so it can
+ * interleave their bodies stage by stage. Measured (in cache, one thread): Adam's update body by body
+ * as `unrolledRowPass` does costs 0.73 / 1.03 / 1.17 ns/param (no GC / row means / column means),
+ * interleaved four at a time 0.71 / 0.88 / 0.92 — each body is a long dependency chain (centring,
+ * square root, division), and four independent ones side by side keep the core's queues full.
+ */
+function interleavedRowPass(body) {
+  const lane = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
+  return `(local.set $i (i32.const 0))
+  ${elementLoop(16, body([vecAt(0), vecAt(16), vecAt(32), vecAt(48)]))}
+  ${elementLoop(4, body([vecAt(0)]))}
+  ${elementLoop(1, body([lane]))}`;
 }
 
 /** Every specialisation of `adamStreamKernel` for one `amsgrad`, by name suffix. */
