@@ -243,6 +243,9 @@ function vecAt(k) {
   };
 }
 
+/** The 1-lane addressing mode with its column mean (`columnMeans`), for the unrolled passes' tails. */
+const LANE_WITH_MEANS = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
+
 /** A loop over the row's elements from `$i`, `step` of them per iteration while that many remain. */
 function elementLoop(step, bodies) {
   const brk = fresh('done');
@@ -264,11 +267,10 @@ function elementLoop(step, bodies) {
  * then 1 lane at a time.
  */
 function unrolledRowPass(body) {
-  const lane = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
   return `(local.set $i (i32.const 0))
   ${elementLoop(8, `${body(vecAt(0))}\n${body(vecAt(16))}`)}
   ${elementLoop(4, body(vecAt(0)))}
-  ${elementLoop(1, body(lane))}`;
+  ${elementLoop(1, body(LANE_WITH_MEANS))}`;
 }
 
 /**
@@ -314,10 +316,6 @@ function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
       `${m.st('$p', `(f32x4.sub ${withP ? `(local.get ${pv})` : m.ld('$p')} (f32x4.mul (local.get $Vs) ${u}))`)}`,
     ];
   };
-  const body = (ms) => {
-    const all = ms.map((m, k) => stages(m, ms.length > 1 ? INTERLEAVED_TAGS[k + 1] : ''));
-    return all[0].map((_, j) => all.map((st) => st[j]).join('\n')).join('\n');
-  };
   // the locals of each body of the interleaved pass ('': the 4- and 1-lane passes; $pv, $gg: COMMON_LOCALS)
   const locals = INTERLEAVED_TAGS.flatMap((t) => [
     ...(t ? [`$pv${t}`, `$gg${t}`] : []),
@@ -335,26 +333,30 @@ function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
-  ${overRows(ptrs, `${centred === 'row' ? gradientMean() : ''} ${interleavedRowPass(body)}`)})`;
+  ${overRows(ptrs, `${centred === 'row' ? gradientMean() : ''} ${interleavedRowPass(stages)}`)})`;
 }
 
-/** The local-name suffixes of `interleavedRowPass`'s bodies: '' for the 4- and 1-lane passes, then one per vector. */
+/** `interleavedRowPass`'s local-name suffixes: '' for the 4- and 1-lane passes, then one per vector. */
 const INTERLEAVED_TAGS = ['', 'a', 'b', 'c', 'd'];
 
 /**
  * A pass over a row, 16 elements per iteration while 16 remain, then 4, then 1 lane at a time;
- * `body(modes)` gets the iteration's addressing modes at once (four vectors, or one) so it can
- * interleave their bodies stage by stage. Measured (in cache, one thread): Adam's update body by body
- * as `unrolledRowPass` does costs 0.73 / 1.03 / 1.17 ns/param (no GC / row means / column means),
- * interleaved four at a time 0.71 / 0.88 / 0.92 — each body is a long dependency chain (centring,
- * square root, division), and four independent ones side by side keep the core's queues full.
+ * `stages(mode, tag)` gives one body as a list of stages, its locals suffixed by `tag`, and the
+ * iteration's four bodies are emitted interleaved stage by stage. Measured (in cache, one thread):
+ * Adam's update body by body as `unrolledRowPass` does costs 0.73 / 1.03 / 1.17 ns/param (no GC /
+ * row means / column means), interleaved four at a time 0.71 / 0.88 / 0.92 — each body is a long
+ * dependency chain (centring, square root, division), and four independent ones side by side keep
+ * the core's queues full.
  */
-function interleavedRowPass(body) {
-  const lane = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
+function interleavedRowPass(stages) {
+  const interleave = (modes) => {
+    const all = modes.map((m, k) => stages(m, modes.length > 1 ? INTERLEAVED_TAGS[k + 1] : ''));
+    return all[0].map((_, j) => all.map((st) => st[j]).join('\n')).join('\n');
+  };
   return `(local.set $i (i32.const 0))
-  ${elementLoop(16, body([vecAt(0), vecAt(16), vecAt(32), vecAt(48)]))}
-  ${elementLoop(4, body([vecAt(0)]))}
-  ${elementLoop(1, body([lane]))}`;
+  ${elementLoop(16, interleave([vecAt(0), vecAt(16), vecAt(32), vecAt(48)]))}
+  ${elementLoop(4, interleave([vecAt(0)]))}
+  ${elementLoop(1, interleave([LANE_WITH_MEANS]))}`;
 }
 
 /** Every specialisation of `adamStreamKernel` for one `amsgrad`, by name suffix. */
