@@ -9,13 +9,17 @@ import { median } from './timing.js';
  * - `adam` (Adam, AdamW): reads p, g, m, v; writes p, m, v: 28 B/param;
  * - `sgdMomentum` (SGD with momentum, Adagrad): reads p, g, s; writes p, s: 20 B/param.
  * GC needs no extra DRAM bytes (its row sums can be taken in the same read), so it adds nothing here.
+ * - `gradientRead`: reads g alone (4 B/param), four streams per task (a quarter each; measured on the
+ *   2-core VM, one stream reads ~10 % slower, eight no faster). Not an optimizer's pattern: what a
+ *   step pays at least for reading every gradient once more before it writes anything (the finiteness
+ *   check; bench.ts reports floor + this pass as the bound of such a step).
  */
-export type FloorPattern = 'adam' | 'sgdMomentum';
-export const FLOOR_BYTES: Record<FloorPattern, number> = { adam: 28, sgdMomentum: 20 };
-const ARRAYS: Record<FloorPattern, number> = { adam: 4, sgdMomentum: 3 };
-const KIND: Record<FloorPattern, number> = { adam: 1, sgdMomentum: 2 };
+export type FloorPattern = 'adam' | 'sgdMomentum' | 'gradientRead';
+export const FLOOR_BYTES: Record<FloorPattern, number> = { adam: 28, sgdMomentum: 20, gradientRead: 4 };
+const ARRAYS: Record<'adam' | 'sgdMomentum', number> = { adam: 4, sgdMomentum: 3 };
+const KIND: Record<FloorPattern, number> = { adam: 1, sgdMomentum: 2, gradientRead: 3 };
 
-// one task = 8 i32: kind, p, g, a, b, len (elements, a multiple of 16), –, –
+// one task = 8 i32: kind, p, g, a, b, len (elements, a multiple of 64), read result, –
 const TASK_BYTES = 32;
 const TASK_LEN = 32768; // elements per task, as the fast path's CHUNK
 // one control block (ThreadPool's, 256 B) per thread count used: a block serves one pool for good
@@ -25,11 +29,32 @@ const TABLE_OFFSET = 65536;
 
 // 4 × f32x4 per array per iteration (one 64-byte line of each array)
 const unrolled = (body: (off: number) => string) => [0, 16, 32, 48].map(body).join('\n');
+// the read pattern: quarter k of the task's g from g + k·len bytes (len elements = 4·len bytes in all),
+// one line of each quarter per iteration; the OR of every bit read goes to the task's slot 6, so that
+// nothing is optimized away and a test can see that every element was read
+const quarters = [0, 1, 2, 3];
+const gradientRead = `(local.set $end (i32.add (local.get $g) (i32.load offset=20 (local.get $t))))
+      (local.set $seen (v128.const i32x4 0 0 0 0))
+      (block $z (loop $r
+        (br_if $z (i32.ge_u (local.get $g) (local.get $end)))
+        ${quarters
+          .map((k) =>
+            unrolled(
+              (o) => `(local.set $seen (v128.or (local.get $seen)
+          (v128.load offset=${o} (i32.add (local.get $g) (i32.mul (local.get $q) (i32.const ${k}))))))`,
+            ),
+          )
+          .join('\n')}
+        (local.set $g (i32.add (local.get $g) (i32.const 64)))
+        (br $r)))
+      (i32.store offset=24 (local.get $t) (i32.or
+        (i32.or (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen)))
+        (i32.or (i32x4.extract_lane 2 (local.get $seen)) (i32x4.extract_lane 3 (local.get $seen)))))`;
 const WAT = `(module
 (import "env" "memory" (memory 1 65536 shared))
 (func (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
   (local $t i32) (local $kind i32) (local $p i32) (local $g i32) (local $a i32) (local $b i32) (local $end i32)
-  (local $gv v128) (local $half v128) (local $c v128)
+  (local $q i32) (local $gv v128) (local $half v128) (local $c v128) (local $seen v128)
   (local.set $half (f32x4.splat (f32.const 0.5)))
   (local.set $c (f32x4.splat (f32.const -0.001)))
   (block $done (loop $tasks
@@ -40,8 +65,11 @@ const WAT = `(module
     (local.set $g (i32.load offset=8 (local.get $t)))
     (local.set $a (i32.load offset=12 (local.get $t)))
     (local.set $b (i32.load offset=16 (local.get $t)))
-    (local.set $end (i32.add (local.get $p) (i32.shl (i32.load offset=20 (local.get $t)) (i32.const 2))))
-    (if (i32.eq (local.get $kind) (i32.const 1))
+    (local.set $q (i32.load offset=20 (local.get $t)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $q) (i32.const 2))))
+    (if (i32.eq (local.get $kind) (i32.const 3))
+      (then ${gradientRead})
+    (else (if (i32.eq (local.get $kind) (i32.const 1))
       (then (block $x (loop $l
         (br_if $x (i32.ge_u (local.get $p) (local.get $end)))
         ${unrolled(
@@ -70,7 +98,7 @@ const WAT = `(module
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (local.set $g (i32.add (local.get $g) (i32.const 64)))
         (local.set $a (i32.add (local.get $a) (i32.const 64)))
-        (br $m)))))
+        (br $m)))))))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))
     (br $tasks))))
 )`;
@@ -198,6 +226,13 @@ export class StreamFloor {
   /** The k-th streamed array (p, g, then the state arrays), for checking what the kernel wrote. */
   array(k: number): Float32Array {
     return new Float32Array(this.memory.buffer, this.arraysAt[k], this.elements);
+  }
+
+  /** Per task, the OR of the bits of every float the last `gradientRead` pass read (its slice of g). */
+  readBits(): Int32Array {
+    const tasks = this.elements / TASK_LEN;
+    const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
+    return Int32Array.from({ length: tasks }, (_, j) => table[j * (TASK_BYTES / 4) + 6]);
   }
 
   /**

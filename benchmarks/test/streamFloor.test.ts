@@ -62,6 +62,35 @@ describe('the stream floor', () => {
     }
   });
 
+  it('reads every gradient element in the read pattern and writes nothing', async () => {
+    const floor = await StreamFloor.create(1000, 1 << 20);
+    try {
+      const tasks = floor.elements / 32768;
+      const g = new Int32Array(floor.array(1).buffer, floor.array(1).byteOffset, floor.elements);
+      g.fill(0);
+      const expected = new Int32Array(tasks);
+      for (let j = 0; j < tasks; j++) {
+        // bit patterns at the task's first and last element and one place between (a different one each task)
+        const marks: [number, number][] = [
+          [0, 1 << (j % 7)],
+          [32767, 1 << (8 + (j % 7))],
+          [(j * 7919) % 32768, 1 << (16 + (j % 7))],
+        ];
+        for (const [at, bits] of marks) {
+          g[j * 32768 + at] |= bits;
+          expected[j] |= bits;
+        }
+      }
+      const before = [0, 2, 3].map((k) => floor.array(k).slice());
+      const r = floor.measure('gradientRead', 2, 1);
+      expect(r.medianGbPerS).toBeCloseTo((4 * r.elements) / (r.medianMs * 1e6), 6);
+      expect([...floor.readBits()]).toEqual([...expected]);
+      [0, 2, 3].forEach((k, i) => expect(floor.array(k)).toEqual(before[i]));
+    } finally {
+      floor.close();
+    }
+  });
+
   it('refuses arrays past WebAssembly’s 4 GiB up front', async () => {
     await expect(StreamFloor.create(300e6, 1 << 20)).rejects.toThrow(/past WebAssembly's 4 GiB/);
   });
