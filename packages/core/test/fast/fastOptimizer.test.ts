@@ -209,6 +209,43 @@ describe('fast path behaviour', () => {
     fast.dispose();
   });
 
+  it('steps tensors at different step counts in one step with each its own bias corrections', () => {
+    // after a step that skips tensor 1, the next step has tensors at steps 2, 1, 2: scalars per step count
+    const shapes = [[3, 4], [5], [2, 3]];
+    const init = shapes.map((s, i) =>
+      values(
+        s.reduce((a, b) => a * b),
+        i + 1,
+      ),
+    );
+    const fast = createFastOptimizerSync(
+      Adam({ lr: 0.1 }),
+      shapes.map((shape, i) => ({ shape, init: init[i] })),
+      { threads: 1 },
+    );
+    const opt = Adam({ lr: 0.1 });
+    const params: Param[] = shapes.map((shape, i) => ({ value: ndarray(init[i].slice(), shape) }));
+    const state = opt.init(params);
+    for (const skip of [
+      [false, true, false],
+      [false, false, false],
+    ]) {
+      const grads = init.map((x, i) => values(x.length, 7 + i));
+      fast.grads.forEach((g, i) => g.set(grads[i]));
+      fast.step({ skip });
+      opt.stepInPlace(
+        params,
+        grads.map((g, i) => (skip[i] ? null : g)),
+        state,
+      );
+    }
+    expect(fast.state.tensors.map((t) => t.step)).toEqual([2, 1, 2]);
+    params.forEach((p, i) =>
+      expect(maxRelError(fast.params[i].value.data as Float32Array, p.value.data as Float32Array)).toBeLessThan(1e-6),
+    );
+    fast.dispose();
+  });
+
   it('runs optimizers it does not fuse on the core path, bit for bit', async () => {
     expect(fastPathCovers(Ranger({ useGc: true }))).toBe(false);
     expect(fastPathCovers(Adam_GC())).toBe(true);
