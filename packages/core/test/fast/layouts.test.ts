@@ -25,7 +25,7 @@ import {
   type Param,
 } from '../../src/index.js';
 import { createFastOptimizerSync, type FastOptions } from '../../src/fast/index.js';
-import { GC_MEANS, tensorWork } from '../../src/fast/tasks.js';
+import { GC_MEANS, SCAN_CHUNK, scanTasks, tensorWork } from '../../src/fast/tasks.js';
 
 const quiet = { onWarning: () => {} }; // the [1, 9] / [9, 1] tensors are zeroed by GC on purpose
 
@@ -39,7 +39,7 @@ const LAYOUTS: Record<string, { shape: number[]; outAxis: number }[]> = {
     { shape: [5, 7], outAxis: 1 },
     { shape: [3, 3, 2, 5], outAxis: -1 },
     { shape: [2, 6], outAxis: 1 },
-    { shape: [70, 600], outAxis: 1 },
+    { shape: [Math.ceil((1.2 * SCAN_CHUNK) / 600), 600], outAxis: 1 }, // two scan blocks (slice ranges)
     { shape: [11, 13], outAxis: 1 }, // channel groups of 8, then 4, then 1 (the scan)
     { shape: [1, 9], outAxis: 1 },
     { shape: [3, 3, 5, 4], outAxis: 3 },
@@ -47,7 +47,7 @@ const LAYOUTS: Record<string, { shape: number[]; outAxis: number }[]> = {
   middle: [
     { shape: [3, 3, 4, 2], outAxis: 2 },
     { shape: [2, 5, 3], outAxis: 1 },
-    { shape: [40, 3, 700], outAxis: 1 },
+    { shape: [Math.ceil((1.2 * SCAN_CHUNK) / 2100), 3, 700], outAxis: 1 }, // two scan blocks
     { shape: [2, 2, 3, 5], outAxis: 1 },
   ],
 };
@@ -127,6 +127,11 @@ function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe.each(Object.entries(LAYOUTS))('fast path, output axis %s', (layoutName, specs) => {
+  it('includes a tensor whose scan is split into blocks (partial sums reduced) where channels are not rows', () => {
+    const split = specs.filter((s) => scanTasks(0, layoutOf(s.shape, s.outAxis), true).parts > 1);
+    expect(split.length > 0).toBe(layoutName !== 'first');
+  });
+
   it.each(OPTIMIZERS)('%s: fused in this layout, on the gradient and on the update', (_, make) => {
     const plan = compilePlan(make().recipe).plan!;
     const onUpdate = plan.family === 'adam' && plan.updateRule !== 'none';
@@ -157,7 +162,9 @@ describe.each(Object.entries(LAYOUTS))('fast path, output axis %s', (layoutName,
               fastRun(make, specs, { backend: 'js' }),
             ]
           : [fastRun(make, specs, { backend: 'js', dtype })];
-      const tolerance = dtype === 'float32' ? 1e-5 : 1e-12;
+      // float64: the JS path sums a channel in another order than the core; over the ~650 slices of the
+      // two-block tensors that differs by up to ~3e-12 after 4 AMSGrad steps (1e-12 held for 70 slices)
+      const tolerance = dtype === 'float32' ? 1e-5 : 1e-11;
       for (const run of runs) {
         expect(run.backend).toBe(dtype === 'float32' && run !== runs[2] ? 'wasm-simd' : 'js');
         run.params.forEach((p, i) =>
