@@ -21,7 +21,9 @@ const KIND: Record<FloorPattern, number> = { adam: 1, sgdMomentum: 2, gradientRe
 
 // one task = 8 i32: kind, p, g, a, b, len (elements, a multiple of 64), read result, –
 const TASK_BYTES = 32;
-const TASK_LEN = 32768; // elements per task, as the fast path's CHUNK
+/** Elements per task: as the fast path's update tasks (UPDATE_CHUNK; the floor is ~3 % faster than with 32768). */
+export const FLOOR_TASK_LEN = 131072;
+const TASK_LEN = FLOOR_TASK_LEN;
 // one control block (ThreadPool's, 256 B) per thread count used: a block serves one pool for good
 const CONTROL_OFFSET = 64;
 const CONTROL_BYTES = 256;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchData } from '../src/data.js';
 import { tfjsLayout, type ParamSet } from '../src/paramSets.js';
-import { StreamFloor } from '../src/streamFloor.js';
+import { FLOOR_TASK_LEN, StreamFloor } from '../src/streamFloor.js';
 
 describe('the stream floor', () => {
   it('streams every element with the pattern it names, on one thread and on the pool', async () => {
@@ -9,7 +9,7 @@ describe('the stream floor', () => {
     const floor = await StreamFloor.create(1000, llc);
     // at least 4× the cache across the 3 arrays of the smaller pattern, whole tasks
     expect(floor.elements * 4 * 3).toBeGreaterThanOrEqual(4 * llc);
-    expect(floor.elements % 32768).toBe(0);
+    expect(floor.elements % FLOOR_TASK_LEN).toBe(0);
     const expectAll = (k: number, value: number) => {
       const a = floor.array(k);
       const wrong = a.findIndex((x) => x !== value);
@@ -65,7 +65,8 @@ describe('the stream floor', () => {
   it('reads every gradient element in the read pattern and writes nothing', async () => {
     const floor = await StreamFloor.create(1000, 1 << 20);
     try {
-      const tasks = floor.elements / 32768;
+      const L = FLOOR_TASK_LEN;
+      const tasks = floor.elements / L;
       const g = new Int32Array(floor.array(1).buffer, floor.array(1).byteOffset, floor.elements);
       g.fill(0);
       const expected = new Int32Array(tasks);
@@ -73,11 +74,11 @@ describe('the stream floor', () => {
         // bit patterns at the task's first and last element and one place between (a different one each task)
         const marks: [number, number][] = [
           [0, 1 << (j % 7)],
-          [32767, 1 << (8 + (j % 7))],
-          [(j * 7919) % 32768, 1 << (16 + (j % 7))],
+          [L - 1, 1 << (8 + (j % 7))],
+          [(j * 7919) % L, 1 << (16 + (j % 7))],
         ];
         for (const [at, bits] of marks) {
-          g[j * 32768 + at] |= bits;
+          g[j * L + at] |= bits;
           expected[j] |= bits;
         }
       }
