@@ -8,11 +8,11 @@ import { median } from './timing.js';
  * and thread count as gcopt's step, over arrays at least 4× the last-level cache.
  * - `adam` (Adam, AdamW): reads p, g, m, v; writes p, m, v: 28 B/param;
  * - `sgdMomentum` (SGD with momentum, Adagrad): reads p, g, s; writes p, s: 20 B/param.
- * GC needs no extra DRAM bytes (its row sums can be taken in the same read), so it adds nothing here.
  * - `gradientRead`: reads g alone (4 B/param), four streams per task (a quarter each; measured on the
  *   2-core VM, one stream reads ~10 % slower, eight no faster). Not an optimizer's pattern: what a
  *   step pays at least for reading every gradient once more before it writes anything (the finiteness
  *   check; bench.ts reports floor + this pass as the bound of such a step).
+ * GC needs no extra DRAM bytes (its row sums can be taken in the same read), so it adds nothing here.
  */
 export type FloorPattern = 'adam' | 'sgdMomentum' | 'gradientRead';
 export const FLOOR_BYTES: Record<FloorPattern, number> = { adam: 28, sgdMomentum: 20, gradientRead: 4 };
@@ -31,11 +31,11 @@ const TABLE_OFFSET = 65536;
 
 // 4 × f32x4 per array per iteration (one 64-byte line of each array)
 const unrolled = (body: (off: number) => string) => [0, 16, 32, 48].map(body).join('\n');
-// the read pattern: quarter k of the task's g from g + k·len bytes (len elements = 4·len bytes in all),
+// the read pattern: $q = len elements = 4·len bytes, so quarter k of the task's g starts at g + k·$q bytes;
 // one line of each quarter per iteration; the OR of every bit read goes to the task's slot 6, so that
 // nothing is optimized away and a test can see that every element was read
 const quarters = [0, 1, 2, 3];
-const gradientRead = `(local.set $end (i32.add (local.get $g) (i32.load offset=20 (local.get $t))))
+const gradientRead = `(local.set $end (i32.add (local.get $g) (local.get $q)))
       (local.set $seen (v128.const i32x4 0 0 0 0))
       (block $z (loop $r
         (br_if $z (i32.ge_u (local.get $g) (local.get $end)))

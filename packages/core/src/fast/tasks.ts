@@ -109,16 +109,17 @@ export const CHUNK = 32768;
  * Elements per update task (whole rows where GC needs them; a tensor without GC is split without regard
  * to rows). Measured on ResNet-50 Adam_GC (in-process A/B, 41–61 paired rounds, identical results):
  * tasks of CHUNK cost ~2.5 % more per step channels first (~900 task records and hand-offs per step
- * instead of ~230), the same in tfjs layout. The stream floor runs tasks of this size too (it is ~3 %
+ * instead of ~230), 0–2 % in tfjs layout. The stream floor runs tasks of this size too (it was 1–5 %
  * faster with them than with CHUNK): benchmarks/src/streamFloor.ts.
  */
 export const UPDATE_CHUNK = 4 * CHUNK;
 
 /**
  * Elements per scan block (1 MiB of gradient). Measured on ResNet-50 (in-process A/B, paired rounds, results
- * identical bit for bit), blocks of CHUNK cost 5 % (channels first) and 10 % (output axis last) more per step:
- * short blocks mean short read streams (a conv kernel's 4 channels of 18 KB, or 16 slices) and, where channels
- * are not rows, a partial-sum vector per block that `reduce` reads back and per-block passes over all channels.
+ * identical bit for bit), blocks of CHUNK cost 1–2.5 % (channels first) and ~4 % (output axis last) more per
+ * step: short blocks mean short read streams (a conv kernel's 4 channels of 18 KB, or 16 slices) and, where
+ * channels are not rows, a partial-sum vector per block that `reduce` reads back and per-block passes over all
+ * channels.
  */
 export const SCAN_CHUNK = 8 * CHUNK;
 
