@@ -15,6 +15,12 @@ export interface RunConfig {
   readonly seed: number;
   /** Replay path printed by an earlier failure (fast-check `path`), to re-run only that case. */
   readonly path?: string;
+  /**
+   * false: report the first counterexample as found, without shrinking it (fast-check `endOnFailure`).
+   * For checks that expect a failure and need only to see it: shrinking a failing optimizer trajectory
+   * took 8 minutes with one seed.
+   */
+  readonly shrink?: boolean;
 }
 
 /** A fixed seed for checks that must be reproducible run to run (the harness's own expected-failure tests). */

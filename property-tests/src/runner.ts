@@ -48,7 +48,13 @@ export async function checkProperty<T>(
 ): Promise<PropertyResult> {
   const details = await fc.check(
     fc.asyncProperty(property.arbitrary, async (value) => property.predicate(value)),
-    { numRuns: property.numRuns ?? config.numRuns, seed: config.seed, path: config.path, includeErrorInReport: true },
+    {
+      numRuns: property.numRuns ?? config.numRuns,
+      seed: config.seed,
+      path: config.path,
+      endOnFailure: config.shrink === false,
+      includeErrorInReport: true,
+    },
   );
   totalCases += details.numRuns;
   totalProperties += 1;
