@@ -21,6 +21,7 @@ import {
   type FastOptions,
 } from '../../src/fast/index.js';
 import { UPDATE_CHUNK } from '../../src/fast/tasks.js';
+import { sameBits } from './sameBits.js';
 
 /** Deterministic values in [-1, 1) plus a per-row offset (so GC matters). */
 function values(n: number, seed: number, rowLen = 7): Float32Array {
@@ -104,14 +105,6 @@ function fastRun(make: () => Optimizer, steps: number, options: FastOptions) {
   } finally {
     fast.dispose();
   }
-}
-
-// bit for bit, in a loop (toEqual walks arrays of this size for seconds)
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  return x.every((v, i) => v === y[i]);
 }
 
 function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {

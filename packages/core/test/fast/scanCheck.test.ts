@@ -10,6 +10,7 @@ import {
 import { createFastOptimizerSync, type FastParamSpec } from '../../src/fast/index.js';
 import { SCAN_CHUNK, scanTasks } from '../../src/fast/tasks.js';
 import { layoutOf } from '../../src/tensor/layout.js';
+import { sameBits } from './sameBits.js';
 
 // The scan reads each gradient once for both the finiteness check and GC's channel sums; without a
 // coupled decay term the check is carried by the float64 sums, with one it is made on g per element.
@@ -31,15 +32,6 @@ const OPTIMIZERS: { label: string; make: () => Optimizer }[] = [
   { label: 'no decay (checked by the sums)', make: () => Adam_GC({ lr: 0.01 }) },
   { label: 'coupled decay (checked per element)', make: () => SGD_GC({ lr: 0.01, momentum: 0.9, weightDecay: 0.1 }) },
 ];
-
-// bit for bit, in a loop: toEqual walks typed arrays of a million elements for seconds each
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
 
 function sameState(a: OptimizerState, b: OptimizerState): boolean {
   if (a.optimizer !== b.optimizer || a.count !== b.count || a.tensors.length !== b.tensors.length) return false;
