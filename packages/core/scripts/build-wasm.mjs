@@ -51,29 +51,6 @@ const MODES = {
   },
 };
 
-/**
- * One pass over the `$len` elements of a row: the body for 4 lanes while 4 remain, then for 1 lane.
- * `$o` is the byte offset inside the row.
- */
-function rowPass(body) {
-  const parts = [];
-  for (const mode of [MODES.vec, MODES.lane]) {
-    const brk = fresh('done');
-    const top = fresh('loop');
-    const guard =
-      mode.width === 4
-        ? `(br_if ${brk} (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))`
-        : `(br_if ${brk} (i32.ge_u (local.get $i) (local.get $len)))`;
-    parts.push(`(block ${brk} (loop ${top}
-      ${guard}
-      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-      ${body(mode)}
-      (local.set $i (i32.add (local.get $i) (i32.const ${mode.width})))
-      (br ${top})))`);
-  }
-  return `(local.set $i (i32.const 0))\n${parts.join('\n')}`;
-}
-
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
   (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
   (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128)`;
@@ -132,28 +109,10 @@ function columnMeans(m, lo = '$MG', hi = '$MG2') {
     : `(local.set ${lo} (v128.load64_zero ${at}))`;
 }
 
-/**
- * `gg = g + wd·p`, minus the gradient mean when `centred` (`'row'`: $MG for the whole row,
- * `'column'`: one per lane); p loaded into $pv.
- */
-function centredGradient(m, wd, centred) {
-  const x = `(local.set $pv ${m.ld('$p')})
-    (local.set $gg (f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $V${wd}) (local.get $pv))))`;
-  if (centred === 'row') return `${x} (local.set $gg ${centre('$gg', '$MG')})`;
-  const means = m.means ? m.means() : columnMeans(m);
-  if (centred === 'column') return `${x} ${means} (local.set $gg ${centre('$gg', '$MG', '$MG2')})`;
-  return x;
-}
-
 /** A row body specialized for where the gradient means come from (`$gcg`). */
 function byGradientMeans(row) {
   return `(if (i32.eq (local.get $gcg) (i32.const ${GC.columnGiven})) (then ${row('column')})
     (else (if (local.get $gcg) (then ${row('row')}) (else ${row(false)}))))`;
-}
-
-/** One unrolled pass over a row (`unrolledRowPass`), specialized for where the gradient means come from. */
-function gradientRowPass(body) {
-  return byGradientMeans((centred) => unrolledRowPass((m) => body(m, centred)));
 }
 
 function advance(ptrs) {
@@ -188,47 +147,48 @@ function overRows(ptrs, rowBody) {
  */
 function adamKernel(name, amsgrad) {
   const ptrs = ['$p', '$g', '$m', '$v', '$up', ...(amsgrad ? ['$vm'] : [])];
-  const direction = (m, centred) =>
-    `
-    ${centredGradient(m, 'wd1', centred)}
-    (local.set $mv (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')}) (f32x4.mul (local.get $Vc1) (local.get $gg))))
-    ${m.st('$m', '(local.get $mv)')}
-    (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')}) ` +
-    `(f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
-    ${m.st('$v', '(local.get $vv)')}
-    ${amsgrad ? `(local.set $vv (f32x4.max ${m.ld('$vm')} (local.get $vv))) ${m.st('$vm', '(local.get $vv)')}` : ''}
-    (local.set $u (f32x4.add
-      (f32x4.div (local.get $mv) (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $vv)) (local.get $Va)) (local.get $Veps)))
-      (f32x4.mul (local.get $Vwd2) (local.get $pv))))`;
+  // u of 4 bodies at a time into $u{t}; both decay terms always (wd1, wd2 are run-time values here)
+  const direction = (m, t, centred) => {
+    const adam = adamStages(m, t, { amsgrad, centred, wd1: true, wd2: true });
+    return [...adam.stages, `(local.set $u${t} ${adam.u})`];
+  };
+  // the row's float64 sum of u, in element order (the 4 bodies' sums one after the other)
+  const sumOf = (m, val) => (m.width === 4 ? MODES.vec.sum(val) : MODES.lane.sum(val));
   const staged = (centred) =>
     `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
-    ${rowPass((m) => `${direction(m, centred)} ${m.st('$scr', '(local.get $u)')} ${m.sum('(local.get $u)')}`)}
+    ${interleavedRowPass((m, t) => [
+      ...direction(m, t, centred),
+      `${m.st('$scr', `(local.get $u${t})`)} ${sumOf(m, `(local.get $u${t})`)}`,
+    ])}
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) ` +
     `(f64x2.extract_lane 1 (local.get $acc)))))
     (local.set $MU ${rowMean()})
-    ${rowPass(
-      (m) => `(local.set $u ${m.ld('$scr')})
-      ${m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre('$u', '$MU')}))`)}`,
-    )}`;
-  // GC on the update where channels are not rows: u goes to the tensor's own array, summed and applied later
-  const toArray = (centred) => rowPass((m) => `${direction(m, centred)} ${m.st('$up', '(local.get $u)')}`);
-  // reached only with GC on the update (`adamEntry` sends the rest to the streaming specialisations)
+    ${interleavedRowPass((m, t) => [
+      `(local.set $u${t} ${m.ld('$scr')})`,
+      m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre(`$u${t}`, '$MU')}))`),
+    ])}`;
+  // GC on the update where channels are not rows: u goes to the tensor's own array, summed and applied
+  // later. One body per iteration: four interleaved measured no faster here (ResNet-50 in tfjs layout,
+  // paired A/B 0.99–1.0) for 16 kB more kernel
+  const toArray = (centred) =>
+    interleavedRowPass((m, t) => [...direction(m, t, centred), m.st('$up', `(local.get $u${t})`)], { bodies: 1 });
+  // reached only with GC on the update (`adamEntry` sends the rest to the streaming specialisations); a
+  // staged tensor is channels first, so its gradient means are never per column
   const row = (centred) => `(if (i32.eq (local.get $gcu) (i32.const ${GCU.toArray})) (then ${toArray(centred)})
-    (else ${staged(centred)}))`;
+    (else ${centred === 'column' ? '(unreachable)' : staged(centred)}))`;
   return `(func $${name}
   (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32)
   (param $rows i32) (param $len i32) (param $gcg i32) (param $gcu i32) (param $scr i32) (param $mp i32) (param $up i32)
   (param $wd1 f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
   (param $a f32) (param $eps f32) (param $wd2 f32) (param $s f32)
-  ${COMMON_LOCALS}
-  (local $mv v128) (local $vv v128) (local $u v128) (local $MU v128)
+  ${COMMON_LOCALS} ${interleavedLocals(['$pv', '$gg', '$mv', '$vv', '$ML', '$MH', '$u'])} (local $MU v128)
   (local $Vwd1 v128) (local $Vb1 v128) (local $Vc1 v128) (local $Vb2 v128) (local $Vc2 v128)
   (local $Va v128) (local $Veps v128) (local $Vwd2 v128) (local $Vs v128)
   ${['wd1', 'b1', 'c1', 'b2', 'c2', 'a', 'eps', 'wd2', 's'].map(splat).join(' ')}
   ${overRows(ptrs, `${gradientMean()} ${byGradientMeans(row)}`)})`;
 }
 
-/** The 4-lane addressing mode at a constant byte offset `k` past `$o` (an unrolled pass's k-th vector). */
+/** The 4-lane addressing mode at a constant byte offset `k` past `$o` (the k-th vector of an interleaved pass). */
 function vecAt(k) {
   return {
     width: 4,
@@ -243,7 +203,7 @@ function vecAt(k) {
   };
 }
 
-/** The 1-lane addressing mode with its column mean (`columnMeans`), for the unrolled passes' tails. */
+/** The 1-lane addressing mode with its column mean (`columnMeans`), for the interleaved passes' tails. */
 const LANE_WITH_MEANS = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
 
 /** A loop over the row's elements from `$i`, `step` of them per iteration while that many remain. */
@@ -263,14 +223,47 @@ function elementLoop(step, bodies) {
 }
 
 /**
- * `rowPass` unrolled: 8 elements per iteration while 8 remain (two independent f32x4 bodies), then 4,
- * then 1 lane at a time.
+ * Adam's arithmetic up to its update direction, as stages for `interleavedRowPass` (locals suffixed by
+ * `t`): gg = g (+ wd1·p) (− the gradient mean, per `centred`: false, 'row' or 'column'); v (and vmax)
+ * updated and stored, before m so that the square root's chain starts first; m updated and stored.
+ * Also gives u = m / (sqrt(v̂)·a + eps) (+ wd2·p) and p (the local p was loaded into, else a load).
  */
-function unrolledRowPass(body) {
-  return `(local.set $i (i32.const 0))
-  ${elementLoop(8, `${body(vecAt(0))}\n${body(vecAt(16))}`)}
-  ${elementLoop(4, body(vecAt(0)))}
-  ${elementLoop(1, body(LANE_WITH_MEANS))}`;
+function adamStages(m, t, { amsgrad, centred, wd1, wd2 }) {
+  const withP = wd1 || wd2;
+  const pv = `$pv${t}`;
+  const gg = `$gg${t}`;
+  const mv = `$mv${t}`;
+  const vv = `$vv${t}`;
+  const gradient = wd1 ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get ${pv})))` : m.ld('$g');
+  const centring =
+    centred === 'row'
+      ? `(local.set ${gg} ${centre(gg, '$MG')})`
+      : centred === 'column'
+        ? `${m.means(`$ML${t}`, `$MH${t}`)} (local.set ${gg} ${centre(gg, `$ML${t}`, `$MH${t}`)})`
+        : '';
+  const direction = `(f32x4.div (local.get ${mv})
+      (f32x4.add (f32x4.mul (f32x4.sqrt (local.get ${vv})) (local.get $Va)) (local.get $Veps)))`;
+  const stages = [
+    `${withP ? `(local.set ${pv} ${m.ld('$p')})` : ''} (local.set ${gg} ${gradient})`,
+    centring,
+    `(local.set ${vv} (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')})
+    (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get ${gg}) (local.get ${gg})))))
+  ${m.st('$v', `(local.get ${vv})`)}
+  ${
+    amsgrad
+      ? `(local.set ${vv} (f32x4.max ${m.ld('$vm')} (local.get ${vv})))
+  ${m.st('$vm', `(local.get ${vv})`)}`
+      : ''
+  }`,
+    `(local.set ${mv} (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')})
+    (f32x4.mul (local.get $Vc1) (local.get ${gg}))))
+  ${m.st('$m', `(local.get ${mv})`)}`,
+  ];
+  return {
+    stages,
+    u: wd2 ? `(f32x4.add ${direction} (f32x4.mul (local.get $Vwd2) (local.get ${pv})))` : direction,
+    p: withP ? `(local.get ${pv})` : m.ld('$p'),
+  };
 }
 
 /**
@@ -281,40 +274,9 @@ function unrolledRowPass(body) {
  */
 function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
   const ptrs = ['$p', '$g', '$m', '$v', ...(amsgrad ? ['$vm'] : [])];
-  // the body in stages, its locals suffixed by `t`, so that four bodies can be interleaved stage by stage
   const stages = (m, t) => {
-    const withP = wd1 || wd2;
-    const pv = `$pv${t}`;
-    const gg = `$gg${t}`;
-    const mv = `$mv${t}`;
-    const vv = `$vv${t}`;
-    const gradient = wd1 ? `(f32x4.add ${m.ld('$g')} (f32x4.mul (local.get $Vwd1) (local.get ${pv})))` : m.ld('$g');
-    const centring =
-      centred === 'row'
-        ? `(local.set ${gg} ${centre(gg, '$MG')})`
-        : centred === 'column'
-          ? `${m.means(`$ML${t}`, `$MH${t}`)} (local.set ${gg} ${centre(gg, `$ML${t}`, `$MH${t}`)})`
-          : '';
-    const direction = `(f32x4.div (local.get ${mv})
-        (f32x4.add (f32x4.mul (f32x4.sqrt (local.get ${vv})) (local.get $Va)) (local.get $Veps)))`;
-    const u = wd2 ? `(f32x4.add ${direction} (f32x4.mul (local.get $Vwd2) (local.get ${pv})))` : direction;
-    return [
-      `${withP ? `(local.set ${pv} ${m.ld('$p')})` : ''} (local.set ${gg} ${gradient})`,
-      centring,
-      `(local.set ${vv} (f32x4.add (f32x4.mul (local.get $Vb2) ${m.ld('$v')})
-      (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get ${gg}) (local.get ${gg})))))
-    ${m.st('$v', `(local.get ${vv})`)}
-    ${
-      amsgrad
-        ? `(local.set ${vv} (f32x4.max ${m.ld('$vm')} (local.get ${vv})))
-    ${m.st('$vm', `(local.get ${vv})`)}`
-        : ''
-    }`,
-      `(local.set ${mv} (f32x4.add (f32x4.mul (local.get $Vb1) ${m.ld('$m')})
-      (f32x4.mul (local.get $Vc1) (local.get ${gg}))))
-    ${m.st('$m', `(local.get ${mv})`)}`,
-      `${m.st('$p', `(f32x4.sub ${withP ? `(local.get ${pv})` : m.ld('$p')} (f32x4.mul (local.get $Vs) ${u}))`)}`,
-    ];
+    const adam = adamStages(m, t, { amsgrad, centred, wd1, wd2 });
+    return [...adam.stages, m.st('$p', `(f32x4.sub ${adam.p} (f32x4.mul (local.get $Vs) ${adam.u}))`)];
   };
   // the locals of each body of the interleaved pass ('': the 4- and 1-lane passes; $pv, $gg: COMMON_LOCALS)
   const locals = interleavedLocals(['$pv', '$gg', '$mv', '$vv', '$ML', '$MH']);
@@ -335,22 +297,23 @@ function adamStreamKernel(name, { amsgrad, centred, wd1, wd2 }) {
 const INTERLEAVED_TAGS = ['', 'a', 'b', 'c', 'd'];
 
 /**
- * A pass over a row, 16 elements per iteration while 16 remain, then 4, then 1 lane at a time;
- * `stages(mode, tag)` gives one body as a list of stages, its locals suffixed by `tag`, and the
- * iteration's four bodies are emitted interleaved stage by stage. Measured (in cache, one thread):
- * Adam's update body by body as `unrolledRowPass` does costs 0.73 / 1.03 / 1.17 ns/param (no GC /
- * row means / column means), interleaved four at a time 0.71 / 0.88 / 0.92 — each body is a long
- * dependency chain (centring, square root, division), and four independent ones side by side keep
- * the core's queues full. Adagrad's update (row / column means) 0.87 / 0.98 → 0.73 / 0.84, SGD with
- * momentum's 0.75 / 0.82 → 0.69 / 0.80.
+ * A pass over a row, 16 elements per iteration while 16 remain (`bodies` 4; with `bodies` 1 no such
+ * loop), then 4, then 1 lane at a time; `stages(mode, tag)` gives one body as a list of stages, its
+ * locals suffixed by `tag`, and the iteration's four bodies are emitted interleaved stage by stage.
+ * Measured (in cache, one thread): Adam's update body by body (two per iteration) costs 0.73 / 1.03 /
+ * 1.17 ns/param (no GC / row means / column means), interleaved four at a time 0.71 / 0.88 / 0.92 —
+ * each body is a long dependency chain (centring, square root, division), and four independent ones
+ * side by side keep the core's queues full. Adagrad's update (row / column means) 0.87 / 0.98 → 0.73 /
+ * 0.84, SGD with momentum's 0.75 / 0.82 → 0.69 / 0.80; Adam with GC on the update, channels first
+ * (staged in the scratch row) 1.37 → 1.26.
  */
-function interleavedRowPass(stages) {
+function interleavedRowPass(stages, { bodies = 4 } = {}) {
   const interleave = (modes) => {
     const all = modes.map((m, k) => stages(m, modes.length > 1 ? INTERLEAVED_TAGS[k + 1] : ''));
     return all[0].map((_, j) => all.map((st) => st[j]).join('\n')).join('\n');
   };
   return `(local.set $i (i32.const 0))
-  ${elementLoop(16, interleave([vecAt(0), vecAt(16), vecAt(32), vecAt(48)]))}
+  ${bodies === 4 ? elementLoop(16, interleave([vecAt(0), vecAt(16), vecAt(32), vecAt(48)])) : ''}
   ${elementLoop(4, interleave([vecAt(0)]))}
   ${elementLoop(1, interleave([LANE_WITH_MEANS]))}`;
 }
@@ -366,7 +329,7 @@ function interleavedLocals(names) {
 }
 
 /**
- * `centredGradient` as two stages for `interleavedRowPass` (locals suffixed by `t`): p into $pv and
+ * The gradient as two stages for `interleavedRowPass` (locals suffixed by `t`): p into $pv and
  * gg = g + wd·p, then minus the gradient mean when `centred` ('row': $MG, 'column': one per lane).
  */
 function centredGradientStages(m, t, wd, centred) {
@@ -444,17 +407,18 @@ function adamEntry(name, staged, variants) {
  * row (`$gcg` 2) or per column (3) as for gradients.
  */
 function applyCentredKernel(name) {
-  const body = (m, centred) => {
-    const high = centred === 'column' ? '$MG2' : '$MG';
-    return `(local.set $uu ${m.ld('$u')})
-    ${centred === 'column' ? m.means() : ''}
-    ${m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre('$uu', '$MG', high)}))`)}`;
+  const stages = (m, t, centred) => {
+    const [lo, hi] = centred === 'column' ? [`$ML${t}`, `$MH${t}`] : ['$MG', '$MG'];
+    return [
+      `(local.set $uu${t} ${m.ld('$u')}) ${centred === 'column' ? m.means(lo, hi) : ''}`,
+      m.st('$p', `(f32x4.sub ${m.ld('$p')} (f32x4.mul (local.get $Vs) ${centre(`$uu${t}`, lo, hi)}))`),
+    ];
   };
   return `(func $${name} (param $p i32) (param $u i32) (param $rows i32) (param $len i32) (param $gcg i32)
   (param $mp i32) (param $s f32)
-  ${COMMON_LOCALS} (local $Vs v128) (local $uu v128)
+  ${COMMON_LOCALS} ${interleavedLocals(['$uu', '$ML', '$MH'])} (local $Vs v128)
   ${splat('s')}
-  ${overRows(['$p', '$u'], `${gradientMean()} ${gradientRowPass(body)}`)})`;
+  ${overRows(['$p', '$u'], `${gradientMean()} ${gradientInterleavedPass(stages)}`)})`;
 }
 
 /**
