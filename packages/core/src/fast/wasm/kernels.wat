@@ -24,9 +24,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -43,9 +42,8 @@
     (br_if $done194 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -65,9 +63,8 @@
     (br_if $done196 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -84,9 +81,8 @@
     (br_if $done198 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -108,18 +104,14 @@
 (local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvb))))
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -174,9 +166,8 @@
     (br_if $done202 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -195,9 +186,8 @@
     (br_if $done204 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -220,36 +210,24 @@
 (local.set $ub (v128.load offset=16 (i32.add (local.get $scr) (local.get $o))))
 (local.set $uc (v128.load offset=32 (i32.add (local.get $scr) (local.get $o))))
 (local.set $ud (v128.load offset=48 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop207)))
   (block $done208 (loop $loop209
     (br_if $done208 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load offset=0 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop209)))
   (block $done210 (loop $loop211
     (br_if $done210 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop211)))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
   
@@ -396,36 +374,24 @@
 (local.set $ub (v128.load offset=16 (i32.add (local.get $scr) (local.get $o))))
 (local.set $uc (v128.load offset=32 (i32.add (local.get $scr) (local.get $o))))
 (local.set $ud (v128.load offset=48 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop223)))
   (block $done224 (loop $loop225
     (br_if $done224 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load offset=0 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop225)))
   (block $done226 (loop $loop227
     (br_if $done226 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop227)))))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $up (i32.add (local.get $up) (local.get $bytes)))
@@ -455,9 +421,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -475,9 +440,8 @@
     (br_if $done232 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -498,9 +462,8 @@
     (br_if $done234 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -518,9 +481,8 @@
     (br_if $done236 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -543,18 +505,14 @@
 (local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvb))))
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -613,9 +571,8 @@
     (br_if $done240 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -635,9 +592,8 @@
     (br_if $done242 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -661,36 +617,24 @@
 (local.set $ub (v128.load offset=16 (i32.add (local.get $scr) (local.get $o))))
 (local.set $uc (v128.load offset=32 (i32.add (local.get $scr) (local.get $o))))
 (local.set $ud (v128.load offset=48 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop245)))
   (block $done246 (loop $loop247
     (br_if $done246 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load offset=0 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop247)))
   (block $done248 (loop $loop249
     (br_if $done248 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop249)))))) (else (if (i32.eq (local.get $gcu) (i32.const 2)) (then (local.set $i (i32.const 0))
   
@@ -845,36 +789,24 @@
 (local.set $ub (v128.load offset=16 (i32.add (local.get $scr) (local.get $o))))
 (local.set $uc (v128.load offset=32 (i32.add (local.get $scr) (local.get $o))))
 (local.set $ud (v128.load offset=48 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ua)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ua) (local.get $ua))) (local.get $MU)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ub)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ub) (local.get $ub))) (local.get $MU)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uc)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uc) (local.get $uc))) (local.get $MU)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ud)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ud) (local.get $ud))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop261)))
   (block $done262 (loop $loop263
     (br_if $done262 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load offset=0 (i32.add (local.get $scr) (local.get $o))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop263)))
   (block $done264 (loop $loop265
     (br_if $done264 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $u (v128.load32_zero (i32.add (local.get $scr) (local.get $o))))
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $u)) (local.get $MU))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $u) (local.get $u))) (local.get $MU)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop265)))))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $g (i32.add (local.get $g) (local.get $bytes))) (local.set $m (i32.add (local.get $m) (local.get $bytes))) (local.set $v (i32.add (local.get $v) (local.get $bytes))) (local.set $up (i32.add (local.get $up) (local.get $bytes))) (local.set $vm (i32.add (local.get $vm) (local.get $bytes)))
@@ -1310,22 +1242,18 @@
   (block $done32 (loop $loop33
     (br_if $done32 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-     (local.set $gga (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
- (local.set $ggb (v128.load offset=16 (i32.add (local.get $g) (local.get $o))))
- (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
- (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+     
+ 
+ 
+ 
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=32 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=40 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=48 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=56 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -1367,10 +1295,9 @@
   (block $done34 (loop $loop35
     (br_if $done34 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-     (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+     
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1386,9 +1313,8 @@
     (br_if $done36 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
      (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1425,22 +1351,18 @@
   (block $done40 (loop $loop41
     (br_if $done40 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    (local.set $pva (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gga (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
-(local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (v128.load offset=16 (i32.add (local.get $g) (local.get $o))))
-(local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
-(local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+    (local.set $pva (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) 
+(local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) 
+(local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) 
+(local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) 
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=32 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=40 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=48 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=56 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -1482,10 +1404,9 @@
   (block $done42 (loop $loop43
     (br_if $done42 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) 
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1501,9 +1422,8 @@
     (br_if $done44 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1544,18 +1464,14 @@
 (local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvb))))
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -1598,9 +1514,8 @@
     (br_if $done50 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1616,9 +1531,8 @@
     (br_if $done52 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1659,18 +1573,14 @@
 (local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvb))))
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -1713,9 +1623,8 @@
     (br_if $done58 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1731,9 +1640,8 @@
     (br_if $done60 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1774,21 +1682,17 @@
  (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
  (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -1832,9 +1736,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
      (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1850,9 +1753,8 @@
     (br_if $done68 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
      (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1893,21 +1795,17 @@
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -1951,9 +1849,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -1969,9 +1866,8 @@
     (br_if $done76 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2012,21 +1908,17 @@
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -2070,9 +1962,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2088,9 +1979,8 @@
     (br_if $done84 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2131,21 +2021,17 @@
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -2189,9 +2075,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2207,9 +2092,8 @@
     (br_if $done92 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2678,22 +2562,18 @@
   (block $done128 (loop $loop129
     (br_if $done128 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-     (local.set $gga (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
- (local.set $ggb (v128.load offset=16 (i32.add (local.get $g) (local.get $o))))
- (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
- (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+     
+ 
+ 
+ 
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=32 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=40 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=48 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=56 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -2739,10 +2619,9 @@
   (block $done130 (loop $loop131
     (br_if $done130 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-     (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+     
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2759,9 +2638,8 @@
     (br_if $done132 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
      (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2799,22 +2677,18 @@
   (block $done136 (loop $loop137
     (br_if $done136 (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    (local.set $pva (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gga (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
-(local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (v128.load offset=16 (i32.add (local.get $g) (local.get $o))))
-(local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
-(local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+    (local.set $pva (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) 
+(local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) 
+(local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) 
+(local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) 
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=32 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=40 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=48 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=56 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -2860,10 +2734,9 @@
   (block $done138 (loop $loop139
     (br_if $done138 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+    (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) 
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (i32.add (local.get $g) (local.get $o)))) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (i32.add (local.get $g) (local.get $o)))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2880,9 +2753,8 @@
     (br_if $done140 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -2924,18 +2796,14 @@
 (local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvb))))
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -2982,9 +2850,8 @@
     (br_if $done146 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3001,9 +2868,8 @@
     (br_if $done148 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3045,18 +2911,14 @@
 (local.set $pvb (v128.load offset=16 (i32.add (local.get $p) (local.get $o)))) (local.set $ggb (f32x4.add (v128.load offset=16 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvb))))
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -3103,9 +2965,8 @@
     (br_if $done154 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3122,9 +2983,8 @@
     (br_if $done156 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3166,21 +3026,17 @@
  (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
  (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -3228,9 +3084,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
      (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3247,9 +3102,8 @@
     (br_if $done164 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
      (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3291,21 +3145,17 @@
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (v128.load offset=32 (i32.add (local.get $g) (local.get $o))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (v128.load offset=48 (i32.add (local.get $g) (local.get $o))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -3353,9 +3203,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load offset=0 (i32.add (local.get $g) (local.get $o))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3372,9 +3221,8 @@
     (br_if $done172 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (v128.load32_zero (i32.add (local.get $g) (local.get $o))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3416,21 +3264,17 @@
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -3478,9 +3322,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3497,9 +3340,8 @@
     (br_if $done180 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3541,21 +3383,17 @@
 (local.set $pvc (v128.load offset=32 (i32.add (local.get $p) (local.get $o)))) (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o)))) (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $vva (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gga) (local.get $gga)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vva))
@@ -3603,9 +3441,8 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store offset=0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3622,9 +3459,8 @@
     (br_if $done188 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o)))) (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd1) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
+      (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $vv (f32x4.add (f32x4.mul (local.get $Vb2) (v128.load32_zero (i32.add (local.get $v) (local.get $o))))
     (f32x4.mul (local.get $Vc2) (f32x4.mul (local.get $gg) (local.get $gg)))))
   (v128.store32_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
@@ -3751,21 +3587,13 @@
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o))))
     (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 
 
 
@@ -3782,9 +3610,7 @@
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 
 (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -3794,9 +3620,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 
 (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -3813,18 +3637,10 @@
     (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o))))
     (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 
 
 
@@ -3840,9 +3656,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 
 (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -3852,9 +3666,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 
 (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vlr) (local.get $gg))) (f32x4.mul (local.get $Vdec) (local.get $pv))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -3934,21 +3746,13 @@
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o))))
     (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $ba (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gga))))
         (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $ba))
         (local.set $gga (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gga)) (f32x4.mul (local.get $Vnm) (local.get $ba))))
@@ -3973,9 +3777,7 @@
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
         (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
         (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
@@ -3987,9 +3789,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load32_zero (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
         (v128.store32_lane 0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
         (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
@@ -4008,18 +3808,10 @@
     (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o))))
     (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $ba (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gga))))
         (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $ba))
         (local.set $gga (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gga)) (f32x4.mul (local.get $Vnm) (local.get $ba))))
@@ -4043,9 +3835,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load offset=0 (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
         (v128.store offset=0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
         (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
@@ -4057,9 +3847,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $b (f32x4.add (f32x4.mul (local.get $Vka) (v128.load32_zero (i32.add (local.get $buf) (local.get $o)))) (f32x4.mul (local.get $Vkb) (local.get $gg))))
         (v128.store32_lane 0 (i32.add (local.get $buf) (local.get $o)) (local.get $b))
         (local.set $gg (f32x4.add (f32x4.mul (local.get $Vnd) (local.get $gg)) (f32x4.mul (local.get $Vnm) (local.get $b))))
@@ -4153,21 +3941,13 @@
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o))))
     (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvd))))
 (local.set $MLa (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
+        (local.set $MHa (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MHa)))))
 (local.set $MLb (v128.load offset=32 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
+        (local.set $MHb (v128.load offset=48 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MHb)))))
 (local.set $MLc (v128.load offset=64 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
+        (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MHc)))))
 (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
+        (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MHd)))))
 (local.set $acc2a (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gga) (local.get $gga))))
       (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2a))
 (local.set $acc2b (f32x4.add (v128.load offset=16 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $ggb) (local.get $ggb))))
@@ -4188,9 +3968,7 @@
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
 (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+        (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
       (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
 (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
@@ -4201,9 +3979,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
+(local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1))))) (local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MH)))))
 (local.set $acc2 (f32x4.add (v128.load32_zero (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
       (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
 (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
@@ -4221,18 +3997,10 @@
     (local.set $ggc (f32x4.add (v128.load offset=32 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvc))))
 (local.set $pvd (v128.load offset=48 (i32.add (local.get $p) (local.get $o))))
     (local.set $ggd (f32x4.add (v128.load offset=48 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pvd))))
-(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
-(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
-(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
-(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
+(local.set $gga (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gga)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gga) (local.get $gga))) (local.get $MG)))))
+(local.set $ggb (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggb)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggb) (local.get $ggb))) (local.get $MG)))))
+(local.set $ggc (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggc) (local.get $ggc))) (local.get $MG)))))
+(local.set $ggd (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $ggd)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ggd) (local.get $ggd))) (local.get $MG)))))
 (local.set $acc2a (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gga) (local.get $gga))))
       (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2a))
 (local.set $acc2b (f32x4.add (v128.load offset=16 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $ggb) (local.get $ggb))))
@@ -4252,9 +4020,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load offset=0 (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load offset=0 (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $acc2 (f32x4.add (v128.load offset=0 (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
       (v128.store offset=0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
 (v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
@@ -4265,9 +4031,7 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $pv (v128.load32_zero (i32.add (local.get $p) (local.get $o))))
     (local.set $gg (f32x4.add (v128.load32_zero (i32.add (local.get $g) (local.get $o))) (f32x4.mul (local.get $Vwd) (local.get $pv))))
-(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
+(local.set $gg (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $gg)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gg) (local.get $gg))) (local.get $MG)))))
 (local.set $acc2 (f32x4.add (v128.load32_zero (i32.add (local.get $sq) (local.get $o))) (f32x4.mul (local.get $gg) (local.get $gg))))
       (v128.store32_lane 0 (i32.add (local.get $sq) (local.get $o)) (local.get $acc2))
 (v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (local.get $pv) (f32x4.mul (local.get $Vclr) (f32x4.div (local.get $gg) (f32x4.add (f32x4.sqrt (local.get $acc2)) (local.get $Veps))))))
@@ -4878,18 +4642,10 @@
         (local.set $MHc (v128.load offset=80 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
 (local.set $uud (v128.load offset=48 (i32.add (local.get $u) (local.get $o)))) (local.set $MLd (v128.load offset=96 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
         (local.set $MHd (v128.load offset=112 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uua)) (local.get $MLa)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uua) (local.get $uua))) (local.get $MHa)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uub)) (local.get $MLb)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uub) (local.get $uub))) (local.get $MHb)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uuc)) (local.get $MLc)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uuc) (local.get $uuc))) (local.get $MHc)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uud)) (local.get $MLd)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uud) (local.get $uud))) (local.get $MHd)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uua)) (local.get $MLa))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uua) (local.get $uua))) (local.get $MHa)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uub)) (local.get $MLb))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uub) (local.get $uub))) (local.get $MHb)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uuc)) (local.get $MLc))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uuc) (local.get $uuc))) (local.get $MHc)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uud)) (local.get $MLd))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uud) (local.get $uud))) (local.get $MHd)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop413)))
   (block $done414 (loop $loop415
@@ -4897,18 +4653,14 @@
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o)))) (local.set $ML (v128.load offset=0 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
         (local.set $MH (v128.load offset=16 (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MH)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MH)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop415)))
   (block $done416 (loop $loop417
     (br_if $done416 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o)))) (local.set $ML (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $ML)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MH)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $ML))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MH)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop417))))
     (else (if (local.get $gcg) (then (local.set $i (i32.const 0))
@@ -4919,36 +4671,24 @@
 (local.set $uub (v128.load offset=16 (i32.add (local.get $u) (local.get $o)))) 
 (local.set $uuc (v128.load offset=32 (i32.add (local.get $u) (local.get $o)))) 
 (local.set $uud (v128.load offset=48 (i32.add (local.get $u) (local.get $o)))) 
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uua)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uua) (local.get $uua))) (local.get $MG)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uub)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uub) (local.get $uub))) (local.get $MG)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uuc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uuc) (local.get $uuc))) (local.get $MG)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uud)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uud) (local.get $uud))) (local.get $MG)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uua)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uua) (local.get $uua))) (local.get $MG)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uub)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uub) (local.get $uub))) (local.get $MG)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uuc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uuc) (local.get $uuc))) (local.get $MG)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uud)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uud) (local.get $uud))) (local.get $MG)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop419)))
   (block $done420 (loop $loop421
     (br_if $done420 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o)))) 
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop421)))
   (block $done422 (loop $loop423
     (br_if $done422 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o)))) 
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop423)))) (else (local.set $i (i32.const 0))
   (block $done424 (loop $loop425
@@ -4958,36 +4698,24 @@
 (local.set $uub (v128.load offset=16 (i32.add (local.get $u) (local.get $o)))) 
 (local.set $uuc (v128.load offset=32 (i32.add (local.get $u) (local.get $o)))) 
 (local.set $uud (v128.load offset=48 (i32.add (local.get $u) (local.get $o)))) 
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uua)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uua) (local.get $uua))) (local.get $MG)))))))
-(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uub)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uub) (local.get $uub))) (local.get $MG)))))))
-(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uuc)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uuc) (local.get $uuc))) (local.get $MG)))))))
-(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uud)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uud) (local.get $uud))) (local.get $MG)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uua)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uua) (local.get $uua))) (local.get $MG)))))))
+(v128.store offset=16 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=16 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uub)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uub) (local.get $uub))) (local.get $MG)))))))
+(v128.store offset=32 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=32 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uuc)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uuc) (local.get $uuc))) (local.get $MG)))))))
+(v128.store offset=48 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=48 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uud)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uud) (local.get $uud))) (local.get $MG)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 16)))
     (br $loop425)))
   (block $done426 (loop $loop427
     (br_if $done426 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $uu (v128.load offset=0 (i32.add (local.get $u) (local.get $o)))) 
-(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+(v128.store offset=0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load offset=0 (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
     (br $loop427)))
   (block $done428 (loop $loop429
     (br_if $done428 (i32.ge_u (local.get $i) (local.get $len)))
     (local.set $o (i32.shl (local.get $i) (i32.const 2)))
     (local.set $uu (v128.load32_zero (i32.add (local.get $u) (local.get $o)))) 
-(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG)))
-      (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
+(v128.store32_lane 0 (i32.add (local.get $p) (local.get $o)) (f32x4.sub (v128.load32_zero (i32.add (local.get $p) (local.get $o))) (f32x4.mul (local.get $Vs) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (local.get $uu)) (local.get $MG))) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $uu) (local.get $uu))) (local.get $MG)))))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br $loop429)))))))
     (local.set $p (i32.add (local.get $p) (local.get $bytes))) (local.set $u (i32.add (local.get $u) (local.get $bytes)))
