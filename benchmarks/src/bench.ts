@@ -9,6 +9,7 @@ import { runScaling, type ScalingLine } from './scaling.js';
 import { FLOOR_BYTES, lastLevelCacheBytes, StreamFloor, type FloorPattern, type FloorResult } from './streamFloor.js';
 import { runTfjs, useTfBackend, type TfBackend } from './tfjsBaseline.js';
 import { pairedRatio, type PairedRatio } from './pairedRatio.js';
+import { collectGarbage } from './collectGarbage.js';
 import { median, type Schedule } from './timing.js';
 import { runTorch, setupTorch, torchAvailable } from './torchRunner.js';
 
@@ -129,6 +130,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     llc = 32 * 1024 * 1024;
     notes.push('last-level cache size unreadable: the floor assumed 32 MiB');
   }
+  if (!collectGarbage()) notes.push('no garbage collection on demand: timed sections may inherit earlier garbage');
 
   const gcoptRunners: Runner[] = [
     fastRunner(GCOPT_MAIN, { backend: 'wasm-simd', threads }),
@@ -152,6 +154,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
     // the floor: the same pool and thread count, every access pattern this set's optimizers need
     const stream = await StreamFloor.create(set.size, llc);
     const measured = new Map<string, FloorResult>();
+    collectGarbage(); // the previous set's garbage
     for (const pattern of new Set(optimizers.map((o) => o.floor))) {
       for (const t of new Set([threads, 1])) {
         const r = stream.measure(pattern, t, config.floorReps ?? 11);

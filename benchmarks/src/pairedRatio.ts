@@ -5,6 +5,7 @@ import type { BenchOptimizer } from './optimizers.js';
 import type { ParamSet } from './paramSets.js';
 import type { FloorSession } from './streamFloor.js';
 import { median } from './timing.js';
+import { collectGarbage } from './collectGarbage.js';
 
 /** Per-round step / floor ratios of one (set, optimizer), and what each round timed. */
 export interface PairedRatio {
@@ -42,6 +43,7 @@ export async function pairedRatio(
   const fast = await fastOptimizerFor(set, opt, data, options);
   try {
     const scale = set.size / floor.elements; // the floor streams at least the set's elements
+    collectGarbage();
     for (let i = 0; i < warmup; i++) {
       floor.pass();
       read?.pass();

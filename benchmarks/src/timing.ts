@@ -1,3 +1,5 @@
+import { collectGarbage } from './collectGarbage.js';
+
 /** Steps taken before timing starts (JIT, page faults, caches). */
 export interface Schedule {
   readonly warmup: number;
@@ -11,8 +13,9 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Runs `step` warmup + reps times; returns the timed durations in ms. */
+/** Runs `step` warmup + reps times, from a collected heap; returns the timed durations in ms. */
 export function timeSteps(step: () => void, { warmup, reps }: Schedule): number[] {
+  collectGarbage();
   for (let i = 0; i < warmup; i++) step();
   const samples: number[] = [];
   for (let i = 0; i < reps; i++) {
