@@ -53,7 +53,7 @@ const MODES = {
 
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
   (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
-  (local $pv v128) (local $gg v128) (local $MG v128) (local $MG2 v128)`;
+  (local $pv v128) (local $gg v128) (local $MG v128)`;
 
 const splat = (name) => `(local.set $V${name} (f32x4.splat (local.get $${name})))`;
 
@@ -103,17 +103,6 @@ const GCU = { none: 0, scratchRow: 1, toArray: 2 };
 function gradientMean() {
   return `(if (i32.eq (local.get $gcg) (i32.const ${GC.rowGiven}))
       (then (local.set $MG (f64x2.splat (f64.load (local.get $mp))))))`;
-}
-
-/**
- * The float64 means of this pass's lanes, per column (GC.columnGiven), into `lo` (lanes 0–1) and `hi`
- * (2–3).
- */
-function columnMeans(m, lo = '$MG', hi = '$MG2') {
-  const at = `(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))`;
-  return m.width === 4
-    ? `(local.set ${lo} (v128.load ${at})) (local.set ${hi} (v128.load offset=16 ${at}))`
-    : `(local.set ${lo} (v128.load64_zero ${at}))`;
 }
 
 /** A row body specialized for where the gradient means come from (`$gcg`). */
@@ -205,7 +194,7 @@ function vecAt(k) {
       [k, k + 8].map((at) => `(v128.load64_zero offset=${at} (i32.add (local.get ${ptr}) (local.get $o)))`),
     st: (ptr, val) => `(v128.store offset=${k} (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
     // the float64 column means of these 4 lanes (two per v128): at $mp + 2·(o + k)
-    means: (lo = '$MG', hi = '$MG2') => {
+    means: (lo, hi) => {
       const at = '(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))';
       return `(local.set ${lo} (v128.load offset=${2 * k} ${at}))
         (local.set ${hi} (v128.load offset=${2 * k + 16} ${at}))`;
@@ -213,8 +202,15 @@ function vecAt(k) {
   };
 }
 
-/** The 1-lane addressing mode with its column mean (`columnMeans`), for the interleaved passes' tails. */
-const LANE_WITH_MEANS = { ...MODES.lane, means: (lo, hi) => columnMeans(MODES.lane, lo, hi) };
+/**
+ * The 1-lane addressing mode, for the interleaved passes' tails, with its lane's float64 column mean
+ * (per column, GC.columnGiven) into `lo`.
+ */
+const LANE_WITH_MEANS = {
+  ...MODES.lane,
+  means: (lo) =>
+    `(local.set ${lo} (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))`,
+};
 
 /** A loop over the row's elements from `$i`, `step` of them per iteration while that many remain. */
 function elementLoop(step, bodies) {
