@@ -387,8 +387,8 @@ export function ratios(report: BenchReport) {
   }
   // `context`, for the floor goals: `bound`, the least the value can be on this machine for a step that
   // checks every gradient before writing anything (floor + one read pass of g, over the floor, paired
-  // rounds), and the medians of the rounds' floor passes and steps in ms — on this VM the floor pass
-  // ranged 10–18 ms between runs while the step, bound by its arithmetic below ~15 ms, moved less
+  // rounds), and the medians of the rounds' floor passes and steps in ms — on this VM a set's floor
+  // pass ranged 9–19 ms between runs while its step followed only part of the way
   const goal = (
     value: number | null | undefined,
     target: number,

@@ -24,32 +24,23 @@ export const TASK_SLOTS = 24;
 let labelCounter = 0;
 const fresh = (prefix) => `$${prefix}${labelCounter++}`;
 
-/** Addressing modes: `vec` moves 4 floats, `lane` moves only lane 0 (the other lanes read as 0). */
-const MODES = {
-  vec: {
-    width: 4,
-    ld: (ptr) => `(v128.load (i32.add (local.get ${ptr}) (local.get $o)))`,
-    st: (ptr, val) => `(v128.store (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
-    // f64 accumulation of all 4 lanes into the f64x2 accumulator $acc
-    sum: (val) =>
-      `(local.set $tmp ${val})
-       (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
-         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ` +
-      `(local.get $tmp) (local.get $tmp))))))`,
-    nonFinite: (val) =>
-      `(local.set $tmp ${val}) (local.set $bad (v128.or (local.get $bad) ` +
-      `(f32x4.sub (local.get $tmp) (local.get $tmp))))`,
-  },
-  lane: {
-    width: 1,
-    ld: (ptr) => `(v128.load32_zero (i32.add (local.get ${ptr}) (local.get $o)))`,
-    st: (ptr, val) => `(v128.store32_lane 0 (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
-    sum: (val) => `(local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 ${val}))))`,
-    nonFinite: (val) =>
-      `(local.set $tmp ${val}) (local.set $bad (v128.or (local.get $bad) ` +
-      `(f32x4.sub (local.get $tmp) (local.get $tmp))))`,
-  },
+/**
+ * The float64 sum of a row's values, in element order: `vec` adds all 4 lanes of `val` into the f64x2
+ * accumulator $acc, `lane` its lane 0 into $accs.
+ */
+const ROW_SUM = {
+  vec: (val) =>
+    `(local.set $tmp ${val})
+     (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $tmp))
+       (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ` +
+    `(local.get $tmp) (local.get $tmp))))))`,
+  lane: (val) => `(local.set $accs (f64.add (local.get $accs) (f64.promote_f32 (f32x4.extract_lane 0 ${val}))))`,
 };
+
+/** `$bad` |= `val − val`: +0 in every lane of finite floats, NaN where one is NaN or ±Infinity. */
+const nonFinite = (val) =>
+  `(local.set $tmp ${val}) (local.set $bad (v128.or (local.get $bad) ` +
+  `(f32x4.sub (local.get $tmp) (local.get $tmp))))`;
 
 const COMMON_LOCALS = `(local $i i32) (local $o i32) (local $bytes i32)
   (local $acc v128) (local $accs f64) (local $sum f64) (local $tmp v128)
@@ -149,12 +140,11 @@ function adamKernel(name, amsgrad) {
     return [...adam.stages, `(local.set $u${t} ${adam.u})`];
   };
   // the row's float64 sum of u, in element order (the 4 bodies' sums one after the other)
-  const sumOf = (m, val) => (m.width === 4 ? MODES.vec.sum(val) : MODES.lane.sum(val));
   const staged = (centred) =>
     `(local.set $acc (v128.const f64x2 0 0)) (local.set $accs (f64.const 0))
     ${interleavedRowPass((m, t) => [
       ...direction(m, t, centred),
-      `${m.st('$scr', `(local.get $u${t})`)} ${sumOf(m, `(local.get $u${t})`)}`,
+      `${m.st('$scr', `(local.get $u${t})`)} ${m.sum(`(local.get $u${t})`)}`,
     ])}
     (local.set $sum (f64.add (local.get $accs) (f64.add (f64x2.extract_lane 0 (local.get $acc)) ` +
     `(f64x2.extract_lane 1 (local.get $acc)))))
@@ -193,6 +183,7 @@ function vecAt(k) {
     halves: (ptr) =>
       [k, k + 8].map((at) => `(v128.load64_zero offset=${at} (i32.add (local.get ${ptr}) (local.get $o)))`),
     st: (ptr, val) => `(v128.store offset=${k} (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
+    sum: ROW_SUM.vec,
     // the float64 column means of these 4 lanes (two per v128): at $mp + 2·(o + k)
     means: (lo, hi) => {
       const at = '(i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))';
@@ -203,11 +194,14 @@ function vecAt(k) {
 }
 
 /**
- * The 1-lane addressing mode, for the interleaved passes' tails, with its lane's float64 column mean
- * (per column, GC.columnGiven) into `lo`.
+ * The 1-lane addressing mode (lane 0 moved, the other lanes read as 0), for the interleaved passes'
+ * tails, with its lane's float64 column mean (per column, GC.columnGiven) into `lo`.
  */
-const LANE_WITH_MEANS = {
-  ...MODES.lane,
+const LANE = {
+  width: 1,
+  ld: (ptr) => `(v128.load32_zero (i32.add (local.get ${ptr}) (local.get $o)))`,
+  st: (ptr, val) => `(v128.store32_lane 0 (i32.add (local.get ${ptr}) (local.get $o)) ${val})`,
+  sum: ROW_SUM.lane,
   means: (lo) =>
     `(local.set ${lo} (v128.load64_zero (i32.add (local.get $mp) (i32.shl (local.get $o) (i32.const 1)))))`,
 };
@@ -318,7 +312,7 @@ function interleavedRowPass(stages, { bodies = 4 } = {}) {
   return `(local.set $i (i32.const 0))
   ${bodies === 4 ? elementLoop(16, interleave([vecAt(0), vecAt(16), vecAt(32), vecAt(48)])) : ''}
   ${elementLoop(4, interleave([vecAt(0)]))}
-  ${elementLoop(1, interleave([LANE_WITH_MEANS]))}`;
+  ${elementLoop(1, interleave([LANE]))}`;
 }
 
 /**
@@ -511,7 +505,7 @@ function nonFiniteKernel(name) {
     '$n',
     4,
     `(local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    ${streams.map((k) => MODES.vec.nonFinite(loadAt(k))).join('\n')}`,
+    ${streams.map((k) => nonFinite(loadAt(k))).join('\n')}`,
   )}
   (local.set $i (i32.mul (local.get $n) (i32.const ${SCAN_STREAMS})))
   ${countedLoop(
@@ -519,7 +513,7 @@ function nonFiniteKernel(name) {
     '$len',
     1,
     `(local.set $o (i32.shl (local.get $i) (i32.const 2)))
-    ${MODES.lane.nonFinite(MODES.lane.ld('$g'))}`,
+    ${nonFinite(LANE.ld('$g'))}`,
   )}
   (v128.any_true (local.get $bad)))`;
 }
