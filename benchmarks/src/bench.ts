@@ -247,6 +247,11 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
             `${paired.median.toFixed(2).padStart(9)} ×  (rounds ${paired.ratios.map((r) => r.toFixed(2)).join(' ')})` +
             `; bound (floor + a read of g) / floor ${paired.bound?.toFixed(2)}`,
         );
+        const ms = (xs: number[] | null) => (xs ? median(xs).toFixed(2) : '–');
+        log(
+          `${''.padEnd(22)}medians: step ${ms(paired.stepMs)} ms = scan ${ms(paired.scanMs)} ` +
+            `(read pass of g ${ms(paired.readMs)}) + update ${ms(paired.updateMs)} (floor pass ${ms(paired.floorMs)})`,
+        );
       }
       floors.push({ ...floor, paired });
       if (config.gpuJsSets?.includes(set.name))
@@ -340,6 +345,11 @@ export function ratios(report: BenchReport) {
       // what the paired rounds' two sides took (medians): how fast memory was in them
       floorMsPaired: f.paired ? median(f.paired.floorMs) : null,
       stepMsPaired: f.paired ? median(f.paired.stepMs) : null,
+      // and the step's two phases beside what bounds each: the scan beside a read pass of g, the update
+      // beside the floor pass
+      readMsPaired: f.paired?.readMs ? median(f.paired.readMs) : null,
+      scanMsPaired: f.paired ? median(f.paired.scanMs) : null,
+      updateMsPaired: f.paired ? median(f.paired.updateMs) : null,
       gcoptBestOverFloorBest: main.minMs / f.floorMs,
       copyInOverFloor: over(
         ms((i) => i === GCOPT_COPY_IN),
@@ -387,24 +397,24 @@ export function ratios(report: BenchReport) {
   }
   // `context`, for the floor goals: `bound`, the least the value can be on this machine for a step that
   // checks every gradient before writing anything (floor + one read pass of g, over the floor, paired
-  // rounds), and the medians of the rounds' floor passes and steps in ms — on this VM a set's floor
-  // pass ranged 9–19 ms between runs while its step followed only part of the way
-  const goal = (
-    value: number | null | undefined,
-    target: number,
-    atMost: boolean,
-    context?: { bound: number | null; floorMs: number | null; stepMs: number | null },
-  ) => {
+  // rounds); the medians (ms) of the rounds' floor passes and steps — on this VM a set's floor pass ranged
+  // 6–19 ms between runs while its step followed only part of the way — and of the step's two phases
+  // beside what bounds each (scan: a read pass of g; update: the floor pass)
+  type Context = Record<'bound' | 'floorMs' | 'stepMs' | 'readMs' | 'scanMs' | 'updateMs', number | null>;
+  const goal = (value: number | null | undefined, target: number, atMost: boolean, context?: Context) => {
     const measured =
       value === null || value === undefined
         ? { value: null, target, met: false }
         : { value, target, met: atMost ? value <= target : value >= target };
     return context === undefined ? measured : { ...measured, ...context };
   };
-  const context = (r: Record<string, number | null> | undefined) => ({
+  const context = (r: Record<string, number | null> | undefined): Context => ({
     bound: r?.readBoundOverFloorPaired ?? null,
     floorMs: r?.floorMsPaired ?? null,
     stepMs: r?.stepMsPaired ?? null,
+    readMs: r?.readMsPaired ?? null,
+    scanMs: r?.scanMsPaired ?? null,
+    updateMs: r?.updateMsPaired ?? null,
   });
   const cf = out['resnet50/Adam_GC'];
   const tf = out['resnet50-tfjs/Adam_GC'];

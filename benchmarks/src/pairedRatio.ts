@@ -21,6 +21,12 @@ export interface PairedRatio {
    */
   readonly readMs: number[] | null;
   readonly bound: number | null;
+  /**
+   * Each round's step in its two phases (`step({ phases })`): the scan, which reads every gradient
+   * before anything is written (set beside `readMs`), and the update (beside `floorMs`).
+   */
+  readonly scanMs: number[];
+  readonly updateMs: number[];
 }
 
 /**
@@ -52,16 +58,21 @@ export async function pairedRatio(
     const stepMs: number[] = [];
     const floorMs: number[] = [];
     const readMs: number[] = [];
+    const scanMs: number[] = [];
+    const updateMs: number[] = [];
+    const phases = { scanMs: 0, updateMs: 0 };
     for (let i = 0; i < rounds; i++) {
       floorMs.push(floor.pass() * scale);
       if (read) readMs.push(read.pass() * (set.size / read.elements));
       const t0 = performance.now();
-      fast.step({ checkFinite });
+      fast.step({ checkFinite, phases });
       stepMs.push(performance.now() - t0);
+      scanMs.push(phases.scanMs);
+      updateMs.push(phases.updateMs);
     }
     const ratios = stepMs.map((s, i) => s / floorMs[i]);
     const bound = read ? median(readMs.map((r, i) => (floorMs[i] + r) / floorMs[i])) : null;
-    return { median: median(ratios), ratios, stepMs, floorMs, readMs: read ? readMs : null, bound };
+    return { median: median(ratios), ratios, stepMs, floorMs, readMs: read ? readMs : null, bound, scanMs, updateMs };
   } finally {
     fast.dispose();
   }

@@ -36,6 +36,13 @@ describe('paired rounds of floor pass and step', () => {
     expect(r.median).toBe(sorted[2]);
     expect(r.readMs).toBeNull();
     expect(r.bound).toBeNull();
+    // each round's step in its two phases, as the step reported them: together no more than the step
+    expect(r.scanMs).toHaveLength(5);
+    r.scanMs.forEach((scan, i) => {
+      expect(scan).toBeGreaterThan(0); // the 'js' backend's finiteness check
+      expect(r.updateMs[i]).toBeGreaterThan(0);
+      expect(scan + r.updateMs[i]).toBeLessThanOrEqual(r.stepMs[i]);
+    });
   });
 
   it('with a read pass: floor, read, step each round, the bound (floor + read) / floor per round', async () => {

@@ -79,6 +79,22 @@ export interface FastStepOptions {
   checkFinite?: boolean;
   /** `skip[i]` true: tensor i has no gradient this step (the core's `null` gradient). */
   skip?: readonly boolean[];
+  /** Filled with the wall times of this step's phases (for profiling; the step itself is unchanged). */
+  phases?: StepPhases;
+}
+
+/**
+ * Where one step's time went (ms), as `step({ phases })` reports it. The WebAssembly backend reads every
+ * gradient once before it writes anything (so that a rejected step changes nothing), then updates:
+ * `scanMs` is that read — the NaN/Inf check and GC's channel sums — and `updateMs` the rest. The 'js'
+ * backend times its finiteness check as `scanMs` (its channel means are computed with the update); the
+ * core path reports its whole step as `updateMs`.
+ */
+export interface StepPhases {
+  /** The read of every gradient before any write (NaN/Inf check, GC's channel sums), in ms. */
+  scanMs: number;
+  /** The rest of the step: the fused update passes (and GC on the update where it applies), in ms. */
+  updateMs: number;
 }
 
 /**
@@ -243,6 +259,7 @@ function coreOptimizer(
     plan: null,
     note,
     step(opts = {}) {
+      const t0 = performance.now();
       const { lr, active } = beginStep(optimizer, state, params.length, opts);
       optimizer.stepInPlace(
         params,
@@ -250,6 +267,7 @@ function coreOptimizer(
         state,
         { lr, checkFinite: opts.checkFinite },
       );
+      recordPhases(opts.phases, t0, t0);
     },
     dispose() {},
   };
@@ -288,12 +306,14 @@ function jsOptimizer(
     plan,
     note,
     step(opts = {}) {
+      const t0 = performance.now();
       const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
       if (opts.checkFinite !== false) {
         grads.forEach((g, i) => {
           if (active[i] && firstNonFinite(g) >= 0) throwNonFinite(params, grads, i);
         });
       }
+      const scanned = performance.now();
       works.forEach((w, i) => {
         if (!active[i]) return;
         stepScalars(plan, state.tensors[i].step + 1, lr, k);
@@ -308,9 +328,17 @@ function jsOptimizer(
         }
       });
       finishStep(state, active, count);
+      recordPhases(opts.phases, t0, scanned);
     },
     dispose() {},
   };
+}
+
+/** Fills `phases` (when given) for a step that began at `t0` and finished its scan at `scanEnd`. */
+function recordPhases(phases: StepPhases | undefined, t0: number, scanEnd: number): void {
+  if (!phases) return;
+  phases.scanMs = scanEnd - t0;
+  phases.updateMs = performance.now() - scanEnd;
 }
 
 /** All cores in Node; 1 elsewhere (the browser build runs one thread). */
@@ -498,6 +526,7 @@ function wasmOptimizer(
     plan,
     note,
     step(opts = {}) {
+      const t0 = performance.now();
       const { count, lr, active } = beginStep(optimizer, state, params.length, opts);
       const check = opts.checkFinite !== false;
       // every centred gradient is scanned for its means (the kernels take them as given), checked or not
@@ -514,6 +543,7 @@ function wasmOptimizer(
         });
       }
       runTasks(reduceTable, reduceRecords, reduced.length, (j) => (scanned[reduced[j]] ? KIND.reduce : KIND.skip));
+      const scanEnd = performance.now();
       // tensors at the same step count share their scalars: computed once per count, not per tensor
       let scalarsOf = -1;
       works.forEach((w, i) => {
@@ -543,6 +573,7 @@ function wasmOptimizer(
         });
       }
       finishStep(state, active, count);
+      recordPhases(opts.phases, t0, scanEnd);
     },
     dispose() {
       pool?.close();

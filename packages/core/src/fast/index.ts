@@ -16,6 +16,7 @@ export {
   type FastOptions,
   type FastParamSpec,
   type FastStepOptions,
+  type StepPhases,
 } from './fastOptimizer.js';
 export { compilePlan, type PlanCompilation } from '../plan/compilePlan.js';
 export { planSlots, type FusedPlan, type AdamPlan, type SgdPlan, type AdagradPlan } from '../plan/fusedPlan.js';

@@ -284,6 +284,49 @@ describe('fast path behaviour', () => {
     expect(maxRelError(fast.params[0].value.data, params[0].value.data as Float64Array)).toBeLessThan(1e-12);
   });
 
+  it('step({ phases }) reports where the time went, on every backend, and changes nothing', () => {
+    // 2^20 parameters with GC: the wasm scan (a read of g) and its update (p, g, m, v) take measurable time
+    const specs = [{ shape: [1024, 1024], init: values(1 << 20, 9) }];
+    const runs: [string, () => Optimizer, FastOptions][] = [
+      ['wasm ×1', () => Adam_GC({ lr: 1e-3 }), { threads: 1 }],
+      ['wasm ×2', () => Adam_GC({ lr: 1e-3 }), { threads: 2 }],
+      ['js', () => Adam_GC({ lr: 1e-3 }), { backend: 'js' }],
+      ['core', () => Ranger({ useGc: true, lr: 1e-3 }), { onWarning: () => {} }],
+    ];
+    for (const [label, make, options] of runs) {
+      const [timed, plain] = [0, 1].map(() => createFastOptimizerSync(make(), specs, options));
+      try {
+        let scan = 0;
+        let update = 0;
+        for (let t = 0; t < 3; t++) {
+          for (const fast of [timed, plain]) fast.grads[0].set(values(1 << 20, 70 + t));
+          const phases = { scanMs: Number.NaN, updateMs: Number.NaN };
+          const t0 = performance.now();
+          timed.step({ phases });
+          const wall = performance.now() - t0;
+          plain.step();
+          expect(phases.scanMs, label).toBeGreaterThanOrEqual(0);
+          expect(phases.updateMs, label).toBeGreaterThan(0);
+          expect(phases.scanMs + phases.updateMs, label).toBeLessThanOrEqual(wall);
+          scan += phases.scanMs;
+          update += phases.updateMs;
+        }
+        expect(sameBits(timed.params[0].value.data as Float32Array, plain.params[0].value.data as Float32Array)).toBe(
+          true,
+        );
+        if (timed.backend === 'core') expect(scan, label).toBe(0);
+        else {
+          // the check reads g once; the update reads g, p, m, v and writes p, m, v with Adam's arithmetic
+          expect(scan, label).toBeGreaterThan(0);
+          expect(update, label).toBeGreaterThan(scan);
+        }
+      } finally {
+        timed.dispose();
+        plain.dispose();
+      }
+    }
+  });
+
   it('refuses bad input with a clear error', () => {
     expect(() => createFastOptimizerSync(Adam_GC(), [{ shape: [2, 2], init: [1, 2, 3] }])).toThrow(/init has 3 values/);
     expect(() => createFastOptimizerSync(Adam_GC(), [{ shape: [2, 0] }])).toThrow(/positive integer/);
