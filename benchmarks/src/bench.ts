@@ -79,6 +79,12 @@ export interface Floor {
   readonly elements: number;
   /** The main line's step over the floor pass in alternating rounds (pairedRatio.ts): median, each round. */
   readonly paired: PairedRatio | null;
+  /**
+   * With paired rounds of an Adam optimizer: the median ms of the `sqrtDiv` pass (a square root and a
+   * division per element, in L1, the same threads) for the set's parameter count — what an Adam step's
+   * arithmetic cannot go below, beside the floor, which is what its memory traffic cannot go below.
+   */
+  readonly sqrtDivMs: number | null;
 }
 
 export interface BenchReport {
@@ -232,6 +238,7 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
       }
       const rounds = config.pairedRounds ?? 31;
       let paired: Floor['paired'] = null;
+      let sqrtDivMs: number | null = null;
       if (rounds > 0) {
         const options = { backend: 'wasm-simd', threads } as const;
         // the step reads every gradient twice (the scan, then the update): a read pass of g bounds it
@@ -247,13 +254,17 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
             `${paired.median.toFixed(2).padStart(9)} ×  (rounds ${paired.ratios.map((r) => r.toFixed(2)).join(' ')})` +
             `; bound (floor + a read of g) / floor ${paired.bound?.toFixed(2)}`,
         );
+        if (opt.floor === 'adam') sqrtDivMs = sqrtDivPass(stream, threads, set.size);
         const ms = (xs: number[] | null) => (xs ? median(xs).toFixed(2) : '–');
+        const arithmetic =
+          sqrtDivMs === null ? '' : `; a square root and a division per element, in L1: ${sqrtDivMs.toFixed(2)}`;
         log(
           `${''.padEnd(22)}medians: step ${ms(paired.stepMs)} ms = scan ${ms(paired.scanMs)} ` +
-            `(read pass of g ${ms(paired.readMs)}) + update ${ms(paired.updateMs)} (floor pass ${ms(paired.floorMs)})`,
+            `(read pass of g ${ms(paired.readMs)}) + update ${ms(paired.updateMs)} (floor pass ${ms(paired.floorMs)}` +
+            `${arithmetic})`,
         );
       }
-      floors.push({ ...floor, paired });
+      floors.push({ ...floor, paired, sqrtDivMs });
       if (config.gpuJsSets?.includes(set.name))
         add(gpuJsWebasmRunner.impl, await gpuJsWebasmRunner.run(set, opt, data, config.schedule));
       const torchName = opt.name === 'Adam' ? 'torch.optim.Adam' : 'PyTorch per-tensor reference';
@@ -350,6 +361,7 @@ export function ratios(report: BenchReport) {
       readMsPaired: f.paired?.readMs ? median(f.paired.readMs) : null,
       scanMsPaired: f.paired ? median(f.paired.scanMs) : null,
       updateMsPaired: f.paired ? median(f.paired.updateMs) : null,
+      sqrtDivMs: f.sqrtDivMs,
       gcoptBestOverFloorBest: main.minMs / f.floorMs,
       copyInOverFloor: over(
         ms((i) => i === GCOPT_COPY_IN),
@@ -399,8 +411,9 @@ export function ratios(report: BenchReport) {
   // checks every gradient before writing anything (floor + one read pass of g, over the floor, paired
   // rounds); the medians (ms) of the rounds' floor passes and steps — on this VM a set's floor pass ranged
   // 6–19 ms between runs while its step followed only part of the way — and of the step's two phases
-  // beside what bounds each (scan: a read pass of g; update: the floor pass)
-  type Context = Record<'bound' | 'floorMs' | 'stepMs' | 'readMs' | 'scanMs' | 'updateMs', number | null>;
+  // beside what bounds each (scan: a read pass of g; update: the floor pass, and Adam's square roots and
+  // divisions alone, `sqrtDivMs`)
+  type Context = Record<'bound' | 'floorMs' | 'stepMs' | 'readMs' | 'scanMs' | 'updateMs' | 'sqrtDivMs', number | null>;
   const goal = (value: number | null | undefined, target: number, atMost: boolean, context?: Context) => {
     const measured =
       value === null || value === undefined
@@ -415,6 +428,7 @@ export function ratios(report: BenchReport) {
     readMs: r?.readMsPaired ?? null,
     scanMs: r?.scanMsPaired ?? null,
     updateMs: r?.updateMsPaired ?? null,
+    sqrtDivMs: r?.sqrtDivMs ?? null,
   });
   const cf = out['resnet50/Adam_GC'];
   const tf = out['resnet50-tfjs/Adam_GC'];
@@ -441,4 +455,12 @@ export function ratios(report: BenchReport) {
       : { value: null, target: 1, met: false },
   };
   return { ratios: out, goals };
+}
+
+/** The median of 11 `sqrtDiv` passes (after 2 untimed) on `threads` threads, scaled to `size` elements. */
+function sqrtDivPass(stream: StreamFloor, threads: number, size: number): number {
+  const session = stream.session('sqrtDiv', threads);
+  session.pass();
+  session.pass();
+  return median(Array.from({ length: 11 }, () => session.pass())) * (size / session.elements);
 }

@@ -13,11 +13,22 @@ import { median } from './timing.js';
  *   step pays at least for reading every gradient once more before it writes anything (the finiteness
  *   check; bench.ts reports floor + this pass as the bound of such a step).
  * GC needs no extra DRAM bytes (its row sums can be taken in the same read), so it adds nothing here.
+ *
+ * Beside them, one pass that is not about memory: `sqrtDiv`, Adam's square root and division alone,
+ * `m / (sqrt(v) + eps)` per element over a block that stays in L1 (every task reads the same 16 KiB of
+ * m and of v), four independent chains interleaved as in the fast path's kernels. The reference's
+ * rounding requires both operations on every element, so no Adam step can take less time than this
+ * pass at the same thread count, whatever the memory does.
  */
 export type FloorPattern = 'adam' | 'sgdMomentum' | 'gradientRead';
+export type StreamPass = FloorPattern | 'sqrtDiv';
 export const FLOOR_BYTES: Record<FloorPattern, number> = { adam: 28, sgdMomentum: 20, gradientRead: 4 };
 const ARRAYS: Record<'adam' | 'sgdMomentum', number> = { adam: 4, sgdMomentum: 3 };
-const KIND: Record<FloorPattern, number> = { adam: 1, sgdMomentum: 2, gradientRead: 3 };
+const KIND: Record<StreamPass, number> = { adam: 1, sgdMomentum: 2, gradientRead: 3, sqrtDiv: 4 };
+/** The eps of the `sqrtDiv` pass (Adam's default). */
+export const SQRT_DIV_EPS = 1e-8;
+// the sqrtDiv block: 4096 floats of m and of v, read over and over (its offset wraps at this many bytes)
+const SQRT_DIV_BLOCK_BYTES = 16384;
 
 // one task = 8 i32: kind, p, g, a, b, len (elements, a multiple of 64), read result, –
 const TASK_BYTES = 32;
@@ -52,11 +63,29 @@ const gradientRead = `(local.set $end (i32.add (local.get $g) (local.get $q)))
       (i32.store offset=24 (local.get $t) (i32.or
         (i32.or (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen)))
         (i32.or (i32x4.extract_lane 2 (local.get $seen)) (i32x4.extract_lane 3 (local.get $seen)))))`;
+// the sqrtDiv pass: m at $a, v at $b (the block's start, the same for every task), $q elements; the OR of
+// the bits of every quotient goes to the task's slot 6, as the read pattern's bits do
+const sqrtDiv = `(local.set $seen (v128.const i32x4 0 0 0 0)) (local.set $o (i32.const 0))
+      (local.set $end (i32.shl (local.get $q) (i32.const 2)))
+      (block $w (loop $d
+        (br_if $w (i32.le_s (local.get $end) (i32.const 0)))
+        ${unrolled(
+          (o) => `(local.set $seen (v128.or (local.get $seen) (f32x4.div
+          (v128.load offset=${o} (i32.add (local.get $a) (local.get $o)))
+          (f32x4.add (f32x4.sqrt (v128.load offset=${o} (i32.add (local.get $b) (local.get $o)))) (local.get $eps)))))`,
+        )}
+        (local.set $o (i32.and (i32.add (local.get $o) (i32.const 64)) (i32.const ${SQRT_DIV_BLOCK_BYTES - 1})))
+        (local.set $end (i32.sub (local.get $end) (i32.const 64)))
+        (br $d)))
+      (i32.store offset=24 (local.get $t) (i32.or
+        (i32.or (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen)))
+        (i32.or (i32x4.extract_lane 2 (local.get $seen)) (i32x4.extract_lane 3 (local.get $seen)))))`;
 const WAT = `(module
 (import "env" "memory" (memory 1 65536 shared))
 (func (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
   (local $t i32) (local $kind i32) (local $p i32) (local $g i32) (local $a i32) (local $b i32) (local $end i32)
-  (local $q i32) (local $gv v128) (local $half v128) (local $c v128) (local $seen v128)
+  (local $q i32) (local $gv v128) (local $half v128) (local $c v128) (local $seen v128) (local $o i32) (local $eps v128)
+  (local.set $eps (f32x4.splat (f32.const ${SQRT_DIV_EPS})))
   (local.set $half (f32x4.splat (f32.const 0.5)))
   (local.set $c (f32x4.splat (f32.const -0.001)))
   (block $done (loop $tasks
@@ -69,6 +98,7 @@ const WAT = `(module
     (local.set $b (i32.load offset=16 (local.get $t)))
     (local.set $q (i32.load offset=20 (local.get $t)))
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $q) (i32.const 2))))
+    (if (i32.eq (local.get $kind) (i32.const 4)) (then ${sqrtDiv}) (else
     (if (i32.eq (local.get $kind) (i32.const 3))
       (then ${gradientRead})
     (else (if (i32.eq (local.get $kind) (i32.const 1))
@@ -100,7 +130,7 @@ const WAT = `(module
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (local.set $g (i32.add (local.get $g) (i32.const 64)))
         (local.set $a (i32.add (local.get $a) (i32.const 64)))
-        (br $m)))))))
+        (br $m)))))))))
     (local.set $first (i32.add (local.get $first) (i32.const 1)))
     (br $tasks))))
 )`;
@@ -178,16 +208,19 @@ export class StreamFloor {
   }
 
   /** The pattern the task table holds now. */
-  private tablePattern: FloorPattern | null = null;
+  private tablePattern: StreamPass | null = null;
 
-  /** Writes the task table for `pattern` (every task: its kind, its slice of each array) unless it holds it. */
-  private tableFor(pattern: FloorPattern): void {
+  /**
+   * Writes the task table for `pattern` (every task: its kind, its slice of each array; for `sqrtDiv` the
+   * start of the m and v arrays, the block every task reads) unless it holds it.
+   */
+  private tableFor(pattern: StreamPass): void {
     if (this.tablePattern === pattern) return;
     const tasks = this.elements / TASK_LEN;
     const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
     for (let j = 0; j < tasks; j++) {
       const r = j * (TASK_BYTES / 4);
-      const off = j * TASK_LEN * 4;
+      const off = pattern === 'sqrtDiv' ? 0 : j * TASK_LEN * 4;
       table[r] = KIND[pattern];
       for (let k = 0; k < 4; k++) table[r + 1 + k] = this.arraysAt[k] + off;
       table[r + 5] = TASK_LEN;
@@ -230,7 +263,10 @@ export class StreamFloor {
     return new Float32Array(this.memory.buffer, this.arraysAt[k], this.elements);
   }
 
-  /** Per task, the OR of the bits of every float the last `gradientRead` pass read (its slice of g). */
+  /**
+   * Per task, the OR of the bits of every float the last `gradientRead` pass read (its slice of g), or of
+   * every quotient the last `sqrtDiv` pass computed.
+   */
   readBits(): Int32Array {
     const tasks = this.elements / TASK_LEN;
     const table = new Int32Array(this.memory.buffer, TABLE_OFFSET, tasks * (TASK_BYTES / 4));
@@ -242,7 +278,7 @@ export class StreamFloor {
    * `pass()` runs one timed pass (ms). `measure` times a run of passes; the paired rounds
    * (pairedRatio.ts) interleave passes with optimizer steps.
    */
-  session(pattern: FloorPattern, threads: number): FloorSession {
+  session(pattern: StreamPass, threads: number): FloorSession {
     const n = this.elements;
     const tasks = n / TASK_LEN;
     const kernels = this.instance.exports as unknown as { run(t: number, f: number, l: number, s: number): void };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchData } from '../src/data.js';
 import { tfjsLayout, type ParamSet } from '../src/paramSets.js';
-import { FLOOR_TASK_LEN, StreamFloor } from '../src/streamFloor.js';
+import { FLOOR_TASK_LEN, SQRT_DIV_EPS, StreamFloor } from '../src/streamFloor.js';
 
 describe('the stream floor', () => {
   it('streams every element with the pattern it names, on one thread and on the pool', async () => {
@@ -87,6 +87,30 @@ describe('the stream floor', () => {
       expect(r.medianGbPerS).toBeCloseTo((4 * r.elements) / (r.medianMs * 1e6), 6);
       expect([...floor.readBits()]).toEqual([...expected]);
       [0, 2, 3].forEach((k, i) => expect(floor.array(k)).toEqual(before[i]));
+    } finally {
+      floor.close();
+    }
+  });
+
+  it('the sqrtDiv pass computes m / (sqrt(v) + eps) on every task and writes nothing', async () => {
+    const floor = await StreamFloor.create(1000, 1 << 20);
+    try {
+      // the block every task reads: m = 0.5 and v = 0.0625 throughout, but for one element of each
+      const m = floor.array(2);
+      const v = floor.array(3);
+      m.fill(0.5, 0, 4096);
+      v.fill(0.0625, 0, 4096);
+      m[1234] = 3;
+      v[4095] = 4;
+      const before = [0, 1, 2, 3].map((k) => floor.array(k).slice());
+      const quotient = (mi: number, vi: number) =>
+        Math.fround(mi / Math.fround(Math.fround(Math.sqrt(vi)) + SQRT_DIV_EPS));
+      const bits = (x: number) => new Int32Array(new Float32Array([x]).buffer)[0];
+      const expected = bits(quotient(0.5, 0.0625)) | bits(quotient(3, 0.0625)) | bits(quotient(0.5, 4));
+      floor.session('sqrtDiv', 2).pass();
+      expect([...new Set(floor.readBits())]).toEqual([expected]);
+      const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      [0, 1, 2, 3].forEach((k, i) => expect(bytes(floor.array(k)).equals(bytes(before[i])), `array ${k}`).toBe(true));
     } finally {
       floor.close();
     }
