@@ -1,19 +1,18 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGradientModel, layers } from '../src/index.js';
+import { pythonWith } from './helpers/python.js';
 
 /**
  * `onnx.checker.check_model(full_check=True)` (strict checks plus shape inference) over built
- * models, when a Python with the `onnx` package is installed (Debian: `apt install python3-onnx`).
- * Without it this block is reported as skipped; the runtime tests still load every model in both
- * onnxruntime-node and onnxruntime-web.
+ * models, with a Python that has the `onnx` package (Debian's python3-onnx, installed by
+ * scripts/provision-python.sh where the machine allows). Without one this block is reported as
+ * skipped; the runtime tests still load every model in both onnxruntime-node and onnxruntime-web.
  */
-const python = ['/usr/bin/python3', 'python3'].find(
-  (p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
-);
+const python = pythonWith('onnx');
 
 describe.skipIf(!python)('onnx.checker (python onnx)', () => {
   it('accepts gradient and inference models of every layer and loss', () => {

@@ -1,18 +1,17 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { OrtTrainer, readGradientModel } from '../src/index.js';
 import { createRandom } from '../src/builder/initializers.js';
+import { pythonWith } from './helpers/python.js';
 import { runtimes } from './helpers/runtimes.js';
 
 /**
  * A gradient model written by another tool — Python's `onnx.helper` (initializers in float_data, not
  * raw_data; Gemm with transB=1 and a PyTorch-layout weight; GC axis from metadata for one parameter and
- * inferred for the other) — read and trained by gcopt. Needs a Python with `onnx` (Debian:
- * `apt install python3-onnx`); reported as skipped without it.
+ * inferred for the other) — read and trained by gcopt. Needs a Python with `onnx` (Debian's python3-onnx,
+ * installed by scripts/provision-python.sh where the machine allows); reported as skipped without it.
  */
-const python = ['/usr/bin/python3', 'python3'].find(
-  (p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0,
-);
+const python = pythonWith('onnx');
 
 const script = `
 import sys, onnx

@@ -2,18 +2,17 @@
 // explicit gradients exported with torch.onnx.export trains (its gradients equal an independent
 // float64 computation); the classic xᵀ·dY for a torch.nn.Linear-layout weight is refused when read;
 // an export without dynamic axes has a fixed batch dimension; autograd inside forward does not export.
-// Needs a Python with torch and onnx (Debian: apt install python3-torch python3-onnx); reported as
-// skipped without them.
+// Needs a Python with torch and onnx (Debian's python3-torch and python3-onnx, installed by
+// scripts/provision-python.sh where the machine allows); reported as skipped without them.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { OrtTrainer, readGradientModel } from '../src/index.js';
 import { createRandom } from '../src/builder/initializers.js';
+import { pythonWith } from './helpers/python.js';
 import { runtimes } from './helpers/runtimes.js';
 
-const python = ['/usr/bin/python3', 'python3'].find(
-  (p) => spawnSync(p, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0,
-);
+const python = pythonWith('torch', 'onnx');
 const script = fileURLToPath(new URL('./fixtures/torchGradientModel.py', import.meta.url));
 
 const exported = new Map<string, { bytes: Uint8Array; status: number | null; stderr: string }>();
