@@ -42,6 +42,10 @@ const TABLE_OFFSET = 65536;
 
 // 4 × f32x4 per array per iteration (one 64-byte line of each array)
 const unrolled = (body: (off: number) => string) => [0, 16, 32, 48].map(body).join('\n');
+// the OR of the 4 lanes of $seen into the task's slot 6 (what a test reads back: nothing optimized away)
+const storeSeen = `(i32.store offset=24 (local.get $t) (i32.or
+        (i32.or (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen)))
+        (i32.or (i32x4.extract_lane 2 (local.get $seen)) (i32x4.extract_lane 3 (local.get $seen)))))`;
 // the read pattern: $q = len elements = 4·len bytes, so quarter k of the task's g starts at g + k·$q bytes;
 // one line of each quarter per iteration; the OR of every bit read goes to the task's slot 6, so that
 // nothing is optimized away and a test can see that every element was read
@@ -60,9 +64,7 @@ const gradientRead = `(local.set $end (i32.add (local.get $g) (local.get $q)))
           .join('\n')}
         (local.set $g (i32.add (local.get $g) (i32.const 64)))
         (br $r)))
-      (i32.store offset=24 (local.get $t) (i32.or
-        (i32.or (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen)))
-        (i32.or (i32x4.extract_lane 2 (local.get $seen)) (i32x4.extract_lane 3 (local.get $seen)))))`;
+      ${storeSeen}`;
 // the sqrtDiv pass: m at $a, v at $b (the block's start, the same for every task), $q elements; the OR of
 // the bits of every quotient goes to the task's slot 6, as the read pattern's bits do
 const sqrtDiv = `(local.set $seen (v128.const i32x4 0 0 0 0)) (local.set $o (i32.const 0))
@@ -77,9 +79,7 @@ const sqrtDiv = `(local.set $seen (v128.const i32x4 0 0 0 0)) (local.set $o (i32
         (local.set $o (i32.and (i32.add (local.get $o) (i32.const 64)) (i32.const ${SQRT_DIV_BLOCK_BYTES - 1})))
         (local.set $end (i32.sub (local.get $end) (i32.const 64)))
         (br $d)))
-      (i32.store offset=24 (local.get $t) (i32.or
-        (i32.or (i32x4.extract_lane 0 (local.get $seen)) (i32x4.extract_lane 1 (local.get $seen)))
-        (i32.or (i32x4.extract_lane 2 (local.get $seen)) (i32x4.extract_lane 3 (local.get $seen)))))`;
+      ${storeSeen}`;
 const WAT = `(module
 (import "env" "memory" (memory 1 65536 shared))
 (func (export "run") (param $table i32) (param $first i32) (param $last i32) (param $scr i32)
