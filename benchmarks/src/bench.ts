@@ -254,7 +254,8 @@ export async function runBenchmark(config: BenchConfig, log: (line: string) => v
             `${paired.median.toFixed(2).padStart(9)} ×  (rounds ${paired.ratios.map((r) => r.toFixed(2)).join(' ')})` +
             `; bound (floor + a read of g) / floor ${paired.bound?.toFixed(2)}`,
         );
-        if (opt.floor === 'adam') sqrtDivMs = sqrtDivPass(stream, threads, set.size);
+        // Adam's square roots and divisions alone: the median of 11 passes, scaled to the set
+        if (opt.floor === 'adam') sqrtDivMs = median(stream.passes('sqrtDiv', threads, 11)) * scale;
         const ms = (xs: number[] | null) => (xs ? median(xs).toFixed(2) : '–');
         const arithmetic =
           sqrtDivMs === null ? '' : `; a square root and a division per element, in L1: ${sqrtDivMs.toFixed(2)}`;
@@ -455,12 +456,4 @@ export function ratios(report: BenchReport) {
       : { value: null, target: 1, met: false },
   };
   return { ratios: out, goals };
-}
-
-/** The median of 11 `sqrtDiv` passes (after 2 untimed) on `threads` threads, scaled to `size` elements. */
-function sqrtDivPass(stream: StreamFloor, threads: number, size: number): number {
-  const session = stream.session('sqrtDiv', threads);
-  session.pass();
-  session.pass();
-  return median(Array.from({ length: 11 }, () => session.pass())) * (size / session.elements);
 }

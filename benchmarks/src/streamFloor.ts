@@ -298,10 +298,7 @@ export class StreamFloor {
 
   /** Best and median of `reps` passes (after 2 untimed) of `pattern` on `threads` threads. */
   measure(pattern: FloorPattern, threads: number, reps = 11): FloorResult {
-    const session = this.session(pattern, threads);
-    session.pass();
-    session.pass();
-    const samples = Array.from({ length: reps }, () => session.pass());
+    const samples = this.passes(pattern, threads, reps);
     const best = Math.min(...samples);
     const med = median(samples);
     const gb = (ms: number) => (FLOOR_BYTES[pattern] * this.elements) / (ms * 1e6);
@@ -314,6 +311,14 @@ export class StreamFloor {
       bestGbPerS: gb(best),
       medianGbPerS: gb(med),
     };
+  }
+
+  /** The ms of `reps` passes of `pattern` on `threads` threads, after 2 untimed ones. */
+  passes(pattern: StreamPass, threads: number, reps: number): number[] {
+    const session = this.session(pattern, threads);
+    session.pass();
+    session.pass();
+    return Array.from({ length: reps }, () => session.pass());
   }
 }
 
